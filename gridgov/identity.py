@@ -1,0 +1,47 @@
+"""Citizen ID (居民身份证号码, GB 11643) and mainland phone numbers, checked by maintained libraries."""
+
+import datetime
+from dataclasses import dataclass
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from stdnum import exceptions as stdnum_errors
+from stdnum.cn import ric
+
+
+@dataclass(frozen=True)
+class CitizenId:
+    number: str
+    birth_date: datetime.date
+    sex: str  # "M" or "F": the 17th digit is odd for men (GB 11643-1999 §5.4)
+
+
+def parse_citizen_id(raw: str) -> CitizenId:
+    number = ric.compact(raw or "").upper()
+    try:
+        ric.validate(number)
+    except stdnum_errors.InvalidLength:
+        raise ValidationError(_("身份证号应为18位,当前为%(n)d位"), code="length", params={"n": len(number)}) from None
+    except stdnum_errors.InvalidFormat:
+        raise ValidationError(_("身份证号前17位必须是数字"), code="format") from None
+    except stdnum_errors.InvalidChecksum:
+        raise ValidationError(_("身份证号校验位不正确,请核对最后一位"), code="checksum") from None
+    except stdnum_errors.InvalidComponent:
+        raise ValidationError(_("身份证号中的出生日期或地区码不存在"), code="component") from None
+    sex = "M" if int(number[16]) % 2 else "F"
+    return CitizenId(number=number, birth_date=ric.get_birth_date(number), sex=sex)
+
+
+def normalize_phone(raw: str) -> str:
+    """A valid mainland number in E.164 (+8613812345678), or a ValidationError."""
+    raw = (raw or "").strip()
+    if not raw:
+        return ""
+    try:
+        parsed = phonenumbers.parse(raw, "CN")
+    except phonenumbers.NumberParseException:
+        raise ValidationError(_("手机号格式不正确"), code="phone") from None
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValidationError(_("手机号无效,请核对位数和号段"), code="phone")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)

@@ -1,0 +1,15 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Migrate, load the demo data and serve on 127.0.0.1:8000: everything a newcomer needs."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--addrport", default="127.0.0.1:8000")
+        parser.add_argument("--scale", type=int, default=1)
+
+    def handle(self, *args, addrport: str, scale: int, **options) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("load_demo", scale=scale)
+        call_command("runserver", addrport, use_reloader=False)

@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand, CommandParser
+
+from gridgov.demo import DEMO_LOGINS, DEMO_PASSWORD, DemoBuilder
+
+
+class Command(BaseCommand):
+    help = "Load the fictional demo city (deterministic; a second run adds nothing)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--scale", type=int, default=1, help="buildings per grid = 5 × scale (default 1)")
+        parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+    def handle(self, *args, scale: int, no_progress: bool, **options) -> None:
+        if scale < 1:
+            self.stderr.write("--scale must be 1 or more")
+            raise SystemExit(2)
+        DemoBuilder(scale=scale, progress=not no_progress).build()
+        self.stdout.write(self.style.SUCCESS("演示数据已就绪 / demo data ready"))
+        self.stdout.write(f"演示账号 demo log-ins (password / 密码: {DEMO_PASSWORD}):")
+        for username, description in DEMO_LOGINS:
+            self.stdout.write(f"  {username:<10} {description}")

@@ -1,0 +1,163 @@
+import contextlib
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from mptt.admin import MPTTModelAdmin
+
+from gridgov.blind_index import blind_index
+from gridgov.identity import normalize_phone, parse_citizen_id
+from gridgov.masking import mask_citizen_id, mask_phone
+from grids import services
+from grids.models import Area, City, Household, HouseholdTag, KeyGroup, Resident, ResidentTag, SensitiveAccess
+
+
+@admin.register(City)
+class CityAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Area)
+class AreaAdmin(MPTTModelAdmin):
+    """Tree writes go through the services, which lock the district's tree."""
+
+    list_display = ["name", "kind", "code", "declared_households"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code"]
+    autocomplete_fields = ["parent"]
+    mptt_level_indent = 16
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["kind", "code", "city"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            saved = services.create_area(
+                kind=obj.kind,
+                name=obj.name,
+                code=obj.code,
+                parent=obj.parent,
+                city=obj.city,
+                declared_households=obj.declared_households,
+                address=obj.address,
+            )
+            obj.pk = saved.pk
+            return
+        if "parent" in form.changed_data:
+            services.move_area(area=Area.objects.get(pk=obj.pk), new_parent=obj.parent)
+        services.update_area(
+            area=Area.objects.get(pk=obj.pk),
+            name=obj.name,
+            address=obj.address,
+            declared_households=obj.declared_households,
+        )
+
+
+class HouseholdTagInline(admin.TabularInline):
+    model = HouseholdTag
+    extra = 0
+
+
+@admin.register(Household)
+class HouseholdAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "building", "occupancy", "last_visited"]
+    list_filter = ["occupancy"]
+    search_fields = ["building__name", "room"]
+    list_select_related = ["building"]
+    autocomplete_fields = ["building"]
+    inlines = [HouseholdTagInline]
+
+
+class ResidentTagInline(admin.TabularInline):
+    model = ResidentTag
+    extra = 0
+
+
+class ResidentAdminForm(forms.ModelForm):
+    class Meta:
+        model = Resident
+        fields = ["household", "name", "citizen_id", "phone", "residence_status", "relation"]
+
+    def clean_citizen_id(self):
+        number = parse_citizen_id(self.cleaned_data["citizen_id"]).number
+        clash = Resident.objects.filter(citizen_id_hash=blind_index(number)).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise ValidationError(services.DUPLICATE_ID_MESSAGE)
+        return number
+
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data["phone"])
+
+
+@admin.register(Resident)
+class ResidentAdmin(admin.ModelAdmin):
+    form = ResidentAdminForm
+    list_display = ["name", "masked_citizen_id", "masked_phone", "sex", "residence_status", "household"]
+    list_filter = ["residence_status", "sex"]
+    list_select_related = ["household__building"]
+    search_fields = ["name"]
+    autocomplete_fields = ["household"]
+    inlines = [ResidentTagInline]
+
+    @admin.display(description=_("身份证号"))
+    def masked_citizen_id(self, obj):
+        return mask_citizen_id(obj.citizen_id)
+
+    @admin.display(description=_("手机号"))
+    def masked_phone(self, obj):
+        return mask_phone(obj.phone)
+
+    def get_search_results(self, request, queryset, search_term):
+        # An exact ID number or phone is found through the blind index; names by part.
+        term = search_term.strip()
+        if term:
+            hashed = blind_index(term.upper())
+            by_index = queryset.filter(citizen_id_hash=hashed) | queryset.filter(phone_hash=hashed)
+            with contextlib.suppress(ValidationError):  # not a phone number: fine, search on
+                by_index |= queryset.filter(phone_hash=blind_index(normalize_phone(term)))
+            if by_index.exists():
+                return by_index, False
+        return super().get_search_results(request, queryset, search_term)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            if "citizen_id" in form.changed_data:
+                services.correct_citizen_id(resident=obj, citizen_id=data["citizen_id"])
+            services.update_resident(
+                resident=obj,
+                name=data["name"],
+                phone=data["phone"],
+                residence_status=data["residence_status"],
+                relation=data["relation"],
+            )
+        else:
+            saved = services.register_resident(**data)
+            obj.pk = saved.pk
+
+
+@admin.register(KeyGroup)
+class KeyGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "applies_to", "sensitive", "order"]
+    list_editable = ["sensitive", "order"]
+
+
+@admin.register(SensitiveAccess)
+class SensitiveAccessAdmin(admin.ModelAdmin):
+    """The audit trail of unmasked views: read-only, for everyone."""
+
+    list_display = ["at", "user", "resident", "reason"]
+    list_filter = ["at"]
+    search_fields = ["user__username", "resident__name", "reason"]
+    list_select_related = ["user", "resident"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,135 @@
+"""Read-only API over places and people, through the same selectors and scope as the pages."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
+from rest_framework.request import Request
+
+from gridgov.masking import mask_citizen_id, mask_phone
+from gridgov.scope import scope_for
+from grids import selectors
+from grids.models import Area, Household, Resident
+
+
+class AreaSerializer(serializers.ModelSerializer):
+    household_count = serializers.IntegerField(read_only=True)
+    resident_count = serializers.IntegerField(read_only=True)
+    key_group_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Area
+        fields = [
+            "id",
+            "kind",
+            "name",
+            "code",
+            "parent",
+            "level",
+            "declared_households",
+            "address",
+            "household_count",
+            "resident_count",
+            "key_group_count",
+        ]
+
+
+class HouseholdSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Household
+        fields = [
+            "id",
+            "building",
+            "unit",
+            "floor",
+            "room",
+            "occupancy",
+            "family_situation",
+            "facilities",
+            "hazards",
+            "conflicts",
+            "last_visited",
+        ]
+
+
+class ResidentSerializer(serializers.ModelSerializer):
+    """Masked always: the full ID is only ever shown on the logged reveal page."""
+
+    citizen_id = serializers.SerializerMethodField()
+    phone = serializers.SerializerMethodField()
+    age = serializers.SerializerMethodField()
+    key_groups = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Resident
+        fields = [
+            "id",
+            "household",
+            "name",
+            "sex",
+            "age",
+            "citizen_id",
+            "phone",
+            "residence_status",
+            "relation",
+            "key_groups",
+        ]
+
+    def get_citizen_id(self, obj: Resident) -> str:
+        return mask_citizen_id(obj.citizen_id)
+
+    def get_phone(self, obj: Resident) -> str:
+        return mask_phone(obj.phone)
+
+    def get_age(self, obj: Resident) -> int:
+        return obj.age()
+
+    def get_key_groups(self, obj: Resident) -> list[str]:
+        return [tag.group.code for tag in obj.visible_tags]
+
+
+def _int_param(request: Request, name: str, *, required: bool) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None and not required:
+        return None
+    try:
+        return serializers.IntegerField(min_value=1).run_validation(raw)
+    except serializers.ValidationError as exc:
+        raise serializers.ValidationError({name: exc.detail}) from None
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[OpenApiParameter("parent", int, description="子区域;缺省为本人辖区的顶层区域")])
+)
+class AreaViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = AreaSerializer
+
+    def get_queryset(self):
+        scope = scope_for(self.request.user)
+        if self.action == "list":
+            parent = _int_param(self.request, "parent", required=False)
+            if parent:
+                return selectors.children(scope, selectors.get_area(scope, parent))
+            return selectors.tree_roots(scope)
+        return selectors.with_counts(selectors.areas(scope), scope)
+
+
+@extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("area", int, required=True)]))
+class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = HouseholdSerializer
+
+    def get_queryset(self):
+        scope = scope_for(self.request.user)
+        if self.action == "list":
+            area = selectors.get_area(scope, _int_param(self.request, "area", required=True))
+            return selectors.households_under(scope, area)
+        return selectors.households(scope)
+
+
+@extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("q", str, required=True)]))
+class ResidentViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ResidentSerializer
+
+    def get_queryset(self):
+        scope = scope_for(self.request.user)
+        if self.action == "list":
+            return selectors.search_residents(scope, self.request.query_params.get("q", ""))
+        return selectors.with_visible_tags(selectors.residents(scope))

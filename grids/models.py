@@ -1,0 +1,307 @@
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from encrypted_fields.fields import EncryptedCharField
+from mptt.models import MPTTModel, TreeForeignKey
+
+
+class City(models.Model):
+    """A prefecture-level city 市: the fiscal partner of its districts, not a node of their trees."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    code = models.CharField(_("区划代码"), max_length=12, unique=True)
+
+    class Meta:
+        verbose_name = _("城市")
+        verbose_name_plural = _("城市")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AreaKind(models.TextChoices):
+    DISTRICT = "district", _("市辖区")
+    COUNTY = "county", _("县")
+    COUNTY_CITY = "county_city", _("县级市")
+    STREET = "street", _("街道")
+    TOWN = "town", _("镇")
+    COMMUNITY = "community", _("社区")
+    GRID = "grid", _("网格")
+    COMPOUND = "compound", _("小区")
+    BUILDING = "building", _("楼栋")
+
+
+ROOT_KINDS = {AreaKind.DISTRICT, AreaKind.COUNTY, AreaKind.COUNTY_CITY}
+# Which kinds may sit directly under which: the grid chain of seed 002 and 004.
+PARENT_KINDS = {
+    AreaKind.STREET: ROOT_KINDS,
+    AreaKind.TOWN: ROOT_KINDS,
+    AreaKind.COMMUNITY: {AreaKind.STREET, AreaKind.TOWN},
+    AreaKind.GRID: {AreaKind.COMMUNITY},
+    AreaKind.COMPOUND: {AreaKind.GRID},
+    AreaKind.BUILDING: {AreaKind.GRID, AreaKind.COMPOUND},
+}
+
+
+class FiscalClass(models.TextChoices):
+    # 市辖区 share costs with the city; 县 and 县级市 (两县一市) pay in full (seed 000).
+    CITY_DISTRICT = "city_district", _("市辖区")
+    COUNTY = "county", _("县(市)")
+
+
+class Area(MPTTModel):
+    """A place in one district's tree: district/county → street → community → grid → building."""
+
+    kind = models.CharField(_("类型"), max_length=16, choices=AreaKind.choices)
+    name = models.CharField(_("名称"), max_length=100)
+    # Statistical division code down to the community (12 digits); grid (2 digits), compound
+    # (2 digits) and building (3 digits) numbers are appended to the parent's code.
+    code = models.CharField(_("编码"), max_length=24, unique=True)
+    parent = TreeForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("上级")
+    )
+    city = models.ForeignKey(
+        City,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="districts",
+        verbose_name=_("所属城市"),
+        help_text=_("仅区、县、县级市填写"),
+    )
+    declared_households = models.PositiveIntegerField(
+        _("申报户数"), null=True, blank=True, help_text=_("官方统计户数,经费测算以此为准;仅社区填写")
+    )
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+
+    class MPTTMeta:
+        order_insertion_by = ["code"]
+
+    class Meta:
+        verbose_name = _("区域")
+        verbose_name_plural = _("区域")
+        # django-mptt declares its tree index outside migrations (its issue #682); without this
+        # one every subtree filter scans the table.
+        indexes = [models.Index(fields=["tree_id", "lft"], name="area_tree_lft")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="community") | Q(declared_households__isnull=True),
+                name="area_declared_households_only_on_community",
+                violation_error_message=_("只有社区填写申报户数"),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=sorted(ROOT_KINDS)) | Q(city__isnull=True),
+                name="area_city_only_on_root",
+                violation_error_message=_("只有区、县、县级市填写所属城市"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def fiscal_class(self) -> FiscalClass:
+        root_kind = self.kind if self.is_root_node() else self.get_root().kind
+        return FiscalClass.CITY_DISTRICT if root_kind == AreaKind.DISTRICT else FiscalClass.COUNTY
+
+
+class Occupancy(models.TextChoices):
+    OWNER = "owner", _("自住")
+    RENTED = "rented", _("出租")
+    VACANT = "vacant", _("空置")
+
+
+class Household(models.Model):
+    """A dwelling on a building and the 四清 card kept on it (seed 004)."""
+
+    building = models.ForeignKey(
+        Area,
+        on_delete=models.PROTECT,
+        related_name="households",
+        limit_choices_to={"kind": AreaKind.BUILDING},
+        verbose_name=_("楼栋"),
+    )
+    unit = models.CharField(_("单元"), max_length=10, blank=True)
+    floor = models.SmallIntegerField(_("楼层"))
+    room = models.CharField(_("房号"), max_length=10)
+    occupancy = models.CharField(_("居住状态"), max_length=10, choices=Occupancy.choices, default=Occupancy.OWNER)
+    # 四清: 家庭情况清, 人员类别清 (from the residents' tags), 区域设施清, 隐患矛盾清
+    family_situation = models.TextField(_("家庭情况"), blank=True)
+    facilities = models.TextField(_("设施情况"), blank=True, help_text=_("燃气、电梯、消防器材、无障碍设施等"))
+    hazards = models.TextField(_("安全隐患"), blank=True)
+    conflicts = models.TextField(_("矛盾纠纷"), blank=True)
+    last_visited = models.DateField(_("最近走访"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("住户")
+        verbose_name_plural = _("住户")
+        ordering = ["building", "unit", "floor", "room"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["building", "unit", "room"],
+                name="household_unique_room",
+                violation_error_message=_("该楼栋已登记此单元房号"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        unit = f"{self.unit}单元" if self.unit else ""
+        return f"{self.building.name}{unit}{self.room}"
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("男")
+    FEMALE = "F", _("女")
+
+
+class ResidenceStatus(models.TextChoices):
+    REGISTERED = "registered", _("户籍人口")
+    RESIDENT = "resident", _("常住非户籍")
+    FLOATING = "floating", _("流动人口")
+
+
+class Relation(models.TextChoices):
+    HEAD = "head", _("户主")
+    SPOUSE = "spouse", _("配偶")
+    CHILD = "child", _("子女")
+    PARENT = "parent", _("父母")
+    GRANDPARENT = "grandparent", _("(外)祖父母")
+    GRANDCHILD = "grandchild", _("(外)孙子女")
+    SIBLING = "sibling", _("兄弟姐妹")
+    TENANT = "tenant", _("租户")
+    OTHER = "other", _("其他")
+
+
+class Resident(models.Model):
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="residents", verbose_name=_("住户"))
+    name = models.CharField(_("姓名"), max_length=50, db_index=True)
+    # Encrypted at rest; found by exact match through the keyed hash beside it.
+    citizen_id = EncryptedCharField(_("公民身份号码"), max_length=18)
+    citizen_id_hash = models.CharField(max_length=64, unique=True, editable=False)
+    sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices, editable=False)
+    birth_date = models.DateField(_("出生日期"), editable=False)
+    # The encrypted field stores an empty value as NULL.
+    phone = EncryptedCharField(_("手机号"), max_length=20, blank=True, null=True)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    residence_status = models.CharField(_("居住类型"), max_length=12, choices=ResidenceStatus.choices)
+    relation = models.CharField(_("与户主关系"), max_length=12, choices=Relation.choices)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("居民")
+        verbose_name_plural = _("居民")
+        ordering = ["household", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def age(self, on: datetime.date | None = None) -> int:
+        on = on or timezone.localdate()
+        before_birthday = (on.month, on.day) < (self.birth_date.month, self.birth_date.day)
+        return on.year - self.birth_date.year - before_birthday
+
+
+class KeyGroupSubject(models.TextChoices):
+    RESIDENT = "resident", _("居民")
+    HOUSEHOLD = "household", _("住户")
+
+
+class KeyGroup(models.Model):
+    """重点人群: who needs care or attention (seed 002). Data, not code."""
+
+    code = models.SlugField(_("代码"), unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    applies_to = models.CharField(_("适用对象"), max_length=10, choices=KeyGroupSubject.choices)
+    # Sensitive personal information in the sense of PIPL art. 28 (health, finances, criminal
+    # records): hidden from lists and counts, shown only in a logged reveal.
+    sensitive = models.BooleanField(_("敏感"), default=False)
+    default_legal_basis = models.CharField(_("默认法律依据"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("重点人群")
+        verbose_name_plural = _("重点人群")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ActiveTagQuerySet(models.QuerySet):
+    def active(self, on: datetime.date | None = None):
+        on = on or timezone.localdate()
+        return self.filter(Q(until__isnull=True) | Q(until__gte=on), since__lte=on)
+
+
+class GroupTag(models.Model):
+    group = models.ForeignKey(KeyGroup, on_delete=models.PROTECT, verbose_name=_("重点人群"))
+    since = models.DateField(_("起始日期"))
+    until = models.DateField(_("截止日期"), null=True, blank=True)
+    legal_basis = models.CharField(_("保留依据"), max_length=200)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+
+    objects = ActiveTagQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class ResidentTag(GroupTag):
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="tags", verbose_name=_("居民"))
+
+    class Meta:
+        verbose_name = _("居民重点人群标记")
+        verbose_name_plural = _("居民重点人群标记")
+        constraints = [
+            models.UniqueConstraint(fields=["resident", "group", "since"], name="residenttag_unique"),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(until__gte=models.F("since")),
+                name="residenttag_dates",
+                violation_error_message=_("截止日期不能早于起始日期"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resident} · {self.group}"
+
+
+class HouseholdTag(GroupTag):
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="tags", verbose_name=_("住户"))
+
+    class Meta:
+        verbose_name = _("住户重点人群标记")
+        verbose_name_plural = _("住户重点人群标记")
+        constraints = [
+            models.UniqueConstraint(fields=["household", "group", "since"], name="householdtag_unique"),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(until__gte=models.F("since")),
+                name="householdtag_dates",
+                violation_error_message=_("截止日期不能早于起始日期"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household} · {self.group}"
+
+
+class SensitiveAccess(models.Model):
+    """Every time someone sees a resident unmasked: who, when, whom and why."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("查看人"))
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, verbose_name=_("居民"))
+    reason = models.CharField(_("查看事由"), max_length=200)
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("敏感信息查看记录")
+        verbose_name_plural = _("敏感信息查看记录")
+        ordering = ["-at"]
+        permissions = [("view_sensitive", _("可查看完整身份证号和敏感人群"))]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.resident} ({self.at:%Y-%m-%d %H:%M})"

@@ -1,0 +1,176 @@
+"""Reads of places and people, always through the caller's scope."""
+
+import re
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from gridgov.blind_index import blind_index
+from gridgov.identity import normalize_phone
+from gridgov.scope import Scope
+from grids.models import Area, AreaKind, Household, HouseholdTag, Resident, ResidentTag
+from orgs.models import Post
+
+
+def areas(scope: Scope) -> QuerySet[Area]:
+    return Area.objects.filter(scope.area_q())
+
+
+def get_area(scope: Scope, pk: int) -> Area:
+    area = areas(scope).select_related("parent").filter(pk=pk).first()
+    if area is None:
+        raise Http404
+    return area
+
+
+def _in_subtree(path: str) -> dict[str, OuterRef]:
+    """Filter kwargs: the area at `path` lies in the subtree of the outer Area row."""
+    return {
+        f"{path}__tree_id": OuterRef("tree_id"),
+        f"{path}__lft__gte": OuterRef("lft"),
+        f"{path}__lft__lte": OuterRef("rght"),
+    }
+
+
+def _count(queryset: QuerySet, path: str) -> Coalesce:
+    counted = (
+        queryset.filter(**_in_subtree(path)).order_by().values(f"{path}__tree_id").annotate(n=Count("pk")).values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def visible_tags(tags: QuerySet) -> QuerySet:
+    """Active tags a list may show: sensitive groups appear only in a logged reveal."""
+    return tags.active().filter(group__sensitive=False)
+
+
+def with_counts(queryset: QuerySet[Area], scope: Scope) -> QuerySet[Area]:
+    """Households, residents and key-group residents under each area: one query for any number of rows."""
+    tagged = Resident.objects.filter(Exists(visible_tags(ResidentTag.objects).filter(resident=OuterRef("pk"))))
+    return queryset.annotate(
+        household_count=_count(Household.objects.all(), "building"),
+        resident_count=_count(Resident.objects.all(), "household__building"),
+        key_group_count=_count(tagged, "household__building"),
+    )
+
+
+def tree_roots(scope: Scope) -> QuerySet[Area]:
+    if scope.unrestricted:
+        roots = Area.objects.filter(parent__isnull=True)
+    else:
+        roots = Area.objects.filter(pk__in=[a.pk for a in scope.areas])
+    return with_counts(roots.order_by("tree_id", "lft"), scope)
+
+
+def children(scope: Scope, area: Area) -> QuerySet[Area]:
+    return with_counts(areas(scope).filter(parent=area).order_by("lft"), scope)
+
+
+def subtree(scope: Scope, area: Area, kind: str) -> QuerySet[Area]:
+    return area.get_descendants().filter(kind=kind).filter(scope.area_q())
+
+
+def active_posts(area: Area) -> QuerySet[Post]:
+    return Post.objects.active().filter(area=area).select_related("department").order_by("role", "slot", "holder_name")
+
+
+def households(scope: Scope) -> QuerySet[Household]:
+    return Household.objects.filter(scope.area_q("building__"))
+
+
+def households_under(scope: Scope, area: Area) -> QuerySet[Household]:
+    return (
+        households(scope)
+        .filter(building__tree_id=area.tree_id, building__lft__gte=area.lft, building__lft__lte=area.rght)
+        .select_related("building")
+        .annotate(resident_count=Count("residents"))
+        .order_by("building__lft", "unit", "floor", "room")
+    )
+
+
+def get_household(scope: Scope, pk: int) -> Household:
+    household = (
+        households(scope)
+        .select_related("building__parent")
+        .prefetch_related(
+            Prefetch(
+                "residents",
+                queryset=Resident.objects.order_by("id").prefetch_related(
+                    Prefetch(
+                        "tags",
+                        queryset=visible_tags(ResidentTag.objects).select_related("group"),
+                        to_attr="visible_tags",
+                    )
+                ),
+            ),
+            Prefetch(
+                "tags",
+                queryset=visible_tags(HouseholdTag.objects).select_related("group"),
+                to_attr="visible_tags",
+            ),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if household is None:
+        raise Http404
+    return household
+
+
+def residents(scope: Scope) -> QuerySet[Resident]:
+    return Resident.objects.filter(scope.area_q("household__building__"))
+
+
+def with_visible_tags(queryset: QuerySet[Resident], *, include_sensitive: bool = False) -> QuerySet[Resident]:
+    tags = ResidentTag.objects.active() if include_sensitive else visible_tags(ResidentTag.objects)
+    return queryset.prefetch_related(Prefetch("tags", queryset=tags.select_related("group"), to_attr="visible_tags"))
+
+
+def get_resident(scope: Scope, pk: int, *, with_sensitive_tags: bool = False) -> Resident:
+    resident = (
+        with_visible_tags(residents(scope), include_sensitive=with_sensitive_tags)
+        .select_related("household__building")
+        .filter(pk=pk)
+        .first()
+    )
+    if resident is None:
+        raise Http404
+    return resident
+
+
+_ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
+_PHONE_LIKE = re.compile(r"^(\+?86)?1\d{10}$")
+
+
+def search_residents(scope: Scope, query: str) -> QuerySet[Resident]:
+    """By exact ID number or phone (through the blind index), or by part of a name."""
+    query = query.strip()
+    found = with_visible_tags(residents(scope)).select_related("household__building")
+    if _ID_LIKE.match(query):
+        return found.filter(citizen_id_hash=blind_index(query.upper()))
+    if _PHONE_LIKE.match(query):
+        return found.filter(phone_hash=blind_index(normalize_phone(query)))
+    if not query:
+        return found.none()
+    return found.filter(name__contains=query).order_by("name", "id")
+
+
+def key_group_residents(scope: Scope, area: Area) -> QuerySet[Resident]:
+    in_area = Q(
+        household__building__tree_id=area.tree_id,
+        household__building__lft__gte=area.lft,
+        household__building__lft__lte=area.rght,
+    )
+    tagged = Exists(visible_tags(ResidentTag.objects).filter(resident=OuterRef("pk")))
+    return (
+        with_visible_tags(residents(scope))
+        .filter(in_area, tagged)
+        .select_related("household__building")
+        .order_by("household__building__lft", "household_id", "id")
+    )
+
+
+def grids_of(scope: Scope) -> QuerySet[Area]:
+    """The grids a user works in, for a grid worker's home page."""
+    return with_counts(areas(scope).filter(kind=AreaKind.GRID).order_by("tree_id", "lft"), scope)

@@ -1,0 +1,155 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gridgov.scope import scope_for
+from grids import selectors, services
+from grids.forms import HouseholdCardForm, ResidentForm, ResidentSearchForm, RevealForm
+from grids.models import AreaKind
+
+PAGE_SIZE = 30
+
+
+@login_required
+def area_tree(request):
+    scope = scope_for(request.user)
+    if not scope.has_areas:
+        raise Http404
+    return render(request, "grids/area_tree.html", {"roots": selectors.tree_roots(scope)})
+
+
+@login_required
+def area_children(request, pk: int):
+    scope = scope_for(request.user)
+    area = selectors.get_area(scope, pk)
+    return render(request, "grids/_area_nodes.html", {"nodes": selectors.children(scope, area)})
+
+
+@login_required
+def area_detail(request, pk: int):
+    scope = scope_for(request.user)
+    area = selectors.get_area(scope, pk)
+    counted = selectors.with_counts(selectors.areas(scope).filter(pk=area.pk), scope).get()
+    context = {
+        "area": counted,
+        "ancestors": area.get_ancestors().filter(scope.area_q()),
+        "children": selectors.children(scope, area),
+        "posts": selectors.active_posts(area),
+    }
+    if area.kind in (AreaKind.GRID, AreaKind.COMPOUND, AreaKind.BUILDING):
+        context["households"] = Paginator(selectors.households_under(scope, area), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        context["key_group_residents"] = Paginator(selectors.key_group_residents(scope, area), PAGE_SIZE).get_page(
+            request.GET.get("kpage")
+        )
+    return render(request, "grids/area_detail.html", context)
+
+
+@login_required
+def household_detail(request, pk: int):
+    scope = scope_for(request.user)
+    household = selectors.get_household(scope, pk)
+    return render(
+        request,
+        "grids/household_detail.html",
+        {"household": household, "can_edit": scope.can_edit_people, "resident_form": ResidentForm()},
+    )
+
+
+@login_required
+def household_edit(request, pk: int):
+    scope = scope_for(request.user)
+    household = selectors.get_household(scope, pk)
+    if not scope.can_edit_people:
+        raise Http404
+    form = HouseholdCardForm(request.POST or None, instance=household)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.fields}
+        try:
+            services.update_household_card(household=household, **changes)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("四清卡已保存"))
+            return redirect("grids:household", pk=pk)
+    return render(request, "grids/household_edit.html", {"household": household, "form": form})
+
+
+@login_required
+@require_POST
+def resident_create(request, pk: int):
+    scope = scope_for(request.user)
+    household = selectors.get_household(scope, pk)
+    if not scope.can_edit_people:
+        raise Http404
+    form = ResidentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.register_resident(household=household, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已登记居民 %(name)s") % {"name": form.cleaned_data["name"]})
+            return redirect("grids:household", pk=pk)
+    return render(
+        request,
+        "grids/household_detail.html",
+        {"household": household, "can_edit": True, "resident_form": form},
+        status=400,
+    )
+
+
+@login_required
+def resident_search(request):
+    scope = scope_for(request.user)
+    if not scope.has_areas:
+        raise Http404
+    form = ResidentSearchForm(request.GET)
+    results = None
+    if form.is_valid() and form.cleaned_data["q"]:
+        results = Paginator(selectors.search_residents(scope, form.cleaned_data["q"]), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+    return render(request, "grids/resident_search.html", {"form": form, "results": results})
+
+
+@login_required
+def resident_detail(request, pk: int):
+    scope = scope_for(request.user)
+    resident = selectors.get_resident(scope, pk)
+    return render(
+        request,
+        "grids/resident_detail.html",
+        {"resident": resident, "revealed": False, "reveal_form": RevealForm() if scope.can_view_sensitive else None},
+    )
+
+
+@login_required
+@require_POST
+def resident_reveal(request, pk: int):
+    scope = scope_for(request.user)
+    resident = selectors.get_resident(scope, pk, with_sensitive_tags=scope.can_view_sensitive)
+    if not scope.can_view_sensitive:
+        raise Http404
+    form = RevealForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_sensitive_access(
+                user=request.user, residents=[resident], reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return render(request, "grids/resident_detail.html", {"resident": resident, "revealed": True})
+    return render(
+        request,
+        "grids/resident_detail.html",
+        {"resident": selectors.get_resident(scope, pk), "revealed": False, "reveal_form": form},
+        status=400,
+    )

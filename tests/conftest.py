@@ -1,0 +1,94 @@
+"""The persona world every scope test uses.
+
+    district ─ street S1 ─ community K1 ─ grid A ─ buildings A1, A2
+             │                         └ grid B ─ building B1
+             │           └ community K2 ─ grid C ─ building C1
+             └ street S2 ─ community K3 ─ grid D ─ building D1
+    county  ─ town T ─ community K4 ─ grid E ─ building E1
+
+One household per building (two in A1), one resident per household; in A1 one resident is
+tagged 空巢老人 (not sensitive) and one 社区矫正人员 (sensitive).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import User
+
+from grids import services as grid_services
+from grids.models import Area, AreaKind, Household, Resident
+from orgs.models import Role, Slot
+from tests.factories import AreaFactory, HouseholdFactory, ResidentFactory, department, key_group, user_with_posts
+
+
+@dataclass
+class World:
+    areas: dict[str, Area]
+    households: dict[str, Household]
+    residents: dict[str, Resident]
+    users: dict[str, User]
+
+
+def _build_world() -> World:
+    a = {}
+    a["district"] = AreaFactory(kind=AreaKind.DISTRICT, name="测试区")
+    a["S1"] = AreaFactory(kind=AreaKind.STREET, name="一街道", parent=a["district"])
+    a["S2"] = AreaFactory(kind=AreaKind.STREET, name="二街道", parent=a["district"])
+    a["K1"] = AreaFactory(kind=AreaKind.COMMUNITY, name="一社区", parent=a["S1"], declared_households=3000)
+    a["K2"] = AreaFactory(kind=AreaKind.COMMUNITY, name="二社区", parent=a["S1"], declared_households=5000)
+    a["K3"] = AreaFactory(kind=AreaKind.COMMUNITY, name="三社区", parent=a["S2"], declared_households=1200)
+    for grid, community in [("A", "K1"), ("B", "K1"), ("C", "K2"), ("D", "K3")]:
+        a[grid] = AreaFactory(kind=AreaKind.GRID, name=f"网格{grid}", parent=a[community])
+    a["county"] = AreaFactory(kind=AreaKind.COUNTY, name="测试县")
+    a["T"] = AreaFactory(kind=AreaKind.TOWN, name="一镇", parent=a["county"])
+    a["K4"] = AreaFactory(kind=AreaKind.COMMUNITY, name="四社区", parent=a["T"], declared_households=800)
+    a["E"] = AreaFactory(kind=AreaKind.GRID, name="网格E", parent=a["K4"])
+    for building, grid in [("A1", "A"), ("A2", "A"), ("B1", "B"), ("C1", "C"), ("D1", "D"), ("E1", "E")]:
+        a[building] = AreaFactory(kind=AreaKind.BUILDING, name=f"{building}楼", parent=a[grid])
+
+    h, r = {}, {}
+    for building in ["A1", "A2", "B1", "C1", "D1", "E1"]:
+        h[building] = HouseholdFactory(building=a[building])
+        r[building] = ResidentFactory(household=h[building], name=f"{building}住户")
+    h["A1b"] = HouseholdFactory(building=a["A1"])
+    r["A1b"] = ResidentFactory(household=h["A1b"], name="A1独居老人")
+    r["A1c"] = ResidentFactory(household=h["A1"], name="A1矫正对象", relation="spouse")
+    since = datetime.date(2025, 1, 1)
+    grid_services.tag_resident(resident=r["A1b"], group=key_group("empty-nest-elderly"), since=since)
+    grid_services.tag_resident(resident=r["A1c"], group=key_group("community-corrections"), since=since)
+
+    chengguan = department("城管局", a["district"])
+    minzheng = department("民政局", a["district"])
+    u = {
+        "grid_a": user_with_posts("grid_a", dict(role=Role.GRID_WORKER, area=a["A"], slot=Slot.A)),
+        "grid_b": user_with_posts("grid_b", dict(role=Role.GRID_WORKER, area=a["B"], slot=Slot.A)),
+        "community": user_with_posts("community", dict(role=Role.COMMUNITY_STAFF, area=a["K1"]), sensitive=True),
+        "street": user_with_posts("street", dict(role=Role.STREET_STAFF, area=a["S1"])),
+        "officer": user_with_posts("officer", dict(role=Role.DEPARTMENT_OFFICER, department=chengguan)),
+        "sunk": user_with_posts(
+            "sunk",
+            dict(role=Role.SUNK_STAFF, area=a["A"], department=minzheng),
+            dict(role=Role.SUNK_STAFF, area=a["C"], department=minzheng),
+        ),
+        "leader": user_with_posts("leader", dict(role=Role.LEADER, area=a["district"])),
+        "admin": user_with_posts("admin", superuser=True),
+    }
+    return World(areas=a, households=h, residents=r, users=u)
+
+
+@pytest.fixture
+def world(db) -> World:
+    return _build_world()
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for("grid_a") logs that persona in; client_for(None) stays anonymous."""
+
+    def login(user: User | None):
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return login

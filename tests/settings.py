@@ -1,0 +1,21 @@
+"""Fast settings for the test suite: the real settings, with a cheap hasher and fixed test keys.
+
+DATABASE_URL and REDIS_URL still decide the database and the broker, so the same suite runs
+on SQLite with eager Celery and on PostgreSQL with Redis.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+os.environ.setdefault("FIELD_ENCRYPTION_SALT", "test-only-salt")
+os.environ.setdefault("BLIND_INDEX_KEY", "test-only-blind-index-key")
+
+from gridgov.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+ALLOWED_HOSTS = ["*"]
+
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
