@@ -19,8 +19,13 @@ class Scope:
     areas: tuple[Area, ...] = ()
     department_ids: frozenset[int] = frozenset()
     roles: frozenset[str] = frozenset()
-    can_view_sensitive: bool = False
     posts: tuple[Post, ...] = field(default=(), repr=False)
+    user: object = field(default=None, repr=False, compare=False)
+
+    @property
+    def can_view_sensitive(self) -> bool:
+        # Asked only where something sensitive could be shown: it costs two queries, once per request.
+        return self.user is not None and self.user.has_perm("grids.view_sensitive")
 
     @property
     def can_edit_people(self) -> bool:
@@ -75,9 +80,8 @@ def scope_for(user) -> Scope:
 
 
 def _compute(user) -> Scope:
-    can_view_sensitive = user.has_perm("grids.view_sensitive")
     if user.is_superuser:
-        return Scope(unrestricted=True, can_view_sensitive=True)
+        return Scope(unrestricted=True, user=user)
     posts = tuple(Post.objects.active().filter(user=user).select_related("area", "department"))
     areas = sorted((p.area for p in posts if p.area_id), key=lambda a: (a.tree_id, a.lft))
     topmost: list[Area] = []
@@ -90,6 +94,6 @@ def _compute(user) -> Scope:
         areas=tuple(topmost),
         department_ids=frozenset(p.department_id for p in posts if p.department_id),
         roles=frozenset(Role(p.role) for p in posts),
-        can_view_sensitive=can_view_sensitive,
         posts=posts,
+        user=user,
     )

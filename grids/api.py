@@ -109,7 +109,7 @@ class AreaViewSet(viewsets.ReadOnlyModelViewSet):
             if parent:
                 return selectors.children(scope, selectors.get_area(scope, parent))
             return selectors.tree_roots(scope)
-        return selectors.with_counts(selectors.areas(scope), scope)
+        return selectors.with_counts(selectors.areas(scope))
 
 
 @extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("area", int, required=True)]))

@@ -17,8 +17,9 @@ def areas(scope: Scope) -> QuerySet[Area]:
     return Area.objects.filter(scope.area_q())
 
 
-def get_area(scope: Scope, pk: int) -> Area:
-    area = areas(scope).select_related("parent").filter(pk=pk).first()
+def get_area(scope: Scope, pk: int, *, counted: bool = False) -> Area:
+    found = areas(scope).filter(pk=pk)
+    area = (with_counts(found) if counted else found).first()
     if area is None:
         raise Http404
     return area
@@ -45,7 +46,7 @@ def visible_tags(tags: QuerySet) -> QuerySet:
     return tags.active().filter(group__sensitive=False)
 
 
-def with_counts(queryset: QuerySet[Area], scope: Scope) -> QuerySet[Area]:
+def with_counts(queryset: QuerySet[Area]) -> QuerySet[Area]:
     """Households, residents and key-group residents under each area: one query for any number of rows."""
     tagged = Resident.objects.filter(Exists(visible_tags(ResidentTag.objects).filter(resident=OuterRef("pk"))))
     return queryset.annotate(
@@ -60,11 +61,11 @@ def tree_roots(scope: Scope) -> QuerySet[Area]:
         roots = Area.objects.filter(parent__isnull=True)
     else:
         roots = Area.objects.filter(pk__in=[a.pk for a in scope.areas])
-    return with_counts(roots.order_by("tree_id", "lft"), scope)
+    return with_counts(roots.order_by("tree_id", "lft"))
 
 
 def children(scope: Scope, area: Area) -> QuerySet[Area]:
-    return with_counts(areas(scope).filter(parent=area).order_by("lft"), scope)
+    return with_counts(areas(scope).filter(parent=area).order_by("lft"))
 
 
 def subtree(scope: Scope, area: Area, kind: str) -> QuerySet[Area]:
@@ -173,4 +174,4 @@ def key_group_residents(scope: Scope, area: Area) -> QuerySet[Resident]:
 
 def grids_of(scope: Scope) -> QuerySet[Area]:
     """The grids a user works in, for a grid worker's home page."""
-    return with_counts(areas(scope).filter(kind=AreaKind.GRID).order_by("tree_id", "lft"), scope)
+    return with_counts(areas(scope).filter(kind=AreaKind.GRID).order_by("tree_id", "lft"))

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from gridgov.blind_index import blind_index
 from gridgov.identity import normalize_phone, parse_citizen_id
@@ -229,7 +229,7 @@ def build_resident(
 
 
 # Says nothing of where the person is registered: that may be outside the caller's scope.
-DUPLICATE_ID_MESSAGE = _lazy("该身份证号已在本区登记,请勿重复录入")
+DUPLICATE_ID_MESSAGE = gettext_lazy("该身份证号已在本区登记,请勿重复录入")
 
 
 @transaction.atomic

@@ -33,10 +33,9 @@ def area_children(request, pk: int):
 @login_required
 def area_detail(request, pk: int):
     scope = scope_for(request.user)
-    area = selectors.get_area(scope, pk)
-    counted = selectors.with_counts(selectors.areas(scope).filter(pk=area.pk), scope).get()
+    area = selectors.get_area(scope, pk, counted=True)
     context = {
-        "area": counted,
+        "area": area,
         "ancestors": area.get_ancestors().filter(scope.area_q()),
         "children": selectors.children(scope, area),
         "posts": selectors.active_posts(area),

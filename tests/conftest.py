@@ -77,9 +77,28 @@ def _build_world() -> World:
     return World(areas=a, households=h, residents=r, users=u)
 
 
+@pytest.fixture(scope="session")
+def _world_keys(django_db_setup, django_db_blocker) -> dict[str, dict[str, int]]:
+    """Built once per session; each test's transaction rolls back whatever it changes."""
+    with django_db_blocker.unblock():
+        built = _build_world()
+    return {kind: {key: obj.pk for key, obj in getattr(built, kind).items()} for kind in World.__dataclass_fields__}
+
+
 @pytest.fixture
-def world(db) -> World:
-    return _build_world()
+def world(db, _world_keys) -> World:
+    """Fresh instances every test, so nothing cached on an object leaks from one test to the next."""
+
+    def load(model, keys: dict[str, int]) -> dict:
+        rows = model.objects.in_bulk(keys.values())
+        return {key: rows[pk] for key, pk in keys.items()}
+
+    return World(
+        areas=load(Area, _world_keys["areas"]),
+        households=load(Household, _world_keys["households"]),
+        residents=load(Resident, _world_keys["residents"]),
+        users=load(User, _world_keys["users"]),
+    )
 
 
 @pytest.fixture

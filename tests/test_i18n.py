@@ -1,0 +1,24 @@
+"""Chinese is the source language; every string has an English translation, compiled."""
+
+import gettext
+import re
+
+from django.conf import settings
+
+PO = settings.BASE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.po"
+ENTRY = re.compile(r'^msgid "(.+)"\nmsgstr "(.*)"$', re.MULTILINE)
+
+
+def _entries() -> list[tuple[str, str]]:
+    return ENTRY.findall(PO.read_text(encoding="utf-8"))
+
+
+def test_every_string_has_an_english_translation():
+    untranslated = [msgid for msgid, msgstr in _entries() if not msgstr]
+    assert untranslated == []
+
+
+def test_compiled_catalogue_matches_the_source():
+    compiled = gettext.GNUTranslations(PO.with_suffix(".mo").open("rb"))
+    stale = [msgid for msgid, msgstr in _entries() if compiled.gettext(msgid) != msgstr.replace('\\"', '"')]
+    assert stale == []
