@@ -1,5 +1,6 @@
 """Read-only API over places and people, through the same selectors and scope as the pages."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.request import Request
@@ -88,7 +89,9 @@ class ResidentSerializer(serializers.ModelSerializer):
 
 def _int_param(request: Request, name: str, *, required: bool) -> int | None:
     raw = request.query_params.get(name)
-    if raw is None and not required:
+    if raw is None:
+        if required:
+            raise serializers.ValidationError({name: [_("缺少此参数")]})
         return None
     try:
         return serializers.IntegerField(min_value=1).run_validation(raw)
@@ -100,6 +103,7 @@ def _int_param(request: Request, name: str, *, required: bool) -> int | None:
     list=extend_schema(parameters=[OpenApiParameter("parent", int, description="子区域;缺省为本人辖区的顶层区域")])
 )
 class AreaViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Area.objects.none()  # for the schema; requests go through get_queryset
     serializer_class = AreaSerializer
 
     def get_queryset(self):
@@ -114,6 +118,7 @@ class AreaViewSet(viewsets.ReadOnlyModelViewSet):
 
 @extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("area", int, required=True)]))
 class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Household.objects.none()
     serializer_class = HouseholdSerializer
 
     def get_queryset(self):
@@ -126,6 +131,7 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
 
 @extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("q", str, required=True)]))
 class ResidentViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Resident.objects.none()
     serializer_class = ResidentSerializer
 
     def get_queryset(self):

@@ -61,18 +61,18 @@ def _build_world() -> World:
     chengguan = department("城管局", a["district"])
     minzheng = department("民政局", a["district"])
     u = {
-        "grid_a": user_with_posts("grid_a", dict(role=Role.GRID_WORKER, area=a["A"], slot=Slot.A)),
-        "grid_b": user_with_posts("grid_b", dict(role=Role.GRID_WORKER, area=a["B"], slot=Slot.A)),
-        "community": user_with_posts("community", dict(role=Role.COMMUNITY_STAFF, area=a["K1"]), sensitive=True),
-        "street": user_with_posts("street", dict(role=Role.STREET_STAFF, area=a["S1"])),
-        "officer": user_with_posts("officer", dict(role=Role.DEPARTMENT_OFFICER, department=chengguan)),
+        "grid_a": user_with_posts("world_grid_a", dict(role=Role.GRID_WORKER, area=a["A"], slot=Slot.A)),
+        "grid_b": user_with_posts("world_grid_b", dict(role=Role.GRID_WORKER, area=a["B"], slot=Slot.A)),
+        "community": user_with_posts("world_community", dict(role=Role.COMMUNITY_STAFF, area=a["K1"]), sensitive=True),
+        "street": user_with_posts("world_street", dict(role=Role.STREET_STAFF, area=a["S1"])),
+        "officer": user_with_posts("world_officer", dict(role=Role.DEPARTMENT_OFFICER, department=chengguan)),
         "sunk": user_with_posts(
             "sunk",
             dict(role=Role.SUNK_STAFF, area=a["A"], department=minzheng),
             dict(role=Role.SUNK_STAFF, area=a["C"], department=minzheng),
         ),
-        "leader": user_with_posts("leader", dict(role=Role.LEADER, area=a["district"])),
-        "admin": user_with_posts("admin", superuser=True),
+        "leader": user_with_posts("world_leader", dict(role=Role.LEADER, area=a["district"])),
+        "admin": user_with_posts("world_admin", superuser=True),
     }
     return World(areas=a, households=h, residents=r, users=u)
 

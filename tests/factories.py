@@ -29,7 +29,7 @@ class CityFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ["code"]
 
     name = "测试市"
-    code = "990100000000"
+    code = "990200000000"
 
 
 class AreaFactory(factory.Factory):

@@ -66,7 +66,7 @@ def test_each_persona_sees_exactly_the_residents_of_their_households(world, pers
 
 def test_an_ended_post_gives_no_scope(world):
     end_post(post=Post.objects.get(user=world.users["grid_a"]), end=datetime.date(2024, 6, 30))
-    assert not scope_for(User.objects.get(username="grid_a")).has_areas
+    assert not scope_for(User.objects.get(username="world_grid_a")).has_areas
 
 
 def test_tree_roots_are_the_topmost_posts(world):

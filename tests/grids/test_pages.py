@@ -27,9 +27,7 @@ def test_grid_page_lists_posts_households_and_key_group_residents(world, client_
     response = client_for(world.users["grid_a"]).get(reverse("grids:area", args=[world.areas["A"].pk]))
     content = response.content.decode()
     assert [(p.role, p.slot) for p in response.context["posts"]] == [("grid_worker", "A"), ("sunk_staff", "")]
-    assert [h.pk for h in response.context["households"]] == [
-        world.households[k].pk for k in ["A1", "A1b", "A2"]
-    ]
+    assert [h.pk for h in response.context["households"]] == [world.households[k].pk for k in ["A1", "A1b", "A2"]]
     assert [r.name for r in response.context["key_group_residents"]] == ["A1独居老人"]
     assert "A1矫正对象" not in content.split('data-testid="key-group-list"')[1]
 

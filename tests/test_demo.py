@@ -1,0 +1,54 @@
+"""The demo district: loads, is the same every time, and a second run adds nothing."""
+
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from gridgov.scope import scope_for
+from grids import selectors
+from grids.models import Area, AreaKind, Household, Resident, ResidentTag
+from orgs.models import Post
+
+
+def _snapshot():
+    return (
+        Area.objects.count(),
+        Household.objects.count(),
+        Resident.objects.count(),
+        ResidentTag.objects.count(),
+        Post.objects.count(),
+        User.objects.count(),
+        sorted(Resident.objects.values_list("citizen_id_hash", flat=True))[:20],
+    )
+
+
+def test_demo_loads_once_and_again_adds_nothing(db):
+    call_command("load_demo", no_progress=True, verbosity=0)
+    first = _snapshot()
+    call_command("load_demo", no_progress=True, verbosity=0)
+    assert _snapshot() == first
+
+    # Declared households at and around the funding bands' edges.
+    communities = Area.objects.filter(kind=AreaKind.COMMUNITY, code__startswith="99")
+    declared = sorted(communities.values_list("declared_households", flat=True))
+    assert {3000, 5000} <= set(declared)
+    assert min(declared) < 3000 and max(declared) > 5000
+    assert any(3000 < d < 5000 for d in declared)
+    # One district and one county, each its own tree.
+    roots = Area.objects.filter(parent__isnull=True, city__name="新川市")
+    assert sorted(roots.values_list("kind", flat=True)) == ["county", "district"]
+    assert roots.values("tree_id").distinct().count() == 2
+    # A few hundred residents per community, with key groups.
+    for community in communities:
+        counted = selectors.with_counts(Area.objects.filter(pk=community.pk)).get()
+        assert counted.household_count >= 100
+        assert counted.resident_count >= 200
+    assert ResidentTag.objects.values("group").distinct().count() >= 4
+
+    # Each demo log-in lands in its scope.
+    grid_a = scope_for(User.objects.get(username="grid_a"))
+    assert [a.name for a in grid_a.areas] == ["银湖社区第1网格"]
+    assert scope_for(User.objects.get(username="officer")).areas == ()
+    assert User.objects.get(username="community").has_perm("grids.view_sensitive")
+    # Every grid has an A and a B post.
+    for grid in Area.objects.filter(kind=AreaKind.GRID, code__startswith="99"):
+        assert set(Post.objects.filter(area=grid, role="grid_worker").values_list("slot", flat=True)) == {"A", "B"}
