@@ -3,6 +3,7 @@ from django.shortcuts import render
 
 from gridgov.scope import scope_for
 from grids import selectors
+from grids.models import Occupancy
 from orgs.models import Department, Role
 
 FIELD_ROLES = {Role.GRID_WORKER, Role.GRID_WORKER_PART_TIME, Role.SUNK_STAFF, Role.BUILDING_HEAD, Role.UNIT_HEAD}
@@ -17,6 +18,13 @@ def home(request):
         context["grids"] = selectors.grids_of(scope)
     elif scope.has_areas:
         context["roots"] = selectors.tree_roots(scope)
+    if scope.has_areas:
+        context["key_groups"] = selectors.key_group_breakdown(scope)
+        occupancy = selectors.occupancy_breakdown(scope)
+        context["occupancy"] = [(label, occupancy.get(value, 0)) for value, label in Occupancy.choices]
+        # Bars are scaled to the largest row of each panel.
+        context["key_groups_max"] = max((row["count"] for row in context["key_groups"]), default=1)
+        context["occupancy_max"] = max(max(occupancy.values(), default=0), 1)
     if scope.department_ids:
         context["departments"] = Department.objects.filter(pk__in=scope.department_ids).select_related("jurisdiction")
     return render(request, "home.html", context)

@@ -175,3 +175,26 @@ def key_group_residents(scope: Scope, area: Area) -> QuerySet[Resident]:
 def grids_of(scope: Scope) -> QuerySet[Area]:
     """The grids a user works in, for a grid worker's home page."""
     return with_counts(areas(scope).filter(kind=AreaKind.GRID).order_by("tree_id", "lft"))
+
+
+def key_group_breakdown(scope: Scope) -> list[dict]:
+    """Residents and households in each non-sensitive key group across the scope: one query each."""
+    by_resident = (
+        visible_tags(ResidentTag.objects)
+        .filter(resident__in=residents(scope))
+        .values("group__name", "group__order")
+        .annotate(n=Count("resident", distinct=True))
+    )
+    by_household = (
+        visible_tags(HouseholdTag.objects)
+        .filter(household__in=households(scope))
+        .values("group__name", "group__order")
+        .annotate(n=Count("household", distinct=True))
+    )
+    rows = sorted([*by_resident, *by_household], key=lambda row: row["group__order"])
+    return [{"name": row["group__name"], "count": row["n"]} for row in rows]
+
+
+def occupancy_breakdown(scope: Scope) -> dict[str, int]:
+    counted = households(scope).order_by().values("occupancy").annotate(n=Count("pk"))
+    return {row["occupancy"]: row["n"] for row in counted}

@@ -179,7 +179,7 @@ def _grow(world, buildings: int) -> None:
 # (url name, world collection, key, queries): the count is pinned, and must not move when the
 # district grows.
 PAGES = [
-    ("home", None, None, 4),
+    ("home", None, None, 7),
     ("grids:tree", None, None, 4),
     ("grids:area_children", "areas", "S1", 5),
     ("grids:area", "areas", "K1", 7),
@@ -202,3 +202,15 @@ def test_query_count_is_pinned_and_does_not_grow_with_the_data(
     _grow(world, buildings=12)
     with django_assert_num_queries(queries):
         assert client.get(url, params).status_code == 200
+
+
+def test_home_summarises_key_groups_and_occupancy_without_sensitive_groups(world, client_for):
+    response = client_for(world.users["community"]).get(reverse("home"))
+    assert response.context["key_groups"] == [{"name": "空巢老人", "count": 1}]
+    assert dict(response.context["occupancy"])["自住"] == 4
+    assert "社区矫正人员" not in response.content.decode()
+
+
+def test_home_of_a_grid_worker_lists_their_grids(world, client_for):
+    response = client_for(world.users["sunk"]).get(reverse("home"))
+    assert [(g.name, g.household_count) for g in response.context["grids"]] == [("网格A", 3), ("网格C", 1)]
