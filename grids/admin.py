@@ -138,6 +138,26 @@ class ResidentAdmin(admin.ModelAdmin):
             obj.pk = saved.pk
 
 
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "group", "since", "until", "legal_basis"]
+    list_filter = ["group", "since", "until"]
+    list_select_related = ["group"]
+
+
+@admin.register(ResidentTag)
+class ResidentTagAdmin(TagAdmin):
+    search_fields = ["resident__name", "group__name"]
+    autocomplete_fields = ["resident"]
+    list_select_related = ["group", "resident"]
+
+
+@admin.register(HouseholdTag)
+class HouseholdTagAdmin(TagAdmin):
+    search_fields = ["household__room", "household__building__name", "group__name"]
+    autocomplete_fields = ["household"]
+    list_select_related = ["group", "household__building"]
+
+
 @admin.register(KeyGroup)
 class KeyGroupAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "applies_to", "sensitive", "order"]

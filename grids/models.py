@@ -1,6 +1,7 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -242,16 +243,31 @@ class GroupTag(models.Model):
     group = models.ForeignKey(KeyGroup, on_delete=models.PROTECT, verbose_name=_("重点人群"))
     since = models.DateField(_("起始日期"))
     until = models.DateField(_("截止日期"), null=True, blank=True)
-    legal_basis = models.CharField(_("保留依据"), max_length=200)
+    legal_basis = models.CharField(
+        _("保留依据"), max_length=200, blank=True, help_text=_("留空则使用该人群的默认法律依据")
+    )
     note = models.CharField(_("备注"), max_length=200, blank=True)
 
     objects = ActiveTagQuerySet.as_manager()
+    subject_kind: str  # which KeyGroupSubject the tagged row is
 
     class Meta:
         abstract = True
 
+    def clean(self) -> None:
+        if self.group_id is None:
+            return
+        if self.group.applies_to != self.subject_kind:
+            raise ValidationError(
+                {"group": _("“%(group)s”不适用于该对象") % {"group": self.group.name}}, code="wrong_subject"
+            )
+        self.legal_basis = (self.legal_basis or self.group.default_legal_basis).strip()
+        if not self.legal_basis:
+            raise ValidationError({"legal_basis": _("请填写保留该标记的法律依据")}, code="legal_basis")
+
 
 class ResidentTag(GroupTag):
+    subject_kind = KeyGroupSubject.RESIDENT
     resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="tags", verbose_name=_("居民"))
 
     class Meta:
@@ -271,6 +287,7 @@ class ResidentTag(GroupTag):
 
 
 class HouseholdTag(GroupTag):
+    subject_kind = KeyGroupSubject.HOUSEHOLD
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="tags", verbose_name=_("住户"))
 
     class Meta:

@@ -20,7 +20,6 @@ from grids.models import (
     Household,
     HouseholdTag,
     KeyGroup,
-    KeyGroupSubject,
     Resident,
     ResidentTag,
     SensitiveAccess,
@@ -275,19 +274,6 @@ def correct_citizen_id(*, resident: Resident, citizen_id: str) -> Resident:
     return resident
 
 
-def _check_tag(
-    group: KeyGroup, subject: str, since: datetime.date, until: datetime.date | None, legal_basis: str
-) -> str:
-    if group.applies_to != subject:
-        raise ValidationError(_("“%(group)s”不适用于该对象"), code="wrong_subject", params={"group": group.name})
-    if until is not None and until < since:
-        raise ValidationError(_("截止日期不能早于起始日期"), code="dates")
-    legal_basis = (legal_basis or group.default_legal_basis).strip()
-    if not legal_basis:
-        raise ValidationError(_("请填写保留该标记的法律依据"), code="legal_basis")
-    return legal_basis
-
-
 @transaction.atomic
 def tag_resident(
     *,
@@ -298,10 +284,10 @@ def tag_resident(
     legal_basis: str = "",
     note: str = "",
 ) -> ResidentTag:
-    legal_basis = _check_tag(group, KeyGroupSubject.RESIDENT, since, until, legal_basis)
-    return ResidentTag.objects.create(
-        resident=resident, group=group, since=since, until=until, legal_basis=legal_basis, note=note
-    )
+    tag = ResidentTag(resident=resident, group=group, since=since, until=until, legal_basis=legal_basis, note=note)
+    tag.full_clean()
+    tag.save()
+    return tag
 
 
 @transaction.atomic
@@ -314,10 +300,10 @@ def tag_household(
     legal_basis: str = "",
     note: str = "",
 ) -> HouseholdTag:
-    legal_basis = _check_tag(group, KeyGroupSubject.HOUSEHOLD, since, until, legal_basis)
-    return HouseholdTag.objects.create(
-        household=household, group=group, since=since, until=until, legal_basis=legal_basis, note=note
-    )
+    tag = HouseholdTag(household=household, group=group, since=since, until=until, legal_basis=legal_basis, note=note)
+    tag.full_clean()
+    tag.save()
+    return tag
 
 
 @transaction.atomic
