@@ -1,7 +1,8 @@
 from django.contrib import admin
+from mptt.admin import MPTTModelAdmin
 
 from orgs import services
-from orgs.models import Department, Post
+from orgs.models import Coverage, Department, Organization, OwnersCommittee, PartyMember, Post, ServicePoints
 
 
 @admin.register(Department)
@@ -18,7 +19,88 @@ class PostAdmin(admin.ModelAdmin):
     list_filter = ["role", "slot"]
     search_fields = ["holder_name", "user__username", "area__name", "department__name"]
     list_select_related = ["area", "department", "user"]
-    autocomplete_fields = ["user", "area", "department", "resident"]
+    autocomplete_fields = ["user", "area", "department", "resident", "organization"]
 
     def save_model(self, request, obj, form, change):
         services.appoint(post=obj)
+
+
+class CoverageInline(admin.TabularInline):
+    model = Coverage
+    extra = 0
+    autocomplete_fields = ["area"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(MPTTModelAdmin):
+    """New organisations go through the service, which locks the street's tree."""
+
+    list_display = ["name", "kind", "area", "term_start", "term_end"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    autocomplete_fields = ["parent", "area", "property_company", "owners_committee"]
+    inlines = [CoverageInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["parent", "kind"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.update_organization(
+                organization=obj, **{name: getattr(obj, name) for name in services.ORGANIZATION_EDITABLE}
+            )
+            return
+        saved = services.create_organization(
+            kind=obj.kind,
+            name=obj.name,
+            area=obj.area,
+            parent=obj.parent,
+            term_start=obj.term_start,
+            term_end=obj.term_end,
+            property_company=obj.property_company,
+            owners_committee=obj.owners_committee,
+        )
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+
+
+@admin.register(Coverage)
+class CoverageAdmin(admin.ModelAdmin):
+    list_display = ["organization", "area"]
+    search_fields = ["organization__name", "area__name"]
+    list_select_related = ["organization", "area"]
+    autocomplete_fields = ["organization", "area"]
+
+
+@admin.register(OwnersCommittee)
+class OwnersCommitteeAdmin(admin.ModelAdmin):
+    list_display = ["name", "compound", "established"]
+    search_fields = ["name", "compound__name"]
+    autocomplete_fields = ["compound"]
+
+
+class ServicePointsInline(admin.TabularInline):
+    model = ServicePoints
+    extra = 0
+
+
+@admin.register(PartyMember)
+class PartyMemberAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization", "status", "kind", "joined", "work_unit"]
+    list_filter = ["status", "kind"]
+    search_fields = ["name", "organization__name", "work_unit"]
+    list_select_related = ["organization"]
+    autocomplete_fields = ["organization", "resident", "households"]
+    inlines = [ServicePointsInline]
+
+    def save_model(self, request, obj, form, change):
+        services.register_member(member=obj)
+
+
+@admin.register(ServicePoints)
+class ServicePointsAdmin(admin.ModelAdmin):
+    list_display = ["member", "on", "points", "reason"]
+    list_filter = ["on"]
+    search_fields = ["member__name", "reason"]
+    list_select_related = ["member"]
+    autocomplete_fields = ["member"]

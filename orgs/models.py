@@ -5,8 +5,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from mptt.models import MPTTModel, TreeForeignKey
 
-from grids.models import Area, Resident
+from grids.models import Area, Household, Resident
 
 
 class DepartmentKind(models.TextChoices):
@@ -52,6 +53,10 @@ class Role(models.TextChoices):
     DEPARTMENT_OFFICER = "department_officer", _("部门工作人员")
     SUNK_STAFF = "sunk_staff", _("下沉人员")
     LEADER = "leader", _("领导")
+    SECRETARY = "secretary", _("书记")
+    DEPUTY_SECRETARY = "deputy_secretary", _("副书记")
+    ORG_COMMITTEE_MEMBER = "org_committee_member", _("支委委员")
+    GROUP_LEADER = "group_leader", _("党小组组长")
 
 
 # Where each role is held: at an area, at a department, or both (下沉人员: a department's
@@ -70,6 +75,8 @@ AREA_ROLES = {
 }
 DEPARTMENT_ROLES = {Role.DEPARTMENT_OFFICER}
 AREA_AND_DEPARTMENT_ROLES = {Role.SUNK_STAFF}
+# Secretary, deputy and committee members of a party organisation are posts too.
+ORGANIZATION_ROLES = {Role.SECRETARY, Role.DEPUTY_SECRETARY, Role.ORG_COMMITTEE_MEMBER, Role.GROUP_LEADER}
 
 
 class Slot(models.TextChoices):
@@ -107,6 +114,14 @@ class Post(models.Model):
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, null=True, blank=True, related_name="posts", verbose_name=_("部门")
     )
+    organization = models.ForeignKey(
+        "Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="posts",
+        verbose_name=_("党组织"),
+    )
     slot = models.CharField(_("AB岗"), max_length=1, choices=Slot.choices, blank=True)
     start = models.DateField(_("任职日期"))
     end = models.DateField(_("离任日期"), null=True, blank=True)
@@ -128,9 +143,14 @@ class Post(models.Model):
                         area__isnull=False,
                         department__isnull=False,
                     )
-                ),
+                    | Q(role__in=sorted(ORGANIZATION_ROLES), area__isnull=True, department__isnull=True)
+                )
+                & (Q(organization__isnull=False) | ~Q(role__in=sorted(ORGANIZATION_ROLES)))
+                & (Q(organization__isnull=True) | Q(role__in=sorted(ORGANIZATION_ROLES))),
                 name="post_place_matches_role",
-                violation_error_message=_("部门工作人员须填部门;下沉人员须同时填部门和网格;其他岗位须填区域"),
+                violation_error_message=_(
+                    "部门工作人员须填部门;下沉人员须同时填部门和网格;党组织书记、委员须填党组织;其他岗位须填区域"
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
@@ -140,6 +160,195 @@ class Post(models.Model):
         ]
 
     def __str__(self) -> str:
-        place = self.area or self.department
+        place = self.area or self.department or self.organization
         slot = f"({self.slot})" if self.slot else ""
         return f"{self.holder_name} · {place} · {self.get_role_display()}{slot}"
+
+
+class OwnersCommittee(models.Model):
+    """业主委员会 of a compound: a body that should have a party organisation (红色业委会, seed 000)."""
+
+    compound = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="owners_committees", verbose_name=_("小区")
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    established = models.DateField(_("成立日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("业主委员会")
+        verbose_name_plural = _("业主委员会")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrgKind(models.TextChoices):
+    STREET_WORKING_COMMITTEE = "street_committee", _("街道党工委")
+    COMMUNITY_COMMITTEE = "community_committee", _("社区党委")
+    COMMUNITY_GENERAL_BRANCH = "community_general_branch", _("社区党总支")
+    COMMUNITY_BRANCH = "community_branch", _("社区党支部")
+    GRID_BRANCH = "grid_branch", _("网格(居民区)党支部")
+    COMPOUND_BRANCH = "compound_branch", _("小区党支部")
+    BUILDING_GROUP = "building_group", _("楼栋(院落)党小组")
+    OWNERS_COMMITTEE = "owners_committee", _("业委会党组织")
+    PROPERTY_COMPANY = "property_company", _("物业企业党组织")
+    NEW_ECONOMIC = "new_economic", _("新经济组织党组织")
+    NEW_SOCIAL = "new_social", _("新社会组织党组织")
+
+
+COMMUNITY_LEVEL_KINDS = {OrgKind.COMMUNITY_COMMITTEE, OrgKind.COMMUNITY_GENERAL_BRANCH, OrgKind.COMMUNITY_BRANCH}
+# The horizontal "red" organisations: 红色业委会, 红色物业, new economic and social organisations.
+HORIZONTAL_KINDS = {OrgKind.OWNERS_COMMITTEE, OrgKind.PROPERTY_COMPANY, OrgKind.NEW_ECONOMIC, OrgKind.NEW_SOCIAL}
+# Organisations that count as a party presence in a grid (seed 003: a party group in every grid).
+GRID_LEVEL_KINDS = {OrgKind.GRID_BRANCH, OrgKind.COMPOUND_BRANCH, OrgKind.BUILDING_GROUP}
+BRANCH_KINDS = {OrgKind.COMMUNITY_BRANCH, OrgKind.GRID_BRANCH, OrgKind.COMPOUND_BRANCH, *HORIZONTAL_KINDS}
+# Which kinds may sit directly under which (街道党工委 → 社区 → 网格/小区 → 楼栋).
+ORG_PARENT_KINDS = {
+    OrgKind.STREET_WORKING_COMMITTEE: set(),
+    **{kind: {OrgKind.STREET_WORKING_COMMITTEE} for kind in COMMUNITY_LEVEL_KINDS},
+    OrgKind.GRID_BRANCH: COMMUNITY_LEVEL_KINDS,
+    OrgKind.COMPOUND_BRANCH: COMMUNITY_LEVEL_KINDS | {OrgKind.GRID_BRANCH},
+    OrgKind.BUILDING_GROUP: {OrgKind.GRID_BRANCH, OrgKind.COMPOUND_BRANCH, OrgKind.COMMUNITY_BRANCH},
+    **{kind: COMMUNITY_LEVEL_KINDS | {OrgKind.STREET_WORKING_COMMITTEE} for kind in HORIZONTAL_KINDS},
+}
+
+
+class Organization(MPTTModel):
+    """A party organisation; one tree per street, rooted at its 街道党工委."""
+
+    kind = models.CharField(_("类型"), max_length=32, choices=OrgKind.choices)
+    name = models.CharField(_("名称"), max_length=100)
+    parent = TreeForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("上级党组织")
+    )
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="seated_organizations", verbose_name=_("所在区域")
+    )
+    covers = models.ManyToManyField(
+        Area, through="Coverage", related_name="party_organizations", verbose_name=_("覆盖区域")
+    )
+    property_company = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="party_organizations",
+        limit_choices_to={"kind": DepartmentKind.PROPERTY},
+        verbose_name=_("物业公司"),
+    )
+    owners_committee = models.ForeignKey(
+        OwnersCommittee,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="party_organizations",
+        verbose_name=_("业主委员会"),
+    )
+    term_start = models.DateField(_("本届任期起"), null=True, blank=True)
+    term_end = models.DateField(_("本届任期止"), null=True, blank=True)
+
+    class MPTTMeta:
+        order_insertion_by = ["name"]
+
+    class Meta:
+        verbose_name = _("党组织")
+        verbose_name_plural = _("党组织")
+        indexes = [models.Index(fields=["tree_id", "lft"], name="org_tree_lft")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(term_end__isnull=True)
+                | Q(term_start__isnull=True)
+                | Q(term_end__gt=models.F("term_start")),
+                name="org_term_dates",
+                violation_error_message=_("任期止必须晚于任期起"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def term_expired(self, on: datetime.date | None = None) -> bool:
+        return self.term_end is not None and self.term_end < (on or timezone.localdate())
+
+
+class Coverage(models.Model):
+    """支部包片: an organisation covers areas (a compound branch may cover several compounds and grids)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="coverage")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="coverage")
+
+    class Meta:
+        verbose_name = _("覆盖区域")
+        verbose_name_plural = _("覆盖区域")
+        constraints = [models.UniqueConstraint(fields=["organization", "area"], name="coverage_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.organization} → {self.area}"
+
+
+class MemberStatus(models.TextChoices):
+    FULL = "full", _("正式党员")
+    PROBATIONARY = "probationary", _("预备党员")
+
+
+class MemberKind(models.TextChoices):
+    # Seed 000: resident members managed directly, in-service members doubly, floating ones followed.
+    RESIDENT = "resident", _("居住地党员(直接管)")
+    IN_SERVICE = "in_service", _("在职党员(双重管)")
+    FLOATING = "floating", _("流动党员(跟进管)")
+
+
+class PartyMember(models.Model):
+    name = models.CharField(_("姓名"), max_length=50)
+    resident = models.OneToOneField(
+        Resident,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="party_member",
+        verbose_name=_("对应居民"),
+        help_text=_("居住在本区的党员关联其居民档案"),
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="members", verbose_name=_("所在党组织")
+    )
+    status = models.CharField(_("党员类别"), max_length=12, choices=MemberStatus.choices)
+    joined = models.DateField(_("入党日期"))
+    kind = models.CharField(_("管理类型"), max_length=12, choices=MemberKind.choices)
+    work_unit = models.CharField(_("工作单位"), max_length=100, blank=True)
+    reported_on = models.DateField(_("到社区报到日期"), null=True, blank=True, help_text=_("在职党员双报到"))
+    households = models.ManyToManyField(
+        Household, blank=True, related_name="party_members_caring", verbose_name=_("联系住户(党员包住户)")
+    )
+
+    class Meta:
+        verbose_name = _("党员")
+        verbose_name_plural = _("党员")
+        ordering = ["organization", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="in_service") | ~Q(work_unit=""),
+                name="member_in_service_has_work_unit",
+                violation_error_message=_("在职党员须填写工作单位"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServicePoints(models.Model):
+    """积分制: points an in-service member earns serving the community they reported to."""
+
+    member = models.ForeignKey(PartyMember, on_delete=models.CASCADE, related_name="points", verbose_name=_("党员"))
+    on = models.DateField(_("日期"))
+    points = models.SmallIntegerField(_("积分"))
+    reason = models.CharField(_("事由"), max_length=200)
+
+    class Meta:
+        verbose_name = _("服务积分")
+        verbose_name_plural = _("服务积分")
+        ordering = ["-on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.points:+d} {self.reason}"

@@ -8,6 +8,10 @@
 
 One household per building (two in A1), one resident per household; in A1 one resident is
 tagged 空巢老人 (not sensitive) and one 社区矫正人员 (sensitive).
+
+Party organisations: 一街道党工委 (S1) → 一社区党总支 (K1, term 2020–2024, expired) → 网格A党支部
+(A: 2 full + 1 probationary, one of them the A1 resident, who looks after household A2) → A1楼党小组;
+and 二社区党支部 (K2). Grid B has no party organisation.
 """
 
 import datetime
@@ -18,7 +22,8 @@ from django.contrib.auth.models import User
 
 from grids import services as grid_services
 from grids.models import Area, AreaKind, Household, Resident
-from orgs.models import Role, Slot
+from orgs import services as org_services
+from orgs.models import Organization, OrgKind, PartyMember, Post, Role, Slot
 from tests.factories import AreaFactory, HouseholdFactory, ResidentFactory, department, key_group, user_with_posts
 
 
@@ -28,6 +33,7 @@ class World:
     households: dict[str, Household]
     residents: dict[str, Resident]
     users: dict[str, User]
+    orgs: dict[str, Organization]
 
 
 def _build_world() -> World:
@@ -67,14 +73,57 @@ def _build_world() -> World:
         "street": user_with_posts("world_street", dict(role=Role.STREET_STAFF, area=a["S1"])),
         "officer": user_with_posts("world_officer", dict(role=Role.DEPARTMENT_OFFICER, department=chengguan)),
         "sunk": user_with_posts(
-            "sunk",
+            "world_sunk",
             dict(role=Role.SUNK_STAFF, area=a["A"], department=minzheng),
             dict(role=Role.SUNK_STAFF, area=a["C"], department=minzheng),
         ),
         "leader": user_with_posts("world_leader", dict(role=Role.LEADER, area=a["district"])),
         "admin": user_with_posts("world_admin", superuser=True),
     }
-    return World(areas=a, households=h, residents=r, users=u)
+    o = {}
+    o["S1"] = org_services.create_organization(kind=OrgKind.STREET_WORKING_COMMITTEE, name="一街道党工委", area=a["S1"])
+    o["K1"] = org_services.create_organization(
+        kind=OrgKind.COMMUNITY_GENERAL_BRANCH,
+        name="一社区党总支",
+        area=a["K1"],
+        parent=o["S1"],
+        term_start=datetime.date(2020, 1, 1),
+    )
+    o["A"] = org_services.create_organization(kind=OrgKind.GRID_BRANCH, name="网格A党支部", area=a["A"], parent=o["K1"])
+    o["A1"] = org_services.create_organization(
+        kind=OrgKind.BUILDING_GROUP, name="A1楼党小组", area=a["A1"], parent=o["A"]
+    )
+    o["K2"] = org_services.create_organization(
+        kind=OrgKind.COMMUNITY_BRANCH, name="二社区党支部", area=a["K2"], parent=o["S1"]
+    )
+    joined = datetime.date(2010, 7, 1)
+    org_services.register_member(
+        member=PartyMember(resident=r["A1"], organization=o["A"], status="full", joined=joined, kind="resident"),
+        households=[h["A2"]],
+    )
+    org_services.register_member(
+        member=PartyMember(name="党员乙", organization=o["A"], status="full", joined=joined, kind="floating")
+    )
+    org_services.register_member(
+        member=PartyMember(name="党员丙", organization=o["A"], status="probationary", joined=joined, kind="resident")
+    )
+    org_services.register_member(
+        member=PartyMember(
+            name="在职党员丁",
+            organization=o["K1"],
+            status="full",
+            joined=joined,
+            kind="in_service",
+            work_unit="区教育局",
+        )
+    )
+    org_services.register_member(
+        member=PartyMember(name="二社区党员", organization=o["K2"], status="full", joined=joined, kind="resident")
+    )
+    org_services.appoint(
+        post=Post(holder_name="总支书记", role=Role.SECRETARY, organization=o["K1"], start=datetime.date(2020, 1, 1))
+    )
+    return World(areas=a, households=h, residents=r, users=u, orgs=o)
 
 
 @pytest.fixture(scope="session")
@@ -98,6 +147,7 @@ def world(db, _world_keys) -> World:
         households=load(Household, _world_keys["households"]),
         residents=load(Resident, _world_keys["residents"]),
         users=load(User, _world_keys["users"]),
+        orgs=load(Organization, _world_keys["orgs"]),
     )
 
 

@@ -17,6 +17,8 @@ from django.db import transaction
 from stdnum.cn import ric
 from tqdm import tqdm
 
+from gridgov.demo import party
+from gridgov.demo.names import person_name
 from grids import services as grid_services
 from grids.models import Area, AreaKind, City, Household, KeyGroup, Occupancy, Relation, ResidenceStatus
 from orgs import services as org_services
@@ -25,6 +27,8 @@ from orgs.models import Department, DepartmentKind, Post, Role, Slot
 DEMO_PASSWORD = "gridgov-demo"  # noqa: S105 - the demo's published log-in, printed by load_demo
 # The A posts of these grids are held by the demo log-ins rather than by generated people.
 RESERVED_FOR_DEMO_USERS = {("银湖社区", 1, "A"), ("银湖社区", 2, "A")}
+# A grid still short-staffed: only a part-time worker, no B post (shows in the coverage report).
+SHORT_STAFFED_GRID = ("东风社区", 3)
 SENSITIVE_GROUP = "敏感信息查看"
 
 
@@ -60,14 +64,6 @@ DEPARTMENTS = [
     ("weijian", "卫生健康局"),
     ("yingji", "应急管理局"),
 ]
-SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
-    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-)
-GIVEN = (
-    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建国文辉鹏宇浩晨欣怡子涵"
-    "梓轩雨泽佳琪思远海燕志强淑珍凤兰德福"
-)
 MOBILE_PREFIXES = ["138", "139", "150", "151", "158", "186", "187", "189"]
 FACILITIES = ["燃气已安装报警器", "电梯运行正常", "楼道灭火器在有效期", "无障碍坡道", "电动车集中充电桩"]
 HAZARDS = ["楼道堆放杂物", "电动车入户充电", "燃气软管老化", "阳台外挂物松动"]
@@ -96,7 +92,7 @@ class _People:
         self.used_ids = used_ids
 
     def name(self) -> str:
-        return self.rng.choice(SURNAMES) + "".join(self.rng.choice(GIVEN) for _ in range(self.rng.choice((1, 2))))
+        return person_name(self.rng)
 
     def citizen_id(self, birth: datetime.date, male: bool) -> str:
         while True:
@@ -130,6 +126,10 @@ class DemoBuilder:
         communities = list(Area.objects.filter(kind=AreaKind.COMMUNITY).order_by("code"))
         for community in tqdm(communities, desc="社区 communities", disable=not self.progress):
             self._people(community)
+        streets = list(
+            Area.objects.filter(kind__in=[AreaKind.STREET, AreaKind.TOWN], code__startswith="99").order_by("code")
+        )
+        party.build(streets, departments["property"])
         self._users(roots, departments)
 
     @transaction.atomic
@@ -281,6 +281,13 @@ class DemoBuilder:
         start = datetime.date(2024, 1, 1)
         org_services.appoint(post=Post(holder_name=people.name(), role=Role.GRID_CHIEF, area=community, start=start))
         for number, grid in enumerate(community.get_children().filter(kind=AreaKind.GRID), start=1):
+            if (community.name, number) == SHORT_STAFFED_GRID:
+                org_services.appoint(
+                    post=Post(
+                        holder_name=people.name(), role=Role.GRID_WORKER_PART_TIME, area=grid, slot=Slot.A, start=start
+                    )
+                )
+                continue
             for slot in (Slot.A, Slot.B):
                 if (community.name, number, slot) in RESERVED_FOR_DEMO_USERS:
                     continue

@@ -1,0 +1,286 @@
+"""Reads of party organisations and members, through the caller's scope.
+
+An organisation is in scope where its seat (the area it sits in) is; its members go with it.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from gridgov.scope import Scope
+from grids.models import Area, AreaKind
+from orgs.advisories import BRANCH_NORMAL_MAX, COMMUNITY_COMMITTEE_FROM, advisories
+from orgs.models import (
+    BRANCH_KINDS,
+    COMMUNITY_LEVEL_KINDS,
+    GRID_LEVEL_KINDS,
+    Coverage,
+    Department,
+    DepartmentKind,
+    MemberStatus,
+    Organization,
+    OrgKind,
+    OwnersCommittee,
+    PartyMember,
+    Post,
+    Role,
+    ServicePoints,
+    Slot,
+)
+
+
+def organizations(scope: Scope) -> QuerySet[Organization]:
+    return Organization.objects.filter(scope.area_q("area__"))
+
+
+def _members_of_self(**filters) -> Coalesce:
+    counted = (
+        PartyMember.objects.filter(organization=OuterRef("pk"), **filters)
+        .order_by()
+        .values("organization")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _members_of_subtree() -> Coalesce:
+    counted = (
+        PartyMember.objects.filter(
+            organization__tree_id=OuterRef("tree_id"),
+            organization__lft__gte=OuterRef("lft"),
+            organization__lft__lte=OuterRef("rght"),
+        )
+        .order_by()
+        .values("organization__tree_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def with_member_counts(queryset: QuerySet[Organization]) -> QuerySet[Organization]:
+    """Full and probationary members of each organisation, and all members under it: one query."""
+    return queryset.annotate(
+        full_count=_members_of_self(status=MemberStatus.FULL),
+        probationary_count=_members_of_self(status=MemberStatus.PROBATIONARY),
+        subtree_count=_members_of_subtree(),
+    )
+
+
+def advisories_for(organization: Organization) -> list:
+    return advisories(
+        kind=organization.kind,
+        full=organization.full_count,
+        probationary=organization.probationary_count,
+        subtree_total=organization.subtree_count,
+    )
+
+
+def get_organization(scope: Scope, pk: int) -> Organization:
+    found = with_member_counts(organizations(scope).select_related("area", "parent")).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def org_chart(scope: Scope) -> list[dict]:
+    """The organisations in scope as nested nodes for a tree diagram, from one query."""
+    rows = list(with_member_counts(organizations(scope)).order_by("tree_id", "lft"))
+    nodes: dict[int, dict] = {}
+    roots = []
+    for org in rows:
+        node = {
+            "name": org.name,
+            "id": org.pk,
+            "kind": org.get_kind_display(),
+            "members": org.subtree_count,
+            "advisories": len(advisories_for(org)),
+            "children": [],
+        }
+        nodes[org.pk] = node
+        parent = nodes.get(org.parent_id)
+        (parent["children"] if parent else roots).append(node)
+    return roots
+
+
+def members(scope: Scope) -> QuerySet[PartyMember]:
+    return PartyMember.objects.filter(scope.area_q("organization__area__"))
+
+
+def get_member_list(scope: Scope, *, kind: str = "", status: str = "", organization: int | None = None):
+    found = members(scope).select_related("organization", "resident__household__building")
+    if kind:
+        found = found.filter(kind=kind)
+    if status:
+        found = found.filter(status=status)
+    if organization:
+        found = found.filter(organization_id=organization)
+    return found.annotate(point_total=Coalesce(_points_total(), Value(0))).order_by("organization__name", "name", "pk")
+
+
+def _points_total() -> Subquery:
+    summed = (
+        ServicePoints.objects.filter(member=OuterRef("pk"))
+        .order_by()
+        .values("member")
+        .annotate(total=Sum("points"))
+        .values("total")
+    )
+    return Subquery(summed, output_field=IntegerField())
+
+
+def posts(scope: Scope) -> QuerySet[Post]:
+    """Active posts held at an area in scope, or at an organisation seated in scope."""
+    return (
+        Post.objects.active()
+        .filter(
+            Q(area__isnull=False) & scope.area_q("area__")
+            | Q(organization__isnull=False) & scope.area_q("organization__area__")
+        )
+        .order_by("area_id", "organization_id", "role", "slot", "pk")
+    )
+
+
+def committee(organization: Organization) -> QuerySet[Post]:
+    return Post.objects.active().filter(organization=organization).order_by("role", "holder_name")
+
+
+# The coverage report -------------------------------------------------------------------
+
+
+@dataclass
+class CommunityCoverage:
+    community: Area
+    grids: int = 0
+    buildings: int = 0
+    grids_without_org: list[Area] = field(default_factory=list)
+    grids_without_full_time_worker: list[Area] = field(default_factory=list)
+    grids_without_ab: list[Area] = field(default_factory=list)
+    buildings_without_group: list[Area] = field(default_factory=list)
+    upgrade_to_committee: list[Organization] = field(default_factory=list)
+    branches_over_50: list[Organization] = field(default_factory=list)
+    owners_committees_without_org: list[OwnersCommittee] = field(default_factory=list)
+
+    @property
+    def gaps(self) -> int:
+        return sum(
+            len(items)
+            for items in (
+                self.grids_without_org,
+                self.grids_without_full_time_worker,
+                self.grids_without_ab,
+                self.buildings_without_group,
+                self.upgrade_to_committee,
+                self.branches_over_50,
+                self.owners_committees_without_org,
+            )
+        )
+
+
+@dataclass
+class CoverageReport:
+    communities: list[CommunityCoverage]
+    property_companies_without_org: list[Department]
+
+
+def _covered_by(kinds: set[str], *, inside: bool) -> Exists:
+    """An organisation of these kinds covers the outer area (or, with `inside`, an area within it)."""
+    if inside:
+        where = Q(area__tree_id=OuterRef("tree_id"), area__lft__gte=OuterRef("lft"), area__lft__lte=OuterRef("rght"))
+    else:
+        where = Q(area=OuterRef("pk"))
+    return Exists(Coverage.objects.filter(where, organization__kind__in=sorted(kinds)))
+
+
+def _active_worker(**filters) -> Exists:
+    return Exists(
+        Post.objects.active().filter(
+            area=OuterRef("pk"), role__in=[Role.GRID_WORKER, Role.GRID_WORKER_PART_TIME], **filters
+        )
+    )
+
+
+def _community_containing(path: str = "") -> Subquery:
+    """The community that is, or contains, the area at `path` of the outer row."""
+    prefix = f"{path}__" if path else ""
+    return Subquery(
+        Area.objects.filter(
+            kind=AreaKind.COMMUNITY,
+            tree_id=OuterRef(f"{prefix}tree_id"),
+            lft__lte=OuterRef(f"{prefix}lft"),
+            rght__gte=OuterRef(f"{prefix}rght"),
+        ).values("pk")[:1]
+    )
+
+
+def coverage_report(scope: Scope) -> CoverageReport:
+    """The health of the organisation per community, in a fixed number of queries."""
+    in_scope = Area.objects.filter(scope.area_q())
+    rows: dict[int, CommunityCoverage] = {}
+    for community in in_scope.filter(kind=AreaKind.COMMUNITY).order_by("tree_id", "lft"):
+        rows[community.pk] = CommunityCoverage(community=community)
+
+    grids = in_scope.filter(kind=AreaKind.GRID).annotate(
+        has_org=_covered_by(GRID_LEVEL_KINDS, inside=True),
+        has_full_time=_active_worker(role=Role.GRID_WORKER),
+        has_a=_active_worker(slot=Slot.A),
+        has_b=_active_worker(slot=Slot.B),
+    )
+    for grid in grids.select_related("parent").order_by("tree_id", "lft"):
+        # A grid worker's report holds their grids, under a community outside their scope.
+        report = rows.setdefault(grid.parent_id, CommunityCoverage(community=grid.parent))
+        report.grids += 1
+        if not grid.has_org:
+            report.grids_without_org.append(grid)
+        if not grid.has_full_time:
+            report.grids_without_full_time_worker.append(grid)
+        if not (grid.has_a and grid.has_b):
+            report.grids_without_ab.append(grid)
+
+    buildings = in_scope.filter(kind=AreaKind.BUILDING).annotate(
+        community_id=_community_containing(), has_group=_covered_by({OrgKind.BUILDING_GROUP}, inside=False)
+    )
+    for building in buildings.order_by("tree_id", "lft"):
+        report = rows.get(building.community_id)
+        if report is None:
+            continue
+        report.buildings += 1
+        if not building.has_group:
+            report.buildings_without_group.append(building)
+
+    orgs = with_member_counts(organizations(scope)).annotate(community_id=_community_containing("area"))
+    for org in orgs.filter(kind__in=sorted(COMMUNITY_LEVEL_KINDS | BRANCH_KINDS)).order_by("tree_id", "lft"):
+        report = rows.get(org.community_id)
+        if report is None:
+            continue
+        if (
+            org.kind in COMMUNITY_LEVEL_KINDS
+            and org.kind != OrgKind.COMMUNITY_COMMITTEE
+            and org.subtree_count >= COMMUNITY_COMMITTEE_FROM
+        ):
+            report.upgrade_to_committee.append(org)
+        if org.kind in BRANCH_KINDS and org.full_count + org.probationary_count > BRANCH_NORMAL_MAX:
+            report.branches_over_50.append(org)
+
+    uncovered_committees = (
+        OwnersCommittee.objects.filter(scope.area_q("compound__"))
+        .filter(~Exists(Organization.objects.filter(owners_committee=OuterRef("pk"))))
+        .annotate(community_id=_community_containing("compound"))
+        .select_related("compound")
+        .order_by("name")
+    )
+    for committee_row in uncovered_committees:
+        report = rows.get(committee_row.community_id)
+        if report is not None:
+            report.owners_committees_without_org.append(committee_row)
+
+    companies = (
+        Department.objects.filter(kind=DepartmentKind.PROPERTY)
+        .filter(scope.area_q("jurisdiction__"))
+        .filter(~Exists(Organization.objects.filter(property_company=OuterRef("pk"))))
+        .order_by("name")
+    )
+    return CoverageReport(communities=list(rows.values()), property_companies_without_org=list(companies))

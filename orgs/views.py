@@ -1,0 +1,92 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.scope import scope_for
+from orgs import selectors
+from orgs.forms import MemberFilterForm
+
+PAGE_SIZE = 30
+CHART_LABELS = {
+    "members": _("党员"),
+    "all": _("全部"),
+    "grids_without_org": _("无党组织网格"),
+    "grids_without_full_time_worker": _("无专职网格员"),
+    "grids_without_ab": _("AB岗不全"),
+    "buildings_without_group": _("无党小组楼栋"),
+}
+
+
+def _scope_with_areas(request):
+    scope = scope_for(request.user)
+    if not scope.has_areas:
+        raise Http404
+    return scope
+
+
+@login_required
+def org_chart(request):
+    scope = _scope_with_areas(request)
+    return render(request, "orgs/org_chart.html", {"chart": selectors.org_chart(scope), "labels": CHART_LABELS})
+
+
+@login_required
+def organization_detail(request, pk: int):
+    scope = _scope_with_areas(request)
+    organization = selectors.get_organization(scope, pk)
+    return render(
+        request,
+        "orgs/organization_detail.html",
+        {
+            "organization": organization,
+            "advisories": selectors.advisories_for(organization),
+            "committee": selectors.committee(organization),
+            "coverage": organization.covers.order_by("tree_id", "lft"),
+            "children": selectors.with_member_counts(organization.get_children()).select_related("area"),
+            "members": Paginator(selectors.get_member_list(scope, organization=organization.pk), PAGE_SIZE).get_page(
+                request.GET.get("page")
+            ),
+        },
+    )
+
+
+@login_required
+def member_list(request):
+    scope = _scope_with_areas(request)
+    form = MemberFilterForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    found = selectors.get_member_list(
+        scope,
+        kind=filters.get("kind", ""),
+        status=filters.get("status", ""),
+        organization=filters.get("organization"),
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "orgs/member_list.html",
+        {
+            "form": form,
+            "members": Paginator(found, PAGE_SIZE).get_page(request.GET.get("page")),
+            "query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+def coverage_report(request):
+    scope = _scope_with_areas(request)
+    report = selectors.coverage_report(scope)
+    chart = {
+        "communities": [row.community.name for row in report.communities],
+        "series": {
+            "grids_without_org": [len(r.grids_without_org) for r in report.communities],
+            "grids_without_full_time_worker": [len(r.grids_without_full_time_worker) for r in report.communities],
+            "grids_without_ab": [len(r.grids_without_ab) for r in report.communities],
+            "buildings_without_group": [len(r.buildings_without_group) for r in report.communities],
+        },
+    }
+    return render(request, "orgs/coverage_report.html", {"report": report, "chart": chart, "labels": CHART_LABELS})

@@ -1,0 +1,48 @@
+// Draws the charts a page declares: <div data-chart="tree|coverage" data-source="json-script-id">.
+(function () {
+  const text = (id) => JSON.parse(document.getElementById(id).textContent);
+  const labels = text("chart-labels");
+
+  const draw = {
+    tree(element, data) {
+      const chart = echarts.init(element);
+      chart.setOption({
+        tooltip: { trigger: "item", formatter: (p) => `${p.data.name}<br>${p.data.kind} · ${labels.members} ${p.data.members}` },
+        series: [{
+          type: "tree",
+          data: data.length === 1 ? data : [{ name: labels.all, kind: "", members: "", children: data }],
+          orient: "LR",
+          left: "14%",
+          right: "22%",
+          initialTreeDepth: 2,
+          expandAndCollapse: true,
+          label: { position: "left", verticalAlign: "middle", align: "right", fontSize: 12 },
+          leaves: { label: { position: "right", verticalAlign: "middle", align: "left" } },
+          itemStyle: { color: "#dc3545" },
+          symbol: (value, params) => (params.data.advisories ? "diamond" : "circle"),
+          symbolSize: 10,
+        }],
+      });
+      chart.on("click", (p) => { if (p.data.id) window.location = `${element.dataset.detailUrl}${p.data.id}/`; });
+      return chart;
+    },
+    coverage(element, data) {
+      const chart = echarts.init(element);
+      const names = Object.keys(data.series);
+      chart.setOption({
+        tooltip: { trigger: "axis" },
+        legend: { top: 0 },
+        grid: { left: 8, right: 8, bottom: 8, top: 56, containLabel: true },
+        xAxis: { type: "category", data: data.communities, axisLabel: { interval: 0, rotate: data.communities.length > 4 ? 30 : 0 } },
+        yAxis: { type: "value", minInterval: 1 },
+        series: names.map((name) => ({ name: labels[name], type: "bar", stack: "gaps", data: data.series[name] })),
+      });
+      return chart;
+    },
+  };
+
+  document.querySelectorAll("[data-chart]").forEach((element) => {
+    const chart = draw[element.dataset.chart](element, text(element.dataset.source));
+    window.addEventListener("resize", () => chart.resize());
+  });
+})();
