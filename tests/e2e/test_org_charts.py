@@ -47,7 +47,9 @@ def test_street_staff_sees_the_org_chart_and_the_coverage_chart(browser, live_se
     page.get_by_role("link", name="组织覆盖").click()
     expect(page.locator("[data-chart=coverage] canvas")).to_have_count(1)
     expect(page.get_by_test_id("coverage-table")).to_contain_text("银湖社区")
-    expect(page.get_by_role("link", name="第2网格")).to_be_visible()  # listed as a grid without an organisation
+    without_org = page.locator("li", has_text="无党组织网格")
+    expect(without_org.get_by_role("link", name="第2网格")).to_be_visible()
+    expect(without_org.get_by_role("link", name="第1网格")).to_have_count(0)
     screenshot(page, "coverage")
     assert errors == []
     context.close()
