@@ -2,6 +2,7 @@ from rest_framework.routers import DefaultRouter
 
 from grids.api import AreaViewSet, HouseholdViewSet, ResidentViewSet
 from orgs.api import OrganizationViewSet, PartyMemberViewSet, PostViewSet
+from orgs.cobuilding_api import AgreementViewSet, NeedViewSet, ProjectViewSet, ResourceViewSet, UnitViewSet
 
 router = DefaultRouter()
 router.register("areas", AreaViewSet, basename="area")
@@ -10,3 +11,8 @@ router.register("residents", ResidentViewSet, basename="resident")
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("party-members", PartyMemberViewSet, basename="party-member")
 router.register("posts", PostViewSet, basename="post")
+router.register("co-building-units", UnitViewSet, basename="co-building-unit")
+router.register("needs", NeedViewSet, basename="need")
+router.register("agreements", AgreementViewSet, basename="agreement")
+router.register("shared-resources", ResourceViewSet, basename="shared-resource")
+router.register("service-projects", ProjectViewSet, basename="service-project")

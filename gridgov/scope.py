@@ -33,6 +33,11 @@ class Scope:
         return self.unrestricted or bool(self.roles & EDITOR_ROLES)
 
     @property
+    def can_manage_community(self) -> bool:
+        """Recording needs, claims and meetings is the community's and the street's work."""
+        return self.unrestricted or bool(self.roles & MANAGER_ROLES)
+
+    @property
     def has_areas(self) -> bool:
         return self.unrestricted or bool(self.areas)
 
@@ -64,6 +69,8 @@ EDITOR_ROLES = frozenset(
         Role.COMMITTEE_MEMBER,
     }
 )
+
+MANAGER_ROLES = frozenset({Role.GRID_CHIEF, Role.COMMUNITY_STAFF, Role.COMMITTEE_MEMBER, Role.STREET_STAFF})
 
 _CACHE_ATTR = "_gridgov_scope"
 

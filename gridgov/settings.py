@@ -145,6 +145,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "gridgov.api_errors.handle",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "GridGov API",

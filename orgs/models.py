@@ -57,6 +57,11 @@ class Role(models.TextChoices):
     DEPUTY_SECRETARY = "deputy_secretary", _("副书记")
     ORG_COMMITTEE_MEMBER = "org_committee_member", _("支委委员")
     GROUP_LEADER = "group_leader", _("党小组组长")
+    CO_BUILDING_SECRETARY = "co_building_secretary", _("共建书记")
+    STATION_HEAD = "station_head", _("服务站站长")
+    WINDOW_STAFF = "window_staff", _("窗口工作人员")
+    RC_DIRECTOR = "rc_director", _("居委会主任")
+    RC_MEMBER = "rc_member", _("居委会委员")
 
 
 # Where each role is held: at an area, at a department, or both (下沉人员: a department's
@@ -72,11 +77,39 @@ AREA_ROLES = {
     Role.COMMITTEE_MEMBER,
     Role.STREET_STAFF,
     Role.LEADER,
+    Role.STATION_HEAD,
+    Role.WINDOW_STAFF,
+    Role.RC_DIRECTOR,
+    Role.RC_MEMBER,
 }
 DEPARTMENT_ROLES = {Role.DEPARTMENT_OFFICER}
 AREA_AND_DEPARTMENT_ROLES = {Role.SUNK_STAFF}
 # Secretary, deputy and committee members of a party organisation are posts too.
-ORGANIZATION_ROLES = {Role.SECRETARY, Role.DEPUTY_SECRETARY, Role.ORG_COMMITTEE_MEMBER, Role.GROUP_LEADER}
+ORGANIZATION_ROLES = {
+    Role.SECRETARY,
+    Role.DEPUTY_SECRETARY,
+    Role.ORG_COMMITTEE_MEMBER,
+    Role.GROUP_LEADER,
+    Role.CO_BUILDING_SECRETARY,
+}
+
+
+class Function(models.TextChoices):
+    """Where in 一委一站一居 (seed 004) a community post sits: a station window or a work committee."""
+
+    PARTY_MEMBER_WINDOW = "window_party", _("党员服务窗口")
+    PUBLIC_SERVICE_WINDOW = "window_public", _("公共服务窗口")
+    SOCIAL_SERVICE_WINDOW = "window_social", _("社会服务窗口")
+    GOVERNANCE_WINDOW = "window_governance", _("社会治理窗口")
+    MEDIATION = "committee_mediation", _("人民调解委员会")
+    SECURITY = "committee_security", _("治安保卫委员会")
+    PUBLIC_HEALTH = "committee_health", _("公共卫生委员会")
+    FAMILY_PLANNING = "committee_family", _("计划生育委员会")
+    CULTURE = "committee_culture", _("群众文化委员会")
+
+
+WINDOWS = [f for f in Function if f.value.startswith("window_")]
+WORK_COMMITTEES = [f for f in Function if f.value.startswith("committee_")]
 
 
 class Slot(models.TextChoices):
@@ -107,7 +140,7 @@ class Post(models.Model):
     resident = models.ForeignKey(
         Resident, on_delete=models.SET_NULL, null=True, blank=True, related_name="posts", verbose_name=_("对应居民")
     )
-    role = models.CharField(_("岗位"), max_length=20, choices=Role.choices)
+    role = models.CharField(_("岗位"), max_length=32, choices=Role.choices)
     area = models.ForeignKey(
         Area, on_delete=models.PROTECT, null=True, blank=True, related_name="posts", verbose_name=_("区域")
     )
@@ -123,6 +156,18 @@ class Post(models.Model):
         verbose_name=_("党组织"),
     )
     slot = models.CharField(_("AB岗"), max_length=1, choices=Slot.choices, blank=True)
+    function = models.CharField(
+        _("窗口或工作委员会"), max_length=24, choices=Function.choices, blank=True, help_text=_("一委一站一居")
+    )
+    co_building_unit = models.ForeignKey(
+        "orgs.CoBuildingUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="posts",
+        verbose_name=_("来自共建单位"),
+        help_text=_("共建书记由驻区单位领导班子成员担任"),
+    )
     start = models.DateField(_("任职日期"))
     end = models.DateField(_("离任日期"), null=True, blank=True)
 
@@ -352,3 +397,17 @@ class ServicePoints(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} {self.points:+d} {self.reason}"
+
+
+# Co-building units, joint meetings and the four lists live in their own module of this app.
+from orgs.cobuilding import (  # noqa: E402,F401
+    Agreement,
+    CoBuildingUnit,
+    JointMeeting,
+    Need,
+    PointsRule,
+    Rating,
+    ServiceProject,
+    SharedResource,
+    UnitPoints,
+)

@@ -22,7 +22,9 @@ from django.contrib.auth.models import User
 
 from grids import services as grid_services
 from grids.models import Area, AreaKind, Household, Resident
+from orgs import cobuilding_services
 from orgs import services as org_services
+from orgs.cobuilding import CoBuildingUnit, JointMeeting, Need
 from orgs.models import Organization, OrgKind, PartyMember, Post, Role, Slot
 from tests.factories import AreaFactory, HouseholdFactory, ResidentFactory, department, key_group, user_with_posts
 
@@ -161,3 +163,34 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def units(world):
+    """Co-building units: two with K1 (医院 with a valid credit code, 超市), one with K2; an open
+    need and a meeting in K1, a meeting in K2."""
+    day = datetime.date(2026, 10, 1)
+    made = {
+        "hospital": cobuilding_services.register_unit(
+            unit=CoBuildingUnit(
+                name="医院", kind="institution", credit_code="91110108MA01BXK00F", community=world.areas["K1"]
+            )
+        ),
+        "shop": cobuilding_services.register_unit(
+            unit=CoBuildingUnit(name="超市", kind="enterprise", community=world.areas["K1"])
+        ),
+        "school": cobuilding_services.register_unit(
+            unit=CoBuildingUnit(name="学校", kind="institution", community=world.areas["K2"])
+        ),
+    }
+    cobuilding_services.raise_need(need=Need(community=world.areas["K1"], title="加装电梯", raised_on=day))
+    cobuilding_services.record_meeting(
+        meeting=JointMeeting(level="community", area=world.areas["K1"], held_on=day, title="联席会", minutes="纪要"),
+        units=[made["hospital"]],
+    )
+    cobuilding_services.record_meeting(
+        meeting=JointMeeting(
+            level="community", area=world.areas["K2"], held_on=day, title="二社区联席会", minutes="纪要"
+        )
+    )
+    return made

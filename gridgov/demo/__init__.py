@@ -17,7 +17,7 @@ from django.db import transaction
 from stdnum.cn import ric
 from tqdm import tqdm
 
-from gridgov.demo import party
+from gridgov.demo import cobuilding, party
 from gridgov.demo.names import person_name
 from grids import services as grid_services
 from grids.models import Area, AreaKind, City, Household, KeyGroup, Occupancy, Relation, ResidenceStatus
@@ -130,6 +130,7 @@ class DemoBuilder:
             Area.objects.filter(kind__in=[AreaKind.STREET, AreaKind.TOWN], code__startswith="99").order_by("code")
         )
         party.build(streets, departments["property"])
+        cobuilding.build(communities)
         self._users(roots, departments)
 
     @transaction.atomic

@@ -1,0 +1,116 @@
+from django.contrib import admin
+
+from orgs import cobuilding_services as services
+from orgs.cobuilding import (
+    Agreement,
+    CoBuildingUnit,
+    JointMeeting,
+    Need,
+    PointsRule,
+    Rating,
+    ServiceProject,
+    SharedResource,
+    UnitPoints,
+)
+
+
+class UnitPointsInline(admin.TabularInline):
+    model = UnitPoints
+    extra = 0
+
+
+@admin.register(CoBuildingUnit)
+class CoBuildingUnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "community", "credit_code", "credit_code_valid"]
+    list_filter = ["kind", "credit_code_valid"]
+    search_fields = ["name", "credit_code"]
+    autocomplete_fields = ["community"]
+    inlines = [UnitPointsInline]
+
+    def save_model(self, request, obj, form, change):
+        services.register_unit(unit=obj)
+
+
+@admin.register(Agreement)
+class AgreementAdmin(admin.ModelAdmin):
+    list_display = ["unit", "community", "signed_on", "valid_until"]
+    list_filter = ["signed_on"]
+    search_fields = ["unit__name", "content"]
+    autocomplete_fields = ["unit", "community"]
+
+    def save_model(self, request, obj, form, change):
+        services.sign_agreement(agreement=obj)
+
+
+@admin.register(UnitPoints)
+class UnitPointsAdmin(admin.ModelAdmin):
+    list_display = ["unit", "on", "points", "reason"]
+    list_filter = ["on"]
+    search_fields = ["unit__name", "reason"]
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(PointsRule)
+class PointsRuleAdmin(admin.ModelAdmin):
+    list_display = ["code", "comparison", "threshold", "inclusive", "consequence"]
+
+
+@admin.register(Rating)
+class RatingAdmin(admin.ModelAdmin):
+    list_display = ["unit", "year", "direction", "score"]
+    list_filter = ["year", "direction"]
+    search_fields = ["unit__name"]
+    autocomplete_fields = ["unit"]
+
+    def save_model(self, request, obj, form, change):
+        services.rate(rating=obj)
+
+
+@admin.register(JointMeeting)
+class JointMeetingAdmin(admin.ModelAdmin):
+    list_display = ["held_on", "title", "level", "area"]
+    list_filter = ["level", "held_on"]
+    search_fields = ["title", "minutes", "decisions"]
+    autocomplete_fields = ["area", "units"]
+
+    def save_model(self, request, obj, form, change):
+        services.record_meeting(meeting=obj, units=form.cleaned_data["units"])
+
+
+@admin.register(SharedResource)
+class SharedResourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "pricing", "community", "unit"]
+    list_filter = ["kind", "pricing"]
+    search_fields = ["name", "description"]
+    autocomplete_fields = ["community", "unit"]
+
+    def save_model(self, request, obj, form, change):
+        services.list_resource(resource=obj)
+
+
+@admin.register(Need)
+class NeedAdmin(admin.ModelAdmin):
+    """Claims and completion happen on the community's lists page, where the rules are kept."""
+
+    list_display = ["title", "community", "status", "claimed_by", "raised_on", "done_on"]
+    list_filter = ["status"]
+    search_fields = ["title", "description"]
+    autocomplete_fields = ["community"]
+    readonly_fields = ["status", "claimed_by", "claimed_on", "done_on", "result"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            services.raise_need(need=obj)
+
+
+@admin.register(ServiceProject)
+class ServiceProjectAdmin(admin.ModelAdmin):
+    list_display = ["title", "unit", "community", "status", "starts_on"]
+    list_filter = ["status"]
+    search_fields = ["title"]
+    autocomplete_fields = ["community", "unit", "need"]
+
+    def save_model(self, request, obj, form, change):
+        services.start_project(project=obj)
