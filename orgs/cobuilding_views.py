@@ -13,6 +13,7 @@ from grids import selectors as grid_selectors
 from grids.models import AreaKind
 from orgs import cobuilding_selectors as selectors
 from orgs import cobuilding_services as services
+from orgs import selectors as org_selectors
 from orgs.forms import ClaimForm, CompleteForm
 from orgs.models import COMMUNITY_LEVEL_KINDS, WINDOWS, WORK_COMMITTEES, Role
 
@@ -136,7 +137,7 @@ def community_structure(request, pk: int):
     community = _community(scope, pk)
     posts = list(community.posts.active().order_by("role", "holder_name"))
     party = community.seated_organizations.filter(kind__in=sorted(COMMUNITY_LEVEL_KINDS)).first()
-    party_posts = list(party.posts.active().order_by("role", "holder_name")) if party else []
+    party_posts = org_selectors.committee(party) if party else []
 
     def holders(role, function=""):
         return [p for p in posts if p.role == role and p.function == function]

@@ -12,7 +12,9 @@ class MemberFilterForm(BootstrapFormMixin, forms.Form):
 
 
 class ClaimForm(BootstrapFormMixin, forms.Form):
-    unit = forms.ModelChoiceField(label=_("认领单位"), queryset=CoBuildingUnit.objects.none())
+    unit = forms.ModelChoiceField(
+        label=_("认领单位"), queryset=CoBuildingUnit.objects.none(), empty_label=_("选择认领单位")
+    )
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)

@@ -93,6 +93,15 @@ ORGANIZATION_ROLES = {
     Role.CO_BUILDING_SECRETARY,
 }
 
+# How a committee is listed: by rank, not by the alphabet.
+ORGANIZATION_ROLE_RANK = [
+    Role.SECRETARY,
+    Role.DEPUTY_SECRETARY,
+    Role.ORG_COMMITTEE_MEMBER,
+    Role.GROUP_LEADER,
+    Role.CO_BUILDING_SECRETARY,
+]
+
 
 class Function(models.TextChoices):
     """Where in 一委一站一居 (seed 004) a community post sits: a station window or a work committee."""

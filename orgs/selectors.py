@@ -16,6 +16,7 @@ from orgs.models import (
     BRANCH_KINDS,
     COMMUNITY_LEVEL_KINDS,
     GRID_LEVEL_KINDS,
+    ORGANIZATION_ROLE_RANK,
     Coverage,
     Department,
     DepartmentKind,
@@ -144,8 +145,9 @@ def posts(scope: Scope) -> QuerySet[Post]:
     )
 
 
-def committee(organization: Organization) -> QuerySet[Post]:
-    return Post.objects.active().filter(organization=organization).order_by("role", "holder_name")
+def committee(organization: Organization) -> list[Post]:
+    posts = Post.objects.active().filter(organization=organization).order_by("holder_name")
+    return sorted(posts, key=lambda post: ORGANIZATION_ROLE_RANK.index(post.role))
 
 
 # The coverage report -------------------------------------------------------------------

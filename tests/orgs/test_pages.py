@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from gridgov.scope import scope_for
 from orgs import selectors, services
-from orgs.models import Department, OrgKind, OwnersCommittee, PartyMember
+from orgs.models import Department, OrgKind, OwnersCommittee, PartyMember, Post
 from tests.factories import AreaFactory
 
 # Organisations seated in each persona's scope (see tests/conftest.py).
@@ -148,3 +148,15 @@ def test_query_count_is_pinned_and_does_not_grow(world, client_for, django_asser
         )
     with django_assert_num_queries(queries):
         client.get(reverse(url_name))
+
+
+def test_committee_is_listed_by_rank(world, client_for):
+    start = datetime.date(2024, 1, 1)
+    for name, role in [
+        ("共建书记甲", "co_building_secretary"),
+        ("委员乙", "org_committee_member"),
+        ("副书记丙", "deputy_secretary"),
+    ]:
+        services.appoint(post=Post(holder_name=name, role=role, organization=world.orgs["K1"], start=start))
+    response = client_for(world.users["community"]).get(reverse("orgs:organization", args=[world.orgs["K1"].pk]))
+    assert [p.holder_name for p in response.context["committee"]] == ["总支书记", "副书记丙", "委员乙", "共建书记甲"]
