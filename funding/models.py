@@ -1,0 +1,130 @@
+"""Funding policies as data: a document and its typed rule rows, each with the clause it comes from."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from grids.models import FiscalClass
+from orgs.models import COMMUNITY_LEVEL_KINDS, OrgKind
+
+COMMUNITY_ORG_KINDS = [(k.value, k.label) for k in OrgKind if k in COMMUNITY_LEVEL_KINDS]
+
+
+class Policy(models.Model):
+    code = models.SlugField(_("代码"), unique=True)
+    issuing_body = models.CharField(_("发文机关"), max_length=100)
+    title = models.CharField(_("文件名称"), max_length=200)
+    issued_on = models.DateField(_("发文日期"), null=True, blank=True, help_text=_("原文未载明的留空"))
+    jurisdiction = models.CharField(_("适用范围"), max_length=100)
+    effective_from = models.DateField(_("施行日期"))
+    effective_to = models.DateField(_("废止日期"), null=True, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("经费政策")
+        verbose_name_plural = _("经费政策")
+        ordering = ["-effective_from"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Item(models.TextChoices):
+    PARTY_BUILDING = "party_building", _("社区党建经费")
+    SERVICE_FUND = "service_fund", _("为民服务和发展专项资金")
+    GRID_LEADER_SUBSIDY = "grid_leader_subsidy", _("网格党组织负责人工作补助")
+    NEW_STAFF_SALARIES = "new_staff_salaries", _("新增两委成员及网格员工资")
+    NEW_VENUE = "new_venue", _("新增社区党组织阵地")
+
+
+class PolicyRow(models.Model):
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, verbose_name=_("政策"))
+    clause = models.TextField(_("原文条款"))
+
+    class Meta:
+        abstract = True
+
+
+class PartyBuildingRate(PolicyRow):
+    """社区党建经费 by the community party organisation's actual kind."""
+
+    org_kind = models.CharField(_("社区党组织类型"), max_length=32, choices=COMMUNITY_ORG_KINDS)
+    annual_amount = models.DecimalField(_("每年金额(元)"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("党建经费标准")
+        verbose_name_plural = _("党建经费标准")
+        constraints = [models.UniqueConstraint(fields=["policy", "org_kind"], name="partybuildingrate_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_org_kind_display()} {self.annual_amount}"
+
+
+class HouseholdBand(PolicyRow):
+    """为民服务和发展专项资金 by households; each bound's inclusiveness is data, with the reading taken."""
+
+    min_households = models.PositiveIntegerField(_("户数下限"), null=True, blank=True)
+    min_inclusive = models.BooleanField(_("含下限"), default=True)
+    max_households = models.PositiveIntegerField(_("户数上限"), null=True, blank=True)
+    max_inclusive = models.BooleanField(_("含上限"), default=True)
+    annual_amount = models.DecimalField(_("每年金额(元)"), max_digits=12, decimal_places=2)
+    reading = models.CharField(_("边界解释"), max_length=300)
+
+    class Meta:
+        verbose_name = _("户数档次")
+        verbose_name_plural = _("户数档次")
+        ordering = ["min_households"]
+
+    def __str__(self) -> str:
+        return f"{self.min_households or 0}–{self.max_households or '∞'} {self.annual_amount}"
+
+    def contains(self, households: int) -> bool:
+        low, high = self.min_households, self.max_households
+        above_min = low is None or households > low or (households == low and self.min_inclusive)
+        below_max = high is None or households < high or (households == high and self.max_inclusive)
+        return above_min and below_max
+
+
+class SubsidyRole(models.TextChoices):
+    GRID_LEADER = "grid_leader", _("网格(居民区)党组织负责人")
+    BRANCH_COMMITTEE_MEMBER = "branch_committee_member", _("网格(居民区)支部委员")
+    BUILDING_GROUP_LEADER = "building_group_leader", _("楼栋党小组组长")
+    BUILDING_HEAD = "building_head", _("楼栋长")
+
+
+class MonthlySubsidy(PolicyRow):
+    """Monthly work subsidies; the district's optional ones are zero until it sets them."""
+
+    role = models.CharField(_("对象"), max_length=32, choices=SubsidyRole.choices)
+    monthly_amount = models.DecimalField(_("每月金额(元)"), max_digits=10, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("工作补助标准")
+        verbose_name_plural = _("工作补助标准")
+        constraints = [models.UniqueConstraint(fields=["policy", "role"], name="monthlysubsidy_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.monthly_amount}"
+
+
+class CostSplit(PolicyRow):
+    """Who pays: city parts to district/county parts, per item and fiscal class (5:5, 6:4, 0:1)."""
+
+    item = models.CharField(_("经费项目"), max_length=24, choices=Item.choices)
+    fiscal_class = models.CharField(_("财政类别"), max_length=16, choices=FiscalClass.choices)
+    city_parts = models.PositiveSmallIntegerField(_("市级份额"))
+    local_parts = models.PositiveSmallIntegerField(_("区县份额"))
+    stated = models.BooleanField(
+        _("文件有规定"), default=True, help_text=_("文件未规定由谁承担的,按区县全额测算并在报表中标注为假设")
+    )
+
+    class Meta:
+        verbose_name = _("分担比例")
+        verbose_name_plural = _("分担比例")
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "item", "fiscal_class"], name="costsplit_unique"),
+            models.CheckConstraint(condition=Q(city_parts__gt=0) | Q(local_parts__gt=0), name="costsplit_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_item_display()} {self.get_fiscal_class_display()} {self.city_parts}:{self.local_parts}"
