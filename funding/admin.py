@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from funding.models import CostSplit, HouseholdBand, MonthlySubsidy, PartyBuildingRate, Policy
+from funding.models import (
+    BudgetCommunity,
+    BudgetLine,
+    BudgetRun,
+    CostSplit,
+    HouseholdBand,
+    MonthlySubsidy,
+    NewUnitCost,
+    PartyBuildingRate,
+    Policy,
+)
 
 
 class PartyBuildingRateInline(admin.TabularInline):
@@ -37,3 +47,44 @@ class PolicyRowAdmin(admin.ModelAdmin):
     list_display = ["__str__", "policy"]
     list_filter = ["policy"]
     search_fields = ["clause"]
+
+
+@admin.register(NewUnitCost)
+class NewUnitCostAdmin(admin.ModelAdmin):
+    list_display = ["year", "community", "new_staff", "new_staff_annual_salary", "new_venue_cost"]
+    list_filter = ["year"]
+    search_fields = ["community__name", "note"]
+    autocomplete_fields = ["community"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A stored run is a record: it is never edited, only read (and superseded by a new run)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BudgetRun)
+class BudgetRunAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "year", "area", "status", "amount", "city", "local", "created_by", "created_at"]
+    list_filter = ["year", "status"]
+    search_fields = ["area__name"]
+    list_select_related = ["area", "created_by"]
+
+
+@admin.register(BudgetCommunity)
+class BudgetCommunityAdmin(ReadOnlyAdmin):
+    list_display = ["run", "name", "org_kind", "declared_households", "amount", "city", "local"]
+    search_fields = ["name"]
+    list_select_related = ["run__area"]
+
+
+@admin.register(BudgetLine)
+class BudgetLineAdmin(ReadOnlyAdmin):
+    list_display = ["community", "item", "amount", "city", "local", "assumption"]
+    list_filter = ["item", "assumption"]
+    search_fields = ["community__name"]
+    list_select_related = ["community__run__area"]

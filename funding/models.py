@@ -128,3 +128,115 @@ class CostSplit(PolicyRow):
 
     def __str__(self) -> str:
         return f"{self.get_item_display()} {self.get_fiscal_class_display()} {self.city_parts}:{self.local_parts}"
+
+
+class NewUnitCost(models.Model):
+    """Entered by finance staff: the staff and venue a community (or its new grids) adds in a year."""
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    community = models.ForeignKey(
+        "grids.Area", on_delete=models.PROTECT, related_name="new_unit_costs", verbose_name=_("社区")
+    )
+    new_staff = models.PositiveSmallIntegerField(_("新增两委成员及网格员人数"), default=0)
+    new_staff_annual_salary = models.DecimalField(_("人均年工资(元)"), max_digits=12, decimal_places=2, default=0)
+    new_venue_cost = models.DecimalField(_("新增阵地费用(元)"), max_digits=14, decimal_places=2, default=0)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("新增社区网格费用")
+        verbose_name_plural = _("新增社区网格费用")
+        constraints = [models.UniqueConstraint(fields=["year", "community"], name="newunitcost_once_a_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.community}"
+
+
+class RunStatus(models.TextChoices):
+    PENDING = "pending", _("排队中")
+    RUNNING = "running", _("计算中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class BudgetRun(models.Model):
+    """A budget for a year and a place, stored with its inputs and policy so it never changes."""
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    area = models.ForeignKey(
+        "grids.Area",
+        on_delete=models.PROTECT,
+        related_name="budget_runs",
+        verbose_name=_("范围"),
+        help_text=_("区、县或县级市"),
+    )
+    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, verbose_name=_("政策"))
+    # The policy rows as they were when the run was made: editing a policy never alters a run.
+    policy_snapshot = models.JSONField(_("政策快照"), default=dict)
+    status = models.CharField(_("状态"), max_length=8, choices=RunStatus.choices, default=RunStatus.PENDING)
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    warnings = models.JSONField(_("提示"), default=list)
+    amount = models.DecimalField(_("合计"), max_digits=16, decimal_places=2, default=0)
+    city = models.DecimalField(_("市级承担"), max_digits=16, decimal_places=2, default=0)
+    local = models.DecimalField(_("区县承担"), max_digits=16, decimal_places=2, default=0)
+    created_by = models.ForeignKey(
+        "auth.User", on_delete=models.PROTECT, related_name="budget_runs", verbose_name=_("发起人")
+    )
+    created_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("经费测算")
+        verbose_name_plural = _("经费测算")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["area", "year"], name="budgetrun_area_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.area} #{self.pk}"
+
+
+class BudgetCommunity(models.Model):
+    """One community's inputs as the run saw them."""
+
+    run = models.ForeignKey(BudgetRun, on_delete=models.CASCADE, related_name="communities")
+    community = models.ForeignKey("grids.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("社区"))
+    name = models.CharField(_("社区名称"), max_length=100)
+    fiscal_class = models.CharField(_("财政类别"), max_length=16, choices=FiscalClass.choices)
+    org_kind = models.CharField(_("社区党组织类型"), max_length=32, choices=COMMUNITY_ORG_KINDS)
+    declared_households = models.PositiveIntegerField(_("申报户数"))
+    grid_party_org_leaders = models.PositiveIntegerField(_("在岗网格党组织负责人"))
+    new_staff = models.PositiveSmallIntegerField(_("新增人员"), default=0)
+    new_staff_annual_salary = models.DecimalField(_("人均年工资(元)"), max_digits=12, decimal_places=2, default=0)
+    new_venue_cost = models.DecimalField(_("新增阵地费用(元)"), max_digits=14, decimal_places=2, default=0)
+    amount = models.DecimalField(_("合计"), max_digits=14, decimal_places=2, default=0)
+    city = models.DecimalField(_("市级承担"), max_digits=14, decimal_places=2, default=0)
+    local = models.DecimalField(_("区县承担"), max_digits=14, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("测算社区")
+        verbose_name_plural = _("测算社区")
+        ordering = ["run", "community__tree_id", "community__lft"]
+        constraints = [models.UniqueConstraint(fields=["run", "community"], name="budgetcommunity_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BudgetLine(models.Model):
+    community = models.ForeignKey(BudgetCommunity, on_delete=models.CASCADE, related_name="lines")
+    item = models.CharField(_("经费项目"), max_length=24, choices=Item.choices)
+    amount = models.DecimalField(_("金额"), max_digits=14, decimal_places=2)
+    city = models.DecimalField(_("市级承担"), max_digits=14, decimal_places=2)
+    local = models.DecimalField(_("区县承担"), max_digits=14, decimal_places=2)
+    clause = models.TextField(_("依据"))
+    assumption = models.BooleanField(_("假设"), default=False)
+
+    class Meta:
+        verbose_name = _("测算明细")
+        verbose_name_plural = _("测算明细")
+        ordering = ["community", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount=models.F("city") + models.F("local")), name="line_shares_add_up")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.community} {self.get_item_display()} {self.amount}"

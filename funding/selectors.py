@@ -1,7 +1,10 @@
-from django.db.models import Q
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from funding.calculators import Rules
-from funding.models import Policy
+from funding.models import BudgetCommunity, BudgetRun, Policy
 
 
 def policy_for(year: int) -> Policy | None:
@@ -22,3 +25,59 @@ def rules_for(policy: Policy) -> Rules:
         subsidies={subsidy.role: subsidy for subsidy in policy.monthlysubsidy_set.all()},
         splits={(s.item, s.fiscal_class): s for s in policy.costsplit_set.all()},
     )
+
+
+def runs(scope) -> QuerySet[BudgetRun]:
+    """Runs of the districts the user works in; what they show of each is narrowed by visible_communities."""
+    found = BudgetRun.objects.select_related("area", "policy", "created_by")
+    if scope.unrestricted:
+        return found
+    return found.filter(area__tree_id__in={area.tree_id for area in scope.areas})
+
+
+def get_run(scope, pk: int) -> BudgetRun:
+    run = runs(scope).filter(pk=pk).first()
+    if run is None:
+        raise Http404
+    return run
+
+
+def visible_communities(scope, run: BudgetRun) -> QuerySet[BudgetCommunity]:
+    """Community staff see their community's lines only; district staff the whole run."""
+    return (
+        run.communities.filter(scope.area_q("community__"))
+        .select_related("community")
+        .prefetch_related("lines")
+        .order_by("community__lft")
+    )
+
+
+def totals(communities) -> dict:
+    rows = list(communities)
+    return {
+        "amount": sum((c.amount for c in rows), Decimal("0.00")),
+        "city": sum((c.city for c in rows), Decimal("0.00")),
+        "local": sum((c.local for c in rows), Decimal("0.00")),
+    }
+
+
+def _lines_by_key(scope, run: BudgetRun) -> dict:
+    found = {}
+    for community in visible_communities(scope, run):
+        for line in community.lines.all():
+            found[(community.community_id, line.item)] = (community.name, line)
+    return found
+
+
+def compare(scope, first: BudgetRun, second: BudgetRun) -> list[dict]:
+    """Line by line: each (community, item) in either run, with both amounts and the change."""
+    before, after = _lines_by_key(scope, first), _lines_by_key(scope, second)
+    rows = []
+    for key in sorted(set(before) | set(after)):
+        name, line = after.get(key) or before[key]
+        old = before[key][1].amount if key in before else Decimal("0.00")
+        new = after[key][1].amount if key in after else Decimal("0.00")
+        rows.append(
+            {"community": name, "item": line.get_item_display(), "before": old, "after": new, "change": new - old}
+        )
+    return rows

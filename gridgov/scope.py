@@ -38,6 +38,11 @@ class Scope:
         return self.unrestricted or bool(self.roles & MANAGER_ROLES)
 
     @property
+    def can_run_budgets(self) -> bool:
+        """Budget runs and new-unit costs are the finance office's work."""
+        return self.unrestricted or Role.FINANCE_OFFICER in self.roles
+
+    @property
     def has_areas(self) -> bool:
         return self.unrestricted or bool(self.areas)
 

@@ -53,6 +53,7 @@ class Role(models.TextChoices):
     DEPARTMENT_OFFICER = "department_officer", _("部门工作人员")
     SUNK_STAFF = "sunk_staff", _("下沉人员")
     LEADER = "leader", _("领导")
+    FINANCE_OFFICER = "finance_officer", _("财政工作人员")
     SECRETARY = "secretary", _("书记")
     DEPUTY_SECRETARY = "deputy_secretary", _("副书记")
     ORG_COMMITTEE_MEMBER = "org_committee_member", _("支委委员")
@@ -77,6 +78,7 @@ AREA_ROLES = {
     Role.COMMITTEE_MEMBER,
     Role.STREET_STAFF,
     Role.LEADER,
+    Role.FINANCE_OFFICER,
     Role.STATION_HEAD,
     Role.WINDOW_STAFF,
     Role.RC_DIRECTOR,

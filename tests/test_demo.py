@@ -3,6 +3,7 @@
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
+from funding.models import BudgetLine, BudgetRun
 from gridgov.scope import Scope, scope_for
 from grids import selectors
 from grids.models import Area, AreaKind, Household, Resident, ResidentTag
@@ -22,8 +23,9 @@ def _snapshot():
     )
 
 
-def test_demo_loads_once_and_again_adds_nothing(db):
-    call_command("load_demo", no_progress=True, verbosity=0)
+def test_demo_loads_once_and_again_adds_nothing(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the budget runs' tasks, as after a commit
+        call_command("load_demo", no_progress=True, verbosity=0)
     first = _snapshot()
     call_command("load_demo", no_progress=True, verbosity=0)
     assert _snapshot() == first
@@ -61,3 +63,7 @@ def test_demo_loads_once_and_again_adds_nothing(db):
     assert [d.name for d in report.property_companies_without_org] == ["安居物业管理有限公司"]
     assert sum(len(row.buildings_without_group) for row in by_name.values()) > 0
     assert PartyMember.objects.filter(kind="in_service", points__isnull=False).exists()
+    # A finished 2026 budget run per district and county, with the grid leaders' subsidy in it.
+    runs = BudgetRun.objects.filter(year=2026, area__city__name="新川市")
+    assert sorted(runs.values_list("status", flat=True)) == ["done", "done"]
+    assert BudgetLine.objects.filter(community__run__in=runs, item="grid_leader_subsidy", amount__gt=0).exists()

@@ -17,7 +17,7 @@ from django.db import transaction
 from stdnum.cn import ric
 from tqdm import tqdm
 
-from gridgov.demo import cobuilding, party
+from gridgov.demo import cobuilding, funding, party
 from gridgov.demo.names import person_name
 from grids import services as grid_services
 from grids.models import Area, AreaKind, City, Household, KeyGroup, Occupancy, Relation, ResidenceStatus
@@ -132,6 +132,7 @@ class DemoBuilder:
         party.build(streets, departments["property"])
         cobuilding.build(communities)
         self._users(roots, departments)
+        funding.build(roots, User.objects.get(username="finance"))
 
     @transaction.atomic
     def _tree(self, city: City, root: tuple, streets: dict) -> Area:
@@ -342,6 +343,12 @@ class DemoBuilder:
                 False,
             ),
             ("leader", "郑领导", [dict(role=Role.LEADER, area=roots[0])], False),
+            (
+                "finance",
+                "冯财政",
+                [dict(role=Role.FINANCE_OFFICER, area=root) for root in roots],
+                False,
+            ),
         ]:
             user, created = User.objects.get_or_create(username=username, defaults={"first_name": full_name})
             if not created:
@@ -363,4 +370,5 @@ DEMO_LOGINS = [
     ("officer", "部门工作人员(金川区城市管理局)department officer"),
     ("sunk", "下沉人员(民政局→银湖社区第1、2网格)sunk staff"),
     ("leader", "领导(金川区)leader"),
+    ("finance", "财政工作人员(金川区、河西县,经费测算)finance officer"),
 ]

@@ -94,6 +94,9 @@ def _community(root: Organization, community: Area, rng: random.Random) -> None:
             parent = services.create_organization(
                 kind=OrgKind.GRID_BRANCH, name=f"{grid.name}党支部", area=grid, parent=org
             )
+            services.appoint(
+                post=Post(holder_name=person_name(rng), role=Role.SECRETARY, organization=parent, start=term_start)
+            )
         for compound in grid.get_children().filter(kind=AreaKind.COMPOUND):
             committee = OwnersCommittee.objects.create(compound=compound, name=f"{compound.name}业主委员会")
             if number % 2:  # 红色业委会 in half of the estates

@@ -39,6 +39,18 @@
       });
       return chart;
     },
+    budget(element, data) {
+      const chart = echarts.init(element);
+      chart.setOption({
+        tooltip: { trigger: "axis" },
+        legend: { top: 0 },
+        grid: { left: 8, right: 8, bottom: 8, top: 40, containLabel: true },
+        xAxis: { type: "category", data: data.communities, axisLabel: { interval: 0, rotate: data.communities.length > 4 ? 30 : 0 } },
+        yAxis: { type: "value" },
+        series: ["city", "local"].map((key) => ({ name: labels[key], type: "bar", stack: "shares", data: data[key].map(Number) })),
+      });
+      return chart;
+    },
   };
 
   document.querySelectorAll("[data-chart]").forEach((element) => {

@@ -1,0 +1,234 @@
+"""Budget runs: started by a service, computed by a task, stored so that they never change."""
+
+import logging
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from funding import selectors
+from funding.calculators import Inputs, Rules, estimate
+from funding.models import (
+    BudgetCommunity,
+    BudgetLine,
+    BudgetRun,
+    CostSplit,
+    HouseholdBand,
+    MonthlySubsidy,
+    NewUnitCost,
+    PartyBuildingRate,
+    Policy,
+    RunStatus,
+)
+from grids.models import ROOT_KINDS, Area, AreaKind
+from orgs.models import COMMUNITY_LEVEL_KINDS, Organization, OrgKind, Post, Role
+
+logger = logging.getLogger(__name__)
+PROGRESS_STEPS = 20  # progress is saved about this many times a run, not once per community
+
+
+def snapshot(rules: Rules) -> dict:
+    """The policy rows as plain data, so a stored run can be recomputed from what it saw."""
+
+    def money(value: Decimal) -> str:
+        return str(value)
+
+    return {
+        "policy": rules.policy.code,
+        "party_building": {
+            k: {"amount": money(r.annual_amount), "clause": r.clause} for k, r in rules.party_building.items()
+        },
+        "bands": [
+            {
+                "min": b.min_households,
+                "min_inclusive": b.min_inclusive,
+                "max": b.max_households,
+                "max_inclusive": b.max_inclusive,
+                "amount": money(b.annual_amount),
+                "reading": b.reading,
+                "clause": b.clause,
+            }
+            for b in rules.bands
+        ],
+        "subsidies": {k: {"amount": money(s.monthly_amount), "clause": s.clause} for k, s in rules.subsidies.items()},
+        "splits": [
+            {
+                "item": s.item,
+                "fiscal_class": s.fiscal_class,
+                "city": s.city_parts,
+                "local": s.local_parts,
+                "stated": s.stated,
+                "clause": s.clause,
+            }
+            for s in rules.splits.values()
+        ],
+    }
+
+
+def rules_from_snapshot(policy: Policy, data: dict) -> Rules:
+    return Rules(
+        policy=policy,
+        party_building={
+            k: PartyBuildingRate(org_kind=k, annual_amount=Decimal(v["amount"]), clause=v["clause"])
+            for k, v in data["party_building"].items()
+        },
+        bands=[
+            HouseholdBand(
+                min_households=b["min"],
+                min_inclusive=b["min_inclusive"],
+                max_households=b["max"],
+                max_inclusive=b["max_inclusive"],
+                annual_amount=Decimal(b["amount"]),
+                reading=b["reading"],
+                clause=b["clause"],
+            )
+            for b in data["bands"]
+        ],
+        subsidies={
+            k: MonthlySubsidy(role=k, monthly_amount=Decimal(v["amount"]), clause=v["clause"])
+            for k, v in data["subsidies"].items()
+        },
+        splits={
+            (s["item"], s["fiscal_class"]): CostSplit(
+                item=s["item"],
+                fiscal_class=s["fiscal_class"],
+                city_parts=s["city"],
+                local_parts=s["local"],
+                stated=s["stated"],
+                clause=s["clause"],
+            )
+            for s in data["splits"]
+        },
+    )
+
+
+@transaction.atomic
+def start_budget_run(*, year: int, area: Area, actor) -> BudgetRun:
+    if area.kind not in ROOT_KINDS:
+        raise ValidationError({"area": [_("测算范围须为区、县或县级市")]})
+    policy = selectors.policy_for(year)
+    if policy is None:
+        raise ValidationError({"year": [_("%(year)s年没有适用的经费政策") % {"year": year}]})
+    run = BudgetRun.objects.create(
+        year=year, area=area, policy=policy, policy_snapshot=snapshot(selectors.rules_for(policy)), created_by=actor
+    )
+    from funding.tasks import compute_budget_run  # tasks import this module
+
+    transaction.on_commit(lambda: compute_budget_run.delay(run.pk))
+    return run
+
+
+def _community_inputs(run: BudgetRun) -> list[Area]:
+    """Every community of the run's district with what the budget needs, in a fixed number of queries."""
+    in_community = {
+        "area__tree_id": OuterRef("tree_id"),
+        "area__lft__gte": OuterRef("lft"),
+        "area__lft__lte": OuterRef("rght"),
+    }
+    led_grid_orgs = (
+        Organization.objects.filter(kind=OrgKind.GRID_BRANCH, **in_community)
+        .filter(Exists(Post.objects.active().filter(organization=OuterRef("pk"), role=Role.SECRETARY)))
+        .order_by()
+        .values("tree_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return list(
+        Area.objects.filter(kind=AreaKind.COMMUNITY, tree_id=run.area.tree_id)
+        .annotate(
+            org_kind=Subquery(
+                Organization.objects.filter(area=OuterRef("pk"), kind__in=sorted(COMMUNITY_LEVEL_KINDS)).values("kind")[
+                    :1
+                ]
+            ),
+            led_grids=Subquery(led_grid_orgs, output_field=IntegerField()),
+        )
+        .order_by("lft")
+    )
+
+
+def compute_budget_run(run_id: int) -> None:
+    """Safe to run twice: only a pending run is claimed, and its rows are written in one transaction."""
+    if not BudgetRun.objects.filter(pk=run_id, status=RunStatus.PENDING).update(status=RunStatus.RUNNING):
+        return
+    run = BudgetRun.objects.select_related("area", "policy").get(pk=run_id)
+    try:
+        _compute(run)
+    except Exception:
+        logger.exception("budget run %s failed", run_id)
+        BudgetRun.objects.filter(pk=run_id).update(status=RunStatus.FAILED, finished_at=timezone.now())
+        raise
+
+
+def _compute(run: BudgetRun) -> None:
+    rules = rules_from_snapshot(run.policy, run.policy_snapshot)
+    fiscal_class = run.area.fiscal_class
+    costs = {c.community_id: c for c in NewUnitCost.objects.filter(year=run.year, community__tree_id=run.area.tree_id)}
+    communities = _community_inputs(run)
+    rows, warnings = [], []
+    step = max(1, len(communities) // PROGRESS_STEPS)
+    for index, community in enumerate(communities, start=1):
+        if community.org_kind is None:
+            warnings.append(_("%(name)s未建立社区党组织,未纳入测算") % {"name": community.name})
+            continue
+        cost = costs.get(community.pk)
+        inputs = Inputs(
+            fiscal_class=fiscal_class,
+            org_kind=community.org_kind,
+            households=community.declared_households or 0,
+            grid_party_org_leaders=community.led_grids or 0,
+            new_staff=cost.new_staff if cost else 0,
+            new_staff_annual_salary=cost.new_staff_annual_salary if cost else Decimal("0"),
+            new_venue_cost=cost.new_venue_cost if cost else Decimal("0"),
+        )
+        rows.append((community, inputs, estimate(rules, inputs)))
+        if index % step == 0:
+            BudgetRun.objects.filter(pk=run.pk).update(progress=min(99, index * 100 // len(communities)))
+    with transaction.atomic():
+        saved = BudgetCommunity.objects.bulk_create(
+            [
+                BudgetCommunity(
+                    run=run,
+                    community=community,
+                    name=community.name,
+                    fiscal_class=inputs.fiscal_class,
+                    org_kind=inputs.org_kind,
+                    declared_households=inputs.households,
+                    grid_party_org_leaders=inputs.grid_party_org_leaders,
+                    new_staff=inputs.new_staff,
+                    new_staff_annual_salary=inputs.new_staff_annual_salary,
+                    new_venue_cost=inputs.new_venue_cost,
+                    amount=result.amount,
+                    city=result.city,
+                    local=result.local,
+                )
+                for community, inputs, result in rows
+            ]
+        )
+        BudgetLine.objects.bulk_create(
+            [
+                BudgetLine(
+                    community=budget_community,
+                    item=line.item,
+                    amount=line.amount,
+                    city=line.city,
+                    local=line.local,
+                    clause=line.clause,
+                    assumption=line.assumption,
+                )
+                for budget_community, (_c, _i, result) in zip(saved, rows, strict=True)
+                for line in result.lines
+            ]
+        )
+        BudgetRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.DONE,
+            progress=100,
+            warnings=warnings,
+            amount=sum((r.amount for _c, _i, r in rows), Decimal("0.00")),
+            city=sum((r.city for _c, _i, r in rows), Decimal("0.00")),
+            local=sum((r.local for _c, _i, r in rows), Decimal("0.00")),
+            finished_at=timezone.now(),
+        )

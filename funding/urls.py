@@ -1,0 +1,13 @@
+from django.urls import path
+
+from funding import views
+
+app_name = "funding"
+urlpatterns = [
+    path("funding/runs/", views.run_list, name="runs"),
+    path("funding/runs/<int:pk>/", views.run_detail, name="run"),
+    path("funding/runs/<int:pk>/status/", views.run_status, name="run_status"),
+    path("funding/runs/<int:pk>/print/", views.run_print, name="run_print"),
+    path("funding/runs/<int:pk>/export.xlsx", views.run_export, name="run_export"),
+    path("funding/runs/<int:pk>/compare/<int:other>/", views.run_compare, name="run_compare"),
+]

@@ -1,0 +1,138 @@
+from io import BytesIO
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from funding import selectors, services
+from funding.forms import StartRunForm
+from funding.models import RunStatus
+from gridgov.scope import scope_for
+from grids.models import ROOT_KINDS, Area
+
+PAGE_SIZE = 20
+
+
+def _scope_with_areas(request):
+    scope = scope_for(request.user)
+    if not scope.has_areas:
+        raise Http404
+    return scope
+
+
+def _budget_areas(scope):
+    roots = Area.objects.filter(kind__in=sorted(ROOT_KINDS))
+    return roots if scope.unrestricted else roots.filter(pk__in=[a.pk for a in scope.areas if a.kind in ROOT_KINDS])
+
+
+@login_required
+def run_list(request):
+    scope = _scope_with_areas(request)
+    form = None
+    if scope.can_run_budgets:
+        form = StartRunForm(
+            request.POST or None, areas=_budget_areas(scope), initial={"year": timezone.localdate().year}
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                run = services.start_budget_run(
+                    year=form.cleaned_data["year"], area=form.cleaned_data["area"], actor=request.user
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("测算已开始"))
+                return redirect("funding:run", pk=run.pk)
+    elif request.method == "POST":
+        raise Http404
+    page = Paginator(selectors.runs(scope), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "funding/run_list.html", {"runs": page, "form": form})
+
+
+@login_required
+def run_detail(request, pk: int):
+    scope = _scope_with_areas(request)
+    run = selectors.get_run(scope, pk)
+    communities = list(selectors.visible_communities(scope, run))
+    chart = {
+        "communities": [c.name for c in communities],
+        "city": [str(c.city) for c in communities],
+        "local": [str(c.local) for c in communities],
+    }
+    return render(
+        request,
+        "funding/run_detail.html",
+        {
+            "run": run,
+            "communities": communities,
+            "totals": selectors.totals(communities),
+            "chart": chart,
+            "labels": {"city": _("市级承担"), "local": _("区县承担")},
+            "others": selectors.runs(scope).filter(status=RunStatus.DONE).exclude(pk=run.pk)[:20],
+        },
+    )
+
+
+@login_required
+def run_status(request, pk: int):
+    run = selectors.get_run(_scope_with_areas(request), pk)
+    return JsonResponse({"status": run.status, "progress": run.progress})
+
+
+@login_required
+def run_print(request, pk: int):
+    scope = _scope_with_areas(request)
+    run = selectors.get_run(scope, pk)
+    communities = list(selectors.visible_communities(scope, run))
+    return render(
+        request,
+        "funding/run_print.html",
+        {"run": run, "communities": communities, "totals": selectors.totals(communities)},
+    )
+
+
+@login_required
+def run_export(request, pk: int):
+    scope = _scope_with_areas(request)
+    run = selectors.get_run(scope, pk)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = str(run.year)
+    header = [_("社区"), _("经费项目"), _("金额"), _("市级承担"), _("区县承担"), _("依据")]
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    communities = list(selectors.visible_communities(scope, run))
+    for community in communities:
+        for line in community.lines.all():
+            sheet.append([community.name, line.get_item_display(), line.amount, line.city, line.local, line.clause])
+    total = selectors.totals(communities)
+    sheet.append([_("合计"), "", total["amount"], total["city"], total["local"], ""])
+    for row in sheet.iter_rows(min_row=2, min_col=3, max_col=5):
+        for cell in row:
+            cell.number_format = "#,##0.00"
+    buffer = BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="budget-{run.year}-{run.pk}.xlsx"'
+    return response
+
+
+@login_required
+def run_compare(request, pk: int, other: int):
+    scope = _scope_with_areas(request)
+    first, second = selectors.get_run(scope, other), selectors.get_run(scope, pk)
+    return render(
+        request,
+        "funding/run_compare.html",
+        {"first": first, "second": second, "rows": selectors.compare(scope, first, second)},
+    )

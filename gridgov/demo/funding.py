@@ -1,0 +1,31 @@
+"""The demo's finance data: what two communities add in 2026, and a finished budget run per district
+and county so the pages have something to show."""
+
+from decimal import Decimal
+
+from django.contrib.auth.models import User
+
+from funding import services
+from funding.models import BudgetRun, NewUnitCost
+from grids.models import Area
+
+YEAR = 2026
+NEW_COSTS = {
+    # 新城社区 is split off a new grid this year: two more grid workers and nothing else.
+    "新城社区": (2, Decimal("48000"), Decimal("0")),
+    # 东风社区 was re-divided and needs a new party-organisation venue.
+    "东风社区": (0, Decimal("0"), Decimal("350000")),
+}
+
+
+def build(roots: list[Area], actor: User) -> None:
+    for name, (staff, salary, venue) in NEW_COSTS.items():
+        NewUnitCost.objects.get_or_create(
+            year=YEAR,
+            community=Area.objects.get(name=name),
+            defaults={"new_staff": staff, "new_staff_annual_salary": salary, "new_venue_cost": venue},
+        )
+    for root in roots:
+        if not BudgetRun.objects.filter(area=root, year=YEAR).exists():
+            # Outside a transaction the run's task is queued at once (run in-process without Redis).
+            services.start_budget_run(year=YEAR, area=root, actor=actor)
