@@ -154,6 +154,19 @@ def world(db, _world_keys) -> World:
 
 
 @pytest.fixture
+def run_tasks_here(django_capture_on_commit_callbacks):
+    """`with run_tasks_here(): ...` runs the tasks queued after commit in this process, at the end
+    of the block, whatever broker is configured: for tests about what a task does.
+    tests/test_celery.py proves the Redis-and-worker path itself."""
+    from gridgov.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield lambda: django_capture_on_commit_callbacks(execute=True)
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
 def client_for(client):
     """client_for("grid_a") logs that persona in; client_for(None) stays anonymous."""
 

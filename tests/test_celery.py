@@ -1,4 +1,11 @@
+"""Both ways tasks run: in-process without a broker, and through Redis to a real worker."""
+
+import time
+from importlib import import_module
+
 import pytest
+from celery.contrib.testing.worker import start_worker
+from django.apps import apps
 from django.conf import settings
 
 from gridgov.celery import app
@@ -11,10 +18,36 @@ def test_celery_runs_tasks_in_process_without_a_broker():
     assert app.conf.broker_url == "memory://"
 
 
-def test_celery_reaches_redis_when_configured():
-    if not settings.REDIS_URL:
-        pytest.skip("no REDIS_URL")
+@pytest.mark.skipif(not settings.REDIS_URL, reason="needs REDIS_URL")
+@pytest.mark.django_db(transaction=True)
+def test_a_budget_run_goes_through_redis_to_a_real_worker():
+    """The production path: the page's service commits, the task travels through Redis, a worker
+    thread (with its own database connection) computes the run."""
+    from funding import services
+    from funding.models import BudgetRun, RunStatus
+    from orgs import services as org_services
+    from orgs.models import OrgKind
+    from tests.factories import AreaFactory, user_with_posts
+
     assert app.conf.task_always_eager is False
-    with app.connection_for_write() as connection:
-        connection.ensure_connection(max_retries=1)
-        assert connection.connected
+    # A transactional test may follow another that emptied the tables: load seed 000's policy
+    # with the data migration's own function.
+    import_module("funding.migrations.0002_yinchuan_policy").create(apps, None)
+    district = AreaFactory(kind="district", name="队列区")
+    street = AreaFactory(kind="street", name="队列街道", parent=district)
+    community = AreaFactory(kind="community", name="队列社区", parent=street, declared_households=3001)
+    root = org_services.create_organization(kind=OrgKind.STREET_WORKING_COMMITTEE, name="党工委", area=street)
+    org_services.create_organization(kind=OrgKind.COMMUNITY_BRANCH, name="队列社区党支部", area=community, parent=root)
+    actor = user_with_posts("queued")
+
+    with start_worker(app, perform_ping_check=False, shutdown_timeout=10):
+        run = services.start_budget_run(year=2026, area=district, actor=actor)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            run.refresh_from_db()
+            if run.status in (RunStatus.DONE, RunStatus.FAILED):
+                break
+            time.sleep(0.2)
+    assert run.status == RunStatus.DONE
+    assert str(run.amount) == "220000.00"  # 党支部 40,000 + 3,001 households 180,000
+    assert BudgetRun.objects.filter(pk=run.pk, progress=100).exists()

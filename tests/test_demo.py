@@ -23,8 +23,8 @@ def _snapshot():
     )
 
 
-def test_demo_loads_once_and_again_adds_nothing(db, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):  # the budget runs' tasks, as after a commit
+def test_demo_loads_once_and_again_adds_nothing(db, run_tasks_here):
+    with run_tasks_here():  # the demo's budget runs
         call_command("load_demo", no_progress=True, verbosity=0)
     first = _snapshot()
     call_command("load_demo", no_progress=True, verbosity=0)

@@ -41,11 +41,11 @@ def finance(world):
 
 
 @pytest.fixture
-def start(world, django_capture_on_commit_callbacks):
-    """Start a run from the page; the task it queues after commit runs (eagerly) as in production."""
+def start(world, run_tasks_here):
+    """Start a run from the page; the task it queues after commit runs here, as a worker would."""
 
     def post(client, year=2026) -> BudgetRun:
-        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with run_tasks_here() as callbacks:
             response = client.post(reverse("funding:runs"), {"year": year, "area": world.areas["district"].pk})
         assert response.status_code == 302
         assert len(callbacks) == 1
@@ -140,7 +140,7 @@ def test_excel_export_holds_the_visible_lines_and_totals(world, finance, start, 
 def test_print_page_and_status_endpoint(world, finance, start, client_for):
     client = client_for(finance)
     run = start(client)
-    assert "795600.01" in client.get(reverse("funding:run_print", args=[run.pk])).content.decode()
+    assert "795,600.01" in client.get(reverse("funding:run_print", args=[run.pk])).content.decode()
     assert client.get(reverse("funding:run_status", args=[run.pk])).json() == {"status": "done", "progress": 100}
 
 
