@@ -10,6 +10,7 @@ from funding.models import (
     NewUnitCost,
     PartyBuildingRate,
     Policy,
+    Scenario,
 )
 
 
@@ -88,3 +89,10 @@ class BudgetLineAdmin(ReadOnlyAdmin):
     list_filter = ["item", "assumption"]
     search_fields = ["community__name"]
     list_select_related = ["community__run__area"]
+
+
+@admin.register(Scenario)
+class ScenarioAdmin(ReadOnlyAdmin):
+    list_display = ["name", "year", "created_by", "created_at"]
+    list_filter = ["year"]
+    search_fields = ["name"]

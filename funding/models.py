@@ -240,3 +240,25 @@ class BudgetLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.community} {self.get_item_display()} {self.amount}"
+
+
+class Scenario(models.Model):
+    """A what-if re-division: some communities redrawn as others. Nothing in the real data changes;
+    the proposal and both budgets are stored as computed when it was saved."""
+
+    name = models.CharField(_("方案名称"), max_length=100)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    communities = models.ManyToManyField("grids.Area", related_name="+", verbose_name=_("涉及社区"))
+    proposal = models.JSONField(_("调整方案"))
+    before = models.JSONField(_("调整前"), default=list)
+    after = models.JSONField(_("调整后"), default=list)
+    created_by = models.ForeignKey("auth.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("创建人"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("区划调整测算")
+        verbose_name_plural = _("区划调整测算")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name

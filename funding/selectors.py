@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from funding.calculators import Rules
-from funding.models import BudgetCommunity, BudgetRun, Policy
+from funding.models import BudgetCommunity, BudgetRun, Policy, Scenario
 
 
 def policy_for(year: int) -> Policy | None:
@@ -81,3 +81,19 @@ def compare(scope, first: BudgetRun, second: BudgetRun) -> list[dict]:
             {"community": name, "item": line.get_item_display(), "before": old, "after": new, "change": new - old}
         )
     return rows
+
+
+def scenarios(scope) -> QuerySet[Scenario]:
+    """Scenarios touching a community in the user's scope."""
+    found = Scenario.objects.select_related("created_by")
+    if scope.unrestricted:
+        return found
+    touching = Scenario.communities.through.objects.filter(scope.area_q("area__")).values("scenario_id")
+    return found.filter(pk__in=touching)
+
+
+def get_scenario(scope, pk: int) -> Scenario:
+    scenario = scenarios(scope).prefetch_related("communities").filter(pk=pk).first()
+    if scenario is None:
+        raise Http404
+    return scenario

@@ -121,8 +121,9 @@ def start_budget_run(*, year: int, area: Area, actor) -> BudgetRun:
     return run
 
 
-def _community_inputs(run: BudgetRun) -> list[Area]:
-    """Every community of the run's district with what the budget needs, in a fixed number of queries."""
+def community_inputs(root: Area, only: list[int] | None = None) -> list[Area]:
+    """The communities of a district with what a budget needs, in one query: the actual kind of
+    their party organisation and the grid branches with a secretary in post."""
     in_community = {
         "area__tree_id": OuterRef("tree_id"),
         "area__lft__gte": OuterRef("lft"),
@@ -136,17 +137,18 @@ def _community_inputs(run: BudgetRun) -> list[Area]:
         .annotate(n=Count("pk"))
         .values("n")
     )
+    communities = Area.objects.filter(kind=AreaKind.COMMUNITY, tree_id=root.tree_id)
+    if only is not None:
+        communities = communities.filter(pk__in=only)
     return list(
-        Area.objects.filter(kind=AreaKind.COMMUNITY, tree_id=run.area.tree_id)
-        .annotate(
+        communities.annotate(
             org_kind=Subquery(
                 Organization.objects.filter(area=OuterRef("pk"), kind__in=sorted(COMMUNITY_LEVEL_KINDS)).values("kind")[
                     :1
                 ]
             ),
             led_grids=Subquery(led_grid_orgs, output_field=IntegerField()),
-        )
-        .order_by("lft")
+        ).order_by("lft")
     )
 
 
@@ -167,7 +169,7 @@ def _compute(run: BudgetRun) -> None:
     rules = rules_from_snapshot(run.policy, run.policy_snapshot)
     fiscal_class = run.area.fiscal_class
     costs = {c.community_id: c for c in NewUnitCost.objects.filter(year=run.year, community__tree_id=run.area.tree_id)}
-    communities = _community_inputs(run)
+    communities = community_inputs(run.area)
     rows, warnings = [], []
     step = max(1, len(communities) // PROGRESS_STEPS)
     for index, community in enumerate(communities, start=1):

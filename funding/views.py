@@ -1,3 +1,4 @@
+from decimal import Decimal
 from io import BytesIO
 
 from django.contrib import messages
@@ -11,11 +12,11 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from funding import selectors, services
-from funding.forms import StartRunForm
+from funding import selectors, services, whatif
+from funding.forms import NewCommunityFormSet, ScenarioForm, StartRunForm
 from funding.models import RunStatus
 from gridgov.scope import scope_for
-from grids.models import ROOT_KINDS, Area
+from grids.models import ROOT_KINDS, Area, AreaKind
 
 PAGE_SIZE = 20
 
@@ -135,4 +136,61 @@ def run_compare(request, pk: int, other: int):
         request,
         "funding/run_compare.html",
         {"first": first, "second": second, "rows": selectors.compare(scope, first, second)},
+    )
+
+
+def _planning_scope(request):
+    scope = _scope_with_areas(request)
+    if not scope.can_plan:
+        raise Http404
+    return scope
+
+
+@login_required
+def scenario_list(request):
+    scope = _scope_with_areas(request)
+    page = Paginator(selectors.scenarios(scope), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "funding/scenario_list.html", {"scenarios": page, "can_plan": scope.can_plan})
+
+
+@login_required
+def scenario_create(request):
+    scope = _planning_scope(request)
+    communities = Area.objects.filter(kind=AreaKind.COMMUNITY).filter(scope.area_q()).order_by("tree_id", "lft")
+    form = ScenarioForm(request.POST or None, communities=communities, initial={"year": timezone.localdate().year})
+    formset = NewCommunityFormSet(request.POST or None, prefix="new")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        proposal = [
+            {key: str(value) if isinstance(value, Decimal) else value for key, value in row.items()}
+            for row in formset.cleaned_data
+            if row
+        ]
+        try:
+            scenario = whatif.save_scenario(
+                name=form.cleaned_data["name"],
+                year=form.cleaned_data["year"],
+                communities=list(form.cleaned_data["communities"]),
+                proposal=proposal,
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("funding:scenario", pk=scenario.pk)
+    return render(request, "funding/scenario_form.html", {"form": form, "formset": formset})
+
+
+@login_required
+def scenario_detail(request, pk: int):
+    scope = _scope_with_areas(request)
+    scenario = selectors.get_scenario(scope, pk)
+    return render(
+        request,
+        "funding/scenario_detail.html",
+        {
+            "scenario": scenario,
+            "differences": whatif.differences(scenario),
+            "before": whatif.labelled(scenario.before),
+            "after": whatif.labelled(scenario.after),
+        },
     )

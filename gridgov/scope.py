@@ -43,6 +43,11 @@ class Scope:
         return self.unrestricted or Role.FINANCE_OFFICER in self.roles
 
     @property
+    def can_plan(self) -> bool:
+        """Re-division what-ifs: the finance office and street staff."""
+        return self.can_run_budgets or Role.STREET_STAFF in self.roles
+
+    @property
     def has_areas(self) -> bool:
         return self.unrestricted or bool(self.areas)
 

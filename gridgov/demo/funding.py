@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User
 
-from funding import services
-from funding.models import BudgetRun, NewUnitCost
+from funding import services, whatif
+from funding.models import BudgetRun, NewUnitCost, Scenario
 from grids.models import Area
 
 YEAR = 2026
@@ -24,6 +24,26 @@ def build(roots: list[Area], actor: User) -> None:
             year=YEAR,
             community=Area.objects.get(name=name),
             defaults={"new_staff": staff, "new_staff_annual_salary": salary, "new_venue_cost": venue},
+        )
+    if not Scenario.objects.exists():
+        # 新城社区 has grown past 6,000 households: what would splitting it in two cost?
+        whatif.save_scenario(
+            name="新城社区一分为二",
+            year=YEAR,
+            communities=[Area.objects.get(name="新城社区")],
+            proposal=[
+                {"name": "新城东社区", "households": 3400, "party_members": 45, "grid_party_org_leaders": 2},
+                {
+                    "name": "新城西社区",
+                    "households": 2900,
+                    "party_members": 33,
+                    "grid_party_org_leaders": 2,
+                    "new_staff": 4,
+                    "new_staff_annual_salary": "48000",
+                    "new_venue_cost": "300000",
+                },
+            ],
+            actor=actor,
         )
     for root in roots:
         if not BudgetRun.objects.filter(area=root, year=YEAR).exists():
