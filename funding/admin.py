@@ -9,7 +9,10 @@ from funding.models import (
     MonthlySubsidy,
     NewUnitCost,
     PartyBuildingRate,
+    PayRecord,
+    PayRisePromise,
     Policy,
+    ProfessionalAllowance,
     Scenario,
 )
 
@@ -43,7 +46,7 @@ class PolicyAdmin(admin.ModelAdmin):
     inlines = [PartyBuildingRateInline, HouseholdBandInline, MonthlySubsidyInline, CostSplitInline]
 
 
-@admin.register(PartyBuildingRate, HouseholdBand, MonthlySubsidy, CostSplit)
+@admin.register(PartyBuildingRate, HouseholdBand, MonthlySubsidy, CostSplit, ProfessionalAllowance, PayRisePromise)
 class PolicyRowAdmin(admin.ModelAdmin):
     list_display = ["__str__", "policy"]
     list_filter = ["policy"]
@@ -96,3 +99,12 @@ class ScenarioAdmin(ReadOnlyAdmin):
     list_display = ["name", "year", "created_by", "created_at"]
     list_filter = ["year"]
     search_fields = ["name"]
+
+
+@admin.register(PayRecord)
+class PayRecordAdmin(admin.ModelAdmin):
+    list_display = ["year", "name", "community", "basic", "qualification"]
+    list_filter = ["year", "qualification"]
+    search_fields = ["name", "community__name"]
+    autocomplete_fields = ["community", "user"]
+    list_select_related = ["community"]

@@ -10,8 +10,16 @@ from orgs.models import COMMUNITY_LEVEL_KINDS, OrgKind
 COMMUNITY_ORG_KINDS = [(k.value, k.label) for k in OrgKind if k in COMMUNITY_LEVEL_KINDS]
 
 
+class PolicySubject(models.TextChoices):
+    COMMUNITY_FUNDS = "community_funds", _("社区经费")
+    WORKER_PAY = "worker_pay", _("社区工作者薪酬")
+
+
 class Policy(models.Model):
     code = models.SlugField(_("代码"), unique=True)
+    subject = models.CharField(
+        _("类别"), max_length=16, choices=PolicySubject.choices, default=PolicySubject.COMMUNITY_FUNDS
+    )
     issuing_body = models.CharField(_("发文机关"), max_length=100)
     title = models.CharField(_("文件名称"), max_length=200)
     issued_on = models.DateField(_("发文日期"), null=True, blank=True, help_text=_("原文未载明的留空"))
@@ -262,3 +270,72 @@ class Scenario(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Qualification(models.TextChoices):
+    NONE = "none", _("无")
+    JUNIOR = "junior", _("初级社会工作者")
+    INTERMEDIATE = "intermediate", _("中级社会工作师")
+    SENIOR = "senior", _("高级社会工作师")
+
+
+class ProfessionalAllowance(PolicyRow):
+    """职业津贴 by social-work qualification (seed 003)."""
+
+    qualification = models.CharField(_("职业资格"), max_length=12, choices=Qualification.choices)
+    monthly_amount = models.DecimalField(_("每月金额(元)"), max_digits=10, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("职业津贴标准")
+        verbose_name_plural = _("职业津贴标准")
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "qualification"], name="allowance_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_qualification_display()} {self.monthly_amount}"
+
+
+class PayRisePromise(PolicyRow):
+    """三年内平均月增资不少于500元 (seed 000), as data."""
+
+    years = models.PositiveSmallIntegerField(_("年限"))
+    minimum_monthly_rise = models.DecimalField(_("平均月增资不少于(元)"), max_digits=10, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("增资承诺")
+        verbose_name_plural = _("增资承诺")
+
+    def __str__(self) -> str:
+        return f"{self.years}年 ≥ {self.minimum_monthly_rise}"
+
+
+class PayRecord(models.Model):
+    """A community worker's pay for a year, in the structure of seed 003 (monthly figures, and the
+    annual bonus as paid)."""
+
+    community = models.ForeignKey(
+        "grids.Area", on_delete=models.PROTECT, related_name="pay_records", verbose_name=_("社区")
+    )
+    user = models.ForeignKey(
+        "auth.User", on_delete=models.PROTECT, null=True, blank=True, related_name="pay_records", verbose_name=_("账号")
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    basic = models.DecimalField(_("基本工资(月)"), max_digits=10, decimal_places=2)
+    seniority = models.DecimalField(_("工作年限工资(月)"), max_digits=10, decimal_places=2, default=0)
+    grade = models.DecimalField(_("等级工资(月)"), max_digits=10, decimal_places=2, default=0)
+    performance = models.DecimalField(_("绩效工资(月)"), max_digits=10, decimal_places=2, default=0)
+    annual_bonus = models.DecimalField(_("年度奖励工资(年)"), max_digits=12, decimal_places=2, default=0)
+    qualification = models.CharField(
+        _("职业资格"), max_length=12, choices=Qualification.choices, default=Qualification.NONE
+    )
+
+    class Meta:
+        verbose_name = _("社区工作者薪酬")
+        verbose_name_plural = _("社区工作者薪酬")
+        ordering = ["community", "year", "name"]
+        indexes = [models.Index(fields=["community", "year"], name="payrecord_community_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.name}"

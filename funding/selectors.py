@@ -4,13 +4,13 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from funding.calculators import Rules
-from funding.models import BudgetCommunity, BudgetRun, Policy, Scenario
+from funding.models import BudgetCommunity, BudgetRun, Policy, PolicySubject, Scenario
 
 
-def policy_for(year: int) -> Policy | None:
-    """The policy in force in a year: the latest one that started on or before it and had not ended."""
+def policy_for(year: int, subject: str = PolicySubject.COMMUNITY_FUNDS) -> Policy | None:
+    """The policy on a subject in force in a year: the latest that started on or before it and had not ended."""
     return (
-        Policy.objects.filter(effective_from__year__lte=year)
+        Policy.objects.filter(subject=subject, effective_from__year__lte=year)
         .filter(Q(effective_to__isnull=True) | Q(effective_to__year__gte=year))
         .order_by("-effective_from")
         .first()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from funding import selectors, services, whatif
+from funding import pay, selectors, services, whatif
 from funding.forms import NewCommunityFormSet, ScenarioForm, StartRunForm
 from funding.models import RunStatus
 from gridgov.scope import scope_for
@@ -194,3 +194,21 @@ def scenario_detail(request, pk: int):
             "after": whatif.labelled(scenario.after),
         },
     )
+
+
+@login_required
+def pay_report(request):
+    scope = _scope_with_areas(request)
+    try:
+        year = int(request.GET.get("year", timezone.localdate().year))
+    except ValueError:
+        year = timezone.localdate().year
+    data = pay.report(scope, year)
+    chart = {
+        "communities": [row.community.name for row in data["communities"]],
+        "series": {
+            str(data["base_year"]): [str(row.base_average or 0) for row in data["communities"]],
+            str(year): [str(row.average or 0) for row in data["communities"]],
+        },
+    }
+    return render(request, "funding/pay_report.html", {**data, "chart": chart, "labels": {}})

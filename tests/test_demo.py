@@ -3,7 +3,8 @@
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from funding.models import BudgetLine, BudgetRun
+from funding import pay
+from funding.models import BudgetLine, BudgetRun, Scenario
 from gridgov.scope import Scope, scope_for
 from grids import selectors
 from grids.models import Area, AreaKind, Household, Resident, ResidentTag
@@ -67,3 +68,7 @@ def test_demo_loads_once_and_again_adds_nothing(db, run_tasks_here):
     runs = BudgetRun.objects.filter(year=2026, area__city__name="新川市")
     assert sorted(runs.values_list("status", flat=True)) == ["done", "done"]
     assert BudgetLine.objects.filter(community__run__in=runs, item="grid_leader_subsidy", amount__gt=0).exists()
+    # Two communities' pay rose less than the promised 500 元 a month over three years.
+    short = pay.report(Scope(unrestricted=True), 2026)["short"]
+    assert sorted(row.community.name for row in short) == ["丽景社区", "书香社区"]
+    assert Scenario.objects.filter(name="新城社区一分为二").exists()

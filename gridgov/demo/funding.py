@@ -1,12 +1,14 @@
 """The demo's finance data: what two communities add in 2026, and a finished budget run per district
 and county so the pages have something to show."""
 
+import random
 from decimal import Decimal
 
 from django.contrib.auth.models import User
 
 from funding import services, whatif
-from funding.models import BudgetRun, NewUnitCost, Scenario
+from funding.models import BudgetRun, NewUnitCost, PayRecord, Qualification, Scenario
+from gridgov.demo.names import person_name
 from grids.models import Area
 
 YEAR = 2026
@@ -18,7 +20,55 @@ NEW_COSTS = {
 }
 
 
+# How much each community's average monthly pay rose from 2023 to 2026: two fall short of 500.
+PAY_RISE = {
+    "银湖社区": 650,
+    "丽景社区": 420,
+    "文苑社区": 560,
+    "书香社区": 380,
+    "新城社区": 700,
+    "城关社区": 530,
+    "东风社区": 520,
+}
+
+
+def _payroll() -> None:
+    for name, rise in PAY_RISE.items():
+        community = Area.objects.get(name=name)
+        if PayRecord.objects.filter(community=community).exists():
+            continue
+        rng = random.Random(f"{community.code}-pay")
+        for _ in range(rng.randint(4, 6)):
+            worker = person_name(rng)
+            basic = Decimal(rng.randrange(2800, 3400, 50))
+            seniority = Decimal(rng.randrange(100, 400, 50))
+            qualification = rng.choice(list(Qualification))
+            PayRecord.objects.create(
+                community=community,
+                name=worker,
+                year=YEAR - 3,
+                basic=basic,
+                seniority=seniority,
+                grade=Decimal("300"),
+                performance=Decimal("600"),
+                annual_bonus=Decimal("3600"),
+                qualification=qualification,
+            )
+            PayRecord.objects.create(
+                community=community,
+                name=worker,
+                year=YEAR,
+                basic=basic + rise,
+                seniority=seniority + 50,
+                grade=Decimal("300"),
+                performance=Decimal("550"),
+                annual_bonus=Decimal("3600"),
+                qualification=qualification,
+            )
+
+
 def build(roots: list[Area], actor: User) -> None:
+    _payroll()
     for name, (staff, salary, venue) in NEW_COSTS.items():
         NewUnitCost.objects.get_or_create(
             year=YEAR,

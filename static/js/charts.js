@@ -39,6 +39,19 @@
       });
       return chart;
     },
+    pay(element, data) {
+      const chart = echarts.init(element);
+      const years = Object.keys(data.series);
+      chart.setOption({
+        tooltip: { trigger: "axis" },
+        legend: { top: 0 },
+        grid: { left: 8, right: 8, bottom: 8, top: 40, containLabel: true },
+        xAxis: { type: "category", data: data.communities, axisLabel: { interval: 0, rotate: data.communities.length > 4 ? 30 : 0 } },
+        yAxis: { type: "value" },
+        series: years.map((year) => ({ name: year, type: "bar", data: data.series[year].map(Number) })),
+      });
+      return chart;
+    },
     budget(element, data) {
       const chart = echarts.init(element);
       chart.setOption({
