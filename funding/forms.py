@@ -7,12 +7,22 @@ from grids.models import Area
 
 
 class StartRunForm(BootstrapFormMixin, forms.Form):
-    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
-    area = forms.ModelChoiceField(label=_("范围"), queryset=Area.objects.none())
+    """The scope is one district or county ("area:<id>") or a whole city ("city:<id>")."""
 
-    def __init__(self, *args, areas, **kwargs):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    scope = forms.ChoiceField(label=_("范围"))
+
+    def __init__(self, *args, areas, cities, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = areas
+        self.options = {f"area:{a.pk}": {"area": a} for a in areas} | {
+            f"city:{c.pk}": {"whole_city": c} for c in cities
+        }
+        self.fields["scope"].choices = [(f"city:{c.pk}", f"{c.name}({_('全市')})") for c in cities] + [
+            (f"area:{a.pk}", a.name) for a in areas
+        ]
+
+    def clean_scope(self) -> dict:
+        return self.options[self.cleaned_data["scope"]]
 
 
 class ScenarioForm(BootstrapFormMixin, forms.Form):

@@ -170,12 +170,23 @@ class BudgetRun(models.Model):
     """A budget for a year and a place, stored with its inputs and policy so it never changes."""
 
     year = models.PositiveSmallIntegerField(_("年度"))
+    # Either one district or county, or a whole city (all its districts and counties).
     area = models.ForeignKey(
         "grids.Area",
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="budget_runs",
-        verbose_name=_("范围"),
+        verbose_name=_("区县"),
         help_text=_("区、县或县级市"),
+    )
+    whole_city = models.ForeignKey(
+        "grids.City",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="budget_runs",
+        verbose_name=_("城市"),
     )
     policy = models.ForeignKey(Policy, on_delete=models.PROTECT, verbose_name=_("政策"))
     # The policy rows as they were when the run was made: editing a policy never alters a run.
@@ -197,9 +208,20 @@ class BudgetRun(models.Model):
         verbose_name_plural = _("经费测算")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["area", "year"], name="budgetrun_area_year")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(area__isnull=True, whole_city__isnull=False)
+                | Q(area__isnull=False, whole_city__isnull=True),
+                name="budgetrun_one_scope",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.area} #{self.pk}"
+        return f"{self.year} {self.scope_name} #{self.pk}"
+
+    @property
+    def scope_name(self) -> str:
+        return self.area.name if self.area_id else f"{self.whole_city.name}({_('全市')})"
 
 
 class BudgetCommunity(models.Model):

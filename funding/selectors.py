@@ -5,6 +5,7 @@ from django.http import Http404
 
 from funding.calculators import Rules
 from funding.models import BudgetCommunity, BudgetRun, Policy, PolicySubject, Scenario
+from grids.models import Area
 
 
 def policy_for(year: int, subject: str = PolicySubject.COMMUNITY_FUNDS) -> Policy | None:
@@ -29,10 +30,12 @@ def rules_for(policy: Policy) -> Rules:
 
 def runs(scope) -> QuerySet[BudgetRun]:
     """Runs of the districts the user works in; what they show of each is narrowed by visible_communities."""
-    found = BudgetRun.objects.select_related("area", "policy", "created_by")
+    found = BudgetRun.objects.select_related("area", "whole_city", "policy", "created_by")
     if scope.unrestricted:
         return found
-    return found.filter(area__tree_id__in={area.tree_id for area in scope.areas})
+    trees = {area.tree_id for area in scope.areas}
+    cities = Area.objects.filter(tree_id__in=trees, parent__isnull=True).values("city_id")
+    return found.filter(Q(area__tree_id__in=trees) | Q(whole_city__in=cities))
 
 
 def get_run(scope, pk: int) -> BudgetRun:

@@ -23,7 +23,7 @@ from funding.models import (
     Policy,
     RunStatus,
 )
-from grids.models import ROOT_KINDS, Area, AreaKind
+from grids.models import ROOT_KINDS, Area, AreaKind, City
 from orgs.models import COMMUNITY_LEVEL_KINDS, Organization, OrgKind, Post, Role
 
 logger = logging.getLogger(__name__)
@@ -106,14 +106,22 @@ def rules_from_snapshot(policy: Policy, data: dict) -> Rules:
 
 
 @transaction.atomic
-def start_budget_run(*, year: int, area: Area, actor) -> BudgetRun:
-    if area.kind not in ROOT_KINDS:
+def start_budget_run(*, year: int, actor, area: Area | None = None, whole_city: City | None = None) -> BudgetRun:
+    """A run for one district or county (`area`) or for every district and county of a city."""
+    if (area is None) == (whole_city is None):
+        raise ValidationError({"area": [_("请选择一个区县或一个城市")]})
+    if area is not None and area.kind not in ROOT_KINDS:
         raise ValidationError({"area": [_("测算范围须为区、县或县级市")]})
     policy = selectors.policy_for(year)
     if policy is None:
         raise ValidationError({"year": [_("%(year)s年没有适用的经费政策") % {"year": year}]})
     run = BudgetRun.objects.create(
-        year=year, area=area, policy=policy, policy_snapshot=snapshot(selectors.rules_for(policy)), created_by=actor
+        year=year,
+        area=area,
+        whole_city=whole_city,
+        policy=policy,
+        policy_snapshot=snapshot(selectors.rules_for(policy)),
+        created_by=actor,
     )
     from funding.tasks import compute_budget_run  # tasks import this module
 
@@ -156,7 +164,7 @@ def compute_budget_run(run_id: int) -> None:
     """Safe to run twice: only a pending run is claimed, and its rows are written in one transaction."""
     if not BudgetRun.objects.filter(pk=run_id, status=RunStatus.PENDING).update(status=RunStatus.RUNNING):
         return
-    run = BudgetRun.objects.select_related("area", "policy").get(pk=run_id)
+    run = BudgetRun.objects.select_related("area", "whole_city", "policy").get(pk=run_id)
     try:
         _compute(run)
     except Exception:
@@ -167,12 +175,17 @@ def compute_budget_run(run_id: int) -> None:
 
 def _compute(run: BudgetRun) -> None:
     rules = rules_from_snapshot(run.policy, run.policy_snapshot)
-    fiscal_class = run.area.fiscal_class
-    costs = {c.community_id: c for c in NewUnitCost.objects.filter(year=run.year, community__tree_id=run.area.tree_id)}
-    communities = community_inputs(run.area)
+    roots = [run.area] if run.area_id else list(run.whole_city.districts.order_by("code"))
+    costs = {
+        c.community_id: c
+        for c in NewUnitCost.objects.filter(year=run.year, community__tree_id__in=[root.tree_id for root in roots])
+    }
+    # One query per district or county: each has its own fiscal class (a city district shares costs
+    # with the city, a county pays in full).
+    communities = [(community, root.fiscal_class) for root in roots for community in community_inputs(root)]
     rows, warnings = [], []
     step = max(1, len(communities) // PROGRESS_STEPS)
-    for index, community in enumerate(communities, start=1):
+    for index, (community, fiscal_class) in enumerate(communities, start=1):
         if community.org_kind is None:
             warnings.append(_("%(name)s未建立社区党组织,未纳入测算") % {"name": community.name})
             continue

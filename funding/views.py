@@ -16,7 +16,7 @@ from funding import pay, selectors, services, whatif
 from funding.forms import NewCommunityFormSet, ScenarioForm, StartRunForm
 from funding.models import RunStatus
 from gridgov.scope import scope_for
-from grids.models import ROOT_KINDS, Area, AreaKind
+from grids.models import ROOT_KINDS, Area, AreaKind, City
 
 PAGE_SIZE = 20
 
@@ -28,9 +28,19 @@ def _scope_with_areas(request):
     return scope
 
 
-def _budget_areas(scope):
-    roots = Area.objects.filter(kind__in=sorted(ROOT_KINDS))
-    return roots if scope.unrestricted else roots.filter(pk__in=[a.pk for a in scope.areas if a.kind in ROOT_KINDS])
+def _budget_scopes(scope) -> tuple[list[Area], list[City]]:
+    """The districts and counties the user's posts cover, and the cities all of whose are covered."""
+    roots = Area.objects.filter(kind__in=sorted(ROOT_KINDS)).select_related("city").order_by("code")
+    if not scope.unrestricted:
+        roots = roots.filter(pk__in=[a.pk for a in scope.areas if a.kind in ROOT_KINDS])
+    roots = list(roots)
+    held = {root.pk for root in roots}
+    cities = [
+        city
+        for city in City.objects.filter(pk__in={root.city_id for root in roots}).prefetch_related("districts")
+        if {d.pk for d in city.districts.all()} <= held
+    ]
+    return roots, cities
 
 
 @login_required
@@ -38,13 +48,14 @@ def run_list(request):
     scope = _scope_with_areas(request)
     form = None
     if scope.can_run_budgets:
+        areas, cities = _budget_scopes(scope)
         form = StartRunForm(
-            request.POST or None, areas=_budget_areas(scope), initial={"year": timezone.localdate().year}
+            request.POST or None, areas=areas, cities=cities, initial={"year": timezone.localdate().year}
         )
         if request.method == "POST" and form.is_valid():
             try:
                 run = services.start_budget_run(
-                    year=form.cleaned_data["year"], area=form.cleaned_data["area"], actor=request.user
+                    year=form.cleaned_data["year"], actor=request.user, **form.cleaned_data["scope"]
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.db.models import Q
 
 from funding import pay
 from funding.models import BudgetLine, BudgetRun, Scenario
@@ -65,8 +66,11 @@ def test_demo_loads_once_and_again_adds_nothing(db, run_tasks_here):
     assert sum(len(row.buildings_without_group) for row in by_name.values()) > 0
     assert PartyMember.objects.filter(kind="in_service", points__isnull=False).exists()
     # A finished 2026 budget run per district and county, with the grid leaders' subsidy in it.
-    runs = BudgetRun.objects.filter(year=2026, area__city__name="新川市")
-    assert sorted(runs.values_list("status", flat=True)) == ["done", "done"]
+    runs = BudgetRun.objects.filter(Q(area__city__name="新川市") | Q(whole_city__name="新川市"), year=2026)
+    assert sorted(runs.values_list("status", flat=True)) == ["done", "done", "done"]
+    district_runs = runs.filter(area__isnull=False)
+    city_run = runs.get(whole_city__isnull=False)
+    assert city_run.amount == sum(run.amount for run in district_runs)
     assert BudgetLine.objects.filter(community__run__in=runs, item="grid_leader_subsidy", amount__gt=0).exists()
     # Two communities' pay rose less than the promised 500 元 a month over three years.
     short = pay.report(Scope(unrestricted=True), 2026)["short"]

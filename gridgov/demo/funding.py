@@ -95,7 +95,10 @@ def build(roots: list[Area], actor: User) -> None:
             ],
             actor=actor,
         )
+    # Outside a transaction each run's task is queued at once (and run in-process without Redis).
     for root in roots:
         if not BudgetRun.objects.filter(area=root, year=YEAR).exists():
-            # Outside a transaction the run's task is queued at once (run in-process without Redis).
             services.start_budget_run(year=YEAR, area=root, actor=actor)
+    city = roots[0].city
+    if not BudgetRun.objects.filter(whole_city=city, year=YEAR).exists():
+        services.start_budget_run(year=YEAR, whole_city=city, actor=actor)

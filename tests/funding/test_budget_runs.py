@@ -44,9 +44,11 @@ def finance(world):
 def start(world, run_tasks_here):
     """Start a run from the page; the task it queues after commit runs here, as a worker would."""
 
-    def post(client, year=2026) -> BudgetRun:
+    def post(client, year=2026, scope=None) -> BudgetRun:
         with run_tasks_here() as callbacks:
-            response = client.post(reverse("funding:runs"), {"year": year, "area": world.areas["district"].pk})
+            response = client.post(
+                reverse("funding:runs"), {"year": year, "scope": scope or f"area:{world.areas['district'].pk}"}
+            )
         assert response.status_code == 302
         assert len(callbacks) == 1
         return BudgetRun.objects.latest("pk")
@@ -105,14 +107,16 @@ def test_computing_a_run_twice_writes_nothing_more(world, finance, start, client
 )
 def test_only_the_finance_office_starts_a_run(world, finance, start, client_for, persona, status):
     response = client_for(world.users[persona]).post(
-        reverse("funding:runs"), {"year": 2026, "area": world.areas["district"].pk}
+        reverse("funding:runs"), {"year": 2026, "scope": f"area:{world.areas['district'].pk}"}
     )
     assert response.status_code == status
     assert not BudgetRun.objects.exists()
 
 
 def test_a_year_without_a_policy_is_refused_with_the_reason(world, finance, start, client_for):
-    response = client_for(finance).post(reverse("funding:runs"), {"year": 2019, "area": world.areas["district"].pk})
+    response = client_for(finance).post(
+        reverse("funding:runs"), {"year": 2019, "scope": f"area:{world.areas['district'].pk}"}
+    )
     assert response.status_code == 200
     assert "2019年没有适用的经费政策" in response.content.decode()
 
@@ -158,3 +162,29 @@ def test_run_detail_query_count_is_pinned(world, finance, start, client_for, dja
     assert bigger.communities.count() == 6
     with django_assert_num_queries(7):
         client.get(reverse("funding:run", args=[bigger.pk]))
+
+
+def test_a_city_wide_run_costs_each_community_with_its_own_fiscal_class(world, finance, start, client_for):
+    """The county's 四社区 (党支部, 800 households) is paid in full by the county."""
+    root = org_services.create_organization(kind="street_committee", name="一镇党委", area=world.areas["T"])
+    org_services.create_organization(kind="community_branch", name="四社区党支部", area=world.areas["K4"], parent=root)
+    org_services.appoint(
+        post=Post(user=finance, role=Role.FINANCE_OFFICER, area=world.areas["county"], start=datetime.date(2024, 1, 1))
+    )
+    client = client_for(finance)
+    choices = dict(client.get(reverse("funding:runs")).context["form"].fields["scope"].choices)
+    city = world.areas["district"].city
+    assert f"city:{city.pk}" in choices
+    run = start(client, scope=f"city:{city.pk}")
+    run.refresh_from_db()
+    lines = _lines(run)
+    assert lines[("四社区", "party_building")] == (D("40000.00"), D("0.00"), D("40000.00"))
+    assert lines[("四社区", "service_fund")] == (D("170000.00"), D("0.00"), D("170000.00"))
+    assert lines[("一社区", "service_fund")] == (D("170000.00"), D("102000.00"), D("68000.00"))
+    assert (run.amount, run.city, run.local) == (D("1005600.01"), D("433000.01"), D("572600.00"))
+    assert run.scope_name == f"{city.name}(全市)"
+
+
+def test_the_city_is_offered_only_to_someone_covering_all_of_it(world, finance, client_for):
+    choices = dict(client_for(finance).get(reverse("funding:runs")).context["form"].fields["scope"].choices)
+    assert list(choices) == [f"area:{world.areas['district'].pk}"]
