@@ -103,3 +103,14 @@ def test_pay_page_query_count_is_pinned(world, payroll, client_for, django_asser
         record(world.areas["K2"], f"新{n}", 2026, "4100", qualification="intermediate")
     with django_assert_num_queries(10):
         client.get(reverse("funding:pay"), {"year": 2026})
+
+
+@pytest.mark.parametrize(
+    ("qualification", "allowance"),
+    [("none", "0.00"), ("junior", "200.00"), ("intermediate", "300.00"), ("senior", "500.00")],
+)
+def test_each_qualification_earns_its_allowance(world, client_for, qualification, allowance):
+    record(world.areas["K2"], "丁", 2026, "4000", qualification=qualification)
+    rows = client_for(world.users["street"]).get(reverse("funding:pay"), {"year": 2026}).context["communities"]
+    [(_, pay)] = rows[0].workers
+    assert (pay.allowance, pay.total) == (D(allowance), D("4000.00") + D(allowance))
