@@ -188,3 +188,22 @@ def test_a_city_wide_run_costs_each_community_with_its_own_fiscal_class(world, f
 def test_the_city_is_offered_only_to_someone_covering_all_of_it(world, finance, client_for):
     choices = dict(client_for(finance).get(reverse("funding:runs")).context["form"].fields["scope"].choices)
     assert list(choices) == [f"area:{world.areas['district'].pk}"]
+
+
+@pytest.mark.parametrize(
+    "persona", ["grid_a", "grid_b", "community", "street", "officer", "sunk", "leader", "admin", None]
+)
+@pytest.mark.parametrize("url_name", ["funding:runs", "funding:pay", "funding:scenarios"])
+def test_funding_list_pages_per_persona(world, client_for, persona, url_name):
+    response = client_for(world.users[persona] if persona else None).get(reverse(url_name))
+    if persona is None:
+        assert response.status_code == 302
+    else:
+        assert response.status_code == (404 if persona == "officer" else 200)
+
+
+@pytest.mark.parametrize("url_name", ["funding:run", "funding:run_print", "funding:run_export", "funding:run_status"])
+def test_a_run_of_another_district_is_404(world, finance, start, client_for, url_name):
+    run = start(client_for(finance))
+    county_staff = user_with_posts("county_staff", dict(role=Role.COMMUNITY_STAFF, area=world.areas["K4"]))
+    assert client_for(county_staff).get(reverse(url_name, args=[run.pk])).status_code == 404
