@@ -33,6 +33,17 @@ class Inputs:
     new_staff: int = 0
     new_staff_annual_salary: Decimal = Decimal("0")
     new_venue_cost: Decimal = Decimal("0")
+    branch_committee_members: int = 0
+    building_group_leaders: int = 0
+    building_heads: int = 0
+
+
+# The district's optional monthly subsidies (seed 000: 区(市、县)可以根据实际情况给予…一定工作补助).
+OPTIONAL_SUBSIDIES = [
+    (SubsidyRole.BRANCH_COMMITTEE_MEMBER, Item.BRANCH_COMMITTEE_SUBSIDY, "branch_committee_members"),
+    (SubsidyRole.BUILDING_GROUP_LEADER, Item.BUILDING_GROUP_LEADER_SUBSIDY, "building_group_leaders"),
+    (SubsidyRole.BUILDING_HEAD, Item.BUILDING_HEAD_SUBSIDY, "building_heads"),
+]
 
 
 @dataclass(frozen=True)
@@ -75,6 +86,18 @@ def _line(rules: Rules, item: str, fiscal_class: str, amount: Decimal, clause: s
     )
 
 
+def _optional_subsidies(rules: Rules, inputs: Inputs) -> list[Line]:
+    """Only the subsidies a district has set above zero become lines: the default policy has none."""
+    lines = []
+    for role, item, count in OPTIONAL_SUBSIDIES:
+        subsidy = rules.subsidies.get(role)
+        if subsidy is None or subsidy.monthly_amount <= 0:
+            continue
+        amount = subsidy.monthly_amount * getattr(inputs, count) * inputs.months
+        lines.append(_line(rules, item, inputs.fiscal_class, amount, subsidy.clause))
+    return lines
+
+
 def estimate(rules: Rules, inputs: Inputs) -> Estimate:
     party = rules.party_building[inputs.org_kind]
     band = service_band(rules, inputs.households)
@@ -102,5 +125,6 @@ def estimate(rules: Rules, inputs: Inputs) -> Estimate:
                 staff_clause,
             ),
             _line(rules, Item.NEW_VENUE, inputs.fiscal_class, inputs.new_venue_cost, venue_clause),
+            *_optional_subsidies(rules, inputs),
         ]
     )

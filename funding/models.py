@@ -43,6 +43,10 @@ class Item(models.TextChoices):
     GRID_LEADER_SUBSIDY = "grid_leader_subsidy", _("网格党组织负责人工作补助")
     NEW_STAFF_SALARIES = "new_staff_salaries", _("新增两委成员及网格员工资")
     NEW_VENUE = "new_venue", _("新增社区党组织阵地")
+    # The district's optional subsidies: lines appear only once the district sets an amount.
+    BRANCH_COMMITTEE_SUBSIDY = "branch_committee_subsidy", _("网格支部委员工作补助")
+    BUILDING_GROUP_LEADER_SUBSIDY = "building_group_leader_subsidy", _("楼栋党小组组长工作补助")
+    BUILDING_HEAD_SUBSIDY = "building_head_subsidy", _("楼栋长工作补助")
 
 
 class PolicyRow(models.Model):
@@ -118,7 +122,7 @@ class MonthlySubsidy(PolicyRow):
 class CostSplit(PolicyRow):
     """Who pays: city parts to district/county parts, per item and fiscal class (5:5, 6:4, 0:1)."""
 
-    item = models.CharField(_("经费项目"), max_length=24, choices=Item.choices)
+    item = models.CharField(_("经费项目"), max_length=32, choices=Item.choices)
     fiscal_class = models.CharField(_("财政类别"), max_length=16, choices=FiscalClass.choices)
     city_parts = models.PositiveSmallIntegerField(_("市级份额"))
     local_parts = models.PositiveSmallIntegerField(_("区县份额"))
@@ -234,6 +238,9 @@ class BudgetCommunity(models.Model):
     org_kind = models.CharField(_("社区党组织类型"), max_length=32, choices=COMMUNITY_ORG_KINDS)
     declared_households = models.PositiveIntegerField(_("申报户数"))
     grid_party_org_leaders = models.PositiveIntegerField(_("在岗网格党组织负责人"))
+    branch_committee_members = models.PositiveIntegerField(_("在岗网格支部委员"), default=0)
+    building_group_leaders = models.PositiveIntegerField(_("在岗楼栋党小组组长"), default=0)
+    building_heads = models.PositiveIntegerField(_("在岗楼栋长"), default=0)
     new_staff = models.PositiveSmallIntegerField(_("新增人员"), default=0)
     new_staff_annual_salary = models.DecimalField(_("人均年工资(元)"), max_digits=12, decimal_places=2, default=0)
     new_venue_cost = models.DecimalField(_("新增阵地费用(元)"), max_digits=14, decimal_places=2, default=0)
@@ -253,7 +260,7 @@ class BudgetCommunity(models.Model):
 
 class BudgetLine(models.Model):
     community = models.ForeignKey(BudgetCommunity, on_delete=models.CASCADE, related_name="lines")
-    item = models.CharField(_("经费项目"), max_length=24, choices=Item.choices)
+    item = models.CharField(_("经费项目"), max_length=32, choices=Item.choices)
     amount = models.DecimalField(_("金额"), max_digits=14, decimal_places=2)
     city = models.DecimalField(_("市级承担"), max_digits=14, decimal_places=2)
     local = models.DecimalField(_("区县承担"), max_digits=14, decimal_places=2)

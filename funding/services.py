@@ -145,6 +145,26 @@ def community_inputs(root: Area, only: list[int] | None = None) -> list[Area]:
         .annotate(n=Count("pk"))
         .values("n")
     )
+
+    def holders(role: str, **where) -> Subquery:
+        counted = (
+            Post.objects.active()
+            .filter(role=role, **where)
+            .order_by()
+            .values("role")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Subquery(counted, output_field=IntegerField())
+
+    def in_org_subtree(kind: str) -> dict:
+        return {
+            "organization__kind": kind,
+            "organization__area__tree_id": OuterRef("tree_id"),
+            "organization__area__lft__gte": OuterRef("lft"),
+            "organization__area__lft__lte": OuterRef("rght"),
+        }
+
     communities = Area.objects.filter(kind=AreaKind.COMMUNITY, tree_id=root.tree_id)
     if only is not None:
         communities = communities.filter(pk__in=only)
@@ -156,6 +176,14 @@ def community_inputs(root: Area, only: list[int] | None = None) -> list[Area]:
                 ]
             ),
             led_grids=Subquery(led_grid_orgs, output_field=IntegerField()),
+            branch_committee_members=holders(Role.ORG_COMMITTEE_MEMBER, **in_org_subtree(OrgKind.GRID_BRANCH)),
+            building_group_leaders=holders(Role.GROUP_LEADER, **in_org_subtree(OrgKind.BUILDING_GROUP)),
+            building_heads=holders(
+                Role.BUILDING_HEAD,
+                area__tree_id=OuterRef("tree_id"),
+                area__lft__gte=OuterRef("lft"),
+                area__lft__lte=OuterRef("rght"),
+            ),
         ).order_by("lft")
     )
 
@@ -198,6 +226,9 @@ def _compute(run: BudgetRun) -> None:
             new_staff=cost.new_staff if cost else 0,
             new_staff_annual_salary=cost.new_staff_annual_salary if cost else Decimal("0"),
             new_venue_cost=cost.new_venue_cost if cost else Decimal("0"),
+            branch_committee_members=community.branch_committee_members or 0,
+            building_group_leaders=community.building_group_leaders or 0,
+            building_heads=community.building_heads or 0,
         )
         rows.append((community, inputs, estimate(rules, inputs)))
         if index % step == 0:
@@ -213,6 +244,9 @@ def _compute(run: BudgetRun) -> None:
                     org_kind=inputs.org_kind,
                     declared_households=inputs.households,
                     grid_party_org_leaders=inputs.grid_party_org_leaders,
+                    branch_committee_members=inputs.branch_committee_members,
+                    building_group_leaders=inputs.building_group_leaders,
+                    building_heads=inputs.building_heads,
                     new_staff=inputs.new_staff,
                     new_staff_annual_salary=inputs.new_staff_annual_salary,
                     new_venue_cost=inputs.new_venue_cost,

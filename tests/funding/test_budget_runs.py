@@ -14,7 +14,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from funding import services
-from funding.models import BudgetLine, BudgetRun, NewUnitCost, PartyBuildingRate, RunStatus
+from funding.models import BudgetLine, BudgetRun, MonthlySubsidy, NewUnitCost, PartyBuildingRate, RunStatus
 from grids import services as grid_services
 from orgs import services as org_services
 from orgs.models import Post, Role
@@ -207,3 +207,19 @@ def test_a_run_of_another_district_is_404(world, finance, start, client_for, url
     run = start(client_for(finance))
     county_staff = user_with_posts("county_staff", dict(role=Role.COMMUNITY_STAFF, area=world.areas["K4"]))
     assert client_for(county_staff).get(reverse(url_name, args=[run.pk])).status_code == 404
+
+
+def test_a_district_subsidy_set_above_zero_adds_its_line(world, finance, start, client_for):
+    MonthlySubsidy.objects.filter(role="building_head").update(monthly_amount=D("50"))
+    org_services.appoint(
+        post=Post(
+            holder_name="楼栋长甲", role=Role.BUILDING_HEAD, area=world.areas["A1"], start=datetime.date(2024, 1, 1)
+        )
+    )
+    run = start(client_for(finance))
+    line = BudgetLine.objects.get(community__run=run, community__name="一社区", item="building_head_subsidy")
+    assert (line.amount, line.city, line.local, line.assumption) == (D("600.00"), D("0.00"), D("600.00"), True)
+    assert not BudgetLine.objects.filter(
+        community__run=run, community__name="二社区", item="building_head_subsidy", amount__gt=0
+    )
+    assert not BudgetLine.objects.filter(community__run=run, item="branch_committee_subsidy").exists()
