@@ -72,7 +72,11 @@ def run_list(request):
 def run_detail(request, pk: int):
     scope = _scope_with_areas(request)
     run = selectors.get_run(scope, pk)
-    communities = list(selectors.visible_communities(scope, run))
+    communities = selectors.visible_communities(scope, run)
+    one = request.GET.get("community", "")
+    if one.isdigit():
+        communities = communities.filter(community_id=int(one))
+    communities = list(communities)
     chart = {
         "communities": [c.name for c in communities],
         "city": [str(c.city) for c in communities],
@@ -88,6 +92,7 @@ def run_detail(request, pk: int):
             "chart": chart,
             "labels": {"city": _("市级承担"), "local": _("区县承担")},
             "others": selectors.runs(scope).filter(status=RunStatus.DONE).exclude(pk=run.pk)[:20],
+            "one_community": one.isdigit(),
         },
     )
 

@@ -223,3 +223,11 @@ def test_a_district_subsidy_set_above_zero_adds_its_line(world, finance, start, 
         community__run=run, community__name="二社区", item="building_head_subsidy", amount__gt=0
     )
     assert not BudgetLine.objects.filter(community__run=run, item="branch_committee_subsidy").exists()
+
+
+def test_the_run_page_narrows_to_one_community(world, finance, start, client_for):
+    client = client_for(finance)
+    run = start(client)
+    response = client.get(reverse("funding:run", args=[run.pk]), {"community": world.areas["K2"].pk})
+    assert [c.name for c in response.context["communities"]] == ["二社区"]
+    assert response.context["totals"]["amount"] == D("562000.01")
