@@ -59,3 +59,16 @@ class NewCommunityForm(BootstrapFormMixin, forms.Form):
 
 
 NewCommunityFormSet = formset_factory(NewCommunityForm, extra=3, min_num=1, validate_min=True, max_num=12)
+
+
+class NewUnitCostForm(BootstrapFormMixin, forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    community = forms.ModelChoiceField(label=_("社区"), queryset=Area.objects.none())
+    new_staff = forms.IntegerField(label=_("新增两委成员及网格员人数"), min_value=0)
+    new_staff_annual_salary = forms.DecimalField(label=_("人均年工资(元)"), min_value=0, decimal_places=2)
+    new_venue_cost = forms.DecimalField(label=_("新增阵地费用(元)"), min_value=0, decimal_places=2)
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def __init__(self, *args, communities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = communities

@@ -281,3 +281,30 @@ def _compute(run: BudgetRun) -> None:
             local=sum((r.local for _c, _i, r in rows), Decimal("0.00")),
             finished_at=timezone.now(),
         )
+
+
+@transaction.atomic
+def record_new_unit_cost(
+    *,
+    year: int,
+    community: Area,
+    new_staff: int,
+    new_staff_annual_salary: Decimal,
+    new_venue_cost: Decimal,
+    note: str = "",
+) -> NewUnitCost:
+    """What a community (or its new grids) adds in a year; entering it again for the year replaces it."""
+    if community.kind != AreaKind.COMMUNITY:
+        raise ValidationError({"community": [_("须为社区")]})
+    cost, _created = NewUnitCost.objects.update_or_create(
+        year=year,
+        community=community,
+        defaults={
+            "new_staff": new_staff,
+            "new_staff_annual_salary": new_staff_annual_salary,
+            "new_venue_cost": new_venue_cost,
+            "note": note,
+        },
+    )
+    cost.full_clean()
+    return cost

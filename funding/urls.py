@@ -11,6 +11,7 @@ urlpatterns = [
     path("funding/runs/<int:pk>/export.xlsx", views.run_export, name="run_export"),
     path("funding/runs/<int:pk>/compare/<int:other>/", views.run_compare, name="run_compare"),
     path("funding/pay/", views.pay_report, name="pay"),
+    path("funding/new-costs/", views.new_unit_costs, name="new_costs"),
     path("funding/scenarios/", views.scenario_list, name="scenarios"),
     path("funding/scenarios/new/", views.scenario_create, name="scenario_create"),
     path("funding/scenarios/<int:pk>/", views.scenario_detail, name="scenario"),

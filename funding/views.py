@@ -13,8 +13,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from funding import pay, selectors, services, whatif
-from funding.forms import NewCommunityFormSet, ScenarioForm, StartRunForm
-from funding.models import RunStatus
+from funding.forms import NewCommunityFormSet, NewUnitCostForm, ScenarioForm, StartRunForm
+from funding.models import NewUnitCost, RunStatus
 from gridgov.scope import scope_for
 from grids.models import ROOT_KINDS, Area, AreaKind, City
 
@@ -228,3 +228,27 @@ def pay_report(request):
         },
     }
     return render(request, "funding/pay_report.html", {**data, "chart": chart, "labels": {}})
+
+
+@login_required
+def new_unit_costs(request):
+    """Finance staff enter what new communities and grids add: staff and venues."""
+    scope = _scope_with_areas(request)
+    if not scope.can_run_budgets:
+        raise Http404
+    communities = Area.objects.filter(kind=AreaKind.COMMUNITY).filter(scope.area_q()).order_by("tree_id", "lft")
+    form = NewUnitCostForm(request.POST or None, communities=communities, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_new_unit_cost(**form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("funding:new_costs")
+    costs = (
+        NewUnitCost.objects.filter(community__in=communities)
+        .select_related("community")
+        .order_by("-year", "community__lft")
+    )
+    return render(request, "funding/new_costs.html", {"form": form, "costs": costs})

@@ -231,3 +231,24 @@ def test_the_run_page_narrows_to_one_community(world, finance, start, client_for
     response = client.get(reverse("funding:run", args=[run.pk]), {"community": world.areas["K2"].pk})
     assert [c.name for c in response.context["communities"]] == ["二社区"]
     assert response.context["totals"]["amount"] == D("562000.01")
+
+
+def test_finance_staff_enter_new_unit_costs_and_a_second_entry_corrects_the_first(world, finance, client_for):
+    client = client_for(finance)
+    data = {
+        "year": 2026,
+        "community": world.areas["K1"].pk,
+        "new_staff": 1,
+        "new_staff_annual_salary": "30000",
+        "new_venue_cost": "0",
+    }
+    assert client.post(reverse("funding:new_costs"), data).status_code == 302
+    assert client.post(reverse("funding:new_costs"), {**data, "new_staff": 2}).status_code == 302
+    assert list(NewUnitCost.objects.filter(community=world.areas["K1"]).values_list("new_staff", flat=True)) == [2]
+    bad = client.post(reverse("funding:new_costs"), {**data, "new_staff": -1})
+    assert bad.status_code == 200 and "new_staff" in bad.context["form"].errors
+
+
+@pytest.mark.parametrize("persona", ["community", "street", "officer", "grid_a"])
+def test_only_finance_staff_enter_new_unit_costs(world, client_for, persona):
+    assert client_for(world.users[persona]).get(reverse("funding:new_costs")).status_code == 404
