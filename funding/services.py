@@ -296,15 +296,13 @@ def record_new_unit_cost(
     """What a community (or its new grids) adds in a year; entering it again for the year replaces it."""
     if community.kind != AreaKind.COMMUNITY:
         raise ValidationError({"community": [_("须为社区")]})
-    cost, _created = NewUnitCost.objects.update_or_create(
-        year=year,
-        community=community,
-        defaults={
-            "new_staff": new_staff,
-            "new_staff_annual_salary": new_staff_annual_salary,
-            "new_venue_cost": new_venue_cost,
-            "note": note,
-        },
+    cost = NewUnitCost.objects.filter(year=year, community=community).first() or NewUnitCost(
+        year=year, community=community
     )
+    cost.new_staff = new_staff
+    cost.new_staff_annual_salary = new_staff_annual_salary
+    cost.new_venue_cost = new_venue_cost
+    cost.note = note
     cost.full_clean()
+    cost.save()
     return cost
