@@ -51,7 +51,7 @@ def visible_communities(scope, run: BudgetRun) -> QuerySet[BudgetCommunity]:
         run.communities.filter(scope.area_q("community__"))
         .select_related("community")
         .prefetch_related("lines")
-        .order_by("community__lft")
+        .order_by("community__tree_id", "community__lft")
     )
 
 

@@ -183,6 +183,9 @@ def test_a_city_wide_run_costs_each_community_with_its_own_fiscal_class(world, f
     assert lines[("一社区", "service_fund")] == (D("170000.00"), D("102000.00"), D("68000.00"))
     assert (run.amount, run.city, run.local) == (D("1005600.01"), D("433000.01"), D("572600.00"))
     assert run.scope_name == f"{city.name}(全市)"
+    # Communities are listed district by district, not interleaved across the two trees.
+    names = [c.name for c in client.get(reverse("funding:run", args=[run.pk])).context["communities"]]
+    assert names == ["一社区", "二社区", "四社区"]
 
 
 def test_the_city_is_offered_only_to_someone_covering_all_of_it(world, finance, client_for):
