@@ -249,6 +249,6 @@ def new_unit_costs(request):
     costs = (
         NewUnitCost.objects.filter(community__in=communities)
         .select_related("community")
-        .order_by("-year", "community__lft")
+        .order_by("-year", "community__tree_id", "community__lft")
     )
     return render(request, "funding/new_costs.html", {"form": form, "costs": costs})

@@ -56,7 +56,7 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = UnitSerializer
 
     def get_queryset(self):
-        return selectors.units(scope_for(self.request.user)).order_by("community__lft", "name")
+        return selectors.units(scope_for(self.request.user)).order_by("community__tree_id", "community__lft", "name")
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "rules": selectors.points_rules()}

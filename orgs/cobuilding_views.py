@@ -38,9 +38,9 @@ def _community(scope, pk: int):
 def unit_list(request):
     scope = _scope_with_areas(request)
     rules = selectors.points_rules()
-    page = Paginator(selectors.units(scope).order_by("community__lft", "name"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        selectors.units(scope).order_by("community__tree_id", "community__lft", "name"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     for unit in page:
         unit.standing = selectors.standing(unit.point_total, rules)
     return render(request, "orgs/unit_list.html", {"units": page})

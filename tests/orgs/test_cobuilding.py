@@ -210,3 +210,13 @@ def test_query_counts_are_pinned(units, world, client_for, django_assert_num_que
         services.raise_need(need=Need(community=world.areas["K1"], title=f"需求{n}", raised_on=DAY))
     with django_assert_num_queries(queries):
         client.get(reverse(url_name, args=args))
+
+
+def test_the_unit_list_keeps_each_districts_units_together(world, units, client_for):
+    county_unit = services.register_unit(
+        unit=CoBuildingUnit(name="县医院", kind="institution", community=world.areas["K4"])
+    )
+    names = [u.name for u in client_for(world.users["admin"]).get(reverse("orgs:units")).context["units"]]
+    # K4's tree numbers from 1 like the district's: sorting by lft alone would mix them.
+    assert names.index("县医院") in (0, len(names) - 1)
+    assert county_unit.community.tree_id != units["hospital"].community.tree_id
