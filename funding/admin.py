@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from funding import services
 from funding.models import (
     BudgetCommunity,
     BudgetLine,
@@ -59,6 +60,17 @@ class NewUnitCostAdmin(admin.ModelAdmin):
     list_filter = ["year"]
     search_fields = ["community__name", "note"]
     autocomplete_fields = ["community"]
+
+    def save_model(self, request, obj, form, change):
+        saved = services.record_new_unit_cost(
+            year=obj.year,
+            community=obj.community,
+            new_staff=obj.new_staff,
+            new_staff_annual_salary=obj.new_staff_annual_salary,
+            new_venue_cost=obj.new_venue_cost,
+            note=obj.note,
+        )
+        obj.pk = saved.pk
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -1,5 +1,6 @@
 """Funding policies as data: a document and its typed rule rows, each with the clause it comes from."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -161,6 +162,10 @@ class NewUnitCost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.community}"
+
+    def clean(self) -> None:
+        if self.community_id and self.community.kind != "community":
+            raise ValidationError({"community": _("须为社区")}, code="not_a_community")
 
 
 class RunStatus(models.TextChoices):

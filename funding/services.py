@@ -294,8 +294,6 @@ def record_new_unit_cost(
     note: str = "",
 ) -> NewUnitCost:
     """What a community (or its new grids) adds in a year; entering it again for the year replaces it."""
-    if community.kind != AreaKind.COMMUNITY:
-        raise ValidationError({"community": [_("须为社区")]})
     cost = NewUnitCost.objects.filter(year=year, community=community).first() or NewUnitCost(
         year=year, community=community
     )

@@ -69,6 +69,14 @@ class HouseholdAdmin(admin.ModelAdmin):
     autocomplete_fields = ["building"]
     inlines = [HouseholdTagInline]
 
+    def save_model(self, request, obj, form, change):
+        card = {name: form.cleaned_data[name] for name in services.CARD_FIELDS if name in form.cleaned_data}
+        if change:
+            services.update_household_card(household=obj, **card)
+        else:
+            saved = services.register_household(building=obj.building, **card)
+            obj.pk = saved.pk
+
 
 class ResidentTagInline(admin.TabularInline):
     model = ResidentTag

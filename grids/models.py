@@ -154,6 +154,10 @@ class Household(models.Model):
         unit = f"{self.unit}单元" if self.unit else ""
         return f"{self.building.name}{unit}{self.room}"
 
+    def clean(self) -> None:
+        if self.building_id and self.building.kind != AreaKind.BUILDING:
+            raise ValidationError({"building": _("住户只能登记在楼栋下")}, code="not_a_building")
+
 
 class Sex(models.TextChoices):
     MALE = "M", _("男")

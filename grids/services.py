@@ -164,8 +164,6 @@ CARD_FIELDS = frozenset(
 
 @transaction.atomic
 def register_household(*, building: Area, floor: int, room: str, **card: Any) -> Household:
-    if building.kind != AreaKind.BUILDING:
-        raise ValidationError(_("住户只能登记在楼栋下"), code="not_a_building")
     household = Household(building=building, floor=floor, room=room)
     return _save_card(household, card)
 

@@ -1,6 +1,7 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -237,6 +238,10 @@ class OwnersCommittee(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        if self.compound_id and self.compound.kind != "compound":
+            raise ValidationError({"compound": _("业主委员会须设在小区")}, code="not_a_compound")
+
 
 class OrgKind(models.TextChoices):
     STREET_WORKING_COMMITTEE = "street_committee", _("街道党工委")
@@ -408,6 +413,11 @@ class ServicePoints(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} {self.points:+d} {self.reason}"
+
+    def clean(self) -> None:
+        # 积分制 is for in-service members reporting to the community (seed 000).
+        if self.member_id and self.member.kind != MemberKind.IN_SERVICE:
+            raise ValidationError({"member": _("服务积分只记在职党员")}, code="not_in_service")
 
 
 # Co-building units, joint meetings and the four lists live in their own module of this app.

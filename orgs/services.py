@@ -12,7 +12,6 @@ from orgs.models import (
     ORG_PARENT_KINDS,
     Coverage,
     Department,
-    MemberKind,
     Organization,
     OrgKind,
     OwnersCommittee,
@@ -142,8 +141,6 @@ def register_member(*, member: PartyMember, households: list[Household] = ()) ->
 
 @transaction.atomic
 def award_points(*, member: PartyMember, on: datetime.date, points: int, reason: str) -> ServicePoints:
-    if member.kind != MemberKind.IN_SERVICE:
-        raise ValidationError(_("服务积分只记在职党员"), code="not_in_service")
     entry = ServicePoints(member=member, on=on, points=points, reason=reason.strip())
     entry.full_clean()
     entry.save()

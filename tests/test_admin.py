@@ -96,3 +96,53 @@ def test_admin_adds_a_resident_through_the_service(world, client_for):
 def test_the_unmasked_view_log_is_read_only_in_admin(world, client_for):
     client = client_for(world.users["admin"])
     assert client.get(reverse("admin:grids_sensitiveaccess_add")).status_code == 403
+
+
+def test_admin_refuses_service_points_for_a_member_who_is_not_in_service(world, client_for):
+    from orgs.models import PartyMember, ServicePoints
+
+    resident_member = PartyMember.objects.get(name="党员乙")  # a floating member
+    response = client_for(world.users["admin"]).post(
+        reverse("admin:orgs_servicepoints_add"),
+        {"member": resident_member.pk, "on": "2026-10-01", "points": 5, "reason": "志愿服务"},
+    )
+    assert response.status_code == 200
+    assert "服务积分只记在职党员" in response.content.decode()
+    assert not ServicePoints.objects.exists()
+
+
+def test_admin_registers_a_household_through_the_service_and_only_on_a_building(world, client_for):
+    from grids.models import Household
+
+    client = client_for(world.users["admin"])
+    form = {
+        "unit": "1",
+        "floor": 5,
+        "room": "501",
+        "occupancy": "owner",
+        "tags-TOTAL_FORMS": 0,
+        "tags-INITIAL_FORMS": 0,
+    }
+    refused = client.post(reverse("admin:grids_household_add"), {**form, "building": world.areas["A"].pk})
+    assert refused.status_code == 200
+    assert "building" in refused.context["adminform"].form.errors  # only buildings are offered
+    added = client.post(reverse("admin:grids_household_add"), {**form, "building": world.areas["A2"].pk})
+    assert added.status_code == 302
+    assert Household.objects.filter(building=world.areas["A2"], room="501").exists()
+
+
+def test_new_unit_costs_and_owners_committees_belong_to_the_right_kind_of_area(world):
+    from django.core.exceptions import ValidationError
+
+    from funding.services import record_new_unit_cost
+    from grids.services import register_household
+    from orgs.models import OwnersCommittee
+
+    with pytest.raises(ValidationError, match="须为社区"):
+        record_new_unit_cost(
+            year=2026, community=world.areas["A"], new_staff=1, new_staff_annual_salary=1, new_venue_cost=0
+        )
+    with pytest.raises(ValidationError, match="住户只能登记在楼栋下"):
+        register_household(building=world.areas["A"], floor=1, room="101")
+    with pytest.raises(ValidationError, match="业主委员会须设在小区"):
+        OwnersCommittee(compound=world.areas["A1"], name="x").full_clean()
