@@ -15,17 +15,10 @@ from openpyxl.styles import Font
 from funding import pay, selectors, services, whatif
 from funding.forms import NewCommunityFormSet, NewUnitCostForm, ScenarioForm, StartRunForm
 from funding.models import NewUnitCost, RunStatus
-from gridgov.scope import scope_for
+from gridgov.scope import area_scope_or_404
 from grids.models import ROOT_KINDS, Area, AreaKind, City
 
 PAGE_SIZE = 20
-
-
-def _scope_with_areas(request):
-    scope = scope_for(request.user)
-    if not scope.has_areas:
-        raise Http404
-    return scope
 
 
 def _budget_scopes(scope) -> tuple[list[Area], list[City]]:
@@ -45,7 +38,7 @@ def _budget_scopes(scope) -> tuple[list[Area], list[City]]:
 
 @login_required
 def run_list(request):
-    scope = _scope_with_areas(request)
+    scope = area_scope_or_404(request.user)
     form = None
     if scope.can_run_budgets:
         areas, cities = _budget_scopes(scope)
@@ -70,7 +63,7 @@ def run_list(request):
 
 @login_required
 def run_detail(request, pk: int):
-    scope = _scope_with_areas(request)
+    scope = area_scope_or_404(request.user)
     run = selectors.get_run(scope, pk)
     communities = selectors.visible_communities(scope, run)
     one = request.GET.get("community", "")
@@ -99,13 +92,13 @@ def run_detail(request, pk: int):
 
 @login_required
 def run_status(request, pk: int):
-    run = selectors.get_run(_scope_with_areas(request), pk)
+    run = selectors.get_run(area_scope_or_404(request.user), pk)
     return JsonResponse({"status": run.status, "progress": run.progress})
 
 
 @login_required
 def run_print(request, pk: int):
-    scope = _scope_with_areas(request)
+    scope = area_scope_or_404(request.user)
     run = selectors.get_run(scope, pk)
     communities = list(selectors.visible_communities(scope, run))
     return render(
@@ -117,7 +110,7 @@ def run_print(request, pk: int):
 
 @login_required
 def run_export(request, pk: int):
-    scope = _scope_with_areas(request)
+    scope = area_scope_or_404(request.user)
     run = selectors.get_run(scope, pk)
     workbook = Workbook()
     sheet = workbook.active
@@ -146,7 +139,7 @@ def run_export(request, pk: int):
 
 @login_required
 def run_compare(request, pk: int, other: int):
-    scope = _scope_with_areas(request)
+    scope = area_scope_or_404(request.user)
     first, second = selectors.get_run(scope, other), selectors.get_run(scope, pk)
     return render(
         request,
@@ -156,7 +149,7 @@ def run_compare(request, pk: int, other: int):
 
 
 def _planning_scope(request):
-    scope = _scope_with_areas(request)
+    scope = area_scope_or_404(request.user)
     if not scope.can_plan:
         raise Http404
     return scope
@@ -164,7 +157,7 @@ def _planning_scope(request):
 
 @login_required
 def scenario_list(request):
-    scope = _scope_with_areas(request)
+    scope = area_scope_or_404(request.user)
     page = Paginator(selectors.scenarios(scope), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "funding/scenario_list.html", {"scenarios": page, "can_plan": scope.can_plan})
 
@@ -198,7 +191,7 @@ def scenario_create(request):
 
 @login_required
 def scenario_detail(request, pk: int):
-    scope = _scope_with_areas(request)
+    scope = area_scope_or_404(request.user)
     scenario = selectors.get_scenario(scope, pk)
     return render(
         request,
@@ -214,11 +207,13 @@ def scenario_detail(request, pk: int):
 
 @login_required
 def pay_report(request):
-    scope = _scope_with_areas(request)
-    try:
-        year = int(request.GET.get("year", timezone.localdate().year))
-    except ValueError:
-        year = timezone.localdate().year
+    scope = area_scope_or_404(request.user)
+    year = timezone.localdate().year
+    asked = request.GET.get("year", "")
+    if asked.isdigit() and 2000 <= int(asked) <= 2100:
+        year = int(asked)
+    elif asked:
+        messages.error(request, _("年度“%(year)s”无效,显示%(now)s年") % {"year": asked, "now": year})
     data = pay.report(scope, year)
     chart = {
         "communities": [row.community.name for row in data["communities"]],
@@ -233,7 +228,7 @@ def pay_report(request):
 @login_required
 def new_unit_costs(request):
     """Finance staff enter what new communities and grids add: staff and venues."""
-    scope = _scope_with_areas(request)
+    scope = area_scope_or_404(request.user)
     if not scope.can_run_budgets:
         raise Http404
     communities = Area.objects.filter(kind=AreaKind.COMMUNITY).filter(scope.area_q()).order_by("tree_id", "lft")

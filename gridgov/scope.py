@@ -7,6 +7,7 @@ that does not exist (404).
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.http import Http404
 
 from grids.models import Area
 from orgs.models import Post, Role
@@ -83,6 +84,14 @@ EDITOR_ROLES = frozenset(
 MANAGER_ROLES = frozenset({Role.GRID_CHIEF, Role.COMMUNITY_STAFF, Role.COMMITTEE_MEMBER, Role.STREET_STAFF})
 
 _CACHE_ATTR = "_gridgov_scope"
+
+
+def area_scope_or_404(user) -> Scope:
+    """The scope of someone who works with places (not, say, a department officer), or a 404."""
+    scope = scope_for(user)
+    if not scope.has_areas:
+        raise Http404
+    return scope
 
 
 def scope_for(user) -> Scope:

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gridgov.scope import scope_for
+from gridgov.scope import area_scope_or_404, scope_for
 from grids import selectors, services
 from grids.forms import HouseholdCardForm, ResidentForm, ResidentSearchForm, RevealForm
 from grids.models import AreaKind
@@ -17,9 +17,7 @@ PAGE_SIZE = 30
 
 @login_required
 def area_tree(request):
-    scope = scope_for(request.user)
-    if not scope.has_areas:
-        raise Http404
+    scope = area_scope_or_404(request.user)
     return render(request, "grids/area_tree.html", {"roots": selectors.tree_roots(scope)})
 
 
@@ -106,9 +104,7 @@ def resident_create(request, pk: int):
 
 @login_required
 def resident_search(request):
-    scope = scope_for(request.user)
-    if not scope.has_areas:
-        raise Http404
+    scope = area_scope_or_404(request.user)
     form = ResidentSearchForm(request.GET)
     results = None
     if form.is_valid() and form.cleaned_data["q"]:

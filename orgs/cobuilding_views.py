@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gridgov.scope import scope_for
+from gridgov.scope import area_scope_or_404
 from grids import selectors as grid_selectors
 from grids.models import AreaKind
 from orgs import cobuilding_selectors as selectors
@@ -20,13 +20,6 @@ from orgs.models import COMMUNITY_LEVEL_KINDS, WINDOWS, WORK_COMMITTEES, Role
 PAGE_SIZE = 30
 
 
-def _scope_with_areas(request):
-    scope = scope_for(request.user)
-    if not scope.has_areas:
-        raise Http404
-    return scope
-
-
 def _community(scope, pk: int):
     area = grid_selectors.get_area(scope, pk)
     if area.kind != AreaKind.COMMUNITY:
@@ -36,7 +29,7 @@ def _community(scope, pk: int):
 
 @login_required
 def unit_list(request):
-    scope = _scope_with_areas(request)
+    scope = area_scope_or_404(request.user)
     rules = selectors.points_rules()
     page = Paginator(
         selectors.units(scope).order_by("community__tree_id", "community__lft", "name"), PAGE_SIZE
@@ -48,7 +41,7 @@ def unit_list(request):
 
 @login_required
 def unit_detail(request, pk: int):
-    scope = _scope_with_areas(request)
+    scope = area_scope_or_404(request.user)
     unit = selectors.get_unit(scope, pk)
     today = timezone.localdate()
     return render(
@@ -64,7 +57,7 @@ def unit_detail(request, pk: int):
 
 @login_required
 def community_lists(request, pk: int):
-    scope = _scope_with_areas(request)
+    scope = area_scope_or_404(request.user)
     community = _community(scope, pk)
     lists = selectors.community_lists(community)
     # Rendered once and repeated under each open need: one query however many needs are open.
@@ -82,7 +75,7 @@ def community_lists(request, pk: int):
 
 
 def _need_action(request, pk: int, form_class, act):
-    scope = _scope_with_areas(request)
+    scope = area_scope_or_404(request.user)
     need = selectors.get_need(scope, pk)
     if not scope.can_manage_community:
         raise Http404
@@ -119,21 +112,21 @@ def need_complete(request, pk: int):
 
 @login_required
 def meeting_list(request):
-    scope = _scope_with_areas(request)
+    scope = area_scope_or_404(request.user)
     page = Paginator(selectors.meetings(scope), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "orgs/meeting_list.html", {"meetings": page})
 
 
 @login_required
 def meeting_detail(request, pk: int):
-    scope = _scope_with_areas(request)
+    scope = area_scope_or_404(request.user)
     return render(request, "orgs/meeting_detail.html", {"meeting": selectors.get_meeting(scope, pk)})
 
 
 @login_required
 def community_structure(request, pk: int):
     """一委一站一居 (seed 004): the party committee, the service station's windows, the residents' committee."""
-    scope = _scope_with_areas(request)
+    scope = area_scope_or_404(request.user)
     community = _community(scope, pk)
     posts = list(community.posts.active().order_by("role", "holder_name"))
     party = community.seated_organizations.filter(kind__in=sorted(COMMUNITY_LEVEL_KINDS)).first()

@@ -1,10 +1,9 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.scope import scope_for
+from gridgov.scope import area_scope_or_404
 from orgs import selectors
 from orgs.forms import MemberFilterForm
 
@@ -19,22 +18,15 @@ CHART_LABELS = {
 }
 
 
-def _scope_with_areas(request):
-    scope = scope_for(request.user)
-    if not scope.has_areas:
-        raise Http404
-    return scope
-
-
 @login_required
 def org_chart(request):
-    scope = _scope_with_areas(request)
+    scope = area_scope_or_404(request.user)
     return render(request, "orgs/org_chart.html", {"chart": selectors.org_chart(scope), "labels": CHART_LABELS})
 
 
 @login_required
 def organization_detail(request, pk: int):
-    scope = _scope_with_areas(request)
+    scope = area_scope_or_404(request.user)
     organization = selectors.get_organization(scope, pk)
     return render(
         request,
@@ -54,7 +46,7 @@ def organization_detail(request, pk: int):
 
 @login_required
 def member_list(request):
-    scope = _scope_with_areas(request)
+    scope = area_scope_or_404(request.user)
     form = MemberFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
     found = selectors.get_member_list(
@@ -78,7 +70,7 @@ def member_list(request):
 
 @login_required
 def coverage_report(request):
-    scope = _scope_with_areas(request)
+    scope = area_scope_or_404(request.user)
     report = selectors.coverage_report(scope)
     chart = {
         "communities": [row.community.name for row in report.communities],

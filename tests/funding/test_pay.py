@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from funding.models import PayRecord
 from funding.pay import monthly_pay
@@ -114,3 +115,10 @@ def test_each_qualification_earns_its_allowance(world, client_for, qualification
     rows = client_for(world.users["street"]).get(reverse("funding:pay"), {"year": 2026}).context["communities"]
     [(_, pay)] = rows[0].workers
     assert (pay.allowance, pay.total) == (D(allowance), D("4000.00") + D(allowance))
+
+
+def test_a_malformed_year_is_named_and_the_current_year_shown(world, client_for):
+    response = client_for(world.users["street"]).get(reverse("funding:pay"), {"year": "20x6"}, follow=True)
+    assert response.status_code == 200
+    assert "年度“20x6”无效" in response.content.decode()
+    assert response.context["year"] == timezone.localdate().year
