@@ -51,6 +51,7 @@ class Role(models.TextChoices):
     COMMUNITY_STAFF = "community_staff", _("社区工作人员")
     COMMITTEE_MEMBER = "committee_member", _("两委委员")
     STREET_STAFF = "street_staff", _("街道工作人员")
+    DISTRICT_STAFF = "district_staff", _("区指挥中心工作人员")
     DEPARTMENT_OFFICER = "department_officer", _("部门工作人员")
     SUNK_STAFF = "sunk_staff", _("下沉人员")
     LEADER = "leader", _("领导")
@@ -78,6 +79,7 @@ AREA_ROLES = {
     Role.COMMUNITY_STAFF,
     Role.COMMITTEE_MEMBER,
     Role.STREET_STAFF,
+    Role.DISTRICT_STAFF,
     Role.LEADER,
     Role.FINANCE_OFFICER,
     Role.STATION_HEAD,

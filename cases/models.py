@@ -1,0 +1,516 @@
+"""Whistle-and-report (街道吹哨、部门报到): categories, routing, cases and their append-only events."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from encrypted_fields.fields import EncryptedCharField
+from mptt.models import MPTTModel, TreeForeignKey
+
+from grids.models import Area
+from orgs.models import Department
+
+
+class Importance(models.TextChoices):
+    HIGH = "high", _("重要")
+    NORMAL = "normal", _("一般")
+
+
+class Urgency(models.TextChoices):
+    HIGH = "high", _("紧急")
+    NORMAL = "normal", _("一般")
+
+
+class Colour(models.TextChoices):
+    """分色治理 (seed 002): importance × urgency."""
+
+    RED = "red", _("红色")
+    ORANGE = "orange", _("橙色")
+    YELLOW = "yellow", _("黄色")
+    BLUE = "blue", _("蓝色")
+
+
+COLOUR_OF = {
+    (Importance.HIGH, Urgency.HIGH): Colour.RED,
+    (Importance.HIGH, Urgency.NORMAL): Colour.ORANGE,
+    (Importance.NORMAL, Urgency.HIGH): Colour.YELLOW,
+    (Importance.NORMAL, Urgency.NORMAL): Colour.BLUE,
+}
+
+
+class Level(models.TextChoices):
+    """小事不出社区、大事不出街道 (seed 004): who holds the case."""
+
+    COMMUNITY = "community", _("社区")
+    STREET = "street", _("街道")
+    DISTRICT = "district", _("区")
+
+
+NEXT_LEVEL = {Level.COMMUNITY: Level.STREET, Level.STREET: Level.DISTRICT}
+
+
+class Source(models.TextChoices):
+    GRID_PATROL = "grid_patrol", _("网格巡查")
+    RESIDENT_QR = "resident_qr", _("扫码上报")
+    HOTLINE = "hotline", _("12345转办")
+    WALK_IN = "walk_in", _("来访")
+    REFERRAL = "referral", _("上级交办")
+
+
+class Status(models.TextChoices):
+    REPORTED = "reported", _("待受理")
+    ACCEPTED = "accepted", _("社区办理中")
+    WHISTLED = "whistled", _("待派遣")
+    DISPATCHED = "dispatched", _("待签收")
+    IN_PROGRESS = "in_progress", _("部门办理中")
+    RESOLVED = "resolved", _("待核查")
+    CLOSED = "closed", _("已办结")
+    REJECTED = "rejected", _("不予受理")
+    MERGED = "merged", _("已合并")
+
+
+ENDED = frozenset({Status.CLOSED, Status.REJECTED, Status.MERGED})
+OPEN = frozenset(Status) - ENDED
+# Waiting for someone to take it up: the community to accept, a department to sign.
+AWAITING_RESPONSE = frozenset({Status.REPORTED, Status.DISPATCHED})
+# Being worked on against the resolution deadline.
+WORKING = frozenset({Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS})
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASIC = "basic", _("基本满意")
+    DISSATISFIED = "dissatisfied", _("不满意")
+
+
+class Category(MPTTModel):
+    """What a case is about: 矛盾纠纷, 安全隐患 … and their children, as data."""
+
+    name = models.CharField(_("名称"), max_length=60)
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    parent = TreeForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("上级")
+    )
+    default_department = models.ForeignKey(
+        Department,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("默认承办部门"),
+        help_text=_("没有分拨规则适用时建议的部门"),
+    )
+    importance = models.CharField(_("默认重要程度"), max_length=8, choices=Importance.choices, default="normal")
+    urgency = models.CharField(_("默认紧急程度"), max_length=8, choices=Urgency.choices, default="normal")
+    resident_pickable = models.BooleanField(_("居民可选"), default=False)
+
+    class MPTTMeta:
+        order_insertion_by = ["code"]
+
+    class Meta:
+        verbose_name = _("事项类别")
+        verbose_name_plural = _("事项类别")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LimitUnit(models.TextChoices):
+    HOURS = "hours", _("小时")
+    WORKING_DAYS = "working_days", _("工作日")
+
+
+class TimeLimit(models.Model):
+    """限时办结 (seed 002): how fast a case of a colour (and category) is answered and resolved."""
+
+    colour = models.CharField(_("颜色"), max_length=8, choices=Colour.choices)
+    category = TreeForeignKey(
+        Category,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="time_limits",
+        verbose_name=_("类别"),
+        help_text=_("留空为该颜色的默认时限;类别的时限也适用于其下级类别"),
+    )
+    response = models.PositiveSmallIntegerField(_("响应时限"))
+    response_unit = models.CharField(_("响应时限单位"), max_length=12, choices=LimitUnit.choices)
+    resolution_working_days = models.PositiveSmallIntegerField(_("办结时限(工作日)"))
+    escalate_when_overdue = models.BooleanField(
+        _("超期自动升级"), default=False, help_text=_("超期未办结时由系统自动上升一级")
+    )
+
+    class Meta:
+        verbose_name = _("办理时限")
+        verbose_name_plural = _("办理时限")
+        constraints = [
+            models.UniqueConstraint(fields=["colour", "category"], name="timelimit_one_per_category_colour"),
+            models.UniqueConstraint(
+                fields=["colour"], condition=Q(category__isnull=True), name="timelimit_one_default_per_colour"
+            ),
+            models.CheckConstraint(
+                condition=Q(response__gte=1) & Q(resolution_working_days__gte=1),
+                name="timelimit_positive",
+                violation_error_message=_("时限至少为1"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_colour_display()} {self.category or _('默认')}"
+
+
+class RoutingRule(models.Model):
+    """Cases of a category (and its children) in an area (and below it) go to a department."""
+
+    category = TreeForeignKey(Category, on_delete=models.CASCADE, related_name="routing_rules", verbose_name=_("类别"))
+    area = TreeForeignKey(Area, on_delete=models.CASCADE, related_name="routing_rules", verbose_name=_("区域"))
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="routing_rules", verbose_name=_("承办部门")
+    )
+
+    class Meta:
+        verbose_name = _("分拨规则")
+        verbose_name_plural = _("分拨规则")
+        constraints = [models.UniqueConstraint(fields=["category", "area"], name="routingrule_one_per_place")]
+
+    def __str__(self) -> str:
+        return f"{self.category} @ {self.area} → {self.department}"
+
+
+class Case(models.Model):
+    number = models.CharField(_("案件编号"), max_length=32, unique=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="cases", verbose_name=_("类别"))
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="cases", verbose_name=_("地点"), help_text=_("楼栋或区域")
+    )
+    # Where the case is, copied from `area` by the service so that every list filters on one
+    # indexed column instead of walking the area tree.
+    district = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("区县"))
+    street = models.ForeignKey(
+        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("街道")
+    )
+    community = models.ForeignKey(
+        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("社区")
+    )
+    grid = models.ForeignKey(
+        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("网格")
+    )
+    location_note = models.CharField(_("具体位置"), max_length=120, blank=True)
+    source = models.CharField(_("来源"), max_length=12, choices=Source.choices)
+    description = models.TextField(_("问题描述"), max_length=2000)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reported_cases",
+        verbose_name=_("上报人"),
+    )
+    reporter_phone = EncryptedCharField(_("联系电话"), max_length=20, blank=True, null=True)
+    importance = models.CharField(_("重要程度"), max_length=8, choices=Importance.choices)
+    urgency = models.CharField(_("紧急程度"), max_length=8, choices=Urgency.choices)
+    colour = models.CharField(_("颜色"), max_length=8, choices=Colour.choices)
+    level = models.CharField(_("层级"), max_length=10, choices=Level.choices, default=Level.COMMUNITY)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.REPORTED)
+    last_action = models.CharField(_("最近操作"), max_length=20, blank=True)
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lead_cases",
+        verbose_name=_("主办部门"),
+    )
+    assisting = models.ManyToManyField(
+        Department, blank=True, related_name="assisting_cases", verbose_name=_("协办部门")
+    )
+    response_due = models.DateTimeField(_("响应期限"), null=True, blank=True)
+    resolution_due = models.DateTimeField(_("办结期限"), null=True, blank=True)
+    response_remind_at = models.DateTimeField(null=True, blank=True, editable=False)
+    resolution_remind_at = models.DateTimeField(null=True, blank=True, editable=False)
+    due_provisional = models.BooleanField(
+        _("期限待定"), default=False, help_text=_("期限落在尚未公布放假安排的年份,按法定节假日暂算")
+    )
+    extension_days = models.PositiveSmallIntegerField(_("申请延期(工作日)"), null=True, blank=True)
+    extension_reason = models.CharField(_("延期理由"), max_length=300, blank=True)
+    supervised = models.BooleanField(_("督办"), default=False)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates", verbose_name=_("合并到")
+    )
+    accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("派遣时间"), null=True, blank=True)
+    signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("处置时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
+    verifications = models.PositiveSmallIntegerField(_("核查次数"), default=0)
+    reworks = models.PositiveSmallIntegerField(_("返工次数"), default=0)
+    reopened = models.PositiveSmallIntegerField(_("重办次数"), default=0)
+    rating = models.CharField(_("评价"), max_length=12, choices=Rating.choices, blank=True)
+    # For the resident: follows the case without a log-in; never the case's id.
+    tracking_code = models.CharField(_("查询码"), max_length=16, unique=True)
+    # A resubmitted form carries the same key and gets the same case back.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    created_at = models.DateTimeField(_("上报时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("案件")
+        verbose_name_plural = _("案件")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["district", "status", "-created_at"], name="case_district_status"),
+            models.Index(fields=["street", "status", "-created_at"], name="case_street_status"),
+            models.Index(fields=["community", "status", "-created_at"], name="case_community_status"),
+            models.Index(fields=["grid", "status", "-created_at"], name="case_grid_status"),
+            models.Index(fields=["department", "status", "-created_at"], name="case_department_status"),
+            models.Index(fields=["district", "-created_at"], name="case_district_created"),
+            models.Index(fields=["community", "-created_at"], name="case_community_created"),
+            models.Index(fields=["street", "-created_at"], name="case_street_created"),
+            models.Index(fields=["grid", "-created_at"], name="case_grid_created"),
+            models.Index(fields=["department", "-created_at"], name="case_department_created"),
+        ]
+        permissions = [("manage_cases", _("可在全区处理案件"))]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
+
+    def overdue_at(self, now=None) -> bool:
+        """Computed on every read from the deadlines; no job has to have run."""
+        now = now or timezone.now()
+        if self.status in AWAITING_RESPONSE and self.response_due and now > self.response_due:
+            return True
+        return self.status in WORKING and bool(self.resolution_due) and now > self.resolution_due
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.overdue_at()
+
+    @property
+    def current_due(self):
+        """The deadline the case is running against now."""
+        if self.status in (Status.REPORTED, Status.DISPATCHED):
+            return self.response_due
+        if self.status in WORKING:
+            return self.resolution_due
+        return None
+
+
+class Action(models.TextChoices):
+    REPORT = "report", _("上报")
+    ACCEPT = "accept", _("受理")
+    REJECT = "reject", _("不予受理")
+    MERGE = "merge", _("合并重复")
+    WHISTLE = "whistle", _("吹哨")
+    DISPATCH = "dispatch", _("派遣")
+    SIGN = "sign", _("报到签收")
+    RETURN = "return", _("退回")
+    REQUEST_EXTENSION = "request_extension", _("申请延期")
+    APPROVE_EXTENSION = "approve_extension", _("同意延期")
+    REFUSE_EXTENSION = "refuse_extension", _("不同意延期")
+    RESOLVE = "resolve", _("处置反馈")
+    VERIFY_PASS = "verify_pass", _("核查通过")
+    VERIFY_REWORK = "verify_rework", _("核查返工")
+    RATE = "rate", _("评价")
+    REOPEN = "reopen", _("重新办理")
+    ESCALATE = "escalate", _("升级")
+    REMIND = "remind", _("临期提醒")
+    OVERDUE = "overdue", _("超期")
+    SUPERVISE = "supervise", _("督办")
+
+
+class CaseEvent(models.Model):
+    """One step of a case. Written once by a service, never changed or removed."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("案件"))
+    action = models.CharField(_("操作"), max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
+        help_text=_("为空表示居民或系统"),
+    )
+    actor_role = models.CharField(_("身份"), max_length=24)
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    from_status = models.CharField(_("原状态"), max_length=12, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=12, choices=Status.choices)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("部门")
+    )
+    note = models.TextField(_("说明"), blank=True)
+    data = models.JSONField(_("数据"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("案件记录")
+        verbose_name_plural = _("案件记录")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at"], name="caseevent_case_at")]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("案件记录只能追加,不能修改"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("案件记录只能追加,不能删除"))
+
+
+class PhotoStage(models.TextChoices):
+    REPORT = "report", _("上报照片")
+    AFTER = "after", _("处置后照片")
+    VERIFY = "verify", _("核查照片")
+
+
+def _photo_path(photo: "CasePhoto", filename: str) -> str:
+    return f"cases/{photo.case.created_at:%Y/%m}/{photo.case.number}-{filename}"
+
+
+class CasePhoto(models.Model):
+    """A photo, re-encoded on upload (no EXIF, no GPS); served only through the case's scope."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="photos", verbose_name=_("案件"))
+    event = models.ForeignKey(CaseEvent, on_delete=models.PROTECT, related_name="photos", verbose_name=_("记录"))
+    stage = models.CharField(_("阶段"), max_length=8, choices=PhotoStage.choices)
+    image = models.FileField(_("照片"), upload_to=_photo_path)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("案件照片")
+        verbose_name_plural = _("案件照片")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.get_stage_display()}"
+
+
+class CaseCounter(models.Model):
+    """The last sequence number given out in a district on a day; one row lock per number."""
+
+    district = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["district", "day"], name="casecounter_one_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.district} {self.day} {self.last}"
+
+
+class AlertKind(models.TextChoices):
+    REMINDER = "reminder", _("临期提醒")
+    OVERDUE = "overdue", _("超期")
+    SUPERVISION = "supervision", _("督办")
+
+
+class CaseAlert(models.Model):
+    """What the sweep has already done for one deadline of a case: at most once each."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(max_length=12, choices=AlertKind.choices)
+    due = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "kind", "due"], name="casealert_once_per_deadline")]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.get_kind_display()} {self.due}"
+
+
+class Notification(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("类型"), max_length=12, choices=AlertKind.choices)
+    text = models.CharField(_("内容"), max_length=200)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="notification_user_created")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class CalendarDay(models.Model):
+    """A local or newly announced day off or working day; wins over the holidays package."""
+
+    day = models.DateField(_("日期"), unique=True)
+    working = models.BooleanField(_("上班"), help_text=_("勾选为调休上班日,不勾选为放假日"))
+    note = models.CharField(_("依据"), max_length=200)
+
+    class Meta:
+        verbose_name = _("节假日调整")
+        verbose_name_plural = _("节假日调整")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.note}"
+
+
+class AnnouncedYear(models.Model):
+    """A year whose holiday arrangement has been announced and entered as calendar days."""
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    notice = models.CharField(_("通知文号"), max_length=200)
+
+    class Meta:
+        verbose_name = _("已公布放假安排的年份")
+        verbose_name_plural = _("已公布放假安排的年份")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class DoorPlate(models.Model):
+    """扫码上报 (seed 003): a building's QR door plate, found by an unguessable token."""
+
+    building = models.OneToOneField(Area, on_delete=models.CASCADE, related_name="door_plate", verbose_name=_("楼栋"))
+    token = models.CharField(_("令牌"), max_length=32, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("二维码门牌")
+        verbose_name_plural = _("二维码门牌")
+
+    def __str__(self) -> str:
+        return str(self.building)
+
+
+class Metric(models.TextChoices):
+    RESPONSE = "response", _("响应率")
+    RESOLUTION = "resolution", _("办结率")
+    SATISFACTION = "satisfaction", _("满意率")
+    ON_TIME = "on_time", _("按期办结率")
+    REWORK = "rework", _("返工率")
+
+
+class MetricWeight(models.Model):
+    """The composite score's weights; the rework rate counts as (1 − rate)."""
+
+    metric = models.CharField(_("指标"), max_length=12, choices=Metric.choices, unique=True)
+    weight = models.DecimalField(_("权重"), max_digits=4, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("考核权重")
+        verbose_name_plural = _("考核权重")
+
+    def __str__(self) -> str:
+        return f"{self.get_metric_display()} {self.weight}"

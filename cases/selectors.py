@@ -1,0 +1,171 @@
+"""Reads of cases, always through the caller's scope."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from cases.models import AWAITING_RESPONSE, OPEN, WORKING, Case, CaseEvent, Category, RoutingRule
+from gridgov.scope import Scope
+from grids.models import Area, AreaKind
+from orgs.models import Department
+
+# Which of the case's own columns answers "is it in this area": one indexed equality each.
+_COLUMN_OF_KIND = {
+    AreaKind.DISTRICT: "district",
+    AreaKind.COUNTY: "district",
+    AreaKind.COUNTY_CITY: "district",
+    AreaKind.STREET: "street",
+    AreaKind.TOWN: "street",
+    AreaKind.COMMUNITY: "community",
+    AreaKind.GRID: "grid",
+}
+
+
+def area_case_q(area: Area) -> Q:
+    column = _COLUMN_OF_KIND.get(area.kind)
+    if column:
+        return Q(**{column: area})
+    return Q(area__tree_id=area.tree_id, area__lft__gte=area.lft, area__lft__lte=area.rght)
+
+
+def scope_q(scope: Scope) -> Q:
+    if scope.unrestricted:
+        return Q()
+    q = Q(pk__in=[])
+    for area in scope.areas:
+        q |= area_case_q(area)
+    if scope.department_ids:
+        ids = sorted(scope.department_ids)
+        q |= Q(department_id__in=ids) | Q(
+            pk__in=Case.assisting.through.objects.filter(department_id__in=ids).values("case_id")
+        )
+    return q
+
+
+def cases(scope: Scope) -> QuerySet[Case]:
+    return Case.objects.filter(scope_q(scope))
+
+
+def for_list(qs: QuerySet[Case]) -> QuerySet[Case]:
+    return qs.select_related("category", "area", "community", "grid", "department")
+
+
+def get_case(scope: Scope, pk: int) -> Case:
+    case = (
+        cases(scope)
+        .select_related("category", "area", "district", "street", "community", "grid", "department", "reporter")
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
+def overdue_q(now=None) -> Q:
+    now = now or timezone.now()
+    return Q(status__in=sorted(AWAITING_RESPONSE), response_due__lt=now) | Q(
+        status__in=sorted(WORKING), resolution_due__lt=now
+    )
+
+
+def timeline(case: Case) -> QuerySet[CaseEvent]:
+    return case.events.select_related("actor", "department").prefetch_related("photos")
+
+
+def duplicate_candidates(case: Case) -> QuerySet[Case]:
+    """Open cases at the same place and of the same category: what the triage page offers to merge into."""
+    return (
+        Case.objects.filter(area_id=case.area_id, category_id=case.category_id, status__in=sorted(OPEN))
+        .exclude(pk=case.pk)
+        .order_by("created_at")
+    )
+
+
+def by_tracking_code(code: str) -> Case:
+    case = Case.objects.select_related("category", "area").filter(tracking_code=code.strip().upper()).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def resident_categories() -> QuerySet[Category]:
+    return Category.objects.filter(resident_pickable=True).order_by("tree_id", "lft")
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    department: Department | None
+    # Rules that match equally well: a configuration error the admin page also lists.
+    ties: tuple[RoutingRule, ...] = ()
+    rule: RoutingRule | None = None
+
+
+def _within(inner_tree, inner_lft, outer) -> bool:
+    return inner_tree == outer.tree_id and outer.lft <= inner_lft <= outer.rght
+
+
+def _more_specific(a: RoutingRule, b: RoutingRule) -> bool:
+    """a is at least as specific as b in both category and area."""
+    return _within(a.category.tree_id, a.category.lft, b.category) and _within(a.area.tree_id, a.area.lft, b.area)
+
+
+def suggest_department(case: Case) -> Suggestion:
+    """The routing rule whose category and area are both the narrowest among those matching; if
+    no single rule is narrowest in both, the matches are a tie and nothing is suggested."""
+    category, area = case.category, case.area
+    matches = list(
+        RoutingRule.objects.filter(
+            category__tree_id=category.tree_id,
+            category__lft__lte=category.lft,
+            category__rght__gte=category.rght,
+            area__tree_id=area.tree_id,
+            area__lft__lte=area.lft,
+            area__rght__gte=area.rght,
+        ).select_related("category", "area", "department")
+    )
+    best = [m for m in matches if all(_more_specific(m, other) for other in matches)]
+    if best:
+        return Suggestion(department=best[0].department, rule=best[0])
+    if matches:
+        narrowest = [m for m in matches if not any(o is not m and _more_specific(o, m) for o in matches)]
+        return Suggestion(department=None, ties=tuple(narrowest))
+    fallback = (
+        category.get_ancestors(include_self=True, ascending=True)
+        .filter(default_department__isnull=False)
+        .select_related("default_department")
+        .first()
+    )
+    return Suggestion(department=fallback.default_department if fallback else None)
+
+
+def routing_ties() -> list[tuple[RoutingRule, RoutingRule]]:
+    """Pairs of rules a case could match without either being narrower in both category and area,
+    and with no rule covering exactly where they overlap: each is a configuration error."""
+    rules = list(RoutingRule.objects.select_related("category", "area", "department"))
+    places = {(r.category_id, r.area_id) for r in rules}
+    ties = []
+    for i, a in enumerate(rules):
+        for b in rules[i + 1 :]:
+            cat_a_in_b = _within(a.category.tree_id, a.category.lft, b.category)
+            cat_b_in_a = _within(b.category.tree_id, b.category.lft, a.category)
+            area_a_in_b = _within(a.area.tree_id, a.area.lft, b.area)
+            area_b_in_a = _within(b.area.tree_id, b.area.lft, a.area)
+            # They overlap only if one category holds the other and one area holds the other.
+            if not (cat_a_in_b or cat_b_in_a) or not (area_a_in_b or area_b_in_a):
+                continue
+            if (cat_a_in_b and area_a_in_b) or (cat_b_in_a and area_b_in_a):
+                continue  # one is narrower in both: no tie
+            narrow_category = a.category_id if cat_a_in_b else b.category_id
+            narrow_area = a.area_id if area_a_in_b else b.area_id
+            if (narrow_category, narrow_area) not in places:
+                ties.append((a, b))
+    return ties
+
+
+def departments_for(case: Case) -> QuerySet[Department]:
+    """Departments whose jurisdiction covers the case's place."""
+    ancestors = case.area.get_ancestors(include_self=True)
+    return Department.objects.filter(jurisdiction__in=ancestors).order_by("name")
