@@ -102,6 +102,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Overdue is computed on read; the sweep only reminds and records, so five minutes late is harmless.
+CELERY_BEAT_SCHEDULE = {
+    "sweep-case-deadlines": {"task": "cases.tasks.sweep_deadlines", "schedule": 300.0},
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -51,3 +51,51 @@ def test_a_budget_run_goes_through_redis_to_a_real_worker():
     assert run.status == RunStatus.DONE
     assert str(run.amount) == "220000.00"  # 党支部 40,000 + 3,001 households 180,000
     assert BudgetRun.objects.filter(pk=run.pk, progress=100).exists()
+
+
+@pytest.mark.skipif(not settings.REDIS_URL, reason="needs REDIS_URL")
+@pytest.mark.django_db(transaction=True)
+def test_the_deadline_sweep_runs_on_a_worker_and_its_notifications_are_delivered_once():
+    """Beat's task on a real worker: the sweep commits its reminder, then the delivery task it
+    queues after the commit marks each notification sent."""
+    import datetime
+
+    from cases import services
+    from cases.models import CaseAlert, Category, Notification
+    from cases.tasks import sweep_deadlines
+    from orgs.models import Role
+    from tests.factories import AreaFactory, department, user_with_posts
+
+    if not Category.objects.exists():
+        import_module("cases.migrations.0002_categories_and_limits").create(apps, None)
+    district = AreaFactory(kind="district", name="提醒区", code="990188000000")
+    street = AreaFactory(kind="street", parent=district)
+    community = AreaFactory(kind="community", parent=street)
+    building = AreaFactory(kind="building", parent=AreaFactory(kind="grid", parent=community))
+    dept = department("城管局", district)
+    staff = user_with_posts("w_staff", dict(role=Role.COMMUNITY_STAFF, area=community))
+    street_staff = user_with_posts("w_street", dict(role=Role.STREET_STAFF, area=street))
+    user_with_posts("w_officer", dict(role=Role.DEPARTMENT_OFFICER, department=dept))
+    long_ago = datetime.datetime(2026, 1, 5, 9, tzinfo=datetime.UTC)
+    case = services.report_case(
+        actor=staff,
+        category=Category.objects.get(code="safety-fire"),
+        area=building,
+        description="通道堵塞",
+        at=long_ago,
+    )
+    case = services.whistle_case(case=case, actor=staff, note="消防", at=long_ago)
+    services.dispatch_case(case=case, actor=street_staff, department=dept, at=long_ago)
+
+    def settled() -> bool:
+        notes = Notification.objects.all()
+        return notes.exists() and not notes.filter(sent_at__isnull=True).exists()
+
+    with start_worker(app, perform_ping_check=False, shutdown_timeout=10):
+        sweep_deadlines.delay()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not settled():
+            time.sleep(0.2)
+    # Neither signed nor resolved in time: two overdue records and a supervision flag.
+    assert sorted(CaseAlert.objects.values_list("kind", flat=True)) == ["overdue", "overdue", "supervision"]
+    assert settled()

@@ -1,0 +1,77 @@
+"""The deadline sweep: reminders at 75%, overdue records, 督办 and automatic escalation, each once."""
+
+import datetime
+
+from cases import services
+from cases.models import Action, Case, CaseAlert, Level, Notification
+from tests.cases.conftest import at
+
+
+def test_overdue_is_computed_on_read_without_any_sweep(world, dispatched):
+    case = dispatched(at=at(2026, 11, 23, 9))
+    assert case.overdue_at(at(2026, 11, 23, 10)) is False
+    assert case.overdue_at(case.response_due + datetime.timedelta(seconds=1)) is True
+    signed = services.sign_case(case=case, actor=world.users["officer"], at=at(2026, 11, 23, 10))
+    assert signed.overdue_at(signed.resolution_due - datetime.timedelta(seconds=1)) is False
+    assert signed.overdue_at(signed.resolution_due + datetime.timedelta(seconds=1)) is True
+
+
+def test_a_reminder_at_75_percent_once_however_often_the_sweep_runs(world, dispatched, run_tasks_here):
+    case = dispatched(at=at(2026, 11, 23, 9))  # blue: respond by the end of the next working day
+    with run_tasks_here():
+        assert services.sweep_deadlines(now=case.response_remind_at - datetime.timedelta(minutes=1))["reminders"] == 0
+        first = services.sweep_deadlines(now=case.response_remind_at + datetime.timedelta(minutes=1))
+        again = services.sweep_deadlines(now=case.response_remind_at + datetime.timedelta(minutes=2))
+    assert (first["reminders"], again["reminders"]) == (1, 0)
+    assert case.events.filter(action=Action.REMIND).count() == 1
+    notes = Notification.objects.filter(case=case)
+    assert [n.user for n in notes] == [world.users["officer"]]
+    assert all(n.sent_at for n in notes)
+
+
+def test_notifications_wait_for_the_commit(world, dispatched, django_capture_on_commit_callbacks):
+    case = dispatched(at=at(2026, 11, 23, 9))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.sweep_deadlines(now=case.response_remind_at + datetime.timedelta(minutes=1))
+    assert len(callbacks) == 1
+    assert not Notification.objects.filter(case=case, sent_at__isnull=False).exists()
+
+
+def test_an_overdue_red_case_is_supervised_and_escalated_once(world, report, depts, run_tasks_here):
+    u = world.users
+    case = report(code="safety-fire", at=at(2026, 11, 23, 9))
+    case = services.whistle_case(case=case, actor=u["community"], note="消防", at=at(2026, 11, 23, 9))
+    case = services.dispatch_case(case=case, actor=u["street"], department=depts["城管局"], at=at(2026, 11, 23, 9))
+    case = services.sign_case(case=case, actor=u["officer"], at=at(2026, 11, 23, 10))
+    late = case.resolution_due + datetime.timedelta(hours=1)
+    with run_tasks_here():
+        first = services.sweep_deadlines(now=late)
+        again = services.sweep_deadlines(now=late + datetime.timedelta(hours=1))
+    assert first == {"reminders": 0, "overdue": 1, "supervised": 1, "escalated": 1}
+    assert again == {"reminders": 0, "overdue": 0, "supervised": 0, "escalated": 0}
+    case = Case.objects.get(pk=case.pk)
+    assert (case.supervised, case.level, case.status) == (True, Level.DISTRICT, "in_progress")
+    assert list(case.events.filter(actor__isnull=True).values_list("action", flat=True)) == [
+        "overdue",
+        "supervise",
+        "escalate",
+    ]
+    assert CaseAlert.objects.filter(case=case).count() == 2
+    # The street hears of the supervision as well as the department.
+    supervised = Notification.objects.filter(case=case, kind="supervision")
+    assert {n.user.username for n in supervised} == {"world_officer", "world_street"}
+
+
+def test_a_blue_case_overdue_is_supervised_but_stays_at_its_level(world, dispatched):
+    case = services.sign_case(case=dispatched(at=at(2026, 11, 23, 9)), actor=world.users["officer"])
+    counts = services.sweep_deadlines(now=case.resolution_due + datetime.timedelta(minutes=1))
+    assert counts["escalated"] == 0 and counts["supervised"] == 1
+    assert Case.objects.get(pk=case.pk).level == Level.STREET
+
+
+def test_an_extension_makes_a_new_deadline_with_its_own_reminder(world, dispatched):
+    case = services.sign_case(case=dispatched(at=at(2026, 11, 23, 9)), actor=world.users["officer"])
+    services.sweep_deadlines(now=case.resolution_remind_at + datetime.timedelta(minutes=1))
+    case = services.request_extension(case=case, actor=world.users["officer"], days=5, reason="等待材料")
+    case = services.decide_extension(case=case, actor=world.users["street"], approve=True)
+    assert services.sweep_deadlines(now=case.resolution_remind_at + datetime.timedelta(minutes=1))["reminders"] == 1
