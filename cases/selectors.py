@@ -1,5 +1,7 @@
 """Reads of cases, always through the caller's scope."""
 
+import datetime
+from base64 import urlsafe_b64decode, urlsafe_b64encode
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -169,3 +171,23 @@ def departments_for(case: Case) -> QuerySet[Department]:
     """Departments whose jurisdiction covers the case's place."""
     ancestors = case.area.get_ancestors(include_self=True)
     return Department.objects.filter(jurisdiction__in=ancestors).order_by("name")
+
+
+def _cursor_of(case: Case) -> str:
+    return urlsafe_b64encode(f"{case.created_at.isoformat()}|{case.pk}".encode()).decode()
+
+
+def _position(cursor: str) -> tuple[datetime.datetime, int]:
+    created, pk = urlsafe_b64decode(cursor.encode()).decode().split("|")
+    return datetime.datetime.fromisoformat(created), int(pk)
+
+
+def keyset_page(qs: QuerySet[Case], cursor: str | None, size: int) -> tuple[list[Case], str | None]:
+    """One page newest first, after `cursor`: no COUNT and no OFFSET, so page 50 costs what page 1 does.
+    A cursor that does not decode raises ValueError."""
+    qs = qs.order_by("-created_at", "-id")
+    if cursor:
+        created, pk = _position(cursor)
+        qs = qs.filter(Q(created_at__lt=created) | Q(created_at=created, pk__lt=pk))
+    rows = list(qs[: size + 1])
+    return rows[:size], (_cursor_of(rows[size - 1]) if len(rows) > size else None)

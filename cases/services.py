@@ -798,3 +798,28 @@ def sweep_deadlines(now: datetime.datetime | None = None) -> dict[str, int]:
             if sent:
                 transaction.on_commit(lambda ids=sent: deliver_notifications.delay(ids))
     return counts
+
+
+def permitted_steps(actor, case: Case) -> set[str]:
+    """The steps the page offers this user on this case; each service checks again when taken."""
+    steps: set[str] = set()
+    community = role_at(actor, case, COMMUNITY_HANDLERS)
+    dispatcher = dispatcher_role(actor, case)
+    officer = officer_role(actor, case)
+    if community and case.status == Status.REPORTED:
+        steps |= {"accept", "reject", "merge", "whistle"}
+    if community and case.status == Status.ACCEPTED:
+        steps |= {"whistle", "resolve"}
+    if dispatcher and case.status == Status.WHISTLED:
+        steps.add("dispatch")
+    if officer and case.status == Status.DISPATCHED:
+        steps |= {"sign", "return"}
+    if officer and case.status == Status.IN_PROGRESS:
+        steps |= {"resolve"} if case.extension_days else {"resolve", "extend"}
+    if dispatcher and case.status == Status.IN_PROGRESS and case.extension_days:
+        steps.add("decide_extension")
+    if case.status == Status.RESOLVED and role_at(actor, case, VERIFIERS):
+        steps.add("verify")
+    if case.level == Level.STREET and case.status in OPEN and role_at(actor, case, DISPATCHERS[Level.STREET]):
+        steps.add("escalate")
+    return steps

@@ -1,0 +1,155 @@
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Category, Colour, Importance, Level, Rating, Source, Status, Urgency
+from cases.photos import clean_photos
+from gridgov.forms import BootstrapFormMixin
+
+BY_CATEGORY = _("按类别默认")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Up to six photos, each checked and re-encoded (cases.photos)."""
+
+    widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "environment"})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("照片"))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data or []) if f] if isinstance(data, list | tuple) else [data] if data else []
+        return clean_photos(files)
+
+
+class SubmissionKeyMixin(forms.Form):
+    """A key minted with the form: submitting it twice gives the first case back."""
+
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Category) -> str:
+        return "—" * obj.level + " " + obj.name if obj.level else obj.name
+
+
+class ReportForm(BootstrapFormMixin, SubmissionKeyMixin):
+    area = forms.ModelChoiceField(queryset=None, label=_("地点(楼栋)"))
+    location_note = forms.CharField(label=_("具体位置"), max_length=120, required=False)
+    category = CategoryChoiceField(queryset=Category.objects.order_by("tree_id", "lft"), label=_("类别"))
+    description = forms.CharField(label=_("问题描述"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    importance = forms.ChoiceField(
+        label=_("重要程度"), choices=[("", BY_CATEGORY), *Importance.choices], required=False
+    )
+    urgency = forms.ChoiceField(label=_("紧急程度"), choices=[("", BY_CATEGORY), *Urgency.choices], required=False)
+    source = forms.ChoiceField(
+        label=_("来源"), choices=[c for c in Source.choices if c[0] != Source.RESIDENT_QR], initial=Source.GRID_PATROL
+    )
+    reporter_phone = forms.CharField(label=_("群众联系电话"), max_length=20, required=False)
+    photos = PhotosField()
+
+    def __init__(self, *args, places, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = places
+        self.fields["area"].label_from_instance = lambda a: f"{a.parent.name} · {a.name}" if a.parent_id else a.name
+
+
+class ResidentReportForm(BootstrapFormMixin, SubmissionKeyMixin):
+    category = forms.ModelChoiceField(queryset=None, label=_("问题类别"), empty_label=_("请选择"))
+    description = forms.CharField(
+        label=_("问题描述"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": _("请描述问题和具体位置,如几单元几楼")}),
+    )
+    phone = forms.CharField(label=_("联系电话(选填)"), max_length=20, required=False)
+    photos = PhotosField(label=_("照片(选填)"))
+
+    def __init__(self, *args, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories
+
+
+class NoteForm(BootstrapFormMixin, forms.Form):
+    note = forms.CharField(label=_("说明"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MergeForm(BootstrapFormMixin, forms.Form):
+    into = forms.ModelChoiceField(queryset=None, label=_("合并到"))
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = candidates
+
+
+class DispatchForm(BootstrapFormMixin, forms.Form):
+    department = forms.ModelChoiceField(queryset=None, label=_("主办部门"))
+    assisting = forms.ModelMultipleChoiceField(queryset=None, label=_("协办部门"), required=False)
+    note = forms.CharField(label=_("派遣意见"), max_length=1000, required=False)
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+        self.fields["assisting"].queryset = departments
+        self.fields["assisting"].widget.attrs["size"] = 3
+
+
+class ExtensionForm(BootstrapFormMixin, forms.Form):
+    days = forms.IntegerField(label=_("延期(工作日)"), min_value=1, max_value=30)
+    reason = forms.CharField(label=_("延期理由"), max_length=300)
+
+
+class DecisionForm(NoteForm):
+    approve = forms.TypedChoiceField(
+        label=_("审批"), choices=[("1", _("同意")), ("0", _("不同意"))], coerce=lambda v: v == "1"
+    )
+
+
+class ResolveForm(BootstrapFormMixin, forms.Form):
+    feedback = forms.CharField(label=_("处置情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    photos = PhotosField(label=_("处置后照片"))
+
+
+class VerifyForm(BootstrapFormMixin, forms.Form):
+    passed = forms.TypedChoiceField(
+        label=_("核查结果"), choices=[("1", _("通过,结案")), ("0", _("不通过,返工"))], coerce=lambda v: v == "1"
+    )
+    note = forms.CharField(label=_("核查意见"), max_length=1000, required=False)
+    photos = PhotosField(label=_("现场照片"))
+
+
+class RateForm(BootstrapFormMixin, forms.Form):
+    rating = forms.ChoiceField(label=_("您对处理结果"), choices=Rating.choices, widget=forms.RadioSelect)
+    reopen = forms.BooleanField(label=_("不满意,要求重新办理(仅限一次)"), required=False)
+    note = forms.CharField(label=_("意见(选填)"), max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rating"].widget.attrs["class"] = "form-check-input"
+        self.fields["reopen"].widget.attrs["class"] = "form-check-input"
+
+
+class TrackForm(BootstrapFormMixin, forms.Form):
+    code = forms.CharField(label=_("查询码"), max_length=16)
+
+
+class CaseFilterForm(BootstrapFormMixin, forms.Form):
+    status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部")), *Status.choices], required=False)
+    colour = forms.ChoiceField(label=_("颜色"), choices=[("", _("全部")), *Colour.choices], required=False)
+    category = CategoryChoiceField(
+        queryset=Category.objects.order_by("tree_id", "lft"), label=_("类别"), required=False, empty_label=_("全部")
+    )
+    level = forms.ChoiceField(label=_("层级"), choices=[("", _("全部")), *Level.choices], required=False)
+    grid = forms.ModelChoiceField(queryset=None, label=_("网格"), required=False, empty_label=_("全部"))
+    overdue = forms.BooleanField(label=_("仅超期"), required=False)
+
+    def __init__(self, *args, grids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].queryset = grids
+        self.fields["overdue"].widget.attrs["class"] = "form-check-input"

@@ -1,0 +1,352 @@
+import secrets
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from cases import forms, selectors, services
+from cases.models import Action, CasePhoto, DoorPlate, Level, Status
+from gridgov.scope import area_scope_or_404, scope_for
+from grids import selectors as grid_selectors
+from grids.models import AreaKind
+
+PAGE_SIZE = 30
+BOARD_SIZE = 50
+
+# Named work queues over the same list: (title, filter, who the queue is for).
+QUEUES = {
+    "triage": (gettext_lazy("待受理"), Q(status=Status.REPORTED)),
+    "inbox": (gettext_lazy("部门待办"), Q(status__in=[Status.DISPATCHED, Status.IN_PROGRESS])),
+    "verify": (gettext_lazy("待核查"), Q(status=Status.RESOLVED)),
+    "mine": (gettext_lazy("我上报的"), None),
+}
+
+
+def _case_scope(user):
+    scope = scope_for(user)
+    if not (scope.has_areas or scope.department_ids):
+        raise Http404
+    return scope
+
+
+def _form_errors(form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+@login_required
+def case_list(request, queue: str = ""):
+    scope = _case_scope(request.user)
+    qs = selectors.cases(scope)
+    title = _("案件")
+    if queue:
+        if queue not in QUEUES:
+            raise Http404
+        title, q = QUEUES[queue]
+        qs = qs.filter(q if q is not None else Q(reporter=request.user))
+        if queue == "inbox":
+            qs = qs.filter(department_id__in=sorted(scope.department_ids)) if not scope.unrestricted else qs
+    grids = grid_selectors.areas(scope).filter(kind=AreaKind.GRID).order_by("tree_id", "lft")
+    filters = forms.CaseFilterForm(request.GET or None, grids=grids)
+    if filters.is_valid():
+        data = filters.cleaned_data
+        for field in ("status", "colour", "category", "level", "grid"):
+            if data[field]:
+                qs = qs.filter(**{field: data[field]})
+        if data["overdue"]:
+            qs = qs.filter(selectors.overdue_q())
+    try:
+        rows, next_cursor = selectors.keyset_page(selectors.for_list(qs), request.GET.get("after"), PAGE_SIZE)
+    except ValueError:
+        messages.warning(request, _("翻页参数无效,已显示第一页"))
+        rows, next_cursor = selectors.keyset_page(selectors.for_list(qs), None, PAGE_SIZE)
+    now = timezone.now()
+    for case in rows:
+        case.overdue = case.overdue_at(now)
+    params = request.GET.copy()
+    params.pop("after", None)
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "title": title,
+            "queue": queue,
+            "cases": rows,
+            "filters": filters,
+            "next_cursor": next_cursor,
+            "params": params.urlencode(),
+            "can_report": scope.has_areas and bool(scope.unrestricted or scope.roles & services.REPORTERS),
+        },
+    )
+
+
+@login_required
+def dispatch_board(request):
+    """The street's desk: cases to dispatch, returned ones to re-route, extensions, escalations."""
+    scope = area_scope_or_404(request.user)
+    if not (scope.unrestricted or scope.roles & services.DISPATCHERS[Level.STREET]):
+        raise Http404
+    base = selectors.for_list(selectors.cases(scope)).order_by("created_at")
+    sections = [
+        (_("待派遣"), "to-dispatch", base.filter(status=Status.WHISTLED).exclude(last_action="return")),
+        (_("部门退回,待重新派遣"), "returned", base.filter(status=Status.WHISTLED, last_action="return")),
+        (_("延期申请"), "extensions", base.filter(status=Status.IN_PROGRESS, extension_days__isnull=False)),
+        (_("已升级至区"), "escalated", base.filter(level=Level.DISTRICT, status__in=sorted(services.OPEN))),
+    ]
+    now = timezone.now()
+    board = []
+    for title, key, qs in sections:
+        rows = list(qs[:BOARD_SIZE])
+        for case in rows:
+            case.overdue = case.overdue_at(now)
+        board.append((title, key, rows))
+    return render(request, "cases/dispatch_board.html", {"board": board, "limit": BOARD_SIZE})
+
+
+@login_required
+def case_new(request):
+    scope = area_scope_or_404(request.user)
+    if not (scope.unrestricted or scope.roles & services.REPORTERS):
+        raise Http404
+    places = (
+        grid_selectors.areas(scope).filter(kind=AreaKind.BUILDING).select_related("parent").order_by("tree_id", "lft")
+    )
+    form = forms.ReportForm(request.POST or None, request.FILES or None, places=places)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.report_case(
+                actor=request.user,
+                category=data["category"],
+                area=data["area"],
+                description=data["description"],
+                source=data["source"],
+                importance=data["importance"] or None,
+                urgency=data["urgency"] or None,
+                location_note=data["location_note"],
+                reporter_phone=data["reporter_phone"],
+                photos=data["photos"],
+                submission_key=data["submission_key"],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, _("已上报,案件编号 %(number)s") % {"number": case.number})
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/case_new.html", {"form": form})
+
+
+@login_required
+def case_detail(request, pk: int):
+    scope = _case_scope(request.user)
+    case = selectors.get_case(scope, pk)
+    steps = services.permitted_steps(request.user, case)
+    context = {
+        "case": case,
+        "events": selectors.timeline(case),
+        "assisting": list(case.assisting.all()),
+        "overdue": case.is_overdue,
+        "steps": steps,
+        "note_form": forms.NoteForm(),
+    }
+    if "merge" in steps:
+        context["merge_form"] = forms.MergeForm(candidates=selectors.duplicate_candidates(case))
+    if "dispatch" in steps:
+        suggestion = selectors.suggest_department(case)
+        context["suggestion"] = suggestion
+        context["dispatch_form"] = forms.DispatchForm(
+            departments=selectors.departments_for(case),
+            initial={"department": suggestion.department},
+        )
+    if "extend" in steps:
+        context["extension_form"] = forms.ExtensionForm()
+    if "decide_extension" in steps:
+        context["decision_form"] = forms.DecisionForm()
+    if "resolve" in steps:
+        context["resolve_form"] = forms.ResolveForm()
+    if "verify" in steps:
+        context["verify_form"] = forms.VerifyForm()
+    return render(request, "cases/case_detail.html", context)
+
+
+def _step(step: str, form_class, act):
+    """A POST that takes one step through its service; errors are shown on the case page."""
+
+    @login_required
+    @require_POST
+    def view(request, pk: int):
+        scope = _case_scope(request.user)
+        case = selectors.get_case(scope, pk)
+        kwargs = {}
+        if form_class is forms.MergeForm:
+            kwargs["candidates"] = selectors.duplicate_candidates(case)
+        elif form_class is forms.DispatchForm:
+            kwargs["departments"] = selectors.departments_for(case)
+        form = form_class(request.POST, request.FILES, **kwargs) if form_class else None
+        if form is not None and not form.is_valid():
+            messages.error(request, _form_errors(form))
+            return redirect("cases:detail", pk=pk)
+        try:
+            act(case, request.user, form.cleaned_data if form else {})
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, _("已办理:%(number)s") % {"number": case.number})
+        return redirect("cases:detail", pk=pk)
+
+    view.__name__ = f"case_{step}"
+    return view
+
+
+case_accept = _step("accept", forms.NoteForm, lambda c, u, d: services.accept_case(case=c, actor=u, note=d["note"]))
+case_reject = _step("reject", forms.NoteForm, lambda c, u, d: services.reject_case(case=c, actor=u, reason=d["note"]))
+case_merge = _step("merge", forms.MergeForm, lambda c, u, d: services.merge_case(case=c, actor=u, into=d["into"]))
+case_whistle = _step("whistle", forms.NoteForm, lambda c, u, d: services.whistle_case(case=c, actor=u, note=d["note"]))
+case_escalate = _step(
+    "escalate", forms.NoteForm, lambda c, u, d: services.escalate_case(case=c, actor=u, reason=d["note"])
+)
+case_dispatch = _step(
+    "dispatch",
+    forms.DispatchForm,
+    lambda c, u, d: services.dispatch_case(
+        case=c, actor=u, department=d["department"], assisting=d["assisting"], note=d["note"]
+    ),
+)
+case_sign = _step("sign", None, lambda c, u, d: services.sign_case(case=c, actor=u))
+case_return = _step("return", forms.NoteForm, lambda c, u, d: services.return_case(case=c, actor=u, reason=d["note"]))
+case_extend = _step(
+    "extend",
+    forms.ExtensionForm,
+    lambda c, u, d: services.request_extension(case=c, actor=u, days=d["days"], reason=d["reason"]),
+)
+case_decide_extension = _step(
+    "decide_extension",
+    forms.DecisionForm,
+    lambda c, u, d: services.decide_extension(case=c, actor=u, approve=d["approve"], note=d["note"]),
+)
+case_resolve = _step(
+    "resolve",
+    forms.ResolveForm,
+    lambda c, u, d: services.resolve_case(case=c, actor=u, feedback=d["feedback"], photos=d["photos"]),
+)
+case_verify = _step(
+    "verify",
+    forms.VerifyForm,
+    lambda c, u, d: services.verify_case(case=c, actor=u, passed=d["passed"], note=d["note"], photos=d["photos"]),
+)
+
+
+@login_required
+def photo(request, pk: int):
+    """Photos are served through the case's scope, never from a public media URL."""
+    item = get_object_or_404(CasePhoto, pk=pk)
+    selectors.get_case(_case_scope(request.user), item.case_id)
+    return FileResponse(item.image.open("rb"), content_type="image/jpeg")
+
+
+@login_required
+def door_plates(request, pk: int):
+    """A printable sheet: one QR door plate per building of the community."""
+    scope = area_scope_or_404(request.user)
+    community = grid_selectors.get_area(scope, pk)
+    if community.kind != AreaKind.COMMUNITY or not scope.can_manage_community:
+        raise Http404
+    plates = services.issue_door_plates(community=community)
+    for plate in plates:
+        url = request.build_absolute_uri(reverse("cases:resident_report", args=[plate.token]))
+        plate.qr_svg = segno.make(url, error="m").svg_inline(scale=4, dark="#b10000")
+        plate.url = url
+    return render(request, "cases/door_plates.html", {"community": community, "plates": plates})
+
+
+# Residents: no log-in ---------------------------------------------------------------------------
+
+RESIDENT_LIMIT = 5  # reports per hour per address and per device
+DEVICE_COOKIE = "gg_device"
+
+
+def _over_limit(request, device: str) -> bool:
+    keys = [f"qr-ip:{request.META.get('REMOTE_ADDR', '')}", f"qr-device:{device}"]
+    over = False
+    for key in keys:
+        cache.add(key, 0, timeout=3600)
+        over = cache.incr(key) > RESIDENT_LIMIT or over
+    return over
+
+
+def resident_report(request, token: str):
+    plate = get_object_or_404(DoorPlate.objects.select_related("building__parent"), token=token)
+    device = request.COOKIES.get(DEVICE_COOKIE) or secrets.token_urlsafe(16)
+    form = forms.ResidentReportForm(
+        request.POST or None, request.FILES or None, categories=selectors.resident_categories()
+    )
+    if request.method == "POST" and form.is_valid():
+        if _over_limit(request, device):
+            messages.error(request, _("提交过于频繁,请稍后再试;紧急情况请拨打12345或110"))
+        else:
+            data = form.cleaned_data
+            try:
+                case = services.report_by_resident(
+                    plate=plate,
+                    category=data["category"],
+                    description=data["description"],
+                    phone=data["phone"],
+                    photos=data["photos"],
+                    submission_key=data["submission_key"],
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                response = render(request, "cases/resident_done.html", {"case": case})
+                response.set_cookie(DEVICE_COOKIE, device, max_age=365 * 86400, httponly=True, samesite="Lax")
+                return response
+    response = render(request, "cases/resident_form.html", {"form": form, "plate": plate})
+    response.set_cookie(DEVICE_COOKIE, device, max_age=365 * 86400, httponly=True, samesite="Lax")
+    return response
+
+
+def track(request):
+    form = forms.TrackForm(request.GET or None)
+    if form.is_valid():
+        return redirect("cases:track_case", code=form.cleaned_data["code"].strip().upper())
+    return render(request, "cases/track.html", {"form": form})
+
+
+def track_case(request, code: str):
+    """Progress without anyone's personal data: steps and times, no names, phones or photos."""
+    case = selectors.by_tracking_code(code)
+    form = forms.RateForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.rate_case(
+                    case=case,
+                    rating=form.cleaned_data["rating"],
+                    reopen=form.cleaned_data["reopen"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("感谢您的评价"))
+            return redirect("cases:track_case", code=case.tracking_code)
+        messages.error(request, _form_errors(form))
+    steps = case.events.exclude(action__in=["remind", "overdue", "supervise"]).values("action", "at", "to_status")
+    return render(
+        request,
+        "cases/track_case.html",
+        {
+            "case": case,
+            "steps": [(s["at"], dict(Action.choices)[s["action"]], s["to_status"]) for s in steps],
+            "form": form if case.status == Status.CLOSED and not case.rating else None,
+        },
+    )

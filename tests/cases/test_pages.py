@@ -1,0 +1,278 @@
+"""The case pages per role: who sees what (outside scope is a 404), what each page costs in
+queries whatever the data, and the resident's QR journey without a log-in."""
+
+import io
+import uuid
+
+import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from cases import services
+from cases.models import Case, DoorPlate, Status
+from tests.cases.conftest import category
+
+# Cases at each building; who sees which.
+VISIBLE = {
+    "grid_a": {"A1"},
+    "grid_b": {"B1"},
+    "community": {"A1", "B1"},
+    "street": {"A1", "B1", "C1"},
+    "district": {"A1", "B1", "C1", "D1"},
+    "leader": {"A1", "B1", "C1", "D1"},
+    "sunk": {"A1", "C1"},
+    "officer": {"A1"},  # dispatched to 城管局
+    "officer_mz": set(),
+    "admin": {"A1", "B1", "C1", "D1", "E1"},
+}
+
+
+@pytest.fixture
+def spread(world, report, depts):
+    made = {b: report(building=b, by="admin") for b in ["A1", "B1", "C1", "D1", "E1"]}
+    made["A1"] = services.whistle_case(case=made["A1"], actor=world.users["community"], note="需执法")
+    made["A1"] = services.dispatch_case(case=made["A1"], actor=world.users["street"], department=depts["城管局"])
+    return made
+
+
+@pytest.mark.parametrize("persona", sorted(VISIBLE))
+def test_each_persona_lists_exactly_their_cases(world, spread, client_for, persona):
+    response = client_for(world.users[persona]).get(reverse("cases:list"))
+    assert response.status_code == 200
+    listed = {c.pk for c in response.context["cases"]}
+    assert listed == {spread[b].pk for b in VISIBLE[persona]}
+
+
+@pytest.mark.parametrize("persona", sorted(VISIBLE))
+def test_a_case_outside_scope_is_a_404_like_a_missing_one(world, spread, client_for, persona):
+    client = client_for(world.users[persona])
+    for building, case in spread.items():
+        response = client.get(reverse("cases:detail", args=[case.pk]))
+        assert response.status_code == (200 if building in VISIBLE[persona] else 404), building
+    missing = client.get(reverse("cases:detail", args=[10**9]))
+    if persona != "admin":
+        outside = next(c for b, c in spread.items() if b not in VISIBLE[persona])
+        assert client.get(reverse("cases:detail", args=[outside.pk])).content == missing.content
+
+
+def test_anonymous_users_are_sent_to_log_in(world, spread, client_for):
+    client = client_for(None)
+    for url in [reverse("cases:list"), reverse("cases:detail", args=[spread["A1"].pk]), reverse("cases:board")]:
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_an_officer_of_another_department_cannot_sign(world, spread, client_for):
+    case = spread["A1"]
+    assert client_for(world.users["officer_mz"]).post(reverse("cases:sign", args=[case.pk])).status_code == 404
+    assert Case.objects.get(pk=case.pk).status == Status.DISPATCHED
+    response = client_for(world.users["officer"]).post(reverse("cases:sign", args=[case.pk]), follow=True)
+    assert Case.objects.get(pk=case.pk).status == Status.IN_PROGRESS
+    assert "已办理" in response.content.decode()
+
+
+def test_a_refused_step_is_explained_and_changes_nothing(world, spread, client_for):
+    # The street staff can see the case but may not sign for a department.
+    response = client_for(world.users["street"]).post(reverse("cases:sign", args=[spread["A1"].pk]), follow=True)
+    assert "您的岗位不能办理这一步" in response.content.decode()
+    assert Case.objects.get(pk=spread["A1"].pk).status == Status.DISPATCHED
+
+
+def jpeg() -> SimpleUploadedFile:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "green").save(out, format="JPEG")
+    return SimpleUploadedFile("p.jpg", out.getvalue(), content_type="image/jpeg")
+
+
+def test_a_grid_worker_reports_with_a_photo_and_a_double_submit_makes_one_case(world, client_for):
+    client = client_for(world.users["grid_a"])
+    form = client.get(reverse("cases:new"))
+    assert set(form.context["form"].fields["area"].queryset) == {world.areas["A1"], world.areas["A2"]}
+    key = str(uuid.uuid4())
+    data = {
+        "submission_key": key,
+        "area": world.areas["A1"].pk,
+        "category": category("safety-fire").pk,
+        "description": "消防通道被堵",
+        "source": "grid_patrol",
+    }
+    first = client.post(reverse("cases:new"), {**data, "photos": [jpeg()]})
+    second = client.post(reverse("cases:new"), {**data, "photos": [jpeg()]})
+    case = Case.objects.get(submission_key=key)
+    assert first["Location"] == second["Location"] == reverse("cases:detail", args=[case.pk])
+    assert case.photos.count() == 1 and case.colour == "red"
+    photo = case.photos.get()
+    assert client.get(reverse("cases:photo", args=[photo.pk])).status_code == 200
+    assert client_for(world.users["grid_b"]).get(reverse("cases:photo", args=[photo.pk])).status_code == 404
+
+
+def test_a_bad_photo_is_named_and_nothing_is_saved(world, client_for):
+    client = client_for(world.users["grid_a"])
+    before = Case.objects.count()
+    response = client.post(
+        reverse("cases:new"),
+        {
+            "submission_key": str(uuid.uuid4()),
+            "area": world.areas["A1"].pk,
+            "category": category("safety-fire").pk,
+            "description": "x",
+            "source": "grid_patrol",
+            "photos": [SimpleUploadedFile("virus.jpg", b"MZ\x90\x00 not a photo")],
+        },
+    )
+    assert response.status_code == 200
+    assert "“virus.jpg”不是可识别的照片" in response.content.decode()
+    assert Case.objects.count() == before
+
+
+def test_the_detail_page_offers_each_role_its_steps(world, spread, client_for):
+    case = spread["A1"]
+    steps = {
+        p: client_for(world.users[p]).get(reverse("cases:detail", args=[case.pk])).context["steps"]
+        for p in VISIBLE
+        if case.pk in {spread[b].pk for b in VISIBLE[p]}
+    }
+    assert steps["officer"] == {"sign", "return"}
+    assert steps["street"] == {"escalate"}
+    assert steps["grid_a"] == set() and steps["leader"] == set()
+
+
+@pytest.mark.parametrize(
+    ("url", "persona", "queries"),
+    [
+        ("cases:list", "community", 6),
+        ("cases:list", "officer", 5),
+        ("cases:board", "street", 7),
+    ],
+)
+def test_list_pages_cost_the_same_however_many_cases(
+    world, report, client_for, django_assert_num_queries, url, persona, queries
+):
+    client = client_for(world.users[persona])
+    for _ in range(2):
+        services.whistle_case(case=report(), actor=world.users["community"], note="x")
+    with django_assert_num_queries(queries):
+        client.get(reverse(url))
+    for _ in range(8):
+        services.whistle_case(case=report(building="B1", by="community"), actor=world.users["community"], note="x")
+    with django_assert_num_queries(queries):
+        client.get(reverse(url))
+
+
+def test_the_detail_page_costs_the_same_however_long_the_timeline(
+    world, dispatched, client_for, django_assert_num_queries
+):
+    client = client_for(world.users["officer"])
+    case = dispatched()
+    with django_assert_num_queries(7):
+        client.get(reverse("cases:detail", args=[case.pk]))
+    case = services.sign_case(case=case, actor=world.users["officer"])
+    for _ in range(3):
+        case = services.request_extension(case=case, actor=world.users["officer"], days=1, reason="x")
+        case = services.decide_extension(case=case, actor=world.users["street"], approve=False)
+    with django_assert_num_queries(7):
+        client.get(reverse("cases:detail", args=[case.pk]))
+
+
+def test_the_list_pages_by_cursor_without_counting(world, report, client_for):
+    for _ in range(35):
+        report()
+    client = client_for(world.users["community"])
+    first = client.get(reverse("cases:list"))
+    assert len(first.context["cases"]) == 30
+    second = client.get(reverse("cases:list"), {"after": first.context["next_cursor"]})
+    assert len(second.context["cases"]) == 5 and second.context["next_cursor"] is None
+    assert not {c.pk for c in first.context["cases"]} & {c.pk for c in second.context["cases"]}
+    broken = client.get(reverse("cases:list"), {"after": "not-a-cursor"})
+    assert "翻页参数无效" in broken.content.decode()
+
+
+def test_filters_narrow_the_list(world, report, client_for):
+    red = report(code="safety-fire")
+    blue = report()
+    client = client_for(world.users["community"])
+    assert [c.pk for c in client.get(reverse("cases:list"), {"colour": "red"}).context["cases"]] == [red.pk]
+    assert [c.pk for c in client.get(reverse("cases:list"), {"grid": world.areas["A"].pk}).context["cases"]] == [
+        blue.pk,
+        red.pk,
+    ]
+    assert client.get(reverse("cases:list"), {"grid": world.areas["B"].pk}).context["cases"] == []
+
+
+# The resident's QR door plate ----------------------------------------------------------------
+
+
+@pytest.fixture
+def plate(world):
+    return {p.building.name: p for p in services.issue_door_plates(community=world.areas["K1"])}["A1楼"]
+
+
+def test_door_plates_are_printed_for_each_building_of_the_community(world, client_for):
+    response = client_for(world.users["community"]).get(reverse("cases:door_plates", args=[world.areas["K1"].pk]))
+    assert response.status_code == 200
+    assert response.content.decode().count("<svg") == 3  # A1, A2, B1
+    tokens = set(DoorPlate.objects.values_list("token", flat=True))
+    client_for(world.users["community"]).get(reverse("cases:door_plates", args=[world.areas["K1"].pk]))
+    assert set(DoorPlate.objects.values_list("token", flat=True)) == tokens  # reprinting keeps the tokens
+    assert all(len(t) >= 24 for t in tokens)
+    for persona in ["grid_a", "officer", "leader"]:
+        url = reverse("cases:door_plates", args=[world.areas["K1"].pk])
+        assert client_for(world.users[persona]).get(url).status_code == 404
+
+
+def test_a_resident_reports_tracks_and_rates_without_logging_in(world, plate, client_for):
+    cache.clear()
+    client = client_for(None)
+    url = reverse("cases:resident_report", args=[plate.token])
+    form = client.get(url)
+    assert "staff" not in {c.code for c in form.context["form"].fields["category"].queryset}
+    assert not form.context["form"].fields["category"].queryset.filter(code__startswith="stability").exists()
+    done = client.post(
+        url,
+        {
+            "submission_key": str(uuid.uuid4()),
+            "category": category("livelihood-sanitation").pk,
+            "description": "垃圾桶满了没人清",
+            "phone": "13800138000",
+        },
+    )
+    case = done.context["case"]
+    assert (case.source, case.area, case.reporter) == ("resident_qr", world.areas["A1"], None)
+    tracking = client.get(reverse("cases:track_case", args=[case.tracking_code.lower()]))
+    page = tracking.content.decode()
+    assert case.number in page and "13800138000" not in page and "138****8000" not in page
+    assert tracking.context["form"] is None  # not closed yet: nothing to rate
+    case = services.accept_case(case=case, actor=world.users["community"])
+    case = services.resolve_case(case=case, actor=world.users["community"], feedback="已清运")
+    services.verify_case(case=case, actor=world.users["grid_a"], passed=True)
+    client.post(reverse("cases:track_case", args=[case.tracking_code]), {"rating": "satisfied"})
+    assert Case.objects.get(pk=case.pk).rating == "satisfied"
+    again = client.post(reverse("cases:track_case", args=[case.tracking_code]), {"rating": "dissatisfied"}, follow=True)
+    assert Case.objects.get(pk=case.pk).rating == "satisfied"
+    assert "评价" in again.content.decode()
+    assert client.get(reverse("cases:track_case", args=["NOSUCHCODE"])).status_code == 404
+
+
+def test_the_qr_form_is_rate_limited_per_device_and_address(world, plate, client_for):
+    cache.clear()
+    client = client_for(None)
+    url = reverse("cases:resident_report", args=[plate.token])
+    client.get(url)
+
+    def submit():
+        return client.post(
+            url,
+            {"submission_key": str(uuid.uuid4()), "category": category("livelihood-sanitation").pk, "description": "x"},
+        )
+
+    for _ in range(5):
+        assert submit().context.get("case") is not None
+    refused = submit()
+    assert "提交过于频繁" in refused.content.decode()
+    assert Case.objects.filter(source="resident_qr").count() == 5
+
+
+def test_an_unknown_plate_is_a_404(db, client_for):
+    assert client_for(None).get(reverse("cases:resident_report", args=["guess"])).status_code == 404
