@@ -1,5 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
+from cases.api import CaseViewSet, CategoryViewSet, RoutingRuleViewSet
 from grids.api import AreaViewSet, HouseholdViewSet, ResidentViewSet
 from orgs.api import OrganizationViewSet, PartyMemberViewSet, PostViewSet
 from orgs.cobuilding_api import AgreementViewSet, NeedViewSet, ProjectViewSet, ResourceViewSet, UnitViewSet
@@ -16,3 +17,6 @@ router.register("needs", NeedViewSet, basename="need")
 router.register("agreements", AgreementViewSet, basename="agreement")
 router.register("shared-resources", ResourceViewSet, basename="shared-resource")
 router.register("service-projects", ProjectViewSet, basename="service-project")
+router.register("cases", CaseViewSet, basename="case")
+router.register("case-categories", CategoryViewSet, basename="case-category")
+router.register("routing-rules", RoutingRuleViewSet, basename="routing-rule")

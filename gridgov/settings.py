@@ -157,6 +157,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "党建引领社区网格治理平台 / party-building-led community grid governance",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Choice sets that share a field name with another app's get a name of their own.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "cases.models.Status",
+        "CaseImportanceEnum": "cases.models.Importance",
+        "CaseUrgencyEnum": "cases.models.Urgency",
+    },
 }
 
 # The year through which the State Council's holiday arrangement is published; later

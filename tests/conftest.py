@@ -40,7 +40,7 @@ class World:
 
 def _build_world() -> World:
     a = {}
-    a["district"] = AreaFactory(kind=AreaKind.DISTRICT, name="测试区", code="990101000000")
+    a["district"] = AreaFactory(kind=AreaKind.DISTRICT, name="测试区", code="980101000000")
     a["S1"] = AreaFactory(kind=AreaKind.STREET, name="一街道", parent=a["district"])
     a["S2"] = AreaFactory(kind=AreaKind.STREET, name="二街道", parent=a["district"])
     a["K1"] = AreaFactory(kind=AreaKind.COMMUNITY, name="一社区", parent=a["S1"], declared_households=3000)
@@ -48,7 +48,7 @@ def _build_world() -> World:
     a["K3"] = AreaFactory(kind=AreaKind.COMMUNITY, name="三社区", parent=a["S2"], declared_households=1200)
     for grid, community in [("A", "K1"), ("B", "K1"), ("C", "K2"), ("D", "K3")]:
         a[grid] = AreaFactory(kind=AreaKind.GRID, name=f"网格{grid}", parent=a[community])
-    a["county"] = AreaFactory(kind=AreaKind.COUNTY, name="测试县", code="990121000000")
+    a["county"] = AreaFactory(kind=AreaKind.COUNTY, name="测试县", code="980121000000")
     a["T"] = AreaFactory(kind=AreaKind.TOWN, name="一镇", parent=a["county"])
     a["K4"] = AreaFactory(kind=AreaKind.COMMUNITY, name="四社区", parent=a["T"], declared_households=800)
     a["E"] = AreaFactory(kind=AreaKind.GRID, name="网格E", parent=a["K4"])

@@ -68,7 +68,7 @@ def test_the_deadline_sweep_runs_on_a_worker_and_its_notifications_are_delivered
 
     if not Category.objects.exists():
         import_module("cases.migrations.0002_categories_and_limits").create(apps, None)
-    district = AreaFactory(kind="district", name="提醒区", code="990188000000")
+    district = AreaFactory(kind="district", name="提醒区", code="980188000000")
     street = AreaFactory(kind="street", parent=district)
     community = AreaFactory(kind="community", parent=street)
     building = AreaFactory(kind="building", parent=AreaFactory(kind="grid", parent=community))

@@ -49,3 +49,26 @@ def dispatched(world, report, depts):
         return services.dispatch_case(case=case, actor=world.users["street"], department=depts["城管局"])
 
     return make
+
+
+# Cases at each building; who sees which.
+VISIBLE = {
+    "grid_a": {"A1"},
+    "grid_b": {"B1"},
+    "community": {"A1", "B1"},
+    "street": {"A1", "B1", "C1"},
+    "district": {"A1", "B1", "C1", "D1"},
+    "leader": {"A1", "B1", "C1", "D1"},
+    "sunk": {"A1", "C1"},
+    "officer": {"A1"},  # dispatched to 城管局
+    "officer_mz": set(),
+    "admin": {"A1", "B1", "C1", "D1", "E1"},
+}
+
+
+@pytest.fixture
+def spread(world, report, depts):
+    made = {b: report(building=b, by="admin") for b in ["A1", "B1", "C1", "D1", "E1"]}
+    made["A1"] = services.whistle_case(case=made["A1"], actor=world.users["community"], note="需执法")
+    made["A1"] = services.dispatch_case(case=made["A1"], actor=world.users["street"], department=depts["城管局"])
+    return made

@@ -26,7 +26,7 @@ def place():
     """Its own small world: a transactional test sees no session data."""
     if not Category.objects.exists():  # an earlier transactional test flushed the seeded rows
         import_module("cases.migrations.0002_categories_and_limits").create(apps, None)
-    district = AreaFactory(kind=AreaKind.DISTRICT, name="并发区", code="990199000000")
+    district = AreaFactory(kind=AreaKind.DISTRICT, name="并发区", code="980199000000")
     street = AreaFactory(kind=AreaKind.STREET, parent=district)
     community = AreaFactory(kind=AreaKind.COMMUNITY, parent=street)
     grid = AreaFactory(kind=AreaKind.GRID, parent=community)
