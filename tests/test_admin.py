@@ -8,7 +8,7 @@ from django.urls import reverse
 from grids.models import Area, Resident
 from tests.grids.test_tree import assert_tree_valid
 
-APP_LABELS = {"grids", "orgs", "funding"}
+APP_LABELS = {"grids", "orgs", "funding", "cases"}
 
 
 def _registered():

@@ -42,3 +42,13 @@ def test_without_a_rule_the_categorys_default_department_is_suggested(world, rep
     parent.save()
     assert suggest_department(report(code="livelihood-elderly")).department == depts["民政局"]
     assert suggest_department(report(code="urban-events-clutter")).department is None
+
+
+def test_admin_lists_ties_as_configuration_errors(world, client_for, depts):
+    from django.urls import reverse
+
+    a = world.areas
+    rule("urban-events", a["district"], depts["城管局"])
+    rule("urban", a["K1"], depts["民政局"])
+    page = client_for(world.users["admin"]).get(reverse("admin:cases_routingrule_changelist")).content.decode()
+    assert "分拨规则冲突" in page and "事件" in page and "一社区" in page

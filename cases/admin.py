@@ -1,0 +1,163 @@
+"""Configuration (categories, limits, routing, calendar, weights) is edited here; cases, their
+events and what the sweep recorded are read-only: they change only through the services."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from mptt.admin import MPTTModelAdmin
+
+from cases import selectors
+from cases.models import (
+    AnnouncedYear,
+    CalendarDay,
+    Case,
+    CaseAlert,
+    CaseCounter,
+    CaseEvent,
+    CasePhoto,
+    Category,
+    DoorPlate,
+    MetricWeight,
+    Notification,
+    RoutingRule,
+    TimeLimit,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Category)
+class CategoryAdmin(MPTTModelAdmin):
+    list_display = ["name", "code", "importance", "urgency", "resident_pickable", "default_department"]
+    list_filter = ["resident_pickable", "importance", "urgency"]
+    search_fields = ["name", "code"]
+    mptt_level_indent = 16
+
+
+@admin.register(TimeLimit)
+class TimeLimitAdmin(admin.ModelAdmin):
+    list_display = [
+        "colour",
+        "category",
+        "response",
+        "response_unit",
+        "resolution_working_days",
+        "escalate_when_overdue",
+    ]
+    list_filter = ["colour"]
+    search_fields = ["category__name"]
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    """Ties — two rules a case could match with neither narrower in both category and area — are
+    configuration errors, listed on top of the page until a rule covering the overlap settles them."""
+
+    list_display = ["category", "area", "department"]
+    search_fields = ["category__name", "area__name", "department__name"]
+    autocomplete_fields = ["area"]
+
+    def changelist_view(self, request, extra_context=None):
+        for a, b in selectors.routing_ties():
+            messages.error(
+                request,
+                _("分拨规则冲突:“%(a)s”与“%(b)s”都适用于%(cat)s在%(area)s的案件,请增加一条覆盖交叉部分的规则")
+                % {
+                    "a": a,
+                    "b": b,
+                    "cat": a.category if a.category.level > b.category.level else b.category,
+                    "area": a.area if a.area.level > b.area.level else b.area,
+                },
+            )
+        return super().changelist_view(request, extra_context)
+
+
+class EventInline(admin.TabularInline):
+    model = CaseEvent
+    fields = ["at", "action", "actor", "actor_role", "from_status", "to_status", "department", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnlyAdmin):
+    list_display = ["number", "category", "colour", "status", "level", "community", "department", "created_at"]
+    list_filter = ["status", "colour", "level", "source"]
+    search_fields = ["number", "description"]
+    list_select_related = ["category", "community", "department"]
+    exclude = ["reporter_phone"]
+    inlines = [EventInline]
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(ReadOnlyAdmin):
+    list_display = ["case", "action", "actor", "actor_role", "at"]
+    list_filter = ["action"]
+    search_fields = ["case__number"]
+    list_select_related = ["case", "actor"]
+
+
+@admin.register(CasePhoto)
+class CasePhotoAdmin(ReadOnlyAdmin):
+    list_display = ["case", "stage", "width", "height"]
+    search_fields = ["case__number"]
+
+
+@admin.register(CaseCounter)
+class CaseCounterAdmin(ReadOnlyAdmin):
+    list_display = ["district", "day", "last"]
+    search_fields = ["district__name"]
+
+
+@admin.register(CaseAlert)
+class CaseAlertAdmin(ReadOnlyAdmin):
+    list_display = ["case", "kind", "due", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["case__number"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["user", "case", "kind", "text", "created_at", "sent_at"]
+    list_filter = ["kind"]
+    search_fields = ["case__number", "user__username"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["day", "working", "note"]
+    list_filter = ["working"]
+    search_fields = ["note"]
+
+
+@admin.register(AnnouncedYear)
+class AnnouncedYearAdmin(admin.ModelAdmin):
+    list_display = ["year", "notice"]
+    search_fields = ["notice"]
+
+
+@admin.register(DoorPlate)
+class DoorPlateAdmin(ReadOnlyAdmin):
+    """Plates are issued from the community's printable sheet; a token never changes."""
+
+    list_display = ["building", "created_at"]
+    search_fields = ["building__name"]
+    exclude = ["token"]
+
+
+@admin.register(MetricWeight)
+class MetricWeightAdmin(admin.ModelAdmin):
+    list_display = ["metric", "weight"]
+    search_fields = ["metric"]
