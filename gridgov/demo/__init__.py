@@ -17,7 +17,7 @@ from django.db import transaction
 from stdnum.cn import ric
 from tqdm import tqdm
 
-from gridgov.demo import cobuilding, funding, party
+from gridgov.demo import cases, cobuilding, funding, party
 from gridgov.demo.names import person_name
 from grids import services as grid_services
 from grids.models import Area, AreaKind, City, Household, KeyGroup, Occupancy, Relation, ResidenceStatus
@@ -133,6 +133,7 @@ class DemoBuilder:
         cobuilding.build(communities)
         self._users(roots, departments)
         funding.build(roots, User.objects.get(username="finance"))
+        cases.build(roots[0], count=80 * self.scale)
 
     @transaction.atomic
     def _tree(self, city: City, root: tuple, streets: dict) -> Area:
@@ -342,6 +343,7 @@ class DemoBuilder:
                 ],
                 False,
             ),
+            ("district", "王指挥", [dict(role=Role.DISTRICT_STAFF, area=roots[0])], False),
             ("leader", "郑领导", [dict(role=Role.LEADER, area=roots[0])], False),
             (
                 "finance",
@@ -369,6 +371,7 @@ DEMO_LOGINS = [
     ("street", "街道工作人员(滨河街道)street staff"),
     ("officer", "部门工作人员(金川区城市管理局)department officer"),
     ("sunk", "下沉人员(民政局→银湖社区第1、2网格)sunk staff"),
+    ("district", "区指挥中心(金川区,派遣升级到区的案件)district command centre"),
     ("leader", "领导(金川区)leader"),
     ("finance", "财政工作人员(金川区、河西县,经费测算)finance officer"),
 ]
