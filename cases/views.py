@@ -156,25 +156,29 @@ def case_detail(request, pk: int):
         "assisting": list(case.assisting.all()),
         "overdue": case.is_overdue,
         "steps": steps,
-        "note_form": forms.NoteForm(),
     }
+    # Each step's form has ids of its own, so every label points at its own field.
+    for step in ("accept", "whistle", "return", "reject", "escalate"):
+        if step in steps:
+            context[f"{step}_form"] = forms.NoteForm(auto_id=f"id_{step}_%s")
     if "merge" in steps:
-        context["merge_form"] = forms.MergeForm(candidates=selectors.duplicate_candidates(case))
+        context["merge_form"] = forms.MergeForm(candidates=selectors.duplicate_candidates(case), auto_id="id_merge_%s")
     if "dispatch" in steps:
         suggestion = selectors.suggest_department(case)
         context["suggestion"] = suggestion
         context["dispatch_form"] = forms.DispatchForm(
             departments=selectors.departments_for(case),
             initial={"department": suggestion.department},
+            auto_id="id_dispatch_%s",
         )
     if "extend" in steps:
-        context["extension_form"] = forms.ExtensionForm()
+        context["extension_form"] = forms.ExtensionForm(auto_id="id_extend_%s")
     if "decide_extension" in steps:
-        context["decision_form"] = forms.DecisionForm()
+        context["decision_form"] = forms.DecisionForm(auto_id="id_decide_%s")
     if "resolve" in steps:
-        context["resolve_form"] = forms.ResolveForm()
+        context["resolve_form"] = forms.ResolveForm(auto_id="id_resolve_%s")
     if "verify" in steps:
-        context["verify_form"] = forms.VerifyForm()
+        context["verify_form"] = forms.VerifyForm(auto_id="id_verify_%s")
     return render(request, "cases/case_detail.html", context)
 
 
