@@ -54,8 +54,11 @@ def test_a_case_goes_round_the_loop(browser, live_server, phone, screenshot, tmp
     assert case.colour == "red" and case.photos.count() == 1
     detail = f"/cases/{case.pk}/"
 
+    contexts = []
+
     def desk(username):
         context = browser.new_context(base_url=live_server.url, locale="zh-CN")
+        contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
         log_in(page, username, "pw")
@@ -91,6 +94,7 @@ def test_a_case_goes_round_the_loop(browser, live_server, phone, screenshot, tmp
 
     # The resident, without logging in.
     resident = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 390, "height": 844})
+    contexts.append(resident)
     page = resident.new_page()
     page.goto("/t/")
     page.get_by_label("查询码").fill(case.tracking_code.lower())
@@ -101,3 +105,5 @@ def test_a_case_goes_round_the_loop(browser, live_server, phone, screenshot, tmp
     expect(page.get_by_text("感谢您的评价")).to_be_visible()
     assert Case.objects.get(pk=case.pk).rating == "satisfied"
     assert "gw" not in page.content()
+    for context in contexts:  # no keep-alive connection outlives the live server
+        context.close()
