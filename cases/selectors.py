@@ -105,13 +105,11 @@ class Suggestion:
     rule: RoutingRule | None = None
 
 
-def _within(inner_tree, inner_lft, outer) -> bool:
-    return inner_tree == outer.tree_id and outer.lft <= inner_lft <= outer.rght
-
-
 def _more_specific(a: RoutingRule, b: RoutingRule) -> bool:
     """a is at least as specific as b in both category and area."""
-    return _within(a.category.tree_id, a.category.lft, b.category) and _within(a.area.tree_id, a.area.lft, b.area)
+    return a.category.is_descendant_of(b.category, include_self=True) and a.area.is_descendant_of(
+        b.area, include_self=True
+    )
 
 
 def suggest_department(case: Case) -> Suggestion:
@@ -151,10 +149,10 @@ def routing_ties() -> list[tuple[RoutingRule, RoutingRule]]:
     ties = []
     for i, a in enumerate(rules):
         for b in rules[i + 1 :]:
-            cat_a_in_b = _within(a.category.tree_id, a.category.lft, b.category)
-            cat_b_in_a = _within(b.category.tree_id, b.category.lft, a.category)
-            area_a_in_b = _within(a.area.tree_id, a.area.lft, b.area)
-            area_b_in_a = _within(b.area.tree_id, b.area.lft, a.area)
+            cat_a_in_b = a.category.is_descendant_of(b.category, include_self=True)
+            cat_b_in_a = b.category.is_descendant_of(a.category, include_self=True)
+            area_a_in_b = a.area.is_descendant_of(b.area, include_self=True)
+            area_b_in_a = b.area.is_descendant_of(a.area, include_self=True)
             # They overlap only if one category holds the other and one area holds the other.
             if not (cat_a_in_b or cat_b_in_a) or not (area_a_in_b or area_b_in_a):
                 continue

@@ -66,17 +66,13 @@ class CaseConflict(ValidationError):
 # Who may act ---------------------------------------------------------------------------------
 
 
-def _covers(area: Area, place: Area) -> bool:
-    return area.tree_id == place.tree_id and area.lft <= place.lft <= area.rght
-
-
 def role_at(actor, case: Case, roles: Iterable[str]) -> str | None:
     """The actor's role among `roles` held at a place covering the case, or None."""
     scope = scope_for(actor)
     if scope.unrestricted:
         return ADMIN
     for post in scope.posts:
-        if post.role in roles and post.area_id and _covers(post.area, case.area):
+        if post.role in roles and post.area_id and case.area.is_descendant_of(post.area, include_self=True):
             return post.role
     return None
 
