@@ -102,7 +102,9 @@ def _require(role: str | None) -> str:
 
 
 def _lock(case: Case, expected: Iterable[str]) -> Case:
-    locked = Case.objects.select_for_update().select_related("area", "category").get(pk=case.pk)
+    # Only the case's row: a plain FOR UPDATE over the join would also lock its building and its
+    # category, and every case at that building or of that category would queue behind it.
+    locked = Case.objects.select_for_update(of=("self",)).select_related("area", "category").get(pk=case.pk)
     if locked.status not in expected:
         raise CaseConflict(
             _("案件%(number)s当前状态为“%(status)s”,不能进行此操作(可能已被他人处理,请刷新)"),
@@ -789,7 +791,7 @@ def sweep_deadlines(now: datetime.datetime | None = None) -> dict[str, int]:
     )
     for pk in Case.objects.filter(due_soon).values_list("pk", flat=True).iterator():
         with transaction.atomic():
-            case = Case.objects.select_for_update().select_related("category").get(pk=pk)
+            case = Case.objects.select_for_update(of=("self",)).select_related("category").get(pk=pk)
             sent = _sweep_case(case, now, counts)
             if sent:
                 transaction.on_commit(lambda ids=sent: deliver_notifications.delay(ids))

@@ -99,3 +99,39 @@ def test_reports_at_once_get_distinct_consecutive_numbers(place):
     results = at_once(*[lambda: report(place) for _ in range(4)])
     assert all(isinstance(r, Case) for r in results), results
     assert sorted(int(r.number[-4:]) for r in results) == [1, 2, 3, 4]
+
+
+def test_a_step_locks_only_its_case_not_the_building_or_category(place):
+    """Otherwise every case at one building (or of one category) would queue behind one step."""
+    from django.db import transaction
+
+    from cases.services import _lock
+    from grids.models import Area
+
+    case = report(place)
+    holding, done = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                _lock(case, {case.status})
+                holding.set()
+                done.wait(10)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    holding.wait(10)
+    try:
+
+        def others():
+            with transaction.atomic():
+                Area.objects.select_for_update(nowait=True).get(pk=place["building"].pk)
+                Category.objects.select_for_update(nowait=True).get(pk=case.category_id)
+                return True
+
+        assert at_once(others) == [True]
+    finally:
+        done.set()
+        holder.join()
