@@ -270,8 +270,18 @@ class Case(models.Model):
             models.Index(fields=["street", "-created_at"], name="case_street_created"),
             models.Index(fields=["grid", "-created_at"], name="case_grid_created"),
             models.Index(fields=["department", "-created_at"], name="case_department_created"),
+            # The sweep's query: only cases with a clock running are indexed.
+            models.Index(
+                fields=["response_remind_at"],
+                condition=Q(status__in=sorted(AWAITING_RESPONSE)),
+                name="case_response_remind",
+            ),
+            models.Index(
+                fields=["resolution_remind_at"],
+                condition=Q(status__in=sorted(WORKING)),
+                name="case_resolution_remind",
+            ),
         ]
-        permissions = [("manage_cases", _("可在全区处理案件"))]
 
     def __str__(self) -> str:
         return self.number

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -778,6 +778,19 @@ def _sweep_case(case: Case, now: datetime.datetime, counts: dict[str, int]) -> l
     return sent
 
 
+def _pending(statuses: frozenset[str], which: str, now: datetime.datetime) -> Q:
+    """Cases past the reminder point of this deadline that the sweep has not finished with: no
+    overdue record for it yet, and no reminder either while it is still ahead. A case overdue for
+    months is not read again every five minutes."""
+    alerts = CaseAlert.objects.filter(case=OuterRef("pk"), due=OuterRef(f"{which}_due"))
+    reminded_and_not_yet_due = Q(**{f"{which}_due__gt": now}) & Exists(alerts.filter(kind=AlertKind.REMINDER))
+    return (
+        Q(status__in=sorted(statuses), **{f"{which}_remind_at__lte": now})
+        & ~Exists(alerts.filter(kind=AlertKind.OVERDUE))
+        & ~reminded_and_not_yet_due
+    )
+
+
 def sweep_deadlines(now: datetime.datetime | None = None) -> dict[str, int]:
     """Reminders at 75% of a period, overdue records, 督办 on an overdue resolution and automatic
     escalation where the time limit says so. Overdue itself is computed on every read; this only
@@ -786,10 +799,8 @@ def sweep_deadlines(now: datetime.datetime | None = None) -> dict[str, int]:
 
     now = now or timezone.now()
     counts = dict.fromkeys(["reminders", "overdue", "supervised", "escalated"], 0)
-    due_soon = Q(status__in=sorted(AWAITING_RESPONSE), response_remind_at__lte=now) | Q(
-        status__in=sorted(WORKING), resolution_remind_at__lte=now
-    )
-    for pk in Case.objects.filter(due_soon).values_list("pk", flat=True).iterator():
+    pending = _pending(AWAITING_RESPONSE, "response", now) | _pending(WORKING, "resolution", now)
+    for pk in Case.objects.filter(pending).values_list("pk", flat=True).iterator():
         with transaction.atomic():
             case = Case.objects.select_for_update(of=("self",)).select_related("category").get(pk=pk)
             sent = _sweep_case(case, now, counts)

@@ -75,3 +75,13 @@ def test_an_extension_makes_a_new_deadline_with_its_own_reminder(world, dispatch
     case = services.request_extension(case=case, actor=world.users["officer"], days=5, reason="等待材料")
     case = services.decide_extension(case=case, actor=world.users["street"], approve=True)
     assert services.sweep_deadlines(now=case.resolution_remind_at + datetime.timedelta(minutes=1))["reminders"] == 1
+
+
+def test_cases_the_sweep_has_finished_with_are_not_read_again(world, dispatched, django_assert_num_queries):
+    cases = [
+        services.sign_case(case=dispatched(at=at(2026, 11, 23, 9)), actor=world.users["officer"]) for _ in range(3)
+    ]
+    late = max(c.resolution_due for c in cases) + datetime.timedelta(hours=1)
+    assert services.sweep_deadlines(now=late)["overdue"] == 3
+    with django_assert_num_queries(1):  # the one query that finds nothing left to do
+        assert services.sweep_deadlines(now=late + datetime.timedelta(days=30))["overdue"] == 0
