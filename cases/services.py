@@ -6,6 +6,7 @@ are serialised by the row lock: the second one finds the status moved and is tol
 """
 
 import datetime
+import logging
 import secrets
 import uuid
 from collections.abc import Iterable
@@ -57,6 +58,8 @@ STAFF_SOURCES = {Source.GRID_PATROL, Source.HOTLINE, Source.WALK_IN, Source.REFE
 ADMIN = "admin"
 RESIDENT = "resident"
 SYSTEM = "system"
+
+log = logging.getLogger(__name__)
 
 
 class CaseConflict(ValidationError):
@@ -832,3 +835,15 @@ def permitted_steps(actor, case: Case) -> set[str]:
     if case.level == Level.STREET and case.status in OPEN and role_at(actor, case, DISPATCHERS[Level.STREET]):
         steps.add("escalate")
     return steps
+
+
+def send_notifications(ids: list[int]) -> int:
+    """Hands notifications to the message channel once each: a row is claimed by a conditional
+    update, so a task delivered twice sends nothing twice. The channel here is the in-app list
+    and the log; an SMS or WeChat gateway plugs in at this point with the same claim."""
+    sent = 0
+    for notification in Notification.objects.filter(pk__in=ids, sent_at__isnull=True).select_related("user"):
+        if Notification.objects.filter(pk=notification.pk, sent_at__isnull=True).update(sent_at=timezone.now()):
+            log.info("notify %s: %s", notification.user.username, notification.text)
+            sent += 1
+    return sent

@@ -85,3 +85,14 @@ def test_cases_the_sweep_has_finished_with_are_not_read_again(world, dispatched,
     assert services.sweep_deadlines(now=late)["overdue"] == 3
     with django_assert_num_queries(1):  # the one query that finds nothing left to do
         assert services.sweep_deadlines(now=late + datetime.timedelta(days=30))["overdue"] == 0
+
+
+def test_a_notification_is_sent_once_even_if_its_task_arrives_twice(
+    world, dispatched, django_capture_on_commit_callbacks
+):
+    case = dispatched(at=at(2026, 11, 23, 9))
+    with django_capture_on_commit_callbacks(execute=False):
+        services.sweep_deadlines(now=case.response_remind_at + datetime.timedelta(minutes=1))
+    ids = list(Notification.objects.filter(case=case).values_list("pk", flat=True))
+    assert services.send_notifications(ids) == len(ids) == 1
+    assert services.send_notifications(ids) == 0
