@@ -25,7 +25,7 @@ def work_calendar() -> WorkCalendar:
 def limit_for(category: Category, colour: str) -> TimeLimit:
     """The limit of the nearest category up the tree that has one for this colour, else the colour's default."""
     ancestors = list(category.get_ancestors(include_self=True).values_list("pk", flat=True))
-    limits = {row.category_id: row for row in TimeLimit.objects.filter(colour=colour, category_id__in=[*ancestors])}
+    limits = {row.category_id: row for row in TimeLimit.objects.filter(colour=colour, category_id__in=ancestors)}
     for pk in reversed(ancestors):
         if pk in limits:
             return limits[pk]

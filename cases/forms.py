@@ -25,8 +25,8 @@ class PhotosField(forms.FileField):
         super().__init__(**kwargs)
 
     def clean(self, data, initial=None):
-        files = [f for f in (data or []) if f] if isinstance(data, list | tuple) else [data] if data else []
-        return clean_photos(files)
+        files = data if isinstance(data, list | tuple) else [data]
+        return clean_photos([f for f in files if f])
 
 
 class SubmissionKeyMixin(forms.Form):

@@ -51,7 +51,7 @@ def cases(scope: Scope) -> QuerySet[Case]:
 
 
 def for_list(qs: QuerySet[Case]) -> QuerySet[Case]:
-    return qs.select_related("category", "area", "community", "grid", "department")
+    return qs.select_related("category", "area", "community", "department")
 
 
 def get_case(scope: Scope, pk: int) -> Case:

@@ -336,14 +336,13 @@ def issue_door_plates(*, community: Area) -> list[DoorPlate]:
     """A plate for every building of the community that has none yet; existing plates keep their token."""
     if community.kind != AreaKind.COMMUNITY:
         raise ValidationError(_("须为社区"), code="not_a_community")
-    buildings = community.get_descendants().filter(kind=AreaKind.BUILDING, door_plate__isnull=True)
+    buildings = community.get_descendants().filter(kind=AreaKind.BUILDING)
     DoorPlate.objects.bulk_create(
-        [DoorPlate(building=b, token=secrets.token_urlsafe(18)) for b in buildings], ignore_conflicts=True
+        [DoorPlate(building=b, token=secrets.token_urlsafe(18)) for b in buildings.filter(door_plate__isnull=True)],
+        ignore_conflicts=True,
     )
     return list(
-        DoorPlate.objects.filter(building__in=community.get_descendants().filter(kind=AreaKind.BUILDING))
-        .select_related("building__parent")
-        .order_by("building__lft")
+        DoorPlate.objects.filter(building__in=buildings).select_related("building__parent").order_by("building__lft")
     )
 
 

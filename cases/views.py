@@ -23,7 +23,7 @@ from grids.models import AreaKind
 PAGE_SIZE = 30
 BOARD_SIZE = 50
 
-# Named work queues over the same list: (title, filter, who the queue is for).
+# Named work queues over the same list: (title, filter); None filters on the reporter.
 QUEUES = {
     "triage": (gettext_lazy("待受理"), Q(status=Status.REPORTED)),
     "inbox": (gettext_lazy("部门待办"), Q(status__in=[Status.DISPATCHED, Status.IN_PROGRESS])),
@@ -344,13 +344,13 @@ def track_case(request, code: str):
                 messages.success(request, _("感谢您的评价"))
             return redirect("cases:track_case", code=case.tracking_code)
         messages.error(request, _form_errors(form))
-    steps = case.events.exclude(action__in=["remind", "overdue", "supervise"]).values("action", "at", "to_status")
+    steps = case.events.exclude(action__in=[Action.REMIND, Action.OVERDUE, Action.SUPERVISE]).only("action", "at")
     return render(
         request,
         "cases/track_case.html",
         {
             "case": case,
-            "steps": [(s["at"], dict(Action.choices)[s["action"]], s["to_status"]) for s in steps],
+            "steps": steps,
             "form": form if case.status == Status.CLOSED and not case.rating else None,
         },
     )
