@@ -85,3 +85,13 @@ def test_categories_and_the_schema(world, client_for):
     codes = [c["code"] for c in client.get("/api/v1/case-categories/").json()]
     assert "safety-fire" in codes and "stability-group" in codes
     assert client.get(reverse("schema")).status_code == 200
+
+
+def test_routing_rules_are_read_through_scope(world, client_for, depts):
+    from cases.models import RoutingRule
+
+    rule = RoutingRule.objects.create(category=category("urban"), area=world.areas["K1"], department=depts["城管局"])
+    assert client_for(world.users["community"]).get(f"/api/v1/routing-rules/{rule.pk}/").status_code == 200
+    for persona in ["grid_b", "officer", "street"]:
+        status = client_for(world.users[persona]).get(f"/api/v1/routing-rules/{rule.pk}/").status_code
+        assert status == (200 if persona == "street" else 404), persona

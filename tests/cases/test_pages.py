@@ -254,3 +254,24 @@ def test_the_qr_form_is_rate_limited_per_device_and_address(world, plate, client
 
 def test_an_unknown_plate_is_a_404(db, client_for):
     assert client_for(None).get(reverse("cases:resident_report", args=["guess"])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("cases:board", {"street", "district", "admin"}),
+        ("cases:new", {"grid_a", "grid_b", "community", "street", "district", "admin"}),
+    ],
+)
+def test_desk_pages_are_404_for_roles_they_are_not_for(world, client_for, url, allowed):
+    for persona in sorted(VISIBLE):
+        expected = 200 if persona in allowed else 404
+        assert client_for(world.users[persona]).get(reverse(url)).status_code == expected, persona
+
+
+def test_case_pages_are_404_for_a_user_without_posts_and_for_an_unknown_queue(world, client_for):
+    from tests.factories import user_with_posts
+
+    nobody = client_for(user_with_posts("no_posts"))
+    assert nobody.get(reverse("cases:list")).status_code == 404
+    assert client_for(world.users["community"]).get(reverse("cases:queue", args=["nosuch"])).status_code == 404
