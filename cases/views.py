@@ -9,7 +9,6 @@ from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -39,6 +38,10 @@ def _case_scope(user):
     return scope
 
 
+def _may_report(scope) -> bool:
+    return scope.has_areas and (scope.unrestricted or bool(scope.roles & services.REPORTERS))
+
+
 def _form_errors(form) -> str:
     return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
@@ -53,8 +56,8 @@ def case_list(request, queue: str = ""):
             raise Http404
         title, q = QUEUES[queue]
         qs = qs.filter(q if q is not None else Q(reporter=request.user))
-        if queue == "inbox":
-            qs = qs.filter(department_id__in=sorted(scope.department_ids)) if not scope.unrestricted else qs
+        if queue == "inbox" and not scope.unrestricted:
+            qs = qs.filter(department_id__in=sorted(scope.department_ids))
     grids = grid_selectors.areas(scope).filter(kind=AreaKind.GRID).order_by("tree_id", "lft")
     filters = forms.CaseFilterForm(request.GET or None, grids=grids)
     if filters.is_valid():
@@ -69,9 +72,6 @@ def case_list(request, queue: str = ""):
     except ValueError:
         messages.warning(request, _("翻页参数无效,已显示第一页"))
         rows, next_cursor = selectors.keyset_page(selectors.for_list(qs), None, PAGE_SIZE)
-    now = timezone.now()
-    for case in rows:
-        case.overdue = case.overdue_at(now)
     params = request.GET.copy()
     params.pop("after", None)
     return render(
@@ -84,7 +84,7 @@ def case_list(request, queue: str = ""):
             "filters": filters,
             "next_cursor": next_cursor,
             "params": params.urlencode(),
-            "can_report": scope.has_areas and bool(scope.unrestricted or scope.roles & services.REPORTERS),
+            "can_report": _may_report(scope),
         },
     )
 
@@ -97,25 +97,19 @@ def dispatch_board(request):
         raise Http404
     base = selectors.for_list(selectors.cases(scope)).order_by("created_at")
     sections = [
-        (_("待派遣"), "to-dispatch", base.filter(status=Status.WHISTLED).exclude(last_action="return")),
-        (_("部门退回,待重新派遣"), "returned", base.filter(status=Status.WHISTLED, last_action="return")),
+        (_("待派遣"), "to-dispatch", base.filter(status=Status.WHISTLED).exclude(last_action=Action.RETURN)),
+        (_("部门退回,待重新派遣"), "returned", base.filter(status=Status.WHISTLED, last_action=Action.RETURN)),
         (_("延期申请"), "extensions", base.filter(status=Status.IN_PROGRESS, extension_days__isnull=False)),
         (_("已升级至区"), "escalated", base.filter(level=Level.DISTRICT, status__in=sorted(services.OPEN))),
     ]
-    now = timezone.now()
-    board = []
-    for title, key, qs in sections:
-        rows = list(qs[:BOARD_SIZE])
-        for case in rows:
-            case.overdue = case.overdue_at(now)
-        board.append((title, key, rows))
+    board = [(title, key, list(qs[:BOARD_SIZE])) for title, key, qs in sections]
     return render(request, "cases/dispatch_board.html", {"board": board, "limit": BOARD_SIZE})
 
 
 @login_required
 def case_new(request):
     scope = area_scope_or_404(request.user)
-    if not (scope.unrestricted or scope.roles & services.REPORTERS):
+    if not _may_report(scope):
         raise Http404
     places = (
         grid_selectors.areas(scope).filter(kind=AreaKind.BUILDING).select_related("parent").order_by("tree_id", "lft")

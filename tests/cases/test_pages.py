@@ -275,3 +275,11 @@ def test_case_pages_are_404_for_a_user_without_posts_and_for_an_unknown_queue(wo
     nobody = client_for(user_with_posts("no_posts"))
     assert nobody.get(reverse("cases:list")).status_code == 404
     assert client_for(world.users["community"]).get(reverse("cases:queue", args=["nosuch"])).status_code == 404
+
+
+def test_an_overdue_case_is_marked_in_the_list(world, report, client_for):
+    from tests.cases.conftest import at
+
+    report(at=at(2026, 1, 5, 9))  # its response deadline passed long ago
+    page = client_for(world.users["community"]).get(reverse("cases:list")).content.decode()
+    assert 'class="table-danger"' in page and "已超期" in page
