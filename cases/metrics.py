@@ -1,0 +1,251 @@
+"""综合评价: how well each department, street, community and grid worker closes the loop.
+
+Every figure is over the cases reported in a period (rejected and merged reports left out),
+read through the caller's scope, counted by the database in one grouped query:
+
+- response rate: signed within the response limit / dispatched and due to be signed by now;
+- resolution rate: closed / due (closed, or past the resolution deadline);
+- on-time closure rate: closed with the last resolution before the deadline / due;
+- satisfaction rate: (satisfied + 0.9 × basically satisfied) / rated;
+- rework rate: sent back at verification / verifications.
+
+A rate with nothing to count is None, not zero. The composite is the weighted mean of the rates
+that exist (rework counting as 1 − rate), on a 100-point scale.
+"""
+
+import datetime
+from dataclasses import astuple, dataclass, fields
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases import selectors
+from cases.models import Case, Metric, MetricWeight, Rating, Status
+from gridgov.scope import Scope
+from grids.models import Area
+from orgs.models import Department, Post, Role
+
+RATE_PLACES = Decimal("0.0001")
+SCORE_PLACES = Decimal("0.1")
+BASIC_SATISFACTION = Decimal("0.9")
+GRID_WORKER_ROLES = (Role.GRID_WORKER, Role.GRID_WORKER_PART_TIME)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole local days, both ends included."""
+
+    start: datetime.date
+    end: datetime.date
+
+    @property
+    def bounds(self) -> tuple[datetime.datetime, datetime.datetime]:
+        tz = timezone.get_current_timezone()
+        start = datetime.datetime.combine(self.start, datetime.time.min, tzinfo=tz)
+        end = datetime.datetime.combine(self.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+        return start, end
+
+    @property
+    def days(self) -> list[datetime.date]:
+        return [self.start + datetime.timedelta(days=i) for i in range((self.end - self.start).days + 1)]
+
+
+@dataclass(frozen=True)
+class Tally:
+    """The counts every rate is a quotient of; they add up across grids, so a grid worker's
+    tally is the sum of their grids'."""
+
+    reported: int = 0
+    dispatched: int = 0
+    responded: int = 0
+    due: int = 0
+    closed: int = 0
+    on_time: int = 0
+    rated: int = 0
+    satisfied: int = 0
+    basic: int = 0
+    verified: int = 0
+    reworked: int = 0
+
+    def __add__(self, other: "Tally") -> "Tally":
+        return Tally(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
+
+    @property
+    def rates(self) -> dict[str, Decimal | None]:
+        satisfied = self.satisfied + BASIC_SATISFACTION * self.basic
+        return {
+            Metric.RESPONSE: _ratio(self.responded, self.dispatched),
+            Metric.RESOLUTION: _ratio(self.closed, self.due),
+            Metric.SATISFACTION: _ratio(satisfied, self.rated),
+            Metric.ON_TIME: _ratio(self.on_time, self.due),
+            Metric.REWORK: _ratio(self.reworked, self.verified),
+        }
+
+    def composite(self, weights: dict[str, Decimal]) -> Decimal | None:
+        total = weighted = Decimal(0)
+        for metric, rate in self.rates.items():
+            weight = weights.get(metric, Decimal(0))
+            if rate is None or not weight:
+                continue
+            weighted += weight * (1 - rate if metric == Metric.REWORK else rate)
+            total += weight
+        if not total:
+            return None
+        return (weighted / total * 100).quantize(SCORE_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _ratio(numerator, denominator: int) -> Decimal | None:
+    if not denominator:
+        return None
+    return (Decimal(numerator) / Decimal(denominator)).quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _counts(now: datetime.datetime) -> dict:
+    closed = Q(status=Status.CLOSED)
+    return {
+        "reported": Count("pk"),
+        "dispatched": Count(
+            "pk",
+            filter=Q(dispatched_at__isnull=False, response_due__isnull=False)
+            & (Q(signed_at__isnull=False) | Q(response_due__lt=now)),
+        ),
+        "responded": Count("pk", filter=Q(dispatched_at__isnull=False, signed_at__lte=F("response_due"))),
+        "due": Count("pk", filter=closed | Q(resolution_due__lt=now)),
+        "closed": Count("pk", filter=closed),
+        # The verification's date is the grid worker's, not held against whoever resolved it.
+        "on_time": Count("pk", filter=closed & Q(resolved_at__lte=F("resolution_due"))),
+        "rated": Count("pk", filter=~Q(rating="")),
+        "satisfied": Count("pk", filter=Q(rating=Rating.SATISFIED)),
+        "basic": Count("pk", filter=Q(rating=Rating.BASIC)),
+        "verified": Coalesce(Sum("verifications"), 0),
+        "reworked": Coalesce(Sum("reworks"), 0),
+    }
+
+
+def reported_in(scope: Scope, period: Period) -> QuerySet[Case]:
+    start, end = period.bounds
+    return selectors.cases(scope).filter(created_at__gte=start, created_at__lt=end)
+
+
+def _valid(scope: Scope, period: Period) -> QuerySet[Case]:
+    return reported_in(scope, period).exclude(status__in=[Status.REJECTED, Status.MERGED])
+
+
+def tallies(scope: Scope, period: Period, by: str, now: datetime.datetime | None = None) -> dict[int, Tally]:
+    """{id of the department / street / community / grid: its tally}, in one query."""
+    rows = (
+        _valid(scope, period)
+        .filter(**{f"{by}__isnull": False})
+        .values(by)
+        .annotate(**_counts(now or timezone.now()))
+        .order_by()
+    )
+    names = [f.name for f in fields(Tally)]
+    return {row[by]: Tally(**{name: row[name] for name in names}) for row in rows}
+
+
+def weights() -> dict[str, Decimal]:
+    return {w.metric: w.weight for w in MetricWeight.objects.all()}
+
+
+@dataclass(frozen=True)
+class Ranked:
+    key: int
+    name: str
+    tally: Tally
+    rates: dict[str, Decimal | None]
+    composite: Decimal | None
+
+
+UNIT_COLUMNS = {"department": "department", "street": "street", "community": "community", "grid_worker": "grid"}
+UNIT_LABELS = {
+    "department": _("部门"),
+    "street": _("街道"),
+    "community": _("社区"),
+    "grid_worker": _("网格员"),
+}
+
+
+def _named(unit: str, by_id: dict[int, Tally]) -> list[tuple[int, str, Tally]]:
+    if unit == "department":
+        names = dict(Department.objects.filter(pk__in=by_id).values_list("pk", "name"))
+        return [(pk, names[pk], tally) for pk, tally in by_id.items()]
+    if unit in ("street", "community"):
+        names = dict(Area.objects.filter(pk__in=by_id).values_list("pk", "name"))
+        return [(pk, names[pk], tally) for pk, tally in by_id.items()]
+    # Grid workers: the sum over the grids where they hold a grid-worker post today (A or B).
+    people: dict[int, tuple[str, Tally]] = {}
+    posts = Post.objects.active().filter(role__in=GRID_WORKER_ROLES, area_id__in=by_id).order_by("pk")
+    for post_id, user_id, name, grid_id in posts.values_list("pk", "user_id", "holder_name", "area_id"):
+        # Someone without a log-in is still ranked, as the post they hold.
+        key = user_id or -post_id
+        held = people.get(key, (name, Tally()))
+        people[key] = (held[0], held[1] + by_id[grid_id])
+    return [(key, name, tally) for key, (name, tally) in people.items()]
+
+
+def ranking(
+    scope: Scope, period: Period, unit: str, *, weights: dict[str, Decimal], now: datetime.datetime | None = None
+) -> list[Ranked]:
+    """Best composite first; units with nothing to score last."""
+    by_id = tallies(scope, period, UNIT_COLUMNS[unit], now)
+    ranked = [
+        Ranked(key=key, name=name, tally=tally, rates=tally.rates, composite=tally.composite(weights))
+        for key, name, tally in _named(unit, by_id)
+    ]
+    ranked.sort(key=lambda r: (r.composite is None, -(r.composite or 0), r.name))
+    return ranked
+
+
+# The leader's dashboard -----------------------------------------------------------------------
+
+
+def by_colour_and_status(scope: Scope, period: Period) -> dict[tuple[str, str], int]:
+    rows = reported_in(scope, period).values("colour", "status").annotate(n=Count("pk")).order_by()
+    return {(row["colour"], row["status"]): row["n"] for row in rows}
+
+
+def daily(scope: Scope, period: Period) -> dict[str, list[int]]:
+    """Reported and closed per day of the period, zeros included."""
+    start, end = period.bounds
+    reported = dict(
+        reported_in(scope, period)
+        .annotate(day=TruncDate("created_at"))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("day", "n")
+    )
+    closed = dict(
+        selectors.cases(scope)
+        .filter(status=Status.CLOSED, closed_at__gte=start, closed_at__lt=end)
+        .annotate(day=TruncDate("closed_at"))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("day", "n")
+    )
+    days = period.days
+    return {"reported": [reported.get(d, 0) for d in days], "closed": [closed.get(d, 0) for d in days]}
+
+
+def top_categories(scope: Scope, period: Period, limit: int = 10) -> list[tuple[str, int]]:
+    rows = (
+        _valid(scope, period).values("category__name").annotate(n=Count("pk")).order_by("-n", "category__name")[:limit]
+    )
+    return [(row["category__name"], row["n"]) for row in rows]
+
+
+def overdue_by_department(scope: Scope, now: datetime.datetime | None = None) -> list[tuple[str | None, int]]:
+    """Open cases past their deadline right now, by who holds them; None is the community or street."""
+    rows = (
+        selectors.cases(scope)
+        .filter(selectors.overdue_q(now))
+        .values("department__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "department__name")
+    )
+    return [(row["department__name"], row["n"]) for row in rows]
