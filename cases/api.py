@@ -1,5 +1,6 @@
 """/api/v1/cases/: the same services and scope as the pages; one POST action per step."""
 
+import datetime
 import uuid
 
 from django.utils.translation import gettext as _
@@ -11,7 +12,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
-from cases import selectors, services
+from cases import metrics, selectors, services
+from cases.forms import RankingForm
+from cases.metrics import UNIT_COLUMNS
 from cases.models import Case, CaseEvent, Category, Colour, Importance, Level, RoutingRule, Source, Status, Urgency
 from gridgov.scope import scope_for
 from grids.models import Area
@@ -103,6 +106,49 @@ class MergeSerializer(serializers.Serializer):
     into = serializers.IntegerField()
 
 
+class CountsSerializer(serializers.Serializer):
+    reported = serializers.IntegerField()
+    dispatched = serializers.IntegerField()
+    responded = serializers.IntegerField()
+    due = serializers.IntegerField()
+    closed = serializers.IntegerField()
+    on_time = serializers.IntegerField()
+    rated = serializers.IntegerField()
+    satisfied = serializers.IntegerField()
+    basic = serializers.IntegerField()
+    verified = serializers.IntegerField()
+    reworked = serializers.IntegerField()
+
+
+def _rate_field():
+    return serializers.DecimalField(max_digits=5, decimal_places=4, allow_null=True)
+
+
+class RatesSerializer(serializers.Serializer):
+    response = _rate_field()
+    resolution = _rate_field()
+    satisfaction = _rate_field()
+    on_time = _rate_field()
+    rework = _rate_field()
+
+
+class RankedSerializer(serializers.Serializer):
+    id = serializers.IntegerField(
+        source="key", help_text="部门、街道、社区或网格员(用户)的ID;无账号的网格员为负的岗位ID"
+    )
+    name = serializers.CharField()
+    counts = CountsSerializer(source="tally")
+    rates = RatesSerializer()
+    composite = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
+
+
+class MetricsSerializer(serializers.Serializer):
+    unit = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    results = RankedSerializer(many=True)
+
+
 class CaseFilter(filters.FilterSet):
     status = filters.MultipleChoiceFilter(choices=Status.choices)
     colour = filters.ChoiceFilter(choices=Colour.choices)
@@ -150,6 +196,27 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             raise ValidationError({"Idempotency-Key": [_("须为UUID")]}) from exc
         case = services.report_case(actor=request.user, submission_key=key, **data.validated_data)
         return Response(CaseSerializer(case).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        responses=MetricsSerializer,
+        parameters=[
+            OpenApiParameter("unit", str, enum=list(UNIT_COLUMNS), description="默认 department"),
+            OpenApiParameter("start", datetime.date, description="默认为结束日期前29天"),
+            OpenApiParameter("end", datetime.date, description="默认今天"),
+        ],
+    )
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
+    def metrics(self, request):
+        """Rates and composite score per unit over the cases reported in the period, within the caller's scope."""
+        scope = selectors.case_scope_or_404(request.user)
+        form = RankingForm(request.query_params)
+        if not form.is_valid():
+            raise ValidationError({field: [str(e) for e in errors] for field, errors in form.errors.items()})
+        period, unit = form.cleaned_data["period"], form.cleaned_data["unit"]
+        rows = metrics.ranking(scope, period, unit, weights=metrics.weights())
+        return Response(
+            MetricsSerializer({"unit": unit, "start": period.start, "end": period.end, "results": rows}).data
+        )
 
     @extend_schema(responses=EventSerializer(many=True))
     @action(detail=True, methods=["get"])

@@ -1,8 +1,11 @@
+import datetime
 import uuid
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.metrics import UNIT_LABELS, Period
 from cases.models import Category, Colour, Importance, Level, Rating, Source, Status, Urgency
 from cases.photos import clean_photos
 from gridgov.forms import BootstrapFormMixin
@@ -153,3 +156,33 @@ class CaseFilterForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["grid"].queryset = grids
         self.fields["overdue"].widget.attrs["class"] = "form-check-input"
+
+
+class PeriodForm(BootstrapFormMixin, forms.Form):
+    """Whole days for metrics and the dashboard: the last 30 days unless chosen, at most a year."""
+
+    DEFAULT_DAYS = 30
+    MAX_DAYS = 366
+
+    start = forms.DateField(label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        end = data.get("end") or timezone.localdate()
+        start = data.get("start") or end - datetime.timedelta(days=self.DEFAULT_DAYS - 1)
+        if start > end:
+            raise forms.ValidationError(_("开始日期不能晚于结束日期"), code="reversed")
+        if (end - start).days >= self.MAX_DAYS:
+            raise forms.ValidationError(_("统计区间最长%(days)s天") % {"days": self.MAX_DAYS}, code="too_long")
+        data["period"] = Period(start=start, end=end)
+        return data
+
+
+class RankingForm(PeriodForm):
+    unit = forms.ChoiceField(label=_("排名对象"), choices=list(UNIT_LABELS.items()), required=False)
+
+    def clean_unit(self):
+        return self.cleaned_data["unit"] or "department"

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from cases.models import AWAITING_RESPONSE, OPEN, WORKING, Case, CaseEvent, Category, RoutingRule
-from gridgov.scope import Scope
+from gridgov.scope import Scope, scope_for
 from grids.models import Area, AreaKind
 from orgs.models import Department
 
@@ -44,6 +44,14 @@ def scope_q(scope: Scope) -> Q:
             pk__in=Case.assisting.through.objects.filter(department_id__in=ids).values("case_id")
         )
     return q
+
+
+def case_scope_or_404(user) -> Scope:
+    """The scope of someone who works with cases: by place, by department or both; else a 404."""
+    scope = scope_for(user)
+    if not (scope.has_areas or scope.department_ids):
+        raise Http404
+    return scope
 
 
 def cases(scope: Scope) -> QuerySet[Case]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views
+from cases import report_views, views
 
 app_name = "cases"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("cases/", views.case_list, name="list"),
     path("cases/queue/<slug:queue>/", views.case_list, name="queue"),
     path("cases/board/", views.dispatch_board, name="board"),
+    path("cases/ranking/", report_views.ranking, name="ranking"),
+    path("cases/dashboard/", report_views.dashboard, name="dashboard"),
     path("cases/new/", views.case_new, name="new"),
     path("cases/<int:pk>/", views.case_detail, name="detail"),
     path("cases/<int:pk>/accept/", views.case_accept, name="accept"),

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from cases import forms, selectors, services
 from cases.models import Action, CasePhoto, DoorPlate, Level, Status
-from gridgov.scope import area_scope_or_404, scope_for
+from gridgov.scope import area_scope_or_404
 from grids import selectors as grid_selectors
 from grids.models import AreaKind
 
@@ -31,13 +31,6 @@ QUEUES = {
 }
 
 
-def _case_scope(user):
-    scope = scope_for(user)
-    if not (scope.has_areas or scope.department_ids):
-        raise Http404
-    return scope
-
-
 def _may_report(scope) -> bool:
     return scope.has_areas and (scope.unrestricted or bool(scope.roles & services.REPORTERS))
 
@@ -48,7 +41,7 @@ def _form_errors(form) -> str:
 
 @login_required
 def case_list(request, queue: str = ""):
-    scope = _case_scope(request.user)
+    scope = selectors.case_scope_or_404(request.user)
     qs = selectors.cases(scope)
     title = _("案件")
     if queue:
@@ -141,7 +134,7 @@ def case_new(request):
 
 @login_required
 def case_detail(request, pk: int):
-    scope = _case_scope(request.user)
+    scope = selectors.case_scope_or_404(request.user)
     case = selectors.get_case(scope, pk)
     steps = services.permitted_steps(request.user, case)
     context = {
@@ -182,7 +175,7 @@ def _step(step: str, form_class, act):
     @login_required
     @require_POST
     def view(request, pk: int):
-        scope = _case_scope(request.user)
+        scope = selectors.case_scope_or_404(request.user)
         case = selectors.get_case(scope, pk)
         kwargs = {}
         if form_class is forms.MergeForm:
@@ -247,7 +240,7 @@ case_verify = _step(
 def photo(request, pk: int):
     """Photos are served through the case's scope, never from a public media URL."""
     item = get_object_or_404(CasePhoto, pk=pk)
-    selectors.get_case(_case_scope(request.user), item.case_id)
+    selectors.get_case(selectors.case_scope_or_404(request.user), item.case_id)
     return FileResponse(item.image.open("rb"), content_type="image/jpeg")
 
 

@@ -13,7 +13,12 @@ FIELD_ROLES = {Role.GRID_WORKER, Role.GRID_WORKER_PART_TIME, Role.SUNK_STAFF, Ro
 def home(request):
     """One page, arranged for the user's posts: a grid worker sees their grids first."""
     scope = scope_for(request.user)
-    context = {"scope": scope, "posts": scope.posts, "field_worker": bool(scope.roles & FIELD_ROLES)}
+    context = {
+        "scope": scope,
+        "posts": scope.posts,
+        "field_worker": bool(scope.roles & FIELD_ROLES),
+        "leader": scope.unrestricted or Role.LEADER in scope.roles,
+    }
     if context["field_worker"]:
         context["grids"] = selectors.grids_of(scope)
     elif scope.has_areas:

@@ -1,4 +1,4 @@
-// Draws the charts a page declares: <div data-chart="tree|coverage" data-source="json-script-id">.
+// Draws the charts a page declares: <div data-chart="tree|coverage|…" data-source="json-script-id">.
 (function () {
   const text = (id) => JSON.parse(document.getElementById(id).textContent);
   const labels = text("chart-labels");
@@ -61,6 +61,57 @@
         xAxis: { type: "category", data: data.communities, axisLabel: { interval: 0, rotate: data.communities.length > 4 ? 30 : 0 } },
         yAxis: { type: "value" },
         series: ["city", "local"].map((key) => ({ name: labels[key], type: "bar", stack: "shares", data: data[key].map(Number) })),
+      });
+      return chart;
+    },
+    // 分色治理: each colour drawn in its own colour, stacked per status.
+    colours(element, data) {
+      const chart = echarts.init(element);
+      const paint = { red: "#c0392b", orange: "#e67e22", yellow: "#f1c40f", blue: "#2471a3" };
+      chart.setOption({
+        tooltip: { trigger: "axis" },
+        legend: { top: 0 },
+        grid: { left: 8, right: 8, bottom: 8, top: 40, containLabel: true },
+        xAxis: { type: "category", data: data.statuses, axisLabel: { interval: 0, rotate: 30 } },
+        yAxis: { type: "value", minInterval: 1 },
+        series: data.series.map((s) => ({ name: s.name, type: "bar", stack: "colour", data: s.data, itemStyle: { color: paint[s.key] } })),
+      });
+      return chart;
+    },
+    trend(element, data) {
+      const chart = echarts.init(element);
+      chart.setOption({
+        tooltip: { trigger: "axis" },
+        legend: { top: 0 },
+        grid: { left: 8, right: 8, bottom: 8, top: 40, containLabel: true },
+        xAxis: { type: "category", data: data.days },
+        yAxis: { type: "value", minInterval: 1 },
+        series: ["reported", "closed"].map((key) => ({ name: labels[key], type: "line", data: data[key] })),
+      });
+      return chart;
+    },
+    // A horizontal bar per name, largest on top.
+    ranked(element, data) {
+      const chart = echarts.init(element);
+      chart.setOption({
+        tooltip: { trigger: "axis" },
+        grid: { left: 8, right: 24, bottom: 8, top: 8, containLabel: true },
+        xAxis: { type: "value", minInterval: 1 },
+        yAxis: { type: "category", data: [...data.names].reverse() },
+        series: [{ name: labels.cases, type: "bar", data: [...data.counts].reverse(), itemStyle: { color: "#dc3545" } }],
+      });
+      return chart;
+    },
+    // 三率: response, resolution and satisfaction per unit, in percent.
+    rates(element, data) {
+      const chart = echarts.init(element);
+      chart.setOption({
+        tooltip: { trigger: "axis", valueFormatter: (v) => (v == null ? "—" : `${v}%`) },
+        legend: { top: 0 },
+        grid: { left: 8, right: 8, bottom: 8, top: 40, containLabel: true },
+        xAxis: { type: "category", data: data.names, axisLabel: { interval: 0, rotate: data.names.length > 5 ? 30 : 0 } },
+        yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
+        series: data.series.map((s) => ({ name: s.name, type: "bar", data: s.data.map((v) => (v == null ? null : Number(v))) })),
       });
       return chart;
     },
