@@ -81,5 +81,5 @@ def dashboard(request):
     charts = totals = None
     if form.is_valid():
         charts, totals = _charts(scope, form.cleaned_data["period"])
-    labels = {"reported": _("上报"), "closed": _("办结"), "cases": _("案件数"), "percent": _("百分比")}
+    labels = {"reported": _("上报"), "closed": _("办结"), "cases": _("案件数")}
     return render(request, "cases/dashboard.html", {"form": form, "charts": charts, "totals": totals, "labels": labels})
