@@ -32,7 +32,7 @@ from django.test.runner import DiscoverRunner  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from cases import metrics, selectors, services  # noqa: E402
+from cases import metrics, selectors, sweep  # noqa: E402
 from cases.models import AWAITING_RESPONSE, COLOUR_OF, WORKING, Case, Category, MetricWeight, Status  # noqa: E402
 from gridgov.scope import Scope  # noqa: E402
 from grids import services as grid_services  # noqa: E402
@@ -192,10 +192,7 @@ def main() -> None:
             print("plans:")
             print("  small community:", plan(selectors.for_list(scoped(small)).order_by("-created_at", "-id")[:31]))
             print("  small, naive:   ", plan(selectors.for_list(naive(small)).order_by("-created_at", "-id")[:31]))
-            sweep = services._pending(AWAITING_RESPONSE, "response", timezone.now()) | services._pending(
-                WORKING, "resolution", timezone.now()
-            )
-            print("  sweep:          ", plan(Case.objects.filter(sweep).values("pk")))
+            print("  sweep:          ", plan(Case.objects.filter(sweep.pending_q(timezone.now())).values("pk")))
     finally:
         runner.teardown_databases(old)
 

@@ -6,37 +6,29 @@ are serialised by the row lock: the second one finds the status moved and is tol
 """
 
 import datetime
-import logging
 import secrets
 import uuid
 from collections.abc import Iterable
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import deadlines
 from cases.models import (
-    AWAITING_RESPONSE,
     COLOUR_OF,
     ENDED,
     NEXT_LEVEL,
     OPEN,
-    WORKING,
     Action,
-    AlertKind,
     Case,
-    CaseAlert,
     CaseCounter,
     CaseEvent,
     CasePhoto,
     Category,
     DoorPlate,
     Level,
-    Notification,
     PhotoStage,
     Rating,
     Source,
@@ -46,7 +38,7 @@ from cases.photos import CleanPhoto
 from gridgov.identity import normalize_phone
 from gridgov.scope import scope_for
 from grids.models import Area, AreaKind
-from orgs.models import Department, Post, Role
+from orgs.models import Department, Role
 
 COMMUNITY_HANDLERS = frozenset({Role.COMMUNITY_STAFF, Role.COMMITTEE_MEMBER, Role.GRID_CHIEF})
 GRID_WORKERS = frozenset({Role.GRID_WORKER, Role.GRID_WORKER_PART_TIME, Role.GRID_GROUP_LEADER})
@@ -58,8 +50,6 @@ STAFF_SOURCES = {Source.GRID_PATROL, Source.HOTLINE, Source.WALK_IN, Source.REFE
 ADMIN = "admin"
 RESIDENT = "resident"
 SYSTEM = "system"
-
-log = logging.getLogger(__name__)
 
 
 class CaseConflict(ValidationError):
@@ -409,7 +399,8 @@ def merge_case(*, case: Case, actor, into: Case, at: datetime.datetime | None = 
     return case
 
 
-def _move_up(case: Case, *, action: str, actor, role: str, note: str, at: datetime.datetime) -> Case:
+def move_up(case: Case, *, action: str, actor, role: str, note: str, at: datetime.datetime) -> Case:
+    """One level up. The caller holds the case's lock: a step of this module, or the sweep."""
     next_level = NEXT_LEVEL[case.level]
     from_level = case.level
     case.level = next_level
@@ -438,7 +429,7 @@ def whistle_case(*, case: Case, actor, note: str, at: datetime.datetime | None =
     note = _required_text(note, _("请说明吹哨的原因"))
     case = _lock(case, {Status.REPORTED, Status.ACCEPTED})
     role = _require(role_at(actor, case, COMMUNITY_HANDLERS))
-    return _move_up(case, action=Action.WHISTLE, actor=actor, role=role, note=note, at=at)
+    return move_up(case, action=Action.WHISTLE, actor=actor, role=role, note=note, at=at)
 
 
 @transaction.atomic
@@ -451,7 +442,7 @@ def escalate_case(*, case: Case, actor, reason: str, at: datetime.datetime | Non
         raise ValidationError(_("案件已在区级,不能再升级"), code="top_level")
     holders = {Level.COMMUNITY: COMMUNITY_HANDLERS, Level.STREET: DISPATCHERS[Level.STREET]}
     role = _require(role_at(actor, case, holders[case.level]))
-    return _move_up(case, action=Action.ESCALATE, actor=actor, role=role, note=reason, at=at)
+    return move_up(case, action=Action.ESCALATE, actor=actor, role=role, note=reason, at=at)
 
 
 # The street (or district) ---------------------------------------------------------------------
@@ -693,124 +684,6 @@ def rate_case(
     return case
 
 
-# The sweep ------------------------------------------------------------------------------------
-
-
-def _recipients(case: Case, kind: str) -> list:
-    """Whoever holds the case now; a supervision flag goes to the street (or district) as well."""
-    posts = Post.objects.active().filter(user__isnull=False)
-    if case.department_id and case.status in (Status.DISPATCHED, Status.IN_PROGRESS):
-        holders = posts.filter(department_id=case.department_id, role__in=sorted(OFFICERS))
-    elif case.status == Status.WHISTLED:
-        holders = posts.filter(
-            Q(area_id=case.street_id, role=Role.STREET_STAFF) | Q(area_id=case.district_id, role=Role.DISTRICT_STAFF)
-        )
-    else:
-        holders = posts.filter(area_id=case.community_id, role__in=sorted(COMMUNITY_HANDLERS))
-    if kind == AlertKind.SUPERVISION:
-        holders = holders | posts.filter(area_id=case.street_id, role=Role.STREET_STAFF)
-    return list(get_user_model().objects.filter(pk__in=holders.values("user_id")).order_by("pk"))
-
-
-def _alert(
-    case: Case, kind: str, due: datetime.datetime, now: datetime.datetime, action: str, note: str
-) -> list[int] | None:
-    """Records the alert once per deadline and returns the notifications to send; None if the
-    alert was recorded before (a second sweep changes nothing and sends nothing)."""
-    _row, created = CaseAlert.objects.get_or_create(case=case, kind=kind, due=due)
-    if not created:
-        return None
-    CaseEvent.objects.create(
-        case=case,
-        action=action,
-        actor=None,
-        actor_role=SYSTEM,
-        at=now,
-        from_status=case.status,
-        to_status=case.status,
-        department=case.department,
-        note=note,
-        data={"due": due.isoformat()},
-    )
-    notes = Notification.objects.bulk_create(
-        [
-            Notification(user=user, case=case, kind=kind, text=f"{case.number} {note}")
-            for user in _recipients(case, kind)
-        ]
-    )
-    return [n.pk for n in notes]
-
-
-def _running(case: Case) -> list[tuple[str, datetime.datetime, datetime.datetime | None]]:
-    """The deadlines the case runs against in its status: (which, due, remind at)."""
-    running = []
-    if case.status in AWAITING_RESPONSE and case.response_due:
-        running.append(("response", case.response_due, case.response_remind_at))
-    if case.status in WORKING and case.resolution_due:
-        running.append(("resolution", case.resolution_due, case.resolution_remind_at))
-    return running
-
-
-def _sweep_case(case: Case, now: datetime.datetime, counts: dict[str, int]) -> list[int]:
-    sent: list[int] = []
-    for which, due, remind_at in _running(case):
-        if due <= now:
-            label = _("响应已超期") if which == "response" else _("办结已超期")
-            new = _alert(case, AlertKind.OVERDUE, due, now, Action.OVERDUE, label)
-            if new is None:
-                continue
-            counts["overdue"] += 1
-            sent += new
-            if which == "resolution":
-                case.supervised = True
-                case.save(update_fields=["supervised", "updated_at"])
-                sent += _alert(case, AlertKind.SUPERVISION, due, now, Action.SUPERVISE, _("超期督办")) or []
-                counts["supervised"] += 1
-                if (
-                    case.level != Level.DISTRICT
-                    and deadlines.limit_for(case.category, case.colour).escalate_when_overdue
-                ):
-                    _move_up(case, action=Action.ESCALATE, actor=None, role=SYSTEM, note=_("超期自动升级"), at=now)
-                    counts["escalated"] += 1
-        elif remind_at and remind_at <= now:
-            new = _alert(case, AlertKind.REMINDER, due, now, Action.REMIND, _("即将到期"))
-            if new is not None:
-                counts["reminders"] += 1
-                sent += new
-    return sent
-
-
-def _pending(statuses: frozenset[str], which: str, now: datetime.datetime) -> Q:
-    """Cases past the reminder point of this deadline that the sweep has not finished with: no
-    overdue record for it yet, and no reminder either while it is still ahead. A case overdue for
-    months is not read again every five minutes."""
-    alerts = CaseAlert.objects.filter(case=OuterRef("pk"), due=OuterRef(f"{which}_due"))
-    reminded_and_not_yet_due = Q(**{f"{which}_due__gt": now}) & Exists(alerts.filter(kind=AlertKind.REMINDER))
-    return (
-        Q(status__in=sorted(statuses), **{f"{which}_remind_at__lte": now})
-        & ~Exists(alerts.filter(kind=AlertKind.OVERDUE))
-        & ~reminded_and_not_yet_due
-    )
-
-
-def sweep_deadlines(now: datetime.datetime | None = None) -> dict[str, int]:
-    """Reminders at 75% of a period, overdue records, 督办 on an overdue resolution and automatic
-    escalation where the time limit says so. Overdue itself is computed on every read; this only
-    records and tells. Each case is its own transaction; notifications go out after it commits."""
-    from cases.tasks import deliver_notifications
-
-    now = now or timezone.now()
-    counts = dict.fromkeys(["reminders", "overdue", "supervised", "escalated"], 0)
-    pending = _pending(AWAITING_RESPONSE, "response", now) | _pending(WORKING, "resolution", now)
-    for pk in Case.objects.filter(pending).values_list("pk", flat=True).iterator():
-        with transaction.atomic():
-            case = Case.objects.select_for_update(of=("self",)).select_related("category").get(pk=pk)
-            sent = _sweep_case(case, now, counts)
-            if sent:
-                transaction.on_commit(lambda ids=sent: deliver_notifications.delay(ids))
-    return counts
-
-
 def permitted_steps(actor, case: Case) -> set[str]:
     """The steps the page offers this user on this case; each service checks again when taken."""
     steps: set[str] = set()
@@ -834,15 +707,3 @@ def permitted_steps(actor, case: Case) -> set[str]:
     if case.level == Level.STREET and case.status in OPEN and role_at(actor, case, DISPATCHERS[Level.STREET]):
         steps.add("escalate")
     return steps
-
-
-def send_notifications(ids: list[int]) -> int:
-    """Hands notifications to the message channel once each: a row is claimed by a conditional
-    update, so a task delivered twice sends nothing twice. The channel here is the in-app list
-    and the log; an SMS or WeChat gateway plugs in at this point with the same claim."""
-    sent = 0
-    for notification in Notification.objects.filter(pk__in=ids, sent_at__isnull=True).select_related("user"):
-        if Notification.objects.filter(pk=notification.pk, sent_at__isnull=True).update(sent_at=timezone.now()):
-            log.info("notify %s: %s", notification.user.username, notification.text)
-            sent += 1
-    return sent

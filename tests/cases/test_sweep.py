@@ -2,7 +2,7 @@
 
 import datetime
 
-from cases import services
+from cases import services, sweep
 from cases.models import Action, Case, CaseAlert, Level, Notification
 from tests.cases.conftest import at
 
@@ -19,9 +19,9 @@ def test_overdue_is_computed_on_read_without_any_sweep(world, dispatched):
 def test_a_reminder_at_75_percent_once_however_often_the_sweep_runs(world, dispatched, run_tasks_here):
     case = dispatched(at=at(2026, 11, 23, 9))  # blue: respond by the end of the next working day
     with run_tasks_here():
-        assert services.sweep_deadlines(now=case.response_remind_at - datetime.timedelta(minutes=1))["reminders"] == 0
-        first = services.sweep_deadlines(now=case.response_remind_at + datetime.timedelta(minutes=1))
-        again = services.sweep_deadlines(now=case.response_remind_at + datetime.timedelta(minutes=2))
+        assert sweep.sweep_deadlines(now=case.response_remind_at - datetime.timedelta(minutes=1))["reminders"] == 0
+        first = sweep.sweep_deadlines(now=case.response_remind_at + datetime.timedelta(minutes=1))
+        again = sweep.sweep_deadlines(now=case.response_remind_at + datetime.timedelta(minutes=2))
     assert (first["reminders"], again["reminders"]) == (1, 0)
     assert case.events.filter(action=Action.REMIND).count() == 1
     notes = Notification.objects.filter(case=case)
@@ -32,7 +32,7 @@ def test_a_reminder_at_75_percent_once_however_often_the_sweep_runs(world, dispa
 def test_notifications_wait_for_the_commit(world, dispatched, django_capture_on_commit_callbacks):
     case = dispatched(at=at(2026, 11, 23, 9))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.sweep_deadlines(now=case.response_remind_at + datetime.timedelta(minutes=1))
+        sweep.sweep_deadlines(now=case.response_remind_at + datetime.timedelta(minutes=1))
     assert len(callbacks) == 1
     assert not Notification.objects.filter(case=case, sent_at__isnull=False).exists()
 
@@ -45,8 +45,8 @@ def test_an_overdue_red_case_is_supervised_and_escalated_once(world, report, dep
     case = services.sign_case(case=case, actor=u["officer"], at=at(2026, 11, 23, 10))
     late = case.resolution_due + datetime.timedelta(hours=1)
     with run_tasks_here():
-        first = services.sweep_deadlines(now=late)
-        again = services.sweep_deadlines(now=late + datetime.timedelta(hours=1))
+        first = sweep.sweep_deadlines(now=late)
+        again = sweep.sweep_deadlines(now=late + datetime.timedelta(hours=1))
     assert first == {"reminders": 0, "overdue": 1, "supervised": 1, "escalated": 1}
     assert again == {"reminders": 0, "overdue": 0, "supervised": 0, "escalated": 0}
     case = Case.objects.get(pk=case.pk)
@@ -64,17 +64,17 @@ def test_an_overdue_red_case_is_supervised_and_escalated_once(world, report, dep
 
 def test_a_blue_case_overdue_is_supervised_but_stays_at_its_level(world, dispatched):
     case = services.sign_case(case=dispatched(at=at(2026, 11, 23, 9)), actor=world.users["officer"])
-    counts = services.sweep_deadlines(now=case.resolution_due + datetime.timedelta(minutes=1))
+    counts = sweep.sweep_deadlines(now=case.resolution_due + datetime.timedelta(minutes=1))
     assert counts["escalated"] == 0 and counts["supervised"] == 1
     assert Case.objects.get(pk=case.pk).level == Level.STREET
 
 
 def test_an_extension_makes_a_new_deadline_with_its_own_reminder(world, dispatched):
     case = services.sign_case(case=dispatched(at=at(2026, 11, 23, 9)), actor=world.users["officer"])
-    services.sweep_deadlines(now=case.resolution_remind_at + datetime.timedelta(minutes=1))
+    sweep.sweep_deadlines(now=case.resolution_remind_at + datetime.timedelta(minutes=1))
     case = services.request_extension(case=case, actor=world.users["officer"], days=5, reason="等待材料")
     case = services.decide_extension(case=case, actor=world.users["street"], approve=True)
-    assert services.sweep_deadlines(now=case.resolution_remind_at + datetime.timedelta(minutes=1))["reminders"] == 1
+    assert sweep.sweep_deadlines(now=case.resolution_remind_at + datetime.timedelta(minutes=1))["reminders"] == 1
 
 
 def test_cases_the_sweep_has_finished_with_are_not_read_again(world, dispatched, django_assert_num_queries):
@@ -82,9 +82,9 @@ def test_cases_the_sweep_has_finished_with_are_not_read_again(world, dispatched,
         services.sign_case(case=dispatched(at=at(2026, 11, 23, 9)), actor=world.users["officer"]) for _ in range(3)
     ]
     late = max(c.resolution_due for c in cases) + datetime.timedelta(hours=1)
-    assert services.sweep_deadlines(now=late)["overdue"] == 3
+    assert sweep.sweep_deadlines(now=late)["overdue"] == 3
     with django_assert_num_queries(1):  # the one query that finds nothing left to do
-        assert services.sweep_deadlines(now=late + datetime.timedelta(days=30))["overdue"] == 0
+        assert sweep.sweep_deadlines(now=late + datetime.timedelta(days=30))["overdue"] == 0
 
 
 def test_a_notification_is_sent_once_even_if_its_task_arrives_twice(
@@ -92,7 +92,7 @@ def test_a_notification_is_sent_once_even_if_its_task_arrives_twice(
 ):
     case = dispatched(at=at(2026, 11, 23, 9))
     with django_capture_on_commit_callbacks(execute=False):
-        services.sweep_deadlines(now=case.response_remind_at + datetime.timedelta(minutes=1))
+        sweep.sweep_deadlines(now=case.response_remind_at + datetime.timedelta(minutes=1))
     ids = list(Notification.objects.filter(case=case).values_list("pk", flat=True))
-    assert services.send_notifications(ids) == len(ids) == 1
-    assert services.send_notifications(ids) == 0
+    assert sweep.send_notifications(ids) == len(ids) == 1
+    assert sweep.send_notifications(ids) == 0

@@ -1,0 +1,166 @@
+"""The deadline sweep (Celery beat, every 5 minutes) and the notifications it sends.
+
+Overdue itself is computed on every read; the sweep only records and tells: a reminder at 75 %
+of a period, an overdue record, 督办 on an overdue resolution and the automatic escalation the
+time limit asks for, each once per deadline. Notifications go out after the case's transaction
+commits, and each is sent once however often its task arrives.
+"""
+
+import datetime
+import logging
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases import deadlines, services
+from cases.models import (
+    AWAITING_RESPONSE,
+    WORKING,
+    Action,
+    AlertKind,
+    Case,
+    CaseAlert,
+    CaseEvent,
+    Level,
+    Notification,
+    Status,
+)
+from cases.services import COMMUNITY_HANDLERS, OFFICERS, SYSTEM
+from orgs.models import Post, Role
+
+log = logging.getLogger(__name__)
+
+
+def _recipients(case: Case, kind: str) -> list:
+    """Whoever holds the case now; a supervision flag goes to the street (or district) as well."""
+    posts = Post.objects.active().filter(user__isnull=False)
+    if case.department_id and case.status in (Status.DISPATCHED, Status.IN_PROGRESS):
+        holders = posts.filter(department_id=case.department_id, role__in=sorted(OFFICERS))
+    elif case.status == Status.WHISTLED:
+        holders = posts.filter(
+            Q(area_id=case.street_id, role=Role.STREET_STAFF) | Q(area_id=case.district_id, role=Role.DISTRICT_STAFF)
+        )
+    else:
+        holders = posts.filter(area_id=case.community_id, role__in=sorted(COMMUNITY_HANDLERS))
+    if kind == AlertKind.SUPERVISION:
+        holders = holders | posts.filter(area_id=case.street_id, role=Role.STREET_STAFF)
+    return list(get_user_model().objects.filter(pk__in=holders.values("user_id")).order_by("pk"))
+
+
+def _alert(
+    case: Case, kind: str, due: datetime.datetime, now: datetime.datetime, action: str, note: str
+) -> list[int] | None:
+    """Records the alert once per deadline and returns the notifications to send; None if the
+    alert was recorded before (a second sweep changes nothing and sends nothing)."""
+    _row, created = CaseAlert.objects.get_or_create(case=case, kind=kind, due=due)
+    if not created:
+        return None
+    CaseEvent.objects.create(
+        case=case,
+        action=action,
+        actor=None,
+        actor_role=SYSTEM,
+        at=now,
+        from_status=case.status,
+        to_status=case.status,
+        department=case.department,
+        note=note,
+        data={"due": due.isoformat()},
+    )
+    notes = Notification.objects.bulk_create(
+        [
+            Notification(user=user, case=case, kind=kind, text=f"{case.number} {note}")
+            for user in _recipients(case, kind)
+        ]
+    )
+    return [n.pk for n in notes]
+
+
+def _running(case: Case) -> list[tuple[str, datetime.datetime, datetime.datetime | None]]:
+    """The deadlines the case runs against in its status: (which, due, remind at)."""
+    running = []
+    if case.status in AWAITING_RESPONSE and case.response_due:
+        running.append(("response", case.response_due, case.response_remind_at))
+    if case.status in WORKING and case.resolution_due:
+        running.append(("resolution", case.resolution_due, case.resolution_remind_at))
+    return running
+
+
+def _sweep_case(case: Case, now: datetime.datetime, counts: dict[str, int]) -> list[int]:
+    sent: list[int] = []
+    for which, due, remind_at in _running(case):
+        if due <= now:
+            label = _("响应已超期") if which == "response" else _("办结已超期")
+            new = _alert(case, AlertKind.OVERDUE, due, now, Action.OVERDUE, label)
+            if new is None:
+                continue
+            counts["overdue"] += 1
+            sent += new
+            if which == "resolution":
+                case.supervised = True
+                case.save(update_fields=["supervised", "updated_at"])
+                sent += _alert(case, AlertKind.SUPERVISION, due, now, Action.SUPERVISE, _("超期督办")) or []
+                counts["supervised"] += 1
+                if (
+                    case.level != Level.DISTRICT
+                    and deadlines.limit_for(case.category, case.colour).escalate_when_overdue
+                ):
+                    note = _("超期自动升级")
+                    services.move_up(case, action=Action.ESCALATE, actor=None, role=SYSTEM, note=note, at=now)
+                    counts["escalated"] += 1
+        elif remind_at and remind_at <= now:
+            new = _alert(case, AlertKind.REMINDER, due, now, Action.REMIND, _("即将到期"))
+            if new is not None:
+                counts["reminders"] += 1
+                sent += new
+    return sent
+
+
+def _pending(statuses: frozenset[str], which: str, now: datetime.datetime) -> Q:
+    """Cases past the reminder point of this deadline that the sweep has not finished with: no
+    overdue record for it yet, and no reminder either while it is still ahead. A case overdue for
+    months is not read again every five minutes."""
+    alerts = CaseAlert.objects.filter(case=OuterRef("pk"), due=OuterRef(f"{which}_due"))
+    reminded_and_not_yet_due = Q(**{f"{which}_due__gt": now}) & Exists(alerts.filter(kind=AlertKind.REMINDER))
+    return (
+        Q(status__in=sorted(statuses), **{f"{which}_remind_at__lte": now})
+        & ~Exists(alerts.filter(kind=AlertKind.OVERDUE))
+        & ~reminded_and_not_yet_due
+    )
+
+
+def pending_q(now: datetime.datetime) -> Q:
+    """The cases the sweep reads: its partial indexes cover exactly these statuses."""
+    return _pending(AWAITING_RESPONSE, "response", now) | _pending(WORKING, "resolution", now)
+
+
+def sweep_deadlines(now: datetime.datetime | None = None) -> dict[str, int]:
+    """Reminders at 75% of a period, overdue records, 督办 on an overdue resolution and automatic
+    escalation where the time limit says so. Overdue itself is computed on every read; this only
+    records and tells. Each case is its own transaction; notifications go out after it commits."""
+    from cases.tasks import deliver_notifications
+
+    now = now or timezone.now()
+    counts = dict.fromkeys(["reminders", "overdue", "supervised", "escalated"], 0)
+    for pk in Case.objects.filter(pending_q(now)).values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            case = Case.objects.select_for_update(of=("self",)).select_related("category").get(pk=pk)
+            sent = _sweep_case(case, now, counts)
+            if sent:
+                transaction.on_commit(lambda ids=sent: deliver_notifications.delay(ids))
+    return counts
+
+
+def send_notifications(ids: list[int]) -> int:
+    """Hands notifications to the message channel once each: a row is claimed by a conditional
+    update, so a task delivered twice sends nothing twice. The channel here is the in-app list
+    and the log; an SMS or WeChat gateway plugs in at this point with the same claim."""
+    sent = 0
+    for notification in Notification.objects.filter(pk__in=ids, sent_at__isnull=True).select_related("user"):
+        if Notification.objects.filter(pk=notification.pk, sent_at__isnull=True).update(sent_at=timezone.now()):
+            log.info("notify %s: %s", notification.user.username, notification.text)
+            sent += 1
+    return sent
