@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from cases.models import AWAITING_RESPONSE, OPEN, WORKING, Case, CaseEvent, Category, RoutingRule
+from cases.models import AWAITING_RESPONSE, OPEN, WORKING, Case, CaseEvent, Category, Notification, RoutingRule
 from gridgov.scope import Scope, scope_for
 from grids.models import Area, AreaKind
 from orgs.models import Department
@@ -197,3 +197,12 @@ def keyset_page(qs: QuerySet[Case], cursor: str | None, size: int) -> tuple[list
         qs = qs.filter(Q(created_at__lt=created) | Q(created_at=created, pk__lt=pk))
     rows = list(qs[: size + 1])
     return rows[:size], (_cursor_of(rows[size - 1]) if len(rows) > size else None)
+
+
+def notifications_page(user, before: int | None, size: int) -> tuple[list[Notification], int | None]:
+    """A user's own notifications, newest first, the page before notification `before`."""
+    qs = Notification.objects.filter(user=user).select_related("case").order_by("-pk")
+    if before is not None:
+        qs = qs.filter(pk__lt=before)
+    rows = list(qs[: size + 1])
+    return rows[:size], (rows[size - 1].pk if len(rows) > size else None)

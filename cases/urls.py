@@ -10,6 +10,7 @@ urlpatterns = [
     path("cases/board/", views.dispatch_board, name="board"),
     path("cases/ranking/", report_views.ranking, name="ranking"),
     path("cases/dashboard/", report_views.dashboard, name="dashboard"),
+    path("cases/notifications/", views.notifications, name="notifications"),
     path("cases/new/", views.case_new, name="new"),
     path("cases/<int:pk>/", views.case_detail, name="detail"),
     path("cases/<int:pk>/accept/", views.case_accept, name="accept"),

@@ -237,6 +237,14 @@ case_verify = _step(
 
 
 @login_required
+def notifications(request):
+    """Reminders, overdue notices and 督办 sent to this user: their own, whatever their posts."""
+    before = request.GET.get("before", "")
+    rows, older = selectors.notifications_page(request.user, int(before) if before.isdigit() else None, PAGE_SIZE)
+    return render(request, "cases/notifications.html", {"notifications": rows, "older": older})
+
+
+@login_required
 def photo(request, pk: int):
     """Photos are served through the case's scope, never from a public media URL."""
     item = get_object_or_404(CasePhoto, pk=pk)
