@@ -28,9 +28,8 @@ import django
 django.setup()
 
 from django.db import connection  # noqa: E402
-from django.test.runner import DiscoverRunner  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from testdb import fresh_database  # noqa: E402
 
 from cases import metrics, selectors, sweep  # noqa: E402
 from cases.models import AWAITING_RESPONSE, COLOUR_OF, WORKING, Case, Category, MetricWeight, Status  # noqa: E402
@@ -152,10 +151,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=200_000)
     args = parser.parse_args()
-    setup_test_environment()
-    runner = DiscoverRunner(verbosity=0, interactive=False)
-    old = runner.setup_databases()
-    try:
+    with fresh_database():
         root = district()
         small = Area.objects.get(code="S9C9")
         busy = Area.objects.get(code="S0C0")
@@ -183,7 +179,7 @@ def main() -> None:
             raise SystemExit("metric weights missing: run on a migrated test database")
         period = metrics.Period(start=timezone.localdate() - datetime.timedelta(days=29), end=timezone.localdate())
         weights = metrics.weights()
-        runs["district, 30-day ranking by department"] = timed(
+        runs["district, 30-day ranking of communities"] = timed(
             lambda: metrics.ranking(Scope(areas=(root,)), period, "community", weights=weights)
         )
         for name, seconds in runs.items():
@@ -193,8 +189,6 @@ def main() -> None:
             print("  small community:", plan(selectors.for_list(scoped(small)).order_by("-created_at", "-id")[:31]))
             print("  small, naive:   ", plan(selectors.for_list(naive(small)).order_by("-created_at", "-id")[:31]))
             print("  sweep:          ", plan(Case.objects.filter(sweep.pending_q(timezone.now())).values("pk")))
-    finally:
-        runner.teardown_databases(old)
 
 
 if __name__ == "__main__":

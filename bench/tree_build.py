@@ -20,8 +20,7 @@ import django
 django.setup()
 
 from django.db import transaction  # noqa: E402
-from django.test.runner import DiscoverRunner  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
+from testdb import fresh_database  # noqa: E402
 
 from grids import services  # noqa: E402
 from grids.models import Area, AreaKind, City  # noqa: E402
@@ -87,10 +86,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--buildings", type=int, default=500)
     args = parser.parse_args()
-    setup_test_environment()
-    runner = DiscoverRunner(verbosity=0, interactive=False)
-    old = runner.setup_databases()
-    try:
+    with fresh_database():
         city = City.objects.create(name="bench", code="990900000000")
         results = {}
         for n, method in enumerate([bulk, one_by_one, unordered_then_rebuild]):
@@ -100,8 +96,6 @@ def main() -> None:
         print(f"{nodes} nodes per district, {django.db.connection.vendor}")
         for name, seconds in results.items():
             print(f"  {name:<24} {seconds / base:6.1f}x  the bulk insert")
-    finally:
-        runner.teardown_databases(old)
 
 
 if __name__ == "__main__":
