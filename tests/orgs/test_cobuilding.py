@@ -9,7 +9,7 @@ from gridgov.demo.cobuilding import credit_code
 from orgs import cobuilding_selectors as selectors
 from orgs import cobuilding_services as services
 from orgs import services as org_services
-from orgs.cobuilding import CoBuildingUnit, Need, NeedStatus, Rating
+from orgs.cobuilding import CoBuildingUnit, JointMeeting, Need, NeedStatus, Rating
 from orgs.models import Function, Post, Role
 
 DAY = datetime.date(2026, 10, 1)
@@ -120,6 +120,26 @@ def test_unit_pages_are_404_outside_scope(units, world, client_for, persona):
 def test_meetings_are_listed_within_scope(units, world, client_for, persona, meetings):
     response = client_for(world.users[persona]).get(reverse("orgs:meetings"))
     assert sorted(m.title for m in response.context["meetings"]) == sorted(meetings)
+
+
+@pytest.mark.parametrize(
+    ("persona", "visible"),
+    [
+        ("community", {"联席会"}),
+        ("street", {"联席会", "二社区联席会"}),
+        ("leader", {"联席会", "二社区联席会"}),
+        ("grid_a", set()),
+        ("officer", set()),
+        ("sunk", set()),
+    ],
+)
+def test_a_meeting_outside_scope_is_a_404(units, world, client_for, persona, visible):
+    client = client_for(world.users[persona])
+    for meeting in JointMeeting.objects.filter(title__in=["联席会", "二社区联席会"]):
+        response = client.get(reverse("orgs:meeting", args=[meeting.pk]))
+        assert response.status_code == (200 if meeting.title in visible else 404), meeting.title
+        if meeting.title in visible:
+            assert meeting.minutes in response.content.decode()
 
 
 @pytest.mark.parametrize(
