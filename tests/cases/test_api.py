@@ -20,6 +20,20 @@ def test_list_and_detail_follow_scope(world, spread, client_for, persona):
         assert client.get(f"/api/v1/cases/{case.pk}/events/").status_code == expected
 
 
+@pytest.mark.parametrize(
+    "step",
+    ["accept", "reject", "merge", "whistle", "escalate", "dispatch", "sign", "return", "extend",
+     "decide-extension", "resolve", "verify"],
+)  # fmt: skip
+def test_every_step_is_a_404_on_a_case_outside_scope(world, spread, client_for, step):
+    case = spread["D1"]
+    for persona in ["grid_a", "community", "street", "officer", "officer_mz", "sunk"]:
+        response = client_for(world.users[persona]).post(f"/api/v1/cases/{case.pk}/{step}/", {"note": "x"})
+        assert response.status_code == 404, persona
+        assert client_for(world.users[persona]).get(f"/api/v1/cases/{case.pk}/events/").status_code == 404
+    assert Case.objects.get(pk=case.pk).status == Status.REPORTED
+
+
 def test_anonymous_is_refused(world, client):
     assert client.get("/api/v1/cases/").status_code == 403
 

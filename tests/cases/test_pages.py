@@ -51,6 +51,22 @@ def test_an_officer_of_another_department_cannot_sign(world, spread, client_for)
     assert "已办理" in response.content.decode()
 
 
+STEPS = [
+    "accept", "reject", "merge", "whistle", "escalate", "dispatch", "sign", "return", "extend",
+    "decide_extension", "resolve", "verify",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_every_step_is_a_404_on_a_case_outside_scope_and_changes_nothing(world, spread, client_for, step):
+    case = spread["D1"]  # street S2: outside community K1, street S1 and both departments
+    for persona in ["grid_a", "community", "street", "officer", "officer_mz", "sunk"]:
+        response = client_for(world.users[persona]).post(reverse(f"cases:{step}", args=[case.pk]), {"note": "x"})
+        assert response.status_code == 404, persona
+    assert Case.objects.get(pk=case.pk).status == Status.REPORTED
+    assert case.events.count() == 1
+
+
 def test_a_refused_step_is_explained_and_changes_nothing(world, spread, client_for):
     # The street staff can see the case but may not sign for a department.
     response = client_for(world.users["street"]).post(reverse("cases:sign", args=[spread["A1"].pk]), follow=True)
