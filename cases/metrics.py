@@ -97,6 +97,11 @@ class Tally:
         return (weighted / total * 100).quantize(SCORE_PLACES, rounding=ROUND_HALF_UP)
 
 
+def points(rate: Decimal) -> Decimal:
+    """A rate as a percentage to one decimal, rounded like the composite."""
+    return (rate * 100).quantize(SCORE_PLACES, rounding=ROUND_HALF_UP)
+
+
 def _ratio(numerator, denominator: int) -> Decimal | None:
     if not denominator:
         return None

@@ -13,7 +13,7 @@ THREE_RATES = (Metric.RESPONSE, Metric.RESOLUTION, Metric.SATISFACTION)
 
 
 def _points(rate) -> str | None:
-    return None if rate is None else str((rate * 100).quantize(metrics.SCORE_PLACES))
+    return None if rate is None else str(metrics.points(rate))
 
 
 def _three_rates(rows: list[metrics.Ranked]) -> dict:

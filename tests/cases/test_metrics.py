@@ -8,6 +8,7 @@ import pytest
 
 from cases import metrics
 from cases.models import Metric, MetricWeight
+from cases.templatetags.case_figures import percent
 from gridgov.scope import scope_for
 from orgs import services as org_services
 from orgs.models import Post, Role, Slot
@@ -151,3 +152,9 @@ def test_dashboard_counts_stay_in_scope(world, week):
     scope = scope_for(world.users["officer_mz"])
     assert metrics.by_colour_and_status(scope, WEEK) == {("red", "closed"): 1}
     assert metrics.overdue_by_department(scope) == []
+
+
+def test_a_rate_is_shown_as_a_percentage_rounded_half_up_like_the_composite():
+    assert metrics.points(Decimal("0.1225")) == Decimal("12.3")
+    assert percent(Decimal("0.1225")) == "12.3%"
+    assert percent(None) == "—"
