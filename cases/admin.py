@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from mptt.admin import MPTTModelAdmin
 
-from cases import selectors
+from cases import selectors, services
 from cases.models import (
     AnnouncedYear,
     CalendarDay,
@@ -40,6 +40,12 @@ class CategoryAdmin(MPTTModelAdmin):
     list_filter = ["resident_pickable", "importance", "urgency"]
     search_fields = ["name", "code"]
     mptt_level_indent = 16
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["parent"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        services.save_category(category=obj)
 
 
 @admin.register(TimeLimit)

@@ -56,6 +56,22 @@ class CaseConflict(ValidationError):
     """Someone else moved the case first."""
 
 
+# Configuration ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_category(*, category: Category) -> Category:
+    """Categories are a tree: an insert renumbers its neighbours (django-mptt), so it takes a lock
+    on every root (a handful of rows) and two admins adding at once cannot interleave. A saved
+    category keeps its parent: moving one would move every case's place in the statistics."""
+    list(Category.objects.select_for_update().filter(parent__isnull=True).values_list("pk"))
+    if category.pk and Category.objects.filter(pk=category.pk).exclude(parent=category.parent_id).exists():
+        raise ValidationError({"parent": [_("已有类别不能调整上级")]})
+    category.full_clean()
+    category.save()
+    return category
+
+
 # Who may act ---------------------------------------------------------------------------------
 
 

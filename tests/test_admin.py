@@ -3,8 +3,11 @@
 import pytest
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from cases import services as case_services
+from cases.models import Category
 from grids.models import Area, Resident
 from tests.grids.test_tree import assert_tree_valid
 
@@ -146,3 +149,23 @@ def test_new_unit_costs_and_owners_committees_belong_to_the_right_kind_of_area(w
         register_household(building=world.areas["A"], floor=1, room="101")
     with pytest.raises(ValidationError, match="业主委员会须设在小区"):
         OwnersCommittee(compound=world.areas["A1"], name="x").full_clean()
+
+
+def test_adding_a_case_category_in_admin_goes_through_the_service_and_keeps_the_tree_valid(world, client_for):
+    parent = Category.objects.get(code="dispute")
+    response = client_for(world.users["admin"]).post(
+        reverse("admin:cases_category_add"),
+        {"name": "噪音纠纷", "code": "dispute-noise", "parent": parent.pk, "importance": "normal", "urgency": "normal"},
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    noise = Category.objects.get(code="dispute-noise")
+    assert noise.is_descendant_of(parent)
+    nodes = list(Category.objects.filter(tree_id=parent.tree_id).values_list("lft", "rght"))
+    assert sorted(edge for node in nodes for edge in node) == list(range(1, 2 * len(nodes) + 1))
+
+
+def test_a_saved_case_category_keeps_its_parent(world):
+    clutter = Category.objects.get(code="urban-events-clutter")
+    clutter.parent = Category.objects.get(code="dispute")
+    with pytest.raises(ValidationError, match="已有类别不能调整上级"):
+        case_services.save_category(category=clutter)
