@@ -33,7 +33,7 @@ from testdb import fresh_database  # noqa: E402
 
 from cases import metrics, selectors, sweep  # noqa: E402
 from cases.models import AWAITING_RESPONSE, COLOUR_OF, WORKING, Case, Category, MetricWeight, Status  # noqa: E402
-from gridgov.scope import Scope  # noqa: E402
+from core.scope import Scope  # noqa: E402
 from grids import services as grid_services  # noqa: E402
 from grids.models import Area, AreaKind, City  # noqa: E402
 

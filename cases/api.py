@@ -16,7 +16,7 @@ from cases import metrics, selectors, services
 from cases.forms import RankingForm
 from cases.metrics import UNIT_COLUMNS
 from cases.models import Case, CaseEvent, Category, Colour, Importance, Level, RoutingRule, Source, Status, Urgency
-from gridgov.scope import scope_for
+from core.scope import scope_for
 from grids.models import Area
 from orgs.models import Department
 

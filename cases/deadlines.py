@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from cases.models import AnnouncedYear, CalendarDay, Category, LimitUnit, TimeLimit
-from gridgov.workdays import WorkCalendar
+from core.workdays import WorkCalendar
 
 # The share of a period after which the sweep reminds whoever holds the case.
 REMIND_AT = 0.75

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.metrics import UNIT_LABELS, Period
 from cases.models import Category, Colour, Importance, Level, Rating, Source, Status, Urgency
 from cases.photos import clean_photos
-from gridgov.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin
 
 BY_CATEGORY = _("按类别默认")
 

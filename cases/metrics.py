@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import selectors
 from cases.models import Case, Metric, MetricWeight, Rating, Status
-from gridgov.scope import Scope
+from core.scope import Scope
 from grids.models import Area
 from orgs.models import Department, Post, Role
 

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedCharField
 from mptt.models import MPTTModel, TreeForeignKey
 
-from grids.models import Area
+from core.scoping import ScopedQuerySet
+from grids.models import Area, AreaKind
 from orgs.models import Department
 
 
@@ -179,6 +180,40 @@ class RoutingRule(models.Model):
         return f"{self.category} @ {self.area} → {self.department}"
 
 
+# Which of the case's own columns answers "is it in this area": one indexed equality each.
+_COLUMN_OF_KIND = {
+    AreaKind.DISTRICT: "district",
+    AreaKind.COUNTY: "district",
+    AreaKind.COUNTY_CITY: "district",
+    AreaKind.STREET: "street",
+    AreaKind.TOWN: "street",
+    AreaKind.COMMUNITY: "community",
+    AreaKind.GRID: "grid",
+}
+
+
+def area_case_q(area: Area) -> Q:
+    """Cases located in the area, through the case's own column for the area's kind where it has one."""
+    column = _COLUMN_OF_KIND.get(area.kind)
+    if column:
+        return Q(**{column: area})
+    return Q(area__tree_id=area.tree_id, area__lft__gte=area.lft, area__lft__lte=area.rght)
+
+
+def _scope_q(scope) -> Q:
+    if scope.unrestricted:
+        return Q()
+    q = Q(pk__in=[])
+    for area in scope.areas:
+        q |= area_case_q(area)
+    if scope.department_ids:
+        ids = sorted(scope.department_ids)
+        q |= Q(department_id__in=ids) | Q(
+            pk__in=Case.assisting.through.objects.filter(department_id__in=ids).values("case_id")
+        )
+    return q
+
+
 class Case(models.Model):
     number = models.CharField(_("案件编号"), max_length=32, unique=True)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="cases", verbose_name=_("类别"))
@@ -255,6 +290,8 @@ class Case(models.Model):
     created_at = models.DateTimeField(_("上报时间"), default=timezone.now)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("案件")
         verbose_name_plural = _("案件")
@@ -285,6 +322,11 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @classmethod
+    def in_scope(cls, scope) -> Q:
+        """By place (the case's district, street, community or grid column) or by department, lead or assisting."""
+        return _scope_q(scope)
 
     @property
     def is_open(self) -> bool:
@@ -448,6 +490,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("通知")
         verbose_name_plural = _("通知")
@@ -456,6 +500,11 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @classmethod
+    def in_scope(cls, scope) -> Q:
+        """A user's notifications are their own, whatever their posts."""
+        return Q(user=scope.user)
 
 
 class CalendarDay(models.Model):

@@ -9,41 +9,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from cases.models import AWAITING_RESPONSE, OPEN, WORKING, Case, CaseEvent, Category, Notification, RoutingRule
-from gridgov.scope import Scope, scope_for
-from grids.models import Area, AreaKind
+from core.scope import Scope, scope_for
 from orgs.models import Department
-
-# Which of the case's own columns answers "is it in this area": one indexed equality each.
-_COLUMN_OF_KIND = {
-    AreaKind.DISTRICT: "district",
-    AreaKind.COUNTY: "district",
-    AreaKind.COUNTY_CITY: "district",
-    AreaKind.STREET: "street",
-    AreaKind.TOWN: "street",
-    AreaKind.COMMUNITY: "community",
-    AreaKind.GRID: "grid",
-}
-
-
-def area_case_q(area: Area) -> Q:
-    column = _COLUMN_OF_KIND.get(area.kind)
-    if column:
-        return Q(**{column: area})
-    return Q(area__tree_id=area.tree_id, area__lft__gte=area.lft, area__lft__lte=area.rght)
-
-
-def scope_q(scope: Scope) -> Q:
-    if scope.unrestricted:
-        return Q()
-    q = Q(pk__in=[])
-    for area in scope.areas:
-        q |= area_case_q(area)
-    if scope.department_ids:
-        ids = sorted(scope.department_ids)
-        q |= Q(department_id__in=ids) | Q(
-            pk__in=Case.assisting.through.objects.filter(department_id__in=ids).values("case_id")
-        )
-    return q
 
 
 def case_scope_or_404(user) -> Scope:
@@ -55,7 +22,7 @@ def case_scope_or_404(user) -> Scope:
 
 
 def cases(scope: Scope) -> QuerySet[Case]:
-    return Case.objects.filter(scope_q(scope))
+    return Case.objects.within(scope)
 
 
 def for_list(qs: QuerySet[Case]) -> QuerySet[Case]:

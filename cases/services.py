@@ -35,8 +35,8 @@ from cases.models import (
     Status,
 )
 from cases.photos import CleanPhoto
-from gridgov.identity import normalize_phone
-from gridgov.scope import scope_for
+from core.identity import normalize_phone
+from core.scope import scope_for
 from grids.models import Area, AreaKind
 from orgs.models import Department, Role
 

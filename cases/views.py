@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 
 from cases import forms, selectors, services
 from cases.models import Action, CasePhoto, DoorPlate, Level, Status
-from gridgov.scope import area_scope_or_404
+from core.capabilities import Capability
+from core.scope import area_scope_or_404
 from grids import selectors as grid_selectors
 from grids.models import AreaKind
 
@@ -257,7 +258,7 @@ def door_plates(request, pk: int):
     """A printable sheet: one QR door plate per building of the community."""
     scope = area_scope_or_404(request.user)
     community = grid_selectors.get_area(scope, pk)
-    if community.kind != AreaKind.COMMUNITY or not scope.can_manage_community:
+    if community.kind != AreaKind.COMMUNITY or not scope.may(Capability.MANAGE_COMMUNITY):
         raise Http404
     plates = services.issue_door_plates(community=community)
     for plate in plates:

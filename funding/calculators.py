@@ -6,8 +6,8 @@ Money is Decimal in yuan to the fen; every line carries the clause it comes from
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from core.money import split, to_fen
 from funding.models import CostSplit, HouseholdBand, Item, MonthlySubsidy, PartyBuildingRate, Policy, SubsidyRole
-from gridgov.money import split, to_fen
 
 ASSUMPTION_NOTE = "(文件未规定承担主体,按区县全额测算,属假设)"
 

@@ -2,7 +2,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin
 from grids.models import Area
 
 

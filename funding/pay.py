@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, QuerySet
 
+from core.money import to_fen
+from core.scope import Scope
 from funding import selectors
 from funding.models import (
     PayRecord,
@@ -14,8 +16,6 @@ from funding.models import (
     ProfessionalAllowance,
     SubsidyRole,
 )
-from gridgov.money import to_fen
-from gridgov.scope import Scope
 from orgs.models import OrgKind, Post, Role
 
 

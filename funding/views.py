@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from core.capabilities import Capability
+from core.scope import area_scope_or_404
 from funding import pay, selectors, services, whatif
 from funding.forms import NewCommunityFormSet, NewUnitCostForm, ScenarioForm, StartRunForm
 from funding.models import NewUnitCost, RunStatus
-from gridgov.scope import area_scope_or_404
 from grids.models import ROOT_KINDS, Area, AreaKind, City
 
 PAGE_SIZE = 20
@@ -40,7 +41,7 @@ def _budget_scopes(scope) -> tuple[list[Area], list[City]]:
 def run_list(request):
     scope = area_scope_or_404(request.user)
     form = None
-    if scope.can_run_budgets:
+    if scope.may(Capability.RUN_BUDGETS):
         areas, cities = _budget_scopes(scope)
         form = StartRunForm(
             request.POST or None, areas=areas, cities=cities, initial={"year": timezone.localdate().year}
@@ -150,7 +151,7 @@ def run_compare(request, pk: int, other: int):
 
 def _planning_scope(request):
     scope = area_scope_or_404(request.user)
-    if not scope.can_plan:
+    if not scope.may(Capability.PLAN_REDIVISION):
         raise Http404
     return scope
 
@@ -159,7 +160,9 @@ def _planning_scope(request):
 def scenario_list(request):
     scope = area_scope_or_404(request.user)
     page = Paginator(selectors.scenarios(scope), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "funding/scenario_list.html", {"scenarios": page, "can_plan": scope.can_plan})
+    return render(
+        request, "funding/scenario_list.html", {"scenarios": page, "can_plan": scope.may(Capability.PLAN_REDIVISION)}
+    )
 
 
 @login_required
@@ -229,7 +232,7 @@ def pay_report(request):
 def new_unit_costs(request):
     """Finance staff enter what new communities and grids add: staff and venues."""
     scope = area_scope_or_404(request.user)
-    if not scope.can_run_budgets:
+    if not scope.may(Capability.RUN_BUDGETS):
         raise Http404
     communities = Area.objects.filter(kind=AreaKind.COMMUNITY).filter(scope.area_q()).order_by("tree_id", "lft")
     form = NewUnitCostForm(request.POST or None, communities=communities, initial={"year": timezone.localdate().year})

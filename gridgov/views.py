@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from gridgov.scope import scope_for
+from core.scope import scope_for
 from grids import selectors
 from grids.models import Occupancy
 from orgs.models import Department, Role

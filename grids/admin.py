@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from mptt.admin import MPTTModelAdmin
 
-from gridgov.blind_index import blind_index
-from gridgov.identity import normalize_phone, parse_citizen_id
-from gridgov.masking import mask_citizen_id, mask_phone
+from core.blind_index import blind_index
+from core.identity import normalize_phone, parse_citizen_id
+from core.masking import mask_citizen_id, mask_phone
 from grids import services
 from grids.models import Area, City, Household, HouseholdTag, KeyGroup, Resident, ResidentTag, SensitiveAccess
 

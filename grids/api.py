@@ -5,8 +5,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 
-from gridgov.masking import mask_citizen_id, mask_phone
-from gridgov.scope import scope_for
+from core.masking import mask_citizen_id, mask_phone
+from core.scope import scope_for
 from grids import selectors
 from grids.models import Area, Household, Resident
 

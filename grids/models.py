@@ -7,7 +7,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedCharField
+from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
+
+from core.scoping import ScopedQuerySet, ScopedTreeManager
 
 
 class City(models.Model):
@@ -79,6 +82,10 @@ class Area(MPTTModel):
     )
     address = models.CharField(_("地址"), max_length=200, blank=True)
 
+    objects = ScopedTreeManager()
+    # django-mptt's own walks and writes start from a node in hand (see core.scoping).
+    tree = TreeManager()
+
     class MPTTMeta:
         order_insertion_by = ["code"]
 
@@ -103,6 +110,10 @@ class Area(MPTTModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def in_scope(cls, scope) -> Q:
+        return scope.area_q()
 
     @property
     def fiscal_class(self) -> FiscalClass:
@@ -138,6 +149,8 @@ class Household(models.Model):
     last_visited = models.DateField(_("最近走访"), null=True, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("住户")
         verbose_name_plural = _("住户")
@@ -153,6 +166,10 @@ class Household(models.Model):
     def __str__(self) -> str:
         unit = f"{self.unit}单元" if self.unit else ""
         return f"{self.building.name}{unit}{self.room}"
+
+    @classmethod
+    def in_scope(cls, scope) -> Q:
+        return scope.area_q("building__")
 
     def clean(self) -> None:
         if self.building_id and self.building.kind != AreaKind.BUILDING:
@@ -197,6 +214,8 @@ class Resident(models.Model):
     relation = models.CharField(_("与户主关系"), max_length=12, choices=Relation.choices)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("居民")
         verbose_name_plural = _("居民")
@@ -204,6 +223,10 @@ class Resident(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def in_scope(cls, scope) -> Q:
+        return scope.area_q("household__building__")
 
     def age(self, on: datetime.date | None = None) -> int:
         on = on or timezone.localdate()

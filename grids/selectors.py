@@ -6,14 +6,14 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q,
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from gridgov.blind_index import blind_index
-from gridgov.identity import normalize_phone
-from gridgov.scope import Scope
+from core.blind_index import blind_index
+from core.identity import normalize_phone
+from core.scope import Scope
 from grids.models import Area, AreaKind, Household, HouseholdTag, Resident, ResidentTag
 
 
 def areas(scope: Scope) -> QuerySet[Area]:
-    return Area.objects.filter(scope.area_q())
+    return Area.objects.within(scope)
 
 
 def get_area(scope: Scope, pk: int, *, counted: bool = False) -> Area:
@@ -57,9 +57,9 @@ def with_counts(queryset: QuerySet[Area]) -> QuerySet[Area]:
 
 def tree_roots(scope: Scope) -> QuerySet[Area]:
     if scope.unrestricted:
-        roots = Area.objects.filter(parent__isnull=True)
+        roots = Area.objects.within(scope).filter(parent__isnull=True)
     else:
-        roots = Area.objects.filter(pk__in=[a.pk for a in scope.areas])
+        roots = Area.objects.within(scope).filter(pk__in=[a.pk for a in scope.areas])
     return with_counts(roots.order_by("tree_id", "lft"))
 
 
@@ -77,7 +77,7 @@ def active_posts(area: Area) -> QuerySet:
 
 
 def households(scope: Scope) -> QuerySet[Household]:
-    return Household.objects.filter(scope.area_q("building__"))
+    return Household.objects.within(scope)
 
 
 def households_under(scope: Scope, area: Area) -> QuerySet[Household]:
@@ -125,7 +125,7 @@ def get_household(scope: Scope, pk: int) -> Household:
 
 
 def residents(scope: Scope) -> QuerySet[Resident]:
-    return Resident.objects.filter(scope.area_q("household__building__"))
+    return Resident.objects.within(scope)
 
 
 def with_visible_tags(queryset: QuerySet[Resident], *, include_sensitive: bool = False) -> QuerySet[Resident]:

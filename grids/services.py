@@ -9,8 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gridgov.blind_index import blind_index
-from gridgov.identity import normalize_phone, parse_citizen_id
+from core.blind_index import blind_index
+from core.identity import normalize_phone, parse_citizen_id
 from grids.models import (
     PARENT_KINDS,
     ROOT_KINDS,
@@ -145,7 +145,7 @@ def bulk_create_subtree(*, data: dict[str, Any], parent: Area | None = None, cit
     else:
         _lock_tree(parent.tree_id)
         parent.refresh_from_db()
-    nodes = Area.objects.build_tree_nodes(data, target=parent)
+    nodes = Area.tree.build_tree_nodes(data, target=parent)
     if parent is not None:
         nodes[0].parent = parent
     _preorder_parents(nodes)

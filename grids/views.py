@@ -7,7 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gridgov.scope import area_scope_or_404, scope_for
+from core.capabilities import Capability
+from core.scope import area_scope_or_404, scope_for
 from grids import selectors, services
 from grids.forms import HouseholdCardForm, ResidentForm, ResidentSearchForm, RevealForm
 from grids.models import AreaKind
@@ -55,7 +56,7 @@ def household_detail(request, pk: int):
     return render(
         request,
         "grids/household_detail.html",
-        {"household": household, "can_edit": scope.can_edit_people, "resident_form": ResidentForm()},
+        {"household": household, "can_edit": scope.may(Capability.EDIT_PEOPLE), "resident_form": ResidentForm()},
     )
 
 
@@ -63,7 +64,7 @@ def household_detail(request, pk: int):
 def household_edit(request, pk: int):
     scope = scope_for(request.user)
     household = selectors.get_household(scope, pk)
-    if not scope.can_edit_people:
+    if not scope.may(Capability.EDIT_PEOPLE):
         raise Http404
     form = HouseholdCardForm(request.POST or None, instance=household)
     if request.method == "POST" and form.is_valid():
@@ -83,7 +84,7 @@ def household_edit(request, pk: int):
 def resident_create(request, pk: int):
     scope = scope_for(request.user)
     household = selectors.get_household(scope, pk)
-    if not scope.can_edit_people:
+    if not scope.may(Capability.EDIT_PEOPLE):
         raise Http404
     form = ResidentForm(request.POST)
     if form.is_valid():

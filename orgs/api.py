@@ -3,7 +3,7 @@
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 
-from gridgov.scope import scope_for
+from core.scope import scope_for
 from orgs import selectors
 from orgs.models import MemberKind, MemberStatus, Organization, PartyMember, Post
 

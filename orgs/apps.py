@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class OrgsConfig(AppConfig):
     name = "orgs"
     verbose_name = _("组织与岗位")
+
+    def ready(self):
+        # Posts live here, so scopes are computed here; everyone else asks core.scope.scope_for.
+        from core.scope import set_provider
+        from orgs.scope import compute
+
+        set_provider(compute)

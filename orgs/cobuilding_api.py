@@ -8,7 +8,8 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from gridgov.scope import scope_for
+from core.capabilities import Capability
+from core.scope import scope_for
 from orgs import cobuilding_selectors as selectors
 from orgs import cobuilding_services as services
 from orgs.cobuilding import Agreement, CoBuildingUnit, Need, ServiceProject, SharedResource
@@ -71,7 +72,7 @@ class NeedViewSet(viewsets.ReadOnlyModelViewSet):
 
     def _manageable_need(self) -> Need:
         need = self.get_object()
-        if not scope_for(self.request.user).can_manage_community:
+        if not scope_for(self.request.user).may(Capability.MANAGE_COMMUNITY):
             raise Http404
         return need
 

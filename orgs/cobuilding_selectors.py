@@ -7,7 +7,7 @@ from django.db.models import IntegerField, OuterRef, Prefetch, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from gridgov.scope import Scope
+from core.scope import Scope
 from grids.models import Area
 from orgs.cobuilding import (
     Agreement,

@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gridgov.scope import area_scope_or_404
+from core.capabilities import Capability
+from core.scope import area_scope_or_404
 from grids import selectors as grid_selectors
 from grids.models import AreaKind
 from orgs import cobuilding_selectors as selectors
@@ -68,7 +69,7 @@ def community_lists(request, pk: int):
         {
             "community": community,
             **lists,
-            "can_manage": scope.can_manage_community,
+            "can_manage": scope.may(Capability.MANAGE_COMMUNITY),
             "claim_select": claim_select,
         },
     )
@@ -77,7 +78,7 @@ def community_lists(request, pk: int):
 def _need_action(request, pk: int, form_class, act):
     scope = area_scope_or_404(request.user)
     need = selectors.get_need(scope, pk)
-    if not scope.can_manage_community:
+    if not scope.may(Capability.MANAGE_COMMUNITY):
         raise Http404
     form = form_class(request.POST, **({"community": need.community} if form_class is ClaimForm else {}))
     if form.is_valid():

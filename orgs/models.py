@@ -6,8 +6,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 
+from core.scoping import ScopedQuerySet, ScopedTreeManager
 from grids.models import Area, Household, Resident
 
 
@@ -32,6 +34,8 @@ class Department(models.Model):
     )
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("部门")
         verbose_name_plural = _("部门")
@@ -39,6 +43,12 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def in_scope(cls, scope) -> Q:
+        """The departments of the districts the scope reaches (each district is its own tree), and
+        the user's own: what a dispatcher may choose from and an officer works for."""
+        return Q(jurisdiction__tree_id__in=sorted(scope.tree_ids)) | Q(pk__in=sorted(scope.department_ids))
 
 
 class Role(models.TextChoices):
@@ -132,7 +142,7 @@ class Slot(models.TextChoices):
     B = "B", _("B岗")
 
 
-class PostQuerySet(models.QuerySet):
+class PostQuerySet(ScopedQuerySet):
     def active(self, on: datetime.date | None = None):
         on = on or timezone.localdate()
         return self.filter(Q(end__isnull=True) | Q(end__gte=on), start__lte=on)
@@ -223,6 +233,13 @@ class Post(models.Model):
         slot = f"({self.slot})" if self.slot else ""
         return f"{self.holder_name} · {place} · {self.get_role_display()}{slot}"
 
+    @classmethod
+    def in_scope(cls, scope) -> Q:
+        """Posts held at an area in scope, or at an organisation seated in scope."""
+        return Q(area__isnull=False) & scope.area_q("area__") | Q(organization__isnull=False) & scope.area_q(
+            "organization__area__"
+        )
+
 
 class OwnersCommittee(models.Model):
     """业主委员会 of a compound: a body that should have a party organisation (红色业委会, seed 000)."""
@@ -310,6 +327,10 @@ class Organization(MPTTModel):
     term_start = models.DateField(_("本届任期起"), null=True, blank=True)
     term_end = models.DateField(_("本届任期止"), null=True, blank=True)
 
+    objects = ScopedTreeManager()
+    # django-mptt's own walks and writes start from a node in hand (see core.scoping).
+    tree = TreeManager()
+
     class MPTTMeta:
         order_insertion_by = ["name"]
 
@@ -329,6 +350,11 @@ class Organization(MPTTModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def in_scope(cls, scope) -> Q:
+        """An organisation is in scope where its seat is."""
+        return scope.area_q("area__")
 
     def term_expired(self, on: datetime.date | None = None) -> bool:
         return self.term_end is not None and self.term_end < (on or timezone.localdate())
@@ -384,6 +410,8 @@ class PartyMember(models.Model):
         Household, blank=True, related_name="party_members_caring", verbose_name=_("联系住户(党员包住户)")
     )
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("党员")
         verbose_name_plural = _("党员")
@@ -398,6 +426,11 @@ class PartyMember(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def in_scope(cls, scope) -> Q:
+        """A member goes with their organisation."""
+        return scope.area_q("organization__area__")
 
 
 class ServicePoints(models.Model):

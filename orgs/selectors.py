@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from gridgov.scope import Scope
+from core.scope import Scope
 from grids.models import Area, AreaKind
 from orgs.advisories import BRANCH_NORMAL_MAX, COMMUNITY_COMMITTEE_FROM, advisories
 from orgs.models import (
@@ -33,7 +33,7 @@ from orgs.models import (
 
 
 def organizations(scope: Scope) -> QuerySet[Organization]:
-    return Organization.objects.filter(scope.area_q("area__"))
+    return Organization.objects.within(scope)
 
 
 def _members_of_self(**filters) -> Coalesce:
@@ -108,7 +108,7 @@ def org_chart(scope: Scope) -> list[dict]:
 
 
 def members(scope: Scope) -> QuerySet[PartyMember]:
-    return PartyMember.objects.filter(scope.area_q("organization__area__"))
+    return PartyMember.objects.within(scope)
 
 
 def get_member_list(scope: Scope, *, kind: str = "", status: str = "", organization: int | None = None):
@@ -135,14 +135,7 @@ def _points_total() -> Subquery:
 
 def posts(scope: Scope) -> QuerySet[Post]:
     """Active posts held at an area in scope, or at an organisation seated in scope."""
-    return (
-        Post.objects.active()
-        .filter(
-            Q(area__isnull=False) & scope.area_q("area__")
-            | Q(organization__isnull=False) & scope.area_q("organization__area__")
-        )
-        .order_by("area_id", "organization_id", "role", "slot", "pk")
-    )
+    return Post.objects.within(scope).active().order_by("area_id", "organization_id", "role", "slot", "pk")
 
 
 def committee(organization: Organization) -> list[Post]:
@@ -220,7 +213,7 @@ def _community_containing(path: str = "") -> Subquery:
 
 def coverage_report(scope: Scope) -> CoverageReport:
     """The health of the organisation per community, in a fixed number of queries."""
-    in_scope = Area.objects.filter(scope.area_q())
+    in_scope = Area.objects.within(scope)
     rows: dict[int, CommunityCoverage] = {}
     for community in in_scope.filter(kind=AreaKind.COMMUNITY).order_by("tree_id", "lft"):
         rows[community.pk] = CommunityCoverage(community=community)

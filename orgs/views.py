@@ -3,7 +3,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.scope import area_scope_or_404
+from core.scope import area_scope_or_404
 from orgs import selectors
 from orgs.forms import MemberFilterForm
 

@@ -4,9 +4,9 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db.models import Q
 
+from core.scope import Scope, scope_for
 from funding import pay
 from funding.models import BudgetLine, BudgetRun, Scenario
-from gridgov.scope import Scope, scope_for
 from grids import selectors
 from grids.models import Area, AreaKind, Household, Resident, ResidentTag
 from orgs.models import PartyMember, Post

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from gridgov.scope import scope_for
+from core.scope import scope_for
 from grids import selectors
 from orgs.models import Post
 from orgs.services import end_post

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from gridgov.env import env_bool, env_int, env_list, env_secret
+from core.env import env_bool, env_int, env_list, env_secret
 
 
 @pytest.mark.parametrize(("raw", "value"), [("1", True), ("yes", True), ("off", False), ("", False)])

@@ -7,7 +7,7 @@ import pytest
 
 from cases import services
 from cases.models import AnnouncedYear, CalendarDay, TimeLimit
-from gridgov.workdays import WorkCalendar
+from core.workdays import WorkCalendar
 from tests.cases.conftest import TZ, at
 
 CAL = WorkCalendar(official_through=2026)

@@ -9,7 +9,7 @@ import pytest
 from cases import metrics
 from cases.models import Metric, MetricWeight
 from cases.templatetags.case_figures import percent
-from gridgov.scope import scope_for
+from core.scope import scope_for
 from orgs import services as org_services
 from orgs.models import Post, Role, Slot
 from tests.cases.conftest import WEEK

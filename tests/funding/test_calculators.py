@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.money import split
 from funding import selectors
 from funding.calculators import Inputs, estimate
-from gridgov.money import split
 
 D = Decimal
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from gridgov.scope import scope_for
+from core.scope import scope_for
 from grids import selectors, services
 from grids.models import Resident
 from tests.factories import ResidentFactory, citizen_id, key_group

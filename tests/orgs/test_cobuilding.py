@@ -3,9 +3,9 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from demo.cobuilding import credit_code
 from stdnum.cn import uscc
 
-from gridgov.demo.cobuilding import credit_code
 from orgs import cobuilding_selectors as selectors
 from orgs import cobuilding_services as services
 from orgs import services as org_services
@@ -39,7 +39,7 @@ def test_a_units_standing_follows_its_points_ledger(units):
 
 
 def _everything():
-    from gridgov.scope import Scope
+    from core.scope import Scope
 
     return Scope(unrestricted=True)
 

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from gridgov.scope import scope_for
+from core.scope import scope_for
 from orgs import selectors, services
 from orgs.models import Department, OrgKind, OwnersCommittee, PartyMember, Post
 from tests.factories import AreaFactory

@@ -1,6 +1,6 @@
 from django import template
 
-from gridgov import masking
+from core import masking
 
 register = template.Library()
 

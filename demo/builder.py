@@ -17,8 +17,8 @@ from django.db import transaction
 from stdnum.cn import ric
 from tqdm import tqdm
 
-from gridgov.demo import cases, cobuilding, funding, party
-from gridgov.demo.names import person_name
+from demo import cases, cobuilding, funding, party
+from demo.names import person_name
 from grids import services as grid_services
 from grids.models import Area, AreaKind, City, Household, KeyGroup, Occupancy, Relation, ResidenceStatus
 from orgs import services as org_services

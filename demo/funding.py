@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User
 
+from demo.names import person_name
 from funding import services, whatif
 from funding.models import BudgetRun, NewUnitCost, PayRecord, Qualification, Scenario
-from gridgov.demo.names import person_name
 from grids.models import Area
 
 YEAR = 2026

@@ -10,7 +10,7 @@ communities elected in 2021 have run out.
 import datetime
 import random
 
-from gridgov.demo.names import person_name
+from demo.names import person_name
 from grids.models import Area, AreaKind, Resident
 from orgs import services
 from orgs.models import (

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandParser
 
-from gridgov.demo import DEMO_LOGINS, DEMO_PASSWORD, DemoBuilder
+from demo.builder import DEMO_LOGINS, DEMO_PASSWORD, DemoBuilder
 
 
 class Command(BaseCommand):

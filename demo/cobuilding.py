@@ -10,7 +10,7 @@ import random
 
 from stdnum.cn import uscc
 
-from gridgov.demo.names import person_name
+from demo.names import person_name
 from grids.models import Area
 from orgs import cobuilding_services as services
 from orgs import services as org_services

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    """The ground floor: helpers every app uses and that import no app of GridGov."""
+
+    name = "core"
+    verbose_name = _("平台基础")

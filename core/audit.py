@@ -1,0 +1,24 @@
+"""The one function every service calls to record a write: who, in which capacity, what, to which object."""
+
+from collections.abc import Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from core.models import AuditEntry
+from core.scope import SYSTEM
+
+
+def record(
+    *, actor, action: str, target: models.Model | None = None, fields: Iterable[str] = (), capacity: str = ""
+) -> AuditEntry:
+    """Called inside the service's transaction, so the entry and the change commit or fail together."""
+    user = actor if actor is not None and actor is not SYSTEM and actor.is_authenticated else None
+    return AuditEntry.objects.create(
+        actor=user,
+        capacity=capacity or ("system" if actor is SYSTEM else ""),
+        action=action,
+        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        target_id=str(target.pk) if target is not None and target.pk is not None else "",
+        fields=sorted(set(fields)),
+    )

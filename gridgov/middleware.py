@@ -1,0 +1,17 @@
+"""Resolves the caller's scope once per request and turns the scope guard on while the view runs."""
+
+from django.utils.functional import SimpleLazyObject
+
+from core.scope import scope_for
+from core.scoping import guard_on
+
+
+class ScopeMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # Lazy: a page that never asks (the log-in page, a resident's QR page) costs no query.
+        request.scope = SimpleLazyObject(lambda: scope_for(request.user))
+        with guard_on():
+            return self.get_response(request)
