@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.capabilities import Capability
-from core.scope import area_scope_or_404, scope_for
-from grids import selectors, services
+from core.scope import area_scope_or_404
+from grids import panels, selectors, services
 from grids.forms import HouseholdCardForm, ResidentForm, ResidentSearchForm, RevealForm
 from grids.models import AreaKind
 
@@ -24,20 +24,20 @@ def area_tree(request):
 
 @login_required
 def area_children(request, pk: int):
-    scope = scope_for(request.user)
+    scope = request.scope
     area = selectors.get_area(scope, pk)
     return render(request, "grids/_area_nodes.html", {"nodes": selectors.children(scope, area)})
 
 
 @login_required
 def area_detail(request, pk: int):
-    scope = scope_for(request.user)
+    scope = request.scope
     area = selectors.get_area(scope, pk, counted=True)
     context = {
         "area": area,
         "ancestors": area.get_ancestors().filter(scope.area_q()),
         "children": selectors.children(scope, area),
-        "posts": selectors.active_posts(area),
+        **panels.context(panels.AREA, scope, area),
     }
     if area.kind in (AreaKind.GRID, AreaKind.COMPOUND, AreaKind.BUILDING):
         context["households"] = Paginator(selectors.households_under(scope, area), PAGE_SIZE).get_page(
@@ -51,18 +51,23 @@ def area_detail(request, pk: int):
 
 @login_required
 def household_detail(request, pk: int):
-    scope = scope_for(request.user)
+    scope = request.scope
     household = selectors.get_household(scope, pk)
     return render(
         request,
         "grids/household_detail.html",
-        {"household": household, "can_edit": scope.may(Capability.EDIT_PEOPLE), "resident_form": ResidentForm()},
+        {
+            "household": household,
+            "can_edit": scope.may(Capability.EDIT_PEOPLE),
+            "resident_form": ResidentForm(),
+            **panels.context(panels.HOUSEHOLD, scope, household),
+        },
     )
 
 
 @login_required
 def household_edit(request, pk: int):
-    scope = scope_for(request.user)
+    scope = request.scope
     household = selectors.get_household(scope, pk)
     if not scope.may(Capability.EDIT_PEOPLE):
         raise Http404
@@ -82,7 +87,7 @@ def household_edit(request, pk: int):
 @login_required
 @require_POST
 def resident_create(request, pk: int):
-    scope = scope_for(request.user)
+    scope = request.scope
     household = selectors.get_household(scope, pk)
     if not scope.may(Capability.EDIT_PEOPLE):
         raise Http404
@@ -98,7 +103,12 @@ def resident_create(request, pk: int):
     return render(
         request,
         "grids/household_detail.html",
-        {"household": household, "can_edit": True, "resident_form": form},
+        {
+            "household": household,
+            "can_edit": True,
+            "resident_form": form,
+            **panels.context(panels.HOUSEHOLD, scope, household),
+        },
         status=400,
     )
 
@@ -117,7 +127,7 @@ def resident_search(request):
 
 @login_required
 def resident_detail(request, pk: int):
-    scope = scope_for(request.user)
+    scope = request.scope
     resident = selectors.get_resident(scope, pk)
     return render(
         request,
@@ -129,7 +139,7 @@ def resident_detail(request, pk: int):
 @login_required
 @require_POST
 def resident_reveal(request, pk: int):
-    scope = scope_for(request.user)
+    scope = request.scope
     resident = selectors.get_resident(scope, pk, with_sensitive_tags=scope.can_view_sensitive)
     if not scope.can_view_sensitive:
         raise Http404
