@@ -25,7 +25,7 @@ class PostAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "area", "department", "resident", "organization"]
 
     def save_model(self, request, obj, form, change):
-        services.appoint(post=obj)
+        services.appoint(actor=request.user, post=obj)
 
 
 class CoverageInline(admin.TabularInline):
@@ -50,10 +50,13 @@ class OrganizationAdmin(MPTTModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             services.update_organization(
-                organization=obj, **{name: getattr(obj, name) for name in services.ORGANIZATION_EDITABLE}
+                actor=request.user,
+                organization=obj,
+                **{name: getattr(obj, name) for name in services.ORGANIZATION_EDITABLE},
             )
             return
         saved = services.create_organization(
+            actor=request.user,
             kind=obj.kind,
             name=obj.name,
             area=obj.area,
@@ -97,7 +100,7 @@ class PartyMemberAdmin(admin.ModelAdmin):
     inlines = [ServicePointsInline]
 
     def save_model(self, request, obj, form, change):
-        services.register_member(member=obj)
+        services.register_member(actor=request.user, member=obj)
 
 
 @admin.register(ServicePoints)
