@@ -77,6 +77,13 @@ class CoverageAdmin(admin.ModelAdmin):
     list_select_related = ["organization", "area"]
     autocomplete_fields = ["organization", "area"]
 
+    def save_model(self, request, obj, form, change):
+        if change:  # re-pointing a row: no service for that yet
+            super().save_model(request, obj, form, change)
+            return
+        services.cover(actor=request.user, organization=obj.organization, areas=[obj.area])
+        obj.pk = Coverage.objects.get(organization=obj.organization, area=obj.area).pk
+
 
 @admin.register(OwnersCommittee)
 class OwnersCommitteeAdmin(admin.ModelAdmin):
@@ -110,3 +117,12 @@ class ServicePointsAdmin(admin.ModelAdmin):
     search_fields = ["member__name", "reason"]
     list_select_related = ["member"]
     autocomplete_fields = ["member"]
+
+    def save_model(self, request, obj, form, change):
+        if change:  # correcting an entry: no service for that yet
+            super().save_model(request, obj, form, change)
+            return
+        saved = services.award_points(
+            actor=request.user, member=obj.member, on=obj.on, points=obj.points, reason=obj.reason
+        )
+        obj.pk = saved.pk
