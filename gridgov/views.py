@@ -1,12 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from core.capabilities import Capability
 from grids import selectors
 from grids.models import Occupancy
 from orgs import selectors as org_selectors
-from orgs.models import Role
-
-FIELD_ROLES = {Role.GRID_WORKER, Role.GRID_WORKER_PART_TIME, Role.SUNK_STAFF, Role.BUILDING_HEAD, Role.UNIT_HEAD}
 
 
 @login_required
@@ -16,8 +14,9 @@ def home(request):
     context = {
         "scope": scope,
         "posts": scope.posts,
-        "field_worker": bool(scope.roles & FIELD_ROLES),
-        "leader": scope.unrestricted or Role.LEADER in scope.roles,
+        # What the posts allow, not "may" (which a superuser passes): a superuser's home is the tree.
+        "field_worker": Capability.FIELD_WORK in scope.capabilities,
+        "leader": scope.may(Capability.VIEW_DASHBOARD),
     }
     if context["field_worker"]:
         context["grids"] = selectors.grids_of(scope)
