@@ -14,7 +14,6 @@ from core.scope import Scope
 
 AREA = "area"
 HOUSEHOLD = "household"
-RESIDENT = "resident"
 
 Provider = Callable[[Scope, Any], dict[str, Any]]
 _providers: dict[str, list[Provider]] = {}
