@@ -33,7 +33,7 @@ from testdb import fresh_database  # noqa: E402
 
 from cases import metrics, selectors, sweep  # noqa: E402
 from cases.models import AWAITING_RESPONSE, COLOUR_OF, WORKING, Case, Category, MetricWeight, Status  # noqa: E402
-from core.scope import Scope  # noqa: E402
+from core.scope import SYSTEM, Scope  # noqa: E402
 from grids import services as grid_services  # noqa: E402
 from grids.models import Area, AreaKind, City  # noqa: E402
 
@@ -69,7 +69,7 @@ def district() -> Area:
         for s in range(10)
     ]
     city = City.objects.create(name="bench", code="990800000000")
-    grid_services.bulk_create_subtree(data=node(AreaKind.DISTRICT, "980199000000", streets), city=city)
+    grid_services.bulk_create_subtree(actor=SYSTEM, data=node(AreaKind.DISTRICT, "980199000000", streets), city=city)
     return Area.objects.get(code="980199000000")
 
 

@@ -22,6 +22,7 @@ django.setup()
 from django.db import transaction  # noqa: E402
 from testdb import fresh_database  # noqa: E402
 
+from core.scope import SYSTEM  # noqa: E402
 from grids import services  # noqa: E402
 from grids.models import Area, AreaKind, City  # noqa: E402
 
@@ -45,13 +46,13 @@ def district_data(prefix: str, buildings: int) -> dict:
 
 
 def bulk(city: City, data: dict) -> None:
-    services.bulk_create_subtree(data=data, city=city)
+    services.bulk_create_subtree(actor=SYSTEM, data=data, city=city)
 
 
 def one_by_one(city: City, data: dict) -> None:
     def insert(node: dict, parent: Area | None) -> None:
         fields = {k: v for k, v in node.items() if k != "children"}
-        area = services.create_area(**fields, parent=parent, city=city if parent is None else None)
+        area = services.create_area(actor=SYSTEM, **fields, parent=parent, city=city if parent is None else None)
         for child in node.get("children", ()):
             insert(child, area)
 

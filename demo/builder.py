@@ -17,6 +17,7 @@ from django.db import transaction
 from stdnum.cn import ric
 from tqdm import tqdm
 
+from core.scope import SYSTEM
 from demo import cases, cobuilding, funding, party
 from demo.names import person_name
 from grids import services as grid_services
@@ -148,7 +149,7 @@ class DemoBuilder:
             for c_index, spec in enumerate(specs, start=1):
                 street["children"].append(self._community(spec, f"{street_code[:9]}{c_index:03d}"))
             data["children"].append(street)
-        nodes = grid_services.bulk_create_subtree(data=data, city=city)
+        nodes = grid_services.bulk_create_subtree(actor=SYSTEM, data=data, city=city)
         return nodes[0]
 
     def _community(self, spec: CommunitySpec, code: str) -> dict:
@@ -219,6 +220,7 @@ class DemoBuilder:
         roll = rng.random()
         occupancy = Occupancy.VACANT if roll < 0.06 else Occupancy.RENTED if roll < 0.22 else Occupancy.OWNER
         household = grid_services.register_household(
+            actor=SYSTEM,
             building=building,
             unit=unit,
             floor=floor,
@@ -249,6 +251,7 @@ class DemoBuilder:
             male = rng.random() < 0.5
             members.append(
                 grid_services.register_resident(
+                    actor=SYSTEM,
                     household=household,
                     name=people.name(),
                     citizen_id=people.citizen_id(people.birth(*ages, self.today), male),
@@ -258,7 +261,9 @@ class DemoBuilder:
                 )
             )
         household.family_situation = f"{size}口之家" + (",独居老人" if elderly_alone else "")
-        grid_services.update_household_card(household=household, family_situation=household.family_situation)
+        grid_services.update_household_card(
+            actor=SYSTEM, household=household, family_situation=household.family_situation
+        )
         if elderly_alone:
             self._tag(members[0], "empty-nest-elderly", rng)
         for member in members:
@@ -278,27 +283,31 @@ class DemoBuilder:
         since = self.today - datetime.timedelta(days=rng.randrange(30, 1500))
         tag = grid_services.tag_household if isinstance(subject, Household) else grid_services.tag_resident
         key = "household" if isinstance(subject, Household) else "resident"
-        tag(**{key: subject}, group=self.groups[code], since=since, until=until)
+        tag(actor=SYSTEM, **{key: subject}, group=self.groups[code], since=since, until=until)
 
     def _grid_posts(self, community: Area, rng: random.Random, people: _People) -> None:
         start = datetime.date(2024, 1, 1)
-        org_services.appoint(post=Post(holder_name=people.name(), role=Role.GRID_CHIEF, area=community, start=start))
+        org_services.appoint(
+            actor=SYSTEM, post=Post(holder_name=people.name(), role=Role.GRID_CHIEF, area=community, start=start)
+        )
         for number, grid in enumerate(community.get_children().filter(kind=AreaKind.GRID), start=1):
             if (community.name, number) == SHORT_STAFFED_GRID:
                 org_services.appoint(
+                    actor=SYSTEM,
                     post=Post(
                         holder_name=people.name(), role=Role.GRID_WORKER_PART_TIME, area=grid, slot=Slot.A, start=start
-                    )
+                    ),
                 )
                 continue
             for slot in (Slot.A, Slot.B):
                 if (community.name, number, slot) in RESERVED_FOR_DEMO_USERS:
                     continue
                 org_services.appoint(
-                    post=Post(holder_name=people.name(), role=Role.GRID_WORKER, area=grid, slot=slot, start=start)
+                    actor=SYSTEM,
+                    post=Post(holder_name=people.name(), role=Role.GRID_WORKER, area=grid, slot=slot, start=start),
                 )
             org_services.appoint(
-                post=Post(holder_name=people.name(), role=Role.GRID_GROUP_LEADER, area=grid, start=start)
+                actor=SYSTEM, post=Post(holder_name=people.name(), role=Role.GRID_GROUP_LEADER, area=grid, start=start)
             )
             for building in grid.get_descendants().filter(kind=AreaKind.BUILDING):
                 head = (
@@ -308,13 +317,14 @@ class DemoBuilder:
                 )
                 if head:
                     org_services.appoint(
+                        actor=SYSTEM,
                         post=Post(
                             holder_name=head[1],
                             resident_id=head[0],
                             role=Role.BUILDING_HEAD,
                             area=building,
                             start=start,
-                        )
+                        ),
                     )
 
     def _users(self, roots: list[Area], departments: dict[str, Department]) -> None:
@@ -360,7 +370,7 @@ class DemoBuilder:
             if in_sensitive_group:
                 user.groups.add(sensitive)
             for kwargs in post_kwargs:
-                org_services.appoint(post=Post(user=user, start=datetime.date(2024, 1, 1), **kwargs))
+                org_services.appoint(actor=SYSTEM, post=Post(user=user, start=datetime.date(2024, 1, 1), **kwargs))
 
 
 DEMO_LOGINS = [

@@ -10,6 +10,7 @@ import random
 
 from stdnum.cn import uscc
 
+from core.scope import SYSTEM
 from demo.names import person_name
 from grids.models import Area
 from orgs import cobuilding_services as services
@@ -119,13 +120,14 @@ def _units(community: Area, rng: random.Random) -> list[CoBuildingUnit]:
             services.rate(rating=Rating(unit=unit, year=2025, direction=direction, score=rng.randint(78, 98)))
         if index == 0 and party is not None:  # 共建书记 from the unit's leadership (seed 001)
             org_services.appoint(
+                actor=SYSTEM,
                 post=Post(
                     holder_name=person_name(rng),
                     role=Role.CO_BUILDING_SECRETARY,
                     organization=party,
                     co_building_unit=unit,
                     start=datetime.date(2024, 3, 1),
-                )
+                ),
             )
     return units
 
@@ -157,19 +159,25 @@ def _lists(community: Area, units: list[CoBuildingUnit], rng: random.Random) -> 
 
 def _structure(community: Area, rng: random.Random) -> None:
     start = datetime.date(2024, 1, 1)
-    org_services.appoint(post=Post(holder_name=person_name(rng), role=Role.STATION_HEAD, area=community, start=start))
-    org_services.appoint(post=Post(holder_name=person_name(rng), role=Role.RC_DIRECTOR, area=community, start=start))
+    org_services.appoint(
+        actor=SYSTEM, post=Post(holder_name=person_name(rng), role=Role.STATION_HEAD, area=community, start=start)
+    )
+    org_services.appoint(
+        actor=SYSTEM, post=Post(holder_name=person_name(rng), role=Role.RC_DIRECTOR, area=community, start=start)
+    )
     for window in WINDOWS[: 3 if community.name == "城关社区" else 4]:  # one window still unstaffed there
         org_services.appoint(
+            actor=SYSTEM,
             post=Post(
                 holder_name=person_name(rng), role=Role.WINDOW_STAFF, function=window, area=community, start=start
-            )
+            ),
         )
     for committee in WORK_COMMITTEES:
         org_services.appoint(
+            actor=SYSTEM,
             post=Post(
                 holder_name=person_name(rng), role=Role.RC_MEMBER, function=committee, area=community, start=start
-            )
+            ),
         )
 
 

@@ -10,6 +10,7 @@ communities elected in 2021 have run out.
 import datetime
 import random
 
+from core.scope import SYSTEM
 from demo.names import person_name
 from grids.models import Area, AreaKind, Resident
 from orgs import services
@@ -48,12 +49,13 @@ def build(streets: list[Area], property_company: Department) -> None:
             continue
         rng = random.Random(f"{street.code}-party")
         root = services.create_organization(
-            kind=OrgKind.STREET_WORKING_COMMITTEE, name=f"{street.name}党工委", area=street
+            actor=SYSTEM, kind=OrgKind.STREET_WORKING_COMMITTEE, name=f"{street.name}党工委", area=street
         )
         for community in street.get_children().filter(kind=AreaKind.COMMUNITY):
             _community(root, community, rng)
         if property_company.jurisdiction_id == street.pk:
             org = services.create_organization(
+                actor=SYSTEM,
                 kind=OrgKind.PROPERTY_COMPANY,
                 name=f"{property_company.name}党支部",
                 area=street,
@@ -72,16 +74,25 @@ def build(streets: list[Area], property_company: Department) -> None:
 def _community(root: Organization, community: Area, rng: random.Random) -> None:
     kind, member_rate, term_start = COMMUNITY_ORGS[community.name]
     org = services.create_organization(
-        kind=kind, name=f"{community.name}{OrgKind(kind).label[2:]}", area=community, parent=root, term_start=term_start
+        actor=SYSTEM,
+        kind=kind,
+        name=f"{community.name}{OrgKind(kind).label[2:]}",
+        area=community,
+        parent=root,
+        term_start=term_start,
     )
-    services.appoint(post=Post(holder_name=person_name(rng), role=Role.SECRETARY, organization=org, start=term_start))
     services.appoint(
-        post=Post(holder_name=person_name(rng), role=Role.DEPUTY_SECRETARY, organization=org, start=term_start)
+        actor=SYSTEM, post=Post(holder_name=person_name(rng), role=Role.SECRETARY, organization=org, start=term_start)
+    )
+    services.appoint(
+        actor=SYSTEM,
+        post=Post(holder_name=person_name(rng), role=Role.DEPUTY_SECRETARY, organization=org, start=term_start),
     )
     for _ in range(3):  # in-service members reporting to the community (双报到) with service points
         member = _member(org, rng, name=person_name(rng), kind=MemberKind.IN_SERVICE, work_unit=rng.choice(WORK_UNITS))
         for _ in range(rng.randint(1, 4)):
             services.award_points(
+                actor=SYSTEM,
                 member=member,
                 on=TODAY - datetime.timedelta(days=rng.randrange(300)),
                 points=rng.choice((2, 5, 10)),
@@ -92,15 +103,17 @@ def _community(root: Organization, community: Area, rng: random.Random) -> None:
         parent = org
         if (community.name, number) != UNCOVERED_GRID:
             parent = services.create_organization(
-                kind=OrgKind.GRID_BRANCH, name=f"{grid.name}党支部", area=grid, parent=org
+                actor=SYSTEM, kind=OrgKind.GRID_BRANCH, name=f"{grid.name}党支部", area=grid, parent=org
             )
             services.appoint(
-                post=Post(holder_name=person_name(rng), role=Role.SECRETARY, organization=parent, start=term_start)
+                actor=SYSTEM,
+                post=Post(holder_name=person_name(rng), role=Role.SECRETARY, organization=parent, start=term_start),
             )
         for compound in grid.get_children().filter(kind=AreaKind.COMPOUND):
             committee = OwnersCommittee.objects.create(compound=compound, name=f"{compound.name}业主委员会")
             if number % 2:  # 红色业委会 in half of the estates
                 services.create_organization(
+                    actor=SYSTEM,
                     kind=OrgKind.OWNERS_COMMITTEE,
                     name=f"{committee.name}党支部",
                     area=compound,
@@ -126,15 +139,16 @@ def _grid_members(branch: Organization, grid: Area, member_rate: float, rng: ran
         group = branch
         if in_building and rng.random() < 0.7 and branch.kind == OrgKind.GRID_BRANCH:
             group = services.create_organization(
-                kind=OrgKind.BUILDING_GROUP, name=f"{building.name}党小组", area=building, parent=branch
+                actor=SYSTEM, kind=OrgKind.BUILDING_GROUP, name=f"{building.name}党小组", area=building, parent=branch
             )
             services.appoint(
+                actor=SYSTEM,
                 post=Post(
                     holder_name=in_building[0].name,
                     role=Role.GROUP_LEADER,
                     organization=group,
                     start=TODAY.replace(year=2024),
-                )
+                ),
             )
         households = list(building.households.order_by("pk"))
         for resident in in_building:
@@ -150,4 +164,4 @@ def _member(org: Organization, rng: random.Random, *, households=(), **fields) -
     member = PartyMember(organization=org, status=status, joined=joined, **fields)
     if member.kind == MemberKind.IN_SERVICE:
         member.reported_on = joined + datetime.timedelta(days=30)
-    return services.register_member(member=member, households=list(households))
+    return services.register_member(actor=SYSTEM, member=member, households=list(households))

@@ -1,23 +1,22 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from core.scope import scope_for
+from core.capabilities import Capability
 from grids import selectors
 from grids.models import Occupancy
-from orgs.models import Department, Role
-
-FIELD_ROLES = {Role.GRID_WORKER, Role.GRID_WORKER_PART_TIME, Role.SUNK_STAFF, Role.BUILDING_HEAD, Role.UNIT_HEAD}
+from orgs import selectors as org_selectors
 
 
 @login_required
 def home(request):
     """One page, arranged for the user's posts: a grid worker sees their grids first."""
-    scope = scope_for(request.user)
+    scope = request.scope
     context = {
         "scope": scope,
         "posts": scope.posts,
-        "field_worker": bool(scope.roles & FIELD_ROLES),
-        "leader": scope.unrestricted or Role.LEADER in scope.roles,
+        # What the posts allow, not "may" (which a superuser passes): a superuser's home is the tree.
+        "field_worker": Capability.FIELD_WORK in scope.capabilities,
+        "leader": scope.may(Capability.VIEW_DASHBOARD),
     }
     if context["field_worker"]:
         context["grids"] = selectors.grids_of(scope)
@@ -31,5 +30,5 @@ def home(request):
         context["key_groups_max"] = max((row["count"] for row in context["key_groups"]), default=1)
         context["occupancy_max"] = max(max(occupancy.values(), default=0), 1)
     if scope.department_ids:
-        context["departments"] = Department.objects.filter(pk__in=scope.department_ids).select_related("jurisdiction")
+        context["departments"] = org_selectors.departments_of(scope)
     return render(request, "home.html", context)

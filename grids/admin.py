@@ -35,6 +35,7 @@ class AreaAdmin(MPTTModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             saved = services.create_area(
+                actor=request.user,
                 kind=obj.kind,
                 name=obj.name,
                 code=obj.code,
@@ -46,8 +47,9 @@ class AreaAdmin(MPTTModelAdmin):
             obj.pk = saved.pk
             return
         if "parent" in form.changed_data:
-            services.move_area(area=Area.objects.get(pk=obj.pk), new_parent=obj.parent)
+            services.move_area(actor=request.user, area=Area.objects.get(pk=obj.pk), new_parent=obj.parent)
         services.update_area(
+            actor=request.user,
             area=Area.objects.get(pk=obj.pk),
             name=obj.name,
             address=obj.address,
@@ -72,9 +74,9 @@ class HouseholdAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         card = {name: form.cleaned_data[name] for name in services.CARD_FIELDS if name in form.cleaned_data}
         if change:
-            services.update_household_card(household=obj, **card)
+            services.update_household_card(actor=request.user, household=obj, **card)
         else:
-            saved = services.register_household(building=obj.building, **card)
+            saved = services.register_household(actor=request.user, building=obj.building, **card)
             obj.pk = saved.pk
 
 
@@ -133,8 +135,9 @@ class ResidentAdmin(admin.ModelAdmin):
         data = form.cleaned_data
         if change:
             if "citizen_id" in form.changed_data:
-                services.correct_citizen_id(resident=obj, citizen_id=data["citizen_id"])
+                services.correct_citizen_id(actor=request.user, resident=obj, citizen_id=data["citizen_id"])
             services.update_resident(
+                actor=request.user,
                 resident=obj,
                 name=data["name"],
                 phone=data["phone"],
@@ -142,7 +145,7 @@ class ResidentAdmin(admin.ModelAdmin):
                 relation=data["relation"],
             )
         else:
-            saved = services.register_resident(**data)
+            saved = services.register_resident(actor=request.user, **data)
             obj.pk = saved.pk
 
 

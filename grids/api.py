@@ -6,7 +6,6 @@ from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 
 from core.masking import mask_citizen_id, mask_phone
-from core.scope import scope_for
 from grids import selectors
 from grids.models import Area, Household, Resident
 
@@ -107,7 +106,7 @@ class AreaViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = AreaSerializer
 
     def get_queryset(self):
-        scope = scope_for(self.request.user)
+        scope = self.request.scope
         if self.action == "list":
             parent = _int_param(self.request, "parent", required=False)
             if parent:
@@ -122,7 +121,7 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = HouseholdSerializer
 
     def get_queryset(self):
-        scope = scope_for(self.request.user)
+        scope = self.request.scope
         if self.action == "list":
             area = selectors.get_area(scope, _int_param(self.request, "area", required=True))
             return selectors.households_under(scope, area)
@@ -135,7 +134,7 @@ class ResidentViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ResidentSerializer
 
     def get_queryset(self):
-        scope = scope_for(self.request.user)
+        scope = self.request.scope
         if self.action == "list":
             return selectors.search_residents(scope, self.request.query_params.get("q", ""))
         return selectors.with_visible_tags(selectors.residents(scope))

@@ -71,11 +71,6 @@ def subtree(scope: Scope, area: Area, kind: str) -> QuerySet[Area]:
     return area.get_descendants().filter(kind=kind).filter(scope.area_q())
 
 
-def active_posts(area: Area) -> QuerySet:
-    # Through the reverse relation: places do not import the structure that hangs on them.
-    return area.posts.active().select_related("department").order_by("role", "slot", "holder_name")
-
-
 def households(scope: Scope) -> QuerySet[Household]:
     return Household.objects.within(scope)
 
@@ -95,12 +90,9 @@ def get_household(scope: Scope, pk: int) -> Household:
         households(scope)
         .select_related("building__parent")
         .prefetch_related(
-            "party_members_caring",
             Prefetch(
                 "residents",
-                queryset=Resident.objects.order_by("id")
-                .select_related("party_member")
-                .prefetch_related(
+                queryset=Resident.objects.order_by("id").prefetch_related(
                     Prefetch(
                         "tags",
                         queryset=visible_tags(ResidentTag.objects).select_related("group"),
@@ -119,8 +111,6 @@ def get_household(scope: Scope, pk: int) -> Household:
     )
     if household is None:
         raise Http404
-    # 我家有党员 (seed 001): a resident of the household is a party member.
-    household.has_party_member = any(hasattr(r, "party_member") for r in household.residents.all())
     return household
 
 

@@ -4,13 +4,18 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import audit
 from core.blind_index import blind_index
+from core.capabilities import Capability
 from core.identity import normalize_phone, parse_citizen_id
+from core.scope import scope_for
+from core.scoping import guard_off
+from grids.access import require_people_editor, require_unrestricted
 from grids.models import (
     PARENT_KINDS,
     ROOT_KINDS,
@@ -26,6 +31,13 @@ from grids.models import (
 )
 
 MPTT_FIELDS = ["lft", "rght", "tree_id", "level"]
+
+
+def _full_clean(obj, **kwargs: Any) -> None:
+    # Django's unique checks read the table through the default manager; they say only that a
+    # value is taken, nothing of the row that has it, so they need no scope.
+    with guard_off("uniqueness checks in full_clean"):
+        obj.full_clean(**kwargs)
 
 
 def _check_parent(kind: str, parent: Area | None) -> None:
@@ -45,12 +57,15 @@ def _check_parent(kind: str, parent: Area | None) -> None:
 def _lock_tree(tree_id: int) -> None:
     # django-mptt shifts lft/rght across the whole tree on insert and move; one writer per
     # district tree at a time keeps it valid. (SQLite serialises writers already.)
-    Area.objects.select_for_update().filter(tree_id=tree_id, parent__isnull=True).values_list("pk").first()
+    Area.objects.unscoped("a lock on the district's root, read for nothing else").select_for_update().filter(
+        tree_id=tree_id, parent__isnull=True
+    ).values_list("pk").first()
 
 
 @transaction.atomic
 def create_area(
     *,
+    actor,
     kind: str,
     name: str,
     code: str,
@@ -59,6 +74,8 @@ def create_area(
     declared_households: int | None = None,
     address: str = "",
 ) -> Area:
+    """Structure: see grids.access.require_unrestricted for who may, for now."""
+    capacity = require_unrestricted(actor)
     _check_parent(kind, parent)
     if kind in ROOT_KINDS:
         if city is None:
@@ -76,28 +93,40 @@ def create_area(
         declared_households=declared_households if kind == AreaKind.COMMUNITY else None,
         address=address,
     )
-    area.full_clean(exclude=MPTT_FIELDS)
+    _full_clean(area, exclude=MPTT_FIELDS)
     area.save()
+    written = ["kind", "name", "code", "parent", "city", "declared_households", "address"]
+    fields = [name for name in written if getattr(area, name) not in (None, "")]
+    audit.record(actor=actor, action="grids.create_area", target=area, fields=fields, capacity=capacity)
     return area
 
 
 @transaction.atomic
-def update_area(*, area: Area, name: str, address: str = "", declared_households: int | None = None) -> Area:
-    """Changes what an area is called and declares; never its place in the tree (see move_area)."""
+def update_area(*, actor, area: Area, name: str, address: str = "", declared_households: int | None = None) -> Area:
+    """Changes what an area is called and declares; never its place in the tree (see move_area).
+    Structure: see grids.access.require_unrestricted for who may, for now."""
+    capacity = require_unrestricted(actor)
     area.name = name
     area.address = address
     if area.kind == AreaKind.COMMUNITY:
         area.declared_households = declared_households
-    area.full_clean(exclude=MPTT_FIELDS)
-    Area.objects.filter(pk=area.pk).update(
-        name=area.name, address=area.address, declared_households=area.declared_households
+    _full_clean(area, exclude=MPTT_FIELDS)
+    Area.objects.reread(area).update(name=area.name, address=area.address, declared_households=area.declared_households)
+    audit.record(
+        actor=actor,
+        action="grids.update_area",
+        target=area,
+        fields=["name", "address", "declared_households"],
+        capacity=capacity,
     )
     return area
 
 
 @transaction.atomic
-def move_area(*, area: Area, new_parent: Area) -> Area:
-    """Re-hang a street, community, grid or building under another parent of the right kind."""
+def move_area(*, actor, area: Area, new_parent: Area) -> Area:
+    """Re-hang a street, community, grid or building under another parent of the right kind.
+    Structure: see grids.access.require_unrestricted for who may, for now."""
+    capacity = require_unrestricted(actor)
     _check_parent(area.kind, new_parent)
     if new_parent.tree_id != area.tree_id:
         raise ValidationError(_("不能跨区县移动区域"), code="cross_tree_move")
@@ -107,6 +136,7 @@ def move_area(*, area: Area, new_parent: Area) -> Area:
     if new_parent.is_descendant_of(area, include_self=True):
         raise ValidationError(_("不能移动到自身的下级"), code="cycle")
     area.move_to(new_parent, "last-child")
+    audit.record(actor=actor, action="grids.move_area", target=area, fields=["parent"], capacity=capacity)
     return area
 
 
@@ -120,15 +150,21 @@ def _preorder_parents(nodes: list[Area]) -> None:
 
 
 @transaction.atomic
-def bulk_create_subtree(*, data: dict[str, Any], parent: Area | None = None, city: City | None = None) -> list[Area]:
+def bulk_create_subtree(
+    *, actor, data: dict[str, Any], parent: Area | None = None, city: City | None = None
+) -> list[Area]:
     """Insert a nested dict of areas in one pass: lft/rght computed up front, one INSERT per level.
 
     django-mptt's build_tree_nodes plus bulk_create; rebuild() was 16x slower when measured.
-    `data` is {"kind", "name", "code", ..., "children": [...]}.
+    `data` is {"kind", "name", "code", ..., "children": [...]}. One audit entry for the whole
+    subtree, on its top node. Structure: see grids.access.require_unrestricted for who may, for now.
     """
+    capacity = require_unrestricted(actor)
+    fields: set[str] = set()
 
     def check(node: dict[str, Any], node_parent_kind: str | None) -> None:
         kind = node["kind"]
+        fields.update(name for name in node if name != "children")
         if node_parent_kind is None:
             _check_parent(kind, parent)
         elif node_parent_kind not in PARENT_KINDS.get(kind, ()):
@@ -154,6 +190,8 @@ def bulk_create_subtree(*, data: dict[str, Any], parent: Area | None = None, cit
         by_level.setdefault(node.level, []).append(node)
     for level in sorted(by_level):
         Area.objects.bulk_create(by_level[level])
+    fields.update(["parent"] if parent is not None else ["city"])
+    audit.record(actor=actor, action="grids.bulk_create_subtree", target=nodes[0], fields=fields, capacity=capacity)
     return nodes
 
 
@@ -163,15 +201,22 @@ CARD_FIELDS = frozenset(
 
 
 @transaction.atomic
-def register_household(*, building: Area, floor: int, room: str, **card: Any) -> Household:
+def register_household(*, actor, building: Area, floor: int, room: str, **card: Any) -> Household:
+    capacity = require_people_editor(actor, building)
     household = Household(building=building, floor=floor, room=room)
-    return _save_card(household, card)
+    _save_card(household, card)
+    fields = ["building", "floor", "room", *card]
+    audit.record(actor=actor, action="grids.register_household", target=household, fields=fields, capacity=capacity)
+    return household
 
 
 @transaction.atomic
-def update_household_card(*, household: Household, **changes: Any) -> Household:
+def update_household_card(*, actor, household: Household, **changes: Any) -> Household:
     """Update the 四清 card (and the address within the building) after a visit."""
-    return _save_card(household, changes)
+    capacity = require_people_editor(actor, household.building)
+    _save_card(household, changes)
+    audit.record(actor=actor, action="grids.update_household_card", target=household, fields=changes, capacity=capacity)
+    return household
 
 
 def _save_card(household: Household, changes: dict[str, Any]) -> Household:
@@ -180,7 +225,7 @@ def _save_card(household: Household, changes: dict[str, Any]) -> Household:
         raise TypeError(f"not household card fields: {sorted(unknown)}")
     for name, value in changes.items():
         setattr(household, name, value)
-    household.full_clean()
+    _full_clean(household)
     household.save()
     return household
 
@@ -207,10 +252,25 @@ def _identity_fields(citizen_id: str, phone: str) -> dict[str, Any]:
     }
 
 
+RESIDENT_FIELDS = ["household", "name", "citizen_id", "phone", "residence_status", "relation", "sex", "birth_date"]
+
+
 def build_resident(
-    *, household: Household, name: str, citizen_id: str, residence_status: str, relation: str, phone: str = ""
+    *,
+    actor,
+    household: Household,
+    name: str,
+    citizen_id: str,
+    residence_status: str,
+    relation: str,
+    phone: str = "",
 ) -> Resident:
-    """A validated, unsaved Resident (bulk loaders save many at once; register_resident saves one)."""
+    """A validated, unsaved Resident, once the actor may register people at the household.
+
+    It writes nothing, so it records nothing: register_resident saves one and records it, and a bulk
+    loader that saves many records one entry for the lot (action "grids.register_residents").
+    """
+    require_people_editor(actor, household.building)
     name = name.strip()
     if not name:
         raise ValidationError({"name": [_("姓名不能为空")]})
@@ -221,7 +281,7 @@ def build_resident(
         relation=relation,
         **_identity_fields(citizen_id, phone),
     )
-    resident.full_clean(exclude=["citizen_id_hash"])
+    _full_clean(resident, exclude=["citizen_id_hash"])
     return resident
 
 
@@ -230,9 +290,12 @@ DUPLICATE_ID_MESSAGE = gettext_lazy("该身份证号已在本区登记,请勿重
 
 
 @transaction.atomic
-def register_resident(**kwargs: Any) -> Resident:
-    resident = build_resident(**kwargs)
+def register_resident(*, actor, **kwargs: Any) -> Resident:
+    resident = build_resident(actor=actor, **kwargs)
     _save_unique_id(resident)
+    capacity = require_people_editor(actor, resident.household.building)
+    fields = [name for name in RESIDENT_FIELDS if getattr(resident, name, None) not in (None, "")]
+    audit.record(actor=actor, action="grids.register_resident", target=resident, fields=fields, capacity=capacity)
     return resident
 
 
@@ -241,40 +304,52 @@ def _save_unique_id(resident: Resident, **save_kwargs: Any) -> None:
         with transaction.atomic():
             resident.save(**save_kwargs)
     except IntegrityError:
-        if Resident.objects.filter(citizen_id_hash=resident.citizen_id_hash).exclude(pk=resident.pk).exists():
+        taken = Resident.objects.unscoped("says only that the ID is taken, never where").filter(
+            citizen_id_hash=resident.citizen_id_hash
+        )
+        if taken.exclude(pk=resident.pk).exists():
             raise ValidationError({"citizen_id": [DUPLICATE_ID_MESSAGE]}) from None
         raise
 
 
 @transaction.atomic
-def update_resident(*, resident: Resident, name: str, phone: str, residence_status: str, relation: str) -> Resident:
+def update_resident(
+    *, actor, resident: Resident, name: str, phone: str, residence_status: str, relation: str
+) -> Resident:
     """Everything but the ID number, which only correct_citizen_id changes."""
+    capacity = require_people_editor(actor, resident.household.building)
     phone = normalize_phone(phone)
     resident.name = name.strip()
     resident.phone = phone
     resident.phone_hash = blind_index(phone) if phone else ""
     resident.residence_status = residence_status
     resident.relation = relation
-    resident.full_clean(exclude=["citizen_id", "citizen_id_hash"])
-    resident.save(update_fields=["name", "phone", "phone_hash", "residence_status", "relation"])
+    _full_clean(resident, exclude=["citizen_id", "citizen_id_hash"])
+    fields = ["name", "phone", "residence_status", "relation"]
+    resident.save(update_fields=[*fields, "phone_hash"])
+    audit.record(actor=actor, action="grids.update_resident", target=resident, fields=fields, capacity=capacity)
     return resident
 
 
 @transaction.atomic
-def correct_citizen_id(*, resident: Resident, citizen_id: str) -> Resident:
+def correct_citizen_id(*, actor, resident: Resident, citizen_id: str) -> Resident:
     """Fix a mistyped ID number: birth date and sex follow it."""
+    capacity = require_people_editor(actor, resident.household.building)
     parsed = parse_citizen_id(citizen_id)
     resident.citizen_id = parsed.number
     resident.citizen_id_hash = blind_index(parsed.number)
     resident.birth_date = parsed.birth_date
     resident.sex = parsed.sex
     _save_unique_id(resident, update_fields=["citizen_id", "citizen_id_hash", "birth_date", "sex"])
+    fields = ["citizen_id", "birth_date", "sex"]
+    audit.record(actor=actor, action="grids.correct_citizen_id", target=resident, fields=fields, capacity=capacity)
     return resident
 
 
 @transaction.atomic
 def tag_resident(
     *,
+    actor,
     resident: Resident,
     group: KeyGroup,
     since: datetime.date,
@@ -282,15 +357,22 @@ def tag_resident(
     legal_basis: str = "",
     note: str = "",
 ) -> ResidentTag:
+    capacity = require_people_editor(actor, resident.household.building)
     tag = ResidentTag(resident=resident, group=group, since=since, until=until, legal_basis=legal_basis, note=note)
-    tag.full_clean()
+    _full_clean(tag)
     tag.save()
+    audit.record(actor=actor, action="grids.tag_resident", target=tag, fields=_tag_fields(tag), capacity=capacity)
     return tag
+
+
+def _tag_fields(tag) -> list[str]:
+    return [name for name in ("group", "since", "until", "legal_basis", "note") if getattr(tag, name) not in (None, "")]
 
 
 @transaction.atomic
 def tag_household(
     *,
+    actor,
     household: Household,
     group: KeyGroup,
     since: datetime.date,
@@ -298,20 +380,40 @@ def tag_household(
     legal_basis: str = "",
     note: str = "",
 ) -> HouseholdTag:
+    capacity = require_people_editor(actor, household.building)
     tag = HouseholdTag(household=household, group=group, since=since, until=until, legal_basis=legal_basis, note=note)
-    tag.full_clean()
+    _full_clean(tag)
     tag.save()
+    audit.record(actor=actor, action="grids.tag_household", target=tag, fields=_tag_fields(tag), capacity=capacity)
     return tag
 
 
 @transaction.atomic
-def record_sensitive_access(*, user, residents: Iterable[Resident], reason: str) -> list[SensitiveAccess]:
-    """Log that `user` saw these residents unmasked; the caller shows them only after this returns."""
+def record_sensitive_access(*, actor, residents: Iterable[Resident], reason: str) -> list[SensitiveAccess]:
+    """Log that `actor` saw these residents unmasked; the caller shows them only after this returns.
+
+    Needs the grids.view_sensitive permission and every resident inside the actor's scope.
+    """
+    residents = list(residents)
     reason = (reason or "").strip()
     if len(reason) < 4:
         raise ValidationError({"reason": [_("请写明查看事由(至少4个字)")]})
-    if not user.has_perm("grids.view_sensitive"):
+    if not actor.has_perm("grids.view_sensitive"):
         raise ValidationError(_("您没有查看敏感信息的权限"), code="forbidden")
-    return SensitiveAccess.objects.bulk_create(
-        [SensitiveAccess(user=user, resident=resident, reason=reason) for resident in residents]
+    scope = scope_for(actor)
+    if not all(scope.covers(resident.household.building) for resident in residents):
+        raise PermissionDenied(_("不在您的辖区内"))
+    accesses = SensitiveAccess.objects.bulk_create(
+        [SensitiveAccess(user=actor, resident=resident, reason=reason) for resident in residents]
     )
+    # The permission, not a post, allows this; a post there (if any) names the capacity.
+    at = residents[0].household.building if residents else None
+    capacity = (scope.capacity(Capability.EDIT_PEOPLE, at=at) if at is not None else None) or "grids.view_sensitive"
+    audit.record(
+        actor=actor,
+        action="grids.reveal_resident",
+        target=residents[0] if len(residents) == 1 else None,
+        fields=["citizen_id", "phone", "tags"],
+        capacity=capacity,
+    )
+    return accesses

@@ -1,15 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.capabilities import Capability
-from core.scope import area_scope_or_404, scope_for
-from grids import selectors, services
+from core.scope import area_scope_or_404
+from grids import panels, selectors, services
+from grids.access import may_edit_people
 from grids.forms import HouseholdCardForm, ResidentForm, ResidentSearchForm, RevealForm
 from grids.models import AreaKind
 
@@ -24,20 +24,20 @@ def area_tree(request):
 
 @login_required
 def area_children(request, pk: int):
-    scope = scope_for(request.user)
+    scope = request.scope
     area = selectors.get_area(scope, pk)
     return render(request, "grids/_area_nodes.html", {"nodes": selectors.children(scope, area)})
 
 
 @login_required
 def area_detail(request, pk: int):
-    scope = scope_for(request.user)
+    scope = request.scope
     area = selectors.get_area(scope, pk, counted=True)
     context = {
         "area": area,
         "ancestors": area.get_ancestors().filter(scope.area_q()),
         "children": selectors.children(scope, area),
-        "posts": selectors.active_posts(area),
+        **panels.context(panels.AREA, scope, area),
     }
     if area.kind in (AreaKind.GRID, AreaKind.COMPOUND, AreaKind.BUILDING):
         context["households"] = Paginator(selectors.households_under(scope, area), PAGE_SIZE).get_page(
@@ -51,26 +51,33 @@ def area_detail(request, pk: int):
 
 @login_required
 def household_detail(request, pk: int):
-    scope = scope_for(request.user)
+    scope = request.scope
     household = selectors.get_household(scope, pk)
     return render(
         request,
         "grids/household_detail.html",
-        {"household": household, "can_edit": scope.may(Capability.EDIT_PEOPLE), "resident_form": ResidentForm()},
+        {
+            "household": household,
+            "can_edit": may_edit_people(scope, household.building),
+            "resident_form": ResidentForm(),
+            **panels.context(panels.HOUSEHOLD, scope, household),
+        },
     )
 
 
 @login_required
 def household_edit(request, pk: int):
-    scope = scope_for(request.user)
+    scope = request.scope
     household = selectors.get_household(scope, pk)
-    if not scope.may(Capability.EDIT_PEOPLE):
+    if not may_edit_people(scope, household.building):
         raise Http404
     form = HouseholdCardForm(request.POST or None, instance=household)
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.fields}
         try:
-            services.update_household_card(household=household, **changes)
+            services.update_household_card(actor=request.user, household=household, **changes)
+        except PermissionDenied:
+            raise Http404 from None
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -82,14 +89,14 @@ def household_edit(request, pk: int):
 @login_required
 @require_POST
 def resident_create(request, pk: int):
-    scope = scope_for(request.user)
+    scope = request.scope
     household = selectors.get_household(scope, pk)
-    if not scope.may(Capability.EDIT_PEOPLE):
-        raise Http404
     form = ResidentForm(request.POST)
     if form.is_valid():
         try:
-            services.register_resident(household=household, **form.cleaned_data)
+            services.register_resident(actor=request.user, household=household, **form.cleaned_data)
+        except PermissionDenied:
+            raise Http404 from None
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -98,7 +105,12 @@ def resident_create(request, pk: int):
     return render(
         request,
         "grids/household_detail.html",
-        {"household": household, "can_edit": True, "resident_form": form},
+        {
+            "household": household,
+            "can_edit": True,
+            "resident_form": form,
+            **panels.context(panels.HOUSEHOLD, scope, household),
+        },
         status=400,
     )
 
@@ -117,7 +129,7 @@ def resident_search(request):
 
 @login_required
 def resident_detail(request, pk: int):
-    scope = scope_for(request.user)
+    scope = request.scope
     resident = selectors.get_resident(scope, pk)
     return render(
         request,
@@ -129,16 +141,18 @@ def resident_detail(request, pk: int):
 @login_required
 @require_POST
 def resident_reveal(request, pk: int):
-    scope = scope_for(request.user)
+    scope = request.scope
     resident = selectors.get_resident(scope, pk, with_sensitive_tags=scope.can_view_sensitive)
     if not scope.can_view_sensitive:
-        raise Http404
+        raise Http404  # the page offers no reveal without the permission; the service checks again
     form = RevealForm(request.POST)
     if form.is_valid():
         try:
             services.record_sensitive_access(
-                user=request.user, residents=[resident], reason=form.cleaned_data["reason"]
+                actor=request.user, residents=[resident], reason=form.cleaned_data["reason"]
             )
+        except PermissionDenied:
+            raise Http404 from None
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

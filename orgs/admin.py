@@ -25,7 +25,7 @@ class PostAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "area", "department", "resident", "organization"]
 
     def save_model(self, request, obj, form, change):
-        services.appoint(post=obj)
+        services.appoint(actor=request.user, post=obj)
 
 
 class CoverageInline(admin.TabularInline):
@@ -50,10 +50,13 @@ class OrganizationAdmin(MPTTModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             services.update_organization(
-                organization=obj, **{name: getattr(obj, name) for name in services.ORGANIZATION_EDITABLE}
+                actor=request.user,
+                organization=obj,
+                **{name: getattr(obj, name) for name in services.ORGANIZATION_EDITABLE},
             )
             return
         saved = services.create_organization(
+            actor=request.user,
             kind=obj.kind,
             name=obj.name,
             area=obj.area,
@@ -73,6 +76,13 @@ class CoverageAdmin(admin.ModelAdmin):
     search_fields = ["organization__name", "area__name"]
     list_select_related = ["organization", "area"]
     autocomplete_fields = ["organization", "area"]
+
+    def save_model(self, request, obj, form, change):
+        if change:  # re-pointing a row: no service for that yet
+            super().save_model(request, obj, form, change)
+            return
+        services.cover(actor=request.user, organization=obj.organization, areas=[obj.area])
+        obj.pk = Coverage.objects.get(organization=obj.organization, area=obj.area).pk
 
 
 @admin.register(OwnersCommittee)
@@ -97,7 +107,7 @@ class PartyMemberAdmin(admin.ModelAdmin):
     inlines = [ServicePointsInline]
 
     def save_model(self, request, obj, form, change):
-        services.register_member(member=obj)
+        services.register_member(actor=request.user, member=obj)
 
 
 @admin.register(ServicePoints)
@@ -107,3 +117,12 @@ class ServicePointsAdmin(admin.ModelAdmin):
     search_fields = ["member__name", "reason"]
     list_select_related = ["member"]
     autocomplete_fields = ["member"]
+
+    def save_model(self, request, obj, form, change):
+        if change:  # correcting an entry: no service for that yet
+            super().save_model(request, obj, form, change)
+            return
+        saved = services.award_points(
+            actor=request.user, member=obj.member, on=obj.on, points=obj.points, reason=obj.reason
+        )
+        obj.pk = saved.pk

@@ -3,7 +3,6 @@
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 
-from core.scope import scope_for
 from orgs import selectors
 from orgs.models import MemberKind, MemberStatus, Organization, PartyMember, Post
 
@@ -65,7 +64,7 @@ class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = OrganizationSerializer
 
     def get_queryset(self):
-        scope = scope_for(self.request.user)
+        scope = self.request.scope
         return selectors.with_member_counts(selectors.organizations(scope)).order_by("tree_id", "lft")
 
 
@@ -81,7 +80,7 @@ class PartyMemberViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = PartyMemberSerializer
 
     def get_queryset(self):
-        scope = scope_for(self.request.user)
+        scope = self.request.scope
         if self.action != "list":
             return selectors.get_member_list(scope)
         filters = MemberFilters(data=self.request.query_params)
@@ -96,4 +95,4 @@ class PostViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = PostSerializer
 
     def get_queryset(self):
-        return selectors.posts(scope_for(self.request.user))
+        return selectors.posts(self.request.scope)

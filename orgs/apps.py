@@ -12,3 +12,10 @@ class OrgsConfig(AppConfig):
         from orgs.scope import compute
 
         set_provider(compute)
+
+        # What the places' pages show of posts and party members comes from here.
+        from grids import panels
+        from orgs import selectors
+
+        panels.provide(panels.AREA, selectors.posts_at)
+        panels.provide(panels.HOUSEHOLD, selectors.household_party)

@@ -5,12 +5,24 @@ An organisation is in scope where its seat (the area it sits in) is; its members
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from core.scope import Scope
-from grids.models import Area, AreaKind
+from grids.models import Area, AreaKind, Household
 from orgs.advisories import BRANCH_NORMAL_MAX, COMMUNITY_COMMITTEE_FROM, advisories
 from orgs.models import (
     BRANCH_KINDS,
@@ -133,13 +145,41 @@ def _points_total() -> Subquery:
     return Subquery(summed, output_field=IntegerField())
 
 
+def departments_of(scope: Scope) -> QuerySet[Department]:
+    """The user's own departments, for an officer's home page."""
+    return Department.objects.within(scope).filter(pk__in=sorted(scope.department_ids)).select_related("jurisdiction")
+
+
+def posts_at(scope: Scope, area: Area) -> dict:
+    """The area page's panel: who holds which post there now."""
+    found = posts(scope).filter(area=area).select_related("department").order_by("role", "slot", "holder_name")
+    return {"posts": found}
+
+
+def household_party(scope: Scope, household: Household) -> dict:
+    """The household card's panel, in one query: 我家有党员 (a resident of it is a party member, seed
+    001) and 党员包住户 (the members who look after it)."""
+    cares = Exists(PartyMember.households.through.objects.filter(partymember=OuterRef("pk"), household=household))
+    found = list(
+        members(scope)
+        .filter(Q(resident__household=household) | Q(households=household))
+        .annotate(cares=cares, lives_here=ExpressionWrapper(Q(resident__household=household), BooleanField()))
+        .distinct()
+    )
+    return {
+        "has_party_member": any(member.lives_here for member in found),
+        "party_members_caring": [member for member in found if member.cares],
+    }
+
+
 def posts(scope: Scope) -> QuerySet[Post]:
     """Active posts held at an area in scope, or at an organisation seated in scope."""
     return Post.objects.within(scope).active().order_by("area_id", "organization_id", "role", "slot", "pk")
 
 
 def committee(organization: Organization) -> list[Post]:
-    posts = Post.objects.active().filter(organization=organization).order_by("holder_name")
+    # The organisation was read through the scope; its posts go with it.
+    posts = organization.posts.active().order_by("holder_name")
     return sorted(posts, key=lambda post: ORGANIZATION_ROLE_RANK.index(post.role))
 
 
@@ -273,7 +313,8 @@ def coverage_report(scope: Scope) -> CoverageReport:
             report.owners_committees_without_org.append(committee_row)
 
     companies = (
-        Department.objects.filter(kind=DepartmentKind.PROPERTY)
+        Department.objects.within(scope)
+        .filter(kind=DepartmentKind.PROPERTY)
         .filter(scope.area_q("jurisdiction__"))
         .filter(~Exists(Organization.objects.filter(property_company=OuterRef("pk"))))
         .order_by("name")

@@ -6,6 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core import audit
+from core.scope import forget
+from core.scoping import guard_off
+from grids.access import require_unrestricted
 from grids.models import Area, Household
 from orgs.models import (
     COMMUNITY_LEVEL_KINDS,
@@ -20,29 +24,57 @@ from orgs.models import (
     ServicePoints,
 )
 
+# Structure writes (posts, organisations, members, points) have no page yet: each service here
+# requires an unrestricted actor (grids.access.require_unrestricted) until the back office widens it
+# along the organisation chain.
+
+POST_FIELDS = ["user", "holder_name", "resident", "role", "area", "department", "organization", "slot", "start", "end"]
+
+
+def _full_clean(obj, **kwargs) -> None:
+    # Django's unique checks read through the default manager and say only that a value is taken.
+    with guard_off("uniqueness checks in full_clean"):
+        obj.full_clean(**kwargs)
+
+
+def _set(obj, names) -> list[str]:
+    """The names of the fields given a value, for the audit entry."""
+    return [name for name in names if getattr(obj, f"{name}_id", getattr(obj, name, None)) not in (None, "")]
+
 
 @transaction.atomic
-def appoint(*, post: Post) -> Post:
+def appoint(*, actor, post: Post) -> Post:
     """Put someone in a post (an unsaved Post with its fields set)."""
+    capacity = require_unrestricted(actor)
     if post.user_id and not post.holder_name:
         post.holder_name = post.user.get_full_name() or post.user.get_username()
-    post.full_clean()
+    _full_clean(post)
     if post.slot and post.area_id:
         clash = (
-            Post.objects.active(post.start).filter(area=post.area, role=post.role, slot=post.slot).exclude(pk=post.pk)
+            Post.objects.unscoped("a slot clash says only that the slot is taken")
+            .active(post.start)
+            .filter(area=post.area, role=post.role, slot=post.slot)
+            .exclude(pk=post.pk)
         )
         if clash.exists():
             raise ValidationError({"slot": [_("该区域此岗位的%(slot)s已有人在岗") % {"slot": post.get_slot_display()}]})
     post.save()
+    if post.user_id:
+        forget(post.user)  # their scope follows their posts
+    audit.record(actor=actor, action="orgs.appoint", target=post, fields=_set(post, POST_FIELDS), capacity=capacity)
     return post
 
 
 @transaction.atomic
-def end_post(*, post: Post, end: datetime.date) -> Post:
+def end_post(*, actor, post: Post, end: datetime.date) -> Post:
+    capacity = require_unrestricted(actor)
     if end < post.start:
         raise ValidationError({"end": [_("离任日期不能早于任职日期")]})
     post.end = end
     post.save(update_fields=["end"])
+    if post.user_id:
+        forget(post.user)
+    audit.record(actor=actor, action="orgs.end_post", target=post, fields=["end"], capacity=capacity)
     return post
 
 
@@ -68,6 +100,7 @@ COMMUNITY_TERM_YEARS = 5
 @transaction.atomic
 def create_organization(
     *,
+    actor,
     kind: str,
     name: str,
     area: Area,
@@ -78,10 +111,13 @@ def create_organization(
     property_company: Department | None = None,
     owners_committee: OwnersCommittee | None = None,
 ) -> Organization:
+    capacity = require_unrestricted(actor)
     _check_org_parent(kind, parent)
     if parent is not None:
         # One writer per street tree: django-mptt shifts lft/rght across it.
-        Organization.objects.select_for_update().filter(tree_id=parent.tree_id, parent__isnull=True).first()
+        Organization.objects.unscoped("a lock on the tree's root, read for nothing else").select_for_update().filter(
+            tree_id=parent.tree_id, parent__isnull=True
+        ).first()
         parent.refresh_from_db()
     if term_start and term_end is None and kind in COMMUNITY_LEVEL_KINDS:
         term_end = term_start.replace(year=term_start.year + COMMUNITY_TERM_YEARS) - datetime.timedelta(days=1)
@@ -95,9 +131,17 @@ def create_organization(
         property_company=property_company,
         owners_committee=owners_committee,
     )
-    organization.full_clean(exclude=["lft", "rght", "tree_id", "level"])
+    _full_clean(organization, exclude=["lft", "rght", "tree_id", "level"])
     organization.save()
-    cover(organization=organization, areas=[area, *covers])
+    _cover(organization, [area, *covers])
+    fields = _set(organization, ["kind", "name", "area", "parent", *sorted(ORGANIZATION_EDITABLE - {"name", "area"})])
+    audit.record(
+        actor=actor,
+        action="orgs.create_organization",
+        target=organization,
+        fields=[*fields, "covers"],
+        capacity=capacity,
+    )
     return organization
 
 
@@ -105,43 +149,65 @@ ORGANIZATION_EDITABLE = frozenset({"name", "area", "term_start", "term_end", "pr
 
 
 @transaction.atomic
-def update_organization(*, organization: Organization, **changes) -> Organization:
+def update_organization(*, actor, organization: Organization, **changes) -> Organization:
     """Everything but the place in the tree (kind and parent)."""
+    capacity = require_unrestricted(actor)
     unknown = set(changes) - ORGANIZATION_EDITABLE
     if unknown:
         raise TypeError(f"not editable here: {sorted(unknown)}")
     for name, value in changes.items():
         setattr(organization, name, value)
-    organization.full_clean(exclude=["lft", "rght", "tree_id", "level"])
+    _full_clean(organization, exclude=["lft", "rght", "tree_id", "level"])
     organization.save(update_fields=sorted(changes))
     if "area" in changes:
-        cover(organization=organization, areas=[organization.area])
+        _cover(organization, [organization.area])
+    audit.record(actor=actor, action="orgs.update_organization", target=organization, fields=changes, capacity=capacity)
     return organization
 
 
 @transaction.atomic
-def cover(*, organization: Organization, areas: list[Area]) -> None:
+def cover(*, actor, organization: Organization, areas: list[Area]) -> None:
     """支部包片: add areas the organisation is responsible for."""
+    capacity = require_unrestricted(actor)
+    _cover(organization, areas)
+    audit.record(actor=actor, action="orgs.cover", target=organization, fields=["covers"], capacity=capacity)
+
+
+def _cover(organization: Organization, areas: list[Area]) -> None:
     Coverage.objects.bulk_create(
         [Coverage(organization=organization, area=area) for area in areas], ignore_conflicts=True
     )
 
 
+MEMBER_FIELDS = ["name", "resident", "organization", "status", "joined", "kind", "work_unit", "reported_on"]
+
+
 @transaction.atomic
-def register_member(*, member: PartyMember, households: list[Household] = ()) -> PartyMember:
+def register_member(*, actor, member: PartyMember, households: list[Household] = ()) -> PartyMember:
     """Add a party member (an unsaved PartyMember), with the households they look after."""
+    capacity = require_unrestricted(actor)
     if member.resident_id and not member.name:
         member.name = member.resident.name
-    member.full_clean()
+    _full_clean(member)
     member.save()
     if households:
         member.households.add(*households)
+    fields = _set(member, MEMBER_FIELDS) + (["households"] if households else [])
+    audit.record(actor=actor, action="orgs.register_member", target=member, fields=fields, capacity=capacity)
     return member
 
 
 @transaction.atomic
-def award_points(*, member: PartyMember, on: datetime.date, points: int, reason: str) -> ServicePoints:
+def award_points(*, actor, member: PartyMember, on: datetime.date, points: int, reason: str) -> ServicePoints:
+    capacity = require_unrestricted(actor)
     entry = ServicePoints(member=member, on=on, points=points, reason=reason.strip())
-    entry.full_clean()
+    _full_clean(entry)
     entry.save()
+    audit.record(
+        actor=actor,
+        action="orgs.award_points",
+        target=entry,
+        fields=["member", "on", "points", "reason"],
+        capacity=capacity,
+    )
     return entry

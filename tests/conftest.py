@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth.models import User
 
+from core.scope import SYSTEM
 from grids import services as grid_services
 from grids.models import Area, AreaKind, Household, Resident
 from orgs import cobuilding_services
@@ -63,8 +64,8 @@ def _build_world() -> World:
     r["A1b"] = ResidentFactory(household=h["A1b"], name="A1独居老人")
     r["A1c"] = ResidentFactory(household=h["A1"], name="A1矫正对象", relation="spouse")
     since = datetime.date(2025, 1, 1)
-    grid_services.tag_resident(resident=r["A1b"], group=key_group("empty-nest-elderly"), since=since)
-    grid_services.tag_resident(resident=r["A1c"], group=key_group("community-corrections"), since=since)
+    grid_services.tag_resident(actor=SYSTEM, resident=r["A1b"], group=key_group("empty-nest-elderly"), since=since)
+    grid_services.tag_resident(actor=SYSTEM, resident=r["A1c"], group=key_group("community-corrections"), since=since)
 
     chengguan = department("城管局", a["district"])
     minzheng = department("民政局", a["district"])
@@ -85,33 +86,42 @@ def _build_world() -> World:
         "admin": user_with_posts("world_admin", superuser=True),
     }
     o = {}
-    o["S1"] = org_services.create_organization(kind=OrgKind.STREET_WORKING_COMMITTEE, name="一街道党工委", area=a["S1"])
+    o["S1"] = org_services.create_organization(
+        actor=SYSTEM, kind=OrgKind.STREET_WORKING_COMMITTEE, name="一街道党工委", area=a["S1"]
+    )
     o["K1"] = org_services.create_organization(
+        actor=SYSTEM,
         kind=OrgKind.COMMUNITY_GENERAL_BRANCH,
         name="一社区党总支",
         area=a["K1"],
         parent=o["S1"],
         term_start=datetime.date(2020, 1, 1),
     )
-    o["A"] = org_services.create_organization(kind=OrgKind.GRID_BRANCH, name="网格A党支部", area=a["A"], parent=o["K1"])
+    o["A"] = org_services.create_organization(
+        actor=SYSTEM, kind=OrgKind.GRID_BRANCH, name="网格A党支部", area=a["A"], parent=o["K1"]
+    )
     o["A1"] = org_services.create_organization(
-        kind=OrgKind.BUILDING_GROUP, name="A1楼党小组", area=a["A1"], parent=o["A"]
+        actor=SYSTEM, kind=OrgKind.BUILDING_GROUP, name="A1楼党小组", area=a["A1"], parent=o["A"]
     )
     o["K2"] = org_services.create_organization(
-        kind=OrgKind.COMMUNITY_BRANCH, name="二社区党支部", area=a["K2"], parent=o["S1"]
+        actor=SYSTEM, kind=OrgKind.COMMUNITY_BRANCH, name="二社区党支部", area=a["K2"], parent=o["S1"]
     )
     joined = datetime.date(2010, 7, 1)
     org_services.register_member(
+        actor=SYSTEM,
         member=PartyMember(resident=r["A1"], organization=o["A"], status="full", joined=joined, kind="resident"),
         households=[h["A2"]],
     )
     org_services.register_member(
-        member=PartyMember(name="党员乙", organization=o["A"], status="full", joined=joined, kind="floating")
+        actor=SYSTEM,
+        member=PartyMember(name="党员乙", organization=o["A"], status="full", joined=joined, kind="floating"),
     )
     org_services.register_member(
-        member=PartyMember(name="党员丙", organization=o["A"], status="probationary", joined=joined, kind="resident")
+        actor=SYSTEM,
+        member=PartyMember(name="党员丙", organization=o["A"], status="probationary", joined=joined, kind="resident"),
     )
     org_services.register_member(
+        actor=SYSTEM,
         member=PartyMember(
             name="在职党员丁",
             organization=o["K1"],
@@ -119,13 +129,15 @@ def _build_world() -> World:
             joined=joined,
             kind="in_service",
             work_unit="区教育局",
-        )
+        ),
     )
     org_services.register_member(
-        member=PartyMember(name="二社区党员", organization=o["K2"], status="full", joined=joined, kind="resident")
+        actor=SYSTEM,
+        member=PartyMember(name="二社区党员", organization=o["K2"], status="full", joined=joined, kind="resident"),
     )
     org_services.appoint(
-        post=Post(holder_name="总支书记", role=Role.SECRETARY, organization=o["K1"], start=datetime.date(2020, 1, 1))
+        actor=SYSTEM,
+        post=Post(holder_name="总支书记", role=Role.SECRETARY, organization=o["K1"], start=datetime.date(2020, 1, 1)),
     )
     return World(areas=a, households=h, residents=r, users=u, orgs=o)
 

@@ -7,6 +7,7 @@ import factory
 from django.contrib.auth.models import Permission, User
 from stdnum.cn import ric
 
+from core.scope import SYSTEM
 from grids import services as grid_services
 from grids.models import Area, AreaKind, City, Household, KeyGroup, Relation, ResidenceStatus, Resident
 from orgs import services as org_services
@@ -46,6 +47,7 @@ class AreaFactory(factory.Factory):
         code = kwargs.pop("code", None) or f"T{next(_codes):011d}"
         city = CityFactory() if parent is None else None
         return grid_services.create_area(
+            actor=SYSTEM,
             kind=kind,
             name=name,
             code=code,
@@ -67,7 +69,7 @@ class HouseholdFactory(factory.Factory):
 
     @classmethod
     def _create(cls, model_class, **kwargs):
-        return grid_services.register_household(**kwargs)
+        return grid_services.register_household(actor=SYSTEM, **kwargs)
 
 
 class ResidentFactory(factory.Factory):
@@ -83,7 +85,7 @@ class ResidentFactory(factory.Factory):
 
     @classmethod
     def _create(cls, model_class, **kwargs):
-        return grid_services.register_resident(**kwargs)
+        return grid_services.register_resident(actor=SYSTEM, **kwargs)
 
 
 def key_group(code: str) -> KeyGroup:
@@ -99,5 +101,5 @@ def user_with_posts(username: str, *posts: dict, sensitive: bool = False, superu
     if sensitive:
         user.user_permissions.add(Permission.objects.get(codename="view_sensitive"))
     for kwargs in posts:
-        org_services.appoint(post=Post(user=user, start=datetime.date(2024, 1, 1), **kwargs))
+        org_services.appoint(actor=SYSTEM, post=Post(user=user, start=datetime.date(2024, 1, 1), **kwargs))
     return user

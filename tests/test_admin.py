@@ -137,6 +137,7 @@ def test_admin_registers_a_household_through_the_service_and_only_on_a_building(
 def test_new_unit_costs_and_owners_committees_belong_to_the_right_kind_of_area(world):
     from django.core.exceptions import ValidationError
 
+    from core.scope import SYSTEM
     from funding.services import record_new_unit_cost
     from grids.services import register_household
     from orgs.models import OwnersCommittee
@@ -146,7 +147,7 @@ def test_new_unit_costs_and_owners_committees_belong_to_the_right_kind_of_area(w
             year=2026, community=world.areas["A"], new_staff=1, new_staff_annual_salary=1, new_venue_cost=0
         )
     with pytest.raises(ValidationError, match="住户只能登记在楼栋下"):
-        register_household(building=world.areas["A"], floor=1, room="101")
+        register_household(actor=SYSTEM, building=world.areas["A"], floor=1, room="101")
     with pytest.raises(ValidationError, match="业主委员会须设在小区"):
         OwnersCommittee(compound=world.areas["A1"], name="x").full_clean()
 
@@ -169,3 +170,40 @@ def test_a_saved_case_category_keeps_its_parent(world):
     clutter.parent = Category.objects.get(code="dispute")
     with pytest.raises(ValidationError, match="已有类别不能调整上级"):
         case_services.save_category(category=clutter)
+
+
+def test_an_admin_resident_is_recorded_as_the_admins_write_by_field_names(world, client_for):
+    from core.models import AuditEntry
+
+    admin_user = world.users["admin"]
+    client_for(admin_user).post(
+        reverse("admin:grids_resident_add"),
+        {
+            "household": world.households["A2"].pk,
+            "name": "后台审计",
+            "citizen_id": "11010519491231002X",
+            "phone": "",
+            "residence_status": "registered",
+            "relation": "head",
+            "tags-TOTAL_FORMS": 0,
+            "tags-INITIAL_FORMS": 0,
+        },
+    )
+    resident = Resident.objects.get(name="后台审计")
+    entry = AuditEntry.objects.get(action="grids.register_resident", target_id=str(resident.pk))
+    assert (entry.actor, entry.capacity) == (admin_user, "admin")
+    assert "citizen_id" in entry.fields and "11010519491231002X" not in str(entry.fields)
+
+
+def test_admin_service_points_go_through_the_service_and_are_recorded(world, client_for):
+    from core.models import AuditEntry
+    from orgs.models import PartyMember, ServicePoints
+
+    member = PartyMember.objects.get(name="在职党员丁")
+    response = client_for(world.users["admin"]).post(
+        reverse("admin:orgs_servicepoints_add"),
+        {"member": member.pk, "on": "2026-10-01", "points": 5, "reason": "志愿服务"},
+    )
+    assert response.status_code == 302
+    entry = ServicePoints.objects.get(member=member)
+    assert AuditEntry.objects.filter(action="orgs.award_points", target_id=str(entry.pk)).exists()

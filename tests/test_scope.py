@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from core.scope import scope_for
+from core.scope import SYSTEM, scope_for
 from grids import selectors
 from orgs.models import Post
 from orgs.services import end_post
@@ -65,7 +65,7 @@ def test_each_persona_sees_exactly_the_residents_of_their_households(world, pers
 
 
 def test_an_ended_post_gives_no_scope(world):
-    end_post(post=Post.objects.get(user=world.users["grid_a"]), end=datetime.date(2024, 6, 30))
+    end_post(actor=SYSTEM, post=Post.objects.get(user=world.users["grid_a"]), end=datetime.date(2024, 6, 30))
     assert not scope_for(User.objects.get(username="world_grid_a")).has_areas
 
 

@@ -9,7 +9,7 @@ import pytest
 from cases import metrics
 from cases.models import Metric, MetricWeight
 from cases.templatetags.case_figures import percent
-from core.scope import scope_for
+from core.scope import SYSTEM, scope_for
 from orgs import services as org_services
 from orgs.models import Post, Role, Slot
 from tests.cases.conftest import WEEK
@@ -87,12 +87,14 @@ def test_a_grid_worker_is_scored_on_the_sum_of_their_grids(world, week):
     assert grid_b.composite == Decimal("0.0")
 
     org_services.appoint(
+        actor=SYSTEM,
         post=Post(
             user=world.users["grid_a"], role=Role.GRID_WORKER, area=world.areas["B"], slot=Slot.B, start=WEEK.start
-        )
+        ),
     )
     org_services.appoint(
-        post=Post(holder_name="兼职甲", role=Role.GRID_WORKER_PART_TIME, area=world.areas["C"], start=WEEK.start)
+        actor=SYSTEM,
+        post=Post(holder_name="兼职甲", role=Role.GRID_WORKER_PART_TIME, area=world.areas["C"], start=WEEK.start),
     )
     rows = _by_name(_ranking(world, "leader", "grid_worker"))
     assert rows["world_grid_a"].tally == grid_a.tally + grid_b.tally

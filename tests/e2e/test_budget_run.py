@@ -4,6 +4,7 @@ import pytest
 from django.apps import apps
 from playwright.sync_api import expect
 
+from core.scope import SYSTEM
 from gridgov.celery import app
 from grids.models import AreaKind
 from orgs import services
@@ -28,13 +29,15 @@ def test_finance_officer_runs_a_budget_and_reads_it(browser, live_server, screen
     import_module("funding.migrations.0002_yinchuan_policy").create(apps, None)  # tables may have been emptied
     district = AreaFactory(kind=AreaKind.DISTRICT, name="金川区")
     street = AreaFactory(kind=AreaKind.STREET, name="滨河街道", parent=district)
-    root = services.create_organization(kind=OrgKind.STREET_WORKING_COMMITTEE, name="滨河街道党工委", area=street)
+    root = services.create_organization(
+        actor=SYSTEM, kind=OrgKind.STREET_WORKING_COMMITTEE, name="滨河街道党工委", area=street
+    )
     for name, households, kind in [
         ("银湖社区", 2400, OrgKind.COMMUNITY_BRANCH),
         ("丽景社区", 5000, OrgKind.COMMUNITY_COMMITTEE),
     ]:
         community = AreaFactory(kind=AreaKind.COMMUNITY, name=name, parent=street, declared_households=households)
-        services.create_organization(kind=kind, name=f"{name}党组织", area=community, parent=root)
+        services.create_organization(actor=SYSTEM, kind=kind, name=f"{name}党组织", area=community, parent=root)
     user_with_posts("finance", dict(role=Role.FINANCE_OFFICER, area=district))
 
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1200, "height": 900})

@@ -3,6 +3,7 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
+from core.scope import SYSTEM
 from grids.models import AreaKind
 from orgs import services
 from orgs.models import OrgKind, PartyMember, Role
@@ -18,17 +19,20 @@ def test_street_staff_sees_the_org_chart_and_the_coverage_chart(browser, live_se
     community = AreaFactory(kind=AreaKind.COMMUNITY, name="银湖社区", parent=street, declared_households=2400)
     covered = AreaFactory(kind=AreaKind.GRID, name="第1网格", parent=community)
     AreaFactory(kind=AreaKind.GRID, name="第2网格", parent=community)  # no party organisation
-    root = services.create_organization(kind=OrgKind.STREET_WORKING_COMMITTEE, name="滨河街道党工委", area=street)
+    root = services.create_organization(
+        actor=SYSTEM, kind=OrgKind.STREET_WORKING_COMMITTEE, name="滨河街道党工委", area=street
+    )
     branch = services.create_organization(
-        kind=OrgKind.COMMUNITY_BRANCH, name="银湖社区党支部", area=community, parent=root
+        actor=SYSTEM, kind=OrgKind.COMMUNITY_BRANCH, name="银湖社区党支部", area=community, parent=root
     )
     grid_branch = services.create_organization(
-        kind=OrgKind.GRID_BRANCH, name="第1网格党支部", area=covered, parent=branch
+        actor=SYSTEM, kind=OrgKind.GRID_BRANCH, name="第1网格党支部", area=covered, parent=branch
     )
     services.register_member(
+        actor=SYSTEM,
         member=PartyMember(
             name="党员甲", organization=grid_branch, status="full", joined=datetime.date(2000, 7, 1), kind="resident"
-        )
+        ),
     )
     user_with_posts("street", dict(role=Role.STREET_STAFF, area=street))
 

@@ -13,6 +13,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.scope import SYSTEM
 from funding import services
 from funding.models import BudgetLine, BudgetRun, MonthlySubsidy, NewUnitCost, PartyBuildingRate, RunStatus
 from grids import services as grid_services
@@ -26,9 +27,10 @@ D = Decimal
 @pytest.fixture
 def finance(world):
     org_services.appoint(
+        actor=SYSTEM,
         post=Post(
             holder_name="网格A书记", role=Role.SECRETARY, organization=world.orgs["A"], start=datetime.date(2024, 1, 1)
-        )
+        ),
     )
     NewUnitCost.objects.create(
         year=2026,
@@ -84,7 +86,7 @@ def test_a_stored_run_never_changes_when_the_data_or_the_policy_does(world, fina
     client = client_for(finance)
     first = start(client)
     before = _lines(first)
-    grid_services.update_area(area=world.areas["K1"], name="一社区", declared_households=6000)
+    grid_services.update_area(actor=SYSTEM, area=world.areas["K1"], name="一社区", declared_households=6000)
     PartyBuildingRate.objects.filter(org_kind="community_general_branch").update(annual_amount=D("70000"))
     assert _lines(first) == before
     second = start(client)
@@ -156,7 +158,7 @@ def test_run_detail_query_count_is_pinned(world, finance, start, client_for, dja
     for n in range(4):
         community = AreaFactory(kind="community", name=f"新社区{n}", parent=world.areas["S2"], declared_households=900)
         org_services.create_organization(
-            kind="community_branch", name=f"新社区{n}党支部", area=community, parent=world.orgs["S1"]
+            actor=SYSTEM, kind="community_branch", name=f"新社区{n}党支部", area=community, parent=world.orgs["S1"]
         )
     bigger = start(client)
     assert bigger.communities.count() == 6
@@ -166,10 +168,15 @@ def test_run_detail_query_count_is_pinned(world, finance, start, client_for, dja
 
 def test_a_city_wide_run_costs_each_community_with_its_own_fiscal_class(world, finance, start, client_for):
     """The county's 四社区 (党支部, 800 households) is paid in full by the county."""
-    root = org_services.create_organization(kind="street_committee", name="一镇党委", area=world.areas["T"])
-    org_services.create_organization(kind="community_branch", name="四社区党支部", area=world.areas["K4"], parent=root)
+    root = org_services.create_organization(
+        actor=SYSTEM, kind="street_committee", name="一镇党委", area=world.areas["T"]
+    )
+    org_services.create_organization(
+        actor=SYSTEM, kind="community_branch", name="四社区党支部", area=world.areas["K4"], parent=root
+    )
     org_services.appoint(
-        post=Post(user=finance, role=Role.FINANCE_OFFICER, area=world.areas["county"], start=datetime.date(2024, 1, 1))
+        actor=SYSTEM,
+        post=Post(user=finance, role=Role.FINANCE_OFFICER, area=world.areas["county"], start=datetime.date(2024, 1, 1)),
     )
     client = client_for(finance)
     choices = dict(client.get(reverse("funding:runs")).context["form"].fields["scope"].choices)
@@ -215,9 +222,10 @@ def test_a_run_of_another_district_is_404(world, finance, start, client_for, url
 def test_a_district_subsidy_set_above_zero_adds_its_line(world, finance, start, client_for):
     MonthlySubsidy.objects.filter(role="building_head").update(monthly_amount=D("50"))
     org_services.appoint(
+        actor=SYSTEM,
         post=Post(
             holder_name="楼栋长甲", role=Role.BUILDING_HEAD, area=world.areas["A1"], start=datetime.date(2024, 1, 1)
-        )
+        ),
     )
     run = start(client_for(finance))
     line = BudgetLine.objects.get(community__run=run, community__name="一社区", item="building_head_subsidy")

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.scope import SYSTEM
 from funding.models import PayRecord
 from funding.pay import monthly_pay
 from orgs import services as org_services
@@ -59,12 +60,13 @@ def payroll(world):
     leads grid A's branch (+300): average 4,350, a rise of 350, short of 500.
     K2: 2023 3,800; 2026 4,300 + junior 200 = 4,500: a rise of 700."""
     org_services.appoint(
+        actor=SYSTEM,
         post=Post(
             user=world.users["grid_a"],
             role=Role.SECRETARY,
             organization=world.orgs["A"],
             start=datetime.date(2024, 1, 1),
-        )
+        ),
     )
     k1, k2 = world.areas["K1"], world.areas["K2"]
     record(k1, "甲", 2023, "4000")

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from core.scope import SYSTEM
 from funding import whatif
 from funding.models import Scenario
 from grids.models import Area
@@ -22,9 +23,10 @@ D = Decimal
 @pytest.fixture
 def led_grid(world):
     org_services.appoint(
+        actor=SYSTEM,
         post=Post(
             holder_name="网格A书记", role=Role.SECRETARY, organization=world.orgs["A"], start=datetime.date(2024, 1, 1)
-        )
+        ),
     )
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from core.scope import scope_for
+from core.scope import SYSTEM, scope_for
 from grids import selectors, services
 from grids.models import Resident
 from tests.factories import ResidentFactory, citizen_id, key_group
@@ -86,7 +86,7 @@ def test_search_by_exact_id_and_phone_goes_through_the_blind_index(world):
 
 def test_correcting_an_id_moves_birth_date_and_sex_with_it(world):
     resident = world.residents["A2"]
-    services.correct_citizen_id(resident=resident, citizen_id=VALID_ID)
+    services.correct_citizen_id(actor=SYSTEM, resident=resident, citizen_id=VALID_ID)
     resident.refresh_from_db()
     assert (resident.birth_date, resident.sex) == (datetime.date(1949, 12, 31), "F")
     assert list(selectors.search_residents(scope_for(world.users["grid_a"]), VALID_ID)) == [resident]
@@ -95,7 +95,7 @@ def test_correcting_an_id_moves_birth_date_and_sex_with_it(world):
 def test_update_keeps_the_id_and_reindexes_the_phone(world):
     resident = world.residents["A2"]
     services.update_resident(
-        resident=resident, name="改名", phone="13700001111", residence_status="resident", relation="head"
+        actor=SYSTEM, resident=resident, name="改名", phone="13700001111", residence_status="resident", relation="head"
     )
     resident.refresh_from_db()
     assert (resident.name, resident.phone) == ("改名", "+8613700001111")
@@ -105,11 +105,16 @@ def test_update_keeps_the_id_and_reindexes_the_phone(world):
 def test_a_tag_needs_the_right_subject_and_carries_its_legal_basis(world):
     resident = world.residents["A2"]
     with pytest.raises(ValidationError, match="不适用"):
-        services.tag_resident(resident=resident, group=key_group("rented-housing"), since=datetime.date(2025, 1, 1))
-    tag = services.tag_resident(resident=resident, group=key_group("disabled"), since=datetime.date(2025, 1, 1))
+        services.tag_resident(
+            actor=SYSTEM, resident=resident, group=key_group("rented-housing"), since=datetime.date(2025, 1, 1)
+        )
+    tag = services.tag_resident(
+        actor=SYSTEM, resident=resident, group=key_group("disabled"), since=datetime.date(2025, 1, 1)
+    )
     assert tag.legal_basis == "《中华人民共和国残疾人保障法》"
     with pytest.raises(ValidationError, match="截止日期"):
         services.tag_resident(
+            actor=SYSTEM,
             resident=resident,
             group=key_group("floating-population"),
             since=datetime.date(2025, 1, 1),
@@ -120,6 +125,7 @@ def test_a_tag_needs_the_right_subject_and_carries_its_legal_basis(world):
 def test_an_expired_tag_no_longer_counts(world):
     resident = world.residents["A2"]
     services.tag_resident(
+        actor=SYSTEM,
         resident=resident,
         group=key_group("floating-population"),
         since=datetime.date(2020, 1, 1),
@@ -147,5 +153,5 @@ def test_the_seven_key_groups_of_seed_002_are_there_with_sensitivity(db):
 def test_recording_an_unmasked_view_needs_the_permission(world):
     with pytest.raises(ValidationError, match="没有查看敏感信息的权限"):
         services.record_sensitive_access(
-            user=world.users["grid_a"], residents=[world.residents["A1"]], reason="入户走访核实"
+            actor=world.users["grid_a"], residents=[world.residents["A1"]], reason="入户走访核实"
         )

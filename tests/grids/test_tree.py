@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
+from core.scope import SYSTEM
 from grids import services
 from grids.models import Area, AreaKind
 from tests.factories import AreaFactory, CityFactory
@@ -50,29 +51,31 @@ def test_an_insert_leaves_other_districts_untouched(world):
 )
 def test_an_area_must_hang_under_the_right_kind(world, kind, parent_key, message):
     with pytest.raises(ValidationError, match=message):
-        services.create_area(kind=kind, name="x", code="X1", parent=world.areas[parent_key])
+        services.create_area(actor=SYSTEM, kind=kind, name="x", code="X1", parent=world.areas[parent_key])
 
 
 def test_a_district_needs_a_city(db):
     with pytest.raises(ValidationError, match="所属城市"):
-        services.create_area(kind=AreaKind.DISTRICT, name="无城市区", code="X2")
+        services.create_area(actor=SYSTEM, kind=AreaKind.DISTRICT, name="无城市区", code="X2")
 
 
 def test_declared_households_belong_to_communities_only(world):
     grid = services.create_area(
-        kind=AreaKind.GRID, name="g", code="X3", parent=world.areas["K1"], declared_households=500
+        actor=SYSTEM, kind=AreaKind.GRID, name="g", code="X3", parent=world.areas["K1"], declared_households=500
     )
     assert grid.declared_households is None
 
 
 def test_duplicate_codes_are_refused_with_a_clear_message(world):
     with pytest.raises(ValidationError) as error:
-        services.create_area(kind=AreaKind.GRID, name="g", code=world.areas["A"].code, parent=world.areas["K1"])
+        services.create_area(
+            actor=SYSTEM, kind=AreaKind.GRID, name="g", code=world.areas["A"].code, parent=world.areas["K1"]
+        )
     assert "code" in error.value.message_dict
 
 
 def test_moving_a_grid_to_another_community_keeps_the_tree_valid(world):
-    services.move_area(area=world.areas["B"], new_parent=world.areas["K2"])
+    services.move_area(actor=SYSTEM, area=world.areas["B"], new_parent=world.areas["K2"])
     assert_tree_valid(world.areas["district"].tree_id)
     building = Area.objects.get(pk=world.areas["B1"].pk)
     assert building.get_ancestors().filter(pk=world.areas["K2"].pk).exists()
@@ -80,9 +83,9 @@ def test_moving_a_grid_to_another_community_keeps_the_tree_valid(world):
 
 def test_a_move_across_districts_or_into_itself_is_refused(world):
     with pytest.raises(ValidationError, match="跨区县"):
-        services.move_area(area=world.areas["B"], new_parent=world.areas["K4"])
+        services.move_area(actor=SYSTEM, area=world.areas["B"], new_parent=world.areas["K4"])
     with pytest.raises(ValidationError, match="的上级必须是"):
-        services.move_area(area=world.areas["K1"], new_parent=world.areas["A"])
+        services.move_area(actor=SYSTEM, area=world.areas["K1"], new_parent=world.areas["A"])
 
 
 def test_bulk_subtree_under_an_existing_node_is_valid_and_in_place(world):
@@ -100,7 +103,7 @@ def test_bulk_subtree_under_an_existing_node_is_valid_and_in_place(world):
             {"kind": AreaKind.BUILDING, "name": "独栋", "code": "BULK1B"},
         ],
     }
-    nodes = services.bulk_create_subtree(data=data, parent=world.areas["K3"])
+    nodes = services.bulk_create_subtree(actor=SYSTEM, data=data, parent=world.areas["K3"])
     assert len(nodes) == 8
     assert_tree_valid(world.areas["district"].tree_id)
     grid = Area.objects.get(code="BULK1")
@@ -116,7 +119,7 @@ def test_bulk_subtree_as_a_new_district(db):
         "code": "NEW",
         "children": [{"kind": AreaKind.TOWN, "name": f"{n}镇", "code": f"NEW{n}"} for n in range(3)],
     }
-    root = services.bulk_create_subtree(data=data, city=city)[0]
+    root = services.bulk_create_subtree(actor=SYSTEM, data=data, city=city)[0]
     assert_tree_valid(root.tree_id)
     assert Area.objects.get(code="NEW").city == city
 
@@ -130,7 +133,7 @@ def test_bulk_subtree_refuses_a_wrong_kind_anywhere_and_writes_nothing(world):
         "children": [{"kind": AreaKind.STREET, "name": "s", "code": "BAD1"}],
     }
     with pytest.raises(ValidationError, match="街道的上级必须是"):
-        services.bulk_create_subtree(data=data, parent=world.areas["K1"])
+        services.bulk_create_subtree(actor=SYSTEM, data=data, parent=world.areas["K1"])
     assert Area.objects.count() == before
 
 
@@ -149,7 +152,9 @@ def test_concurrent_inserts_into_one_district_keep_its_tree_valid():
             start.wait()
             for n in range(15):
                 parent = Area.objects.get(pk=grid.pk)
-                services.create_area(kind=AreaKind.BUILDING, name=f"{prefix}{n}", code=f"{prefix}{n}", parent=parent)
+                services.create_area(
+                    actor=SYSTEM, kind=AreaKind.BUILDING, name=f"{prefix}{n}", code=f"{prefix}{n}", parent=parent
+                )
         except Exception as exc:  # reported below; a thread's exception is otherwise lost
             errors.append(exc)
         finally:

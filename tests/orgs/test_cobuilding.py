@@ -3,9 +3,10 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from demo.cobuilding import credit_code
 from stdnum.cn import uscc
 
+from core.scope import SYSTEM
+from demo.cobuilding import credit_code
 from orgs import cobuilding_selectors as selectors
 from orgs import cobuilding_services as services
 from orgs import services as org_services
@@ -179,18 +180,22 @@ def test_the_lists_page_shows_claim_and_completion(units, world, client_for):
 def test_one_committee_one_station_one_residents_committee(world, client_for):
     community = world.areas["K1"]
     start = datetime.date(2024, 1, 1)
-    org_services.appoint(post=Post(holder_name="站长甲", role=Role.STATION_HEAD, area=community, start=start))
     org_services.appoint(
+        actor=SYSTEM, post=Post(holder_name="站长甲", role=Role.STATION_HEAD, area=community, start=start)
+    )
+    org_services.appoint(
+        actor=SYSTEM,
         post=Post(
             holder_name="窗口乙",
             role=Role.WINDOW_STAFF,
             function=Function.PARTY_MEMBER_WINDOW,
             area=community,
             start=start,
-        )
+        ),
     )
     org_services.appoint(
-        post=Post(holder_name="调解丙", role=Role.RC_MEMBER, function=Function.MEDIATION, area=community, start=start)
+        actor=SYSTEM,
+        post=Post(holder_name="调解丙", role=Role.RC_MEMBER, function=Function.MEDIATION, area=community, start=start),
     )
     response = client_for(world.users["community"]).get(reverse("orgs:community_structure", args=[community.pk]))
     assert response.context["party"] == world.orgs["K1"]

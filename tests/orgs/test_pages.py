@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from core.scope import scope_for
+from core.scope import SYSTEM, scope_for
 from orgs import selectors, services
 from orgs.models import Department, OrgKind, OwnersCommittee, PartyMember, Post
 from tests.factories import AreaFactory
@@ -103,18 +103,20 @@ def test_coverage_report_for_the_street_covers_both_communities(world, client_fo
 def test_coverage_report_finds_a_community_due_for_a_committee_and_bodies_without_an_org(world, client_for):
     for n in range(96):  # K1 holds 4: 100 in all
         services.register_member(
+            actor=SYSTEM,
             member=PartyMember(
                 name=f"党员{n}",
                 organization=world.orgs["A"],
                 status="full",
                 joined=datetime.date(2015, 1, 1),
                 kind="resident",
-            )
+            ),
         )
     compound = AreaFactory(kind="compound", name="新小区", parent=world.areas["A"])
     OwnersCommittee.objects.create(compound=compound, name="新小区业委会")
     covered = OwnersCommittee.objects.create(compound=compound, name="老业委会")
     services.create_organization(
+        actor=SYSTEM,
         kind=OrgKind.OWNERS_COMMITTEE,
         name="老业委会党支部",
         area=compound,
@@ -139,12 +141,13 @@ def test_query_count_is_pinned_and_does_not_grow(world, client_for, django_asser
         grid = AreaFactory(kind="grid", name=f"新网格{n}", parent=world.areas["K2"])
         AreaFactory(kind="building", name=f"新楼{n}", parent=grid)
         org = services.create_organization(
-            kind=OrgKind.GRID_BRANCH, name=f"新支部{n}", area=grid, parent=world.orgs["K2"]
+            actor=SYSTEM, kind=OrgKind.GRID_BRANCH, name=f"新支部{n}", area=grid, parent=world.orgs["K2"]
         )
         services.register_member(
+            actor=SYSTEM,
             member=PartyMember(
                 name=f"新党员{n}", organization=org, status="full", joined=datetime.date(2015, 1, 1), kind="resident"
-            )
+            ),
         )
     with django_assert_num_queries(queries):
         client.get(reverse(url_name))
@@ -157,6 +160,8 @@ def test_committee_is_listed_by_rank(world, client_for):
         ("委员乙", "org_committee_member"),
         ("副书记丙", "deputy_secretary"),
     ]:
-        services.appoint(post=Post(holder_name=name, role=role, organization=world.orgs["K1"], start=start))
+        services.appoint(
+            actor=SYSTEM, post=Post(holder_name=name, role=role, organization=world.orgs["K1"], start=start)
+        )
     response = client_for(world.users["community"]).get(reverse("orgs:organization", args=[world.orgs["K1"].pk]))
     assert [p.holder_name for p in response.context["committee"]] == ["总支书记", "副书记丙", "委员乙", "共建书记甲"]
