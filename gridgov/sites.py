@@ -16,7 +16,12 @@ class AdminSite(admin.AdminSite):
         @wraps(view)
         def inner(request, *args, **kwargs):
             with guard_off("Django admin: superusers and configuration, across every scope"):
-                return guarded(request, *args, **kwargs)
+                response = guarded(request, *args, **kwargs)
+                # A TemplateResponse renders after the view returns, outside this block: the form's
+                # choices and the change list are read while rendering, so render it here.
+                if hasattr(response, "render") and not response.is_rendered:
+                    response.render()
+                return response
 
         return inner
 
