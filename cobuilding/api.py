@@ -1,18 +1,18 @@
-"""API over co-building units and the four lists; claiming and completing a need go through the services."""
+"""API over co-building units and the four lists: reads through the selectors with the caller's
+scope; claiming and completing a need go through the services."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.capabilities import Capability
-from core.scope import scope_for
-from orgs import cobuilding_selectors as selectors
-from orgs import cobuilding_services as services
-from orgs.cobuilding import Agreement, CoBuildingUnit, Need, ServiceProject, SharedResource
+from cobuilding import selectors, services
+from cobuilding.models import Agreement, CoBuildingUnit, Need, ServiceProject, SharedResource
+from core.drf import ScopedPrimaryKeyRelatedField
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -22,6 +22,7 @@ class UnitSerializer(serializers.ModelSerializer):
     class Meta:
         model = CoBuildingUnit
         fields = ["id", "name", "kind", "community", "credit_code", "credit_code_valid", "point_total", "standing"]
+        read_only_fields = fields
 
     def get_standing(self, obj: CoBuildingUnit) -> list[str]:
         return [rule.code for rule in selectors.standing(obj.point_total, self.context["rules"])]
@@ -42,10 +43,16 @@ class NeedSerializer(serializers.ModelSerializer):
             "done_on",
             "result",
         ]
+        read_only_fields = fields
 
 
 class ClaimSerializer(serializers.Serializer):
-    unit = serializers.IntegerField(min_value=1)
+    # A unit of the need's own community, in the caller's scope; any other id reads as unknown.
+    unit = ScopedPrimaryKeyRelatedField(
+        CoBuildingUnit,
+        narrow=lambda units, context: units.filter(community=context["need"].community_id),
+        error_messages={"does_not_exist": _("该单位不是本社区的共建单位")},
+    )
 
 
 class CompleteSerializer(serializers.Serializer):
@@ -57,7 +64,7 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = UnitSerializer
 
     def get_queryset(self):
-        return selectors.units(scope_for(self.request.user)).order_by("community__tree_id", "community__lft", "name")
+        return selectors.units(self.request.scope).order_by("community__tree_id", "community__lft", "name")
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "rules": selectors.points_rules()}
@@ -68,42 +75,47 @@ class NeedViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = NeedSerializer
 
     def get_queryset(self):
-        return Need.objects.filter(scope_for(self.request.user).area_q("community__")).order_by("status", "-raised_on")
+        return selectors.needs(self.request.scope).order_by("status", "-raised_on")
 
-    def _manageable_need(self) -> Need:
-        need = self.get_object()
-        if not scope_for(self.request.user).may(Capability.MANAGE_COMMUNITY):
-            raise Http404
-        return need
+    def _act(self, serializer_class, act) -> Response:
+        # A need the caller may not manage is a 404 before the body is looked at, as on the page.
+        need = selectors.get_need_to_manage(self.request.scope, self.kwargs["pk"])
+        data = serializer_class(data=self.request.data, context={**self.get_serializer_context(), "need": need})
+        data.is_valid(raise_exception=True)
+        try:
+            return Response(NeedSerializer(act(need, data.validated_data)).data)
+        except PermissionDenied as exc:
+            raise Http404 from exc
 
     @extend_schema(request=ClaimSerializer, responses=NeedSerializer)
     @action(detail=True, methods=["post"])
     def claim(self, request, pk=None):
-        need = self._manageable_need()
-        data = ClaimSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        unit = CoBuildingUnit.objects.filter(pk=data.validated_data["unit"], community=need.community).first()
-        if unit is None:
-            raise serializers.ValidationError({"unit": [_("该单位不是本社区的共建单位")]})
-        return Response(NeedSerializer(services.claim_need(need=need, unit=unit, on=timezone.localdate())).data)
+        return self._act(
+            ClaimSerializer,
+            lambda need, data: services.claim_need(
+                actor=request.user, need=need, unit=data["unit"], on=timezone.localdate()
+            ),
+        )
 
     @extend_schema(request=CompleteSerializer, responses=NeedSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
-        need = self._manageable_need()
-        data = CompleteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        done = services.complete_need(need=need, on=timezone.localdate(), result=data.validated_data["result"])
-        return Response(NeedSerializer(done).data)
+        return self._act(
+            CompleteSerializer,
+            lambda need, data: services.complete_need(
+                actor=request.user, need=need, on=timezone.localdate(), result=data["result"]
+            ),
+        )
 
 
-def _list_viewset(model, fields):
+def _list_viewset(model, fields, select):
     class Serializer(serializers.ModelSerializer):
         class Meta:
             pass
 
     Serializer.Meta.model = model
     Serializer.Meta.fields = fields
+    Serializer.Meta.read_only_fields = fields
     Serializer.__name__ = f"{model.__name__}Serializer"
 
     class ViewSet(viewsets.ReadOnlyModelViewSet):
@@ -111,12 +123,18 @@ def _list_viewset(model, fields):
         serializer_class = Serializer
 
         def get_queryset(self):
-            return model.objects.filter(scope_for(self.request.user).area_q("community__")).order_by("pk")
+            return select(self.request.scope).order_by("pk")
 
     ViewSet.__name__ = f"{model.__name__}ViewSet"
     return ViewSet
 
 
-AgreementViewSet = _list_viewset(Agreement, ["id", "unit", "community", "signed_on", "valid_until", "content"])
-ResourceViewSet = _list_viewset(SharedResource, ["id", "community", "unit", "kind", "name", "pricing", "description"])
-ProjectViewSet = _list_viewset(ServiceProject, ["id", "community", "unit", "need", "title", "status", "starts_on"])
+AgreementViewSet = _list_viewset(
+    Agreement, ["id", "unit", "community", "signed_on", "valid_until", "content"], selectors.agreements
+)
+ResourceViewSet = _list_viewset(
+    SharedResource, ["id", "community", "unit", "kind", "name", "pricing", "description"], selectors.resources
+)
+ProjectViewSet = _list_viewset(
+    ServiceProject, ["id", "community", "unit", "need", "title", "status", "starts_on"], selectors.projects
+)

@@ -1,15 +1,14 @@
 """Reads of co-building units, meetings and the four lists, through the caller's scope.
 
-A unit, list entry or meeting is in scope where its community (or meeting area) is.
+A unit, list entry or meeting is in scope where its community (or meeting area) is (`in_scope` on
+each model); points, ratings and posts are reached from a unit already read through it.
 """
 
 from django.db.models import IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from core.scope import Scope
-from grids.models import Area
-from orgs.cobuilding import (
+from cobuilding.models import (
     Agreement,
     CoBuildingUnit,
     JointMeeting,
@@ -20,6 +19,9 @@ from orgs.cobuilding import (
     SharedResource,
     UnitPoints,
 )
+from core.capabilities import Capability
+from core.scope import Scope
+from grids.models import Area
 from orgs.models import Post
 
 
@@ -35,7 +37,12 @@ def with_point_totals(queryset: QuerySet[CoBuildingUnit]) -> QuerySet[CoBuilding
 
 
 def units(scope: Scope) -> QuerySet[CoBuildingUnit]:
-    return with_point_totals(CoBuildingUnit.objects.filter(scope.area_q("community__")).select_related("community"))
+    return with_point_totals(CoBuildingUnit.objects.within(scope).select_related("community"))
+
+
+def claimants(scope: Scope, community: Area) -> QuerySet[CoBuildingUnit]:
+    """The units that may claim a need of `community`: its own co-building units, in scope."""
+    return CoBuildingUnit.objects.within(scope).filter(community=community).order_by("name")
 
 
 def standing(total: int, rules: list[PointsRule]) -> list[PointsRule]:
@@ -44,6 +51,7 @@ def standing(total: int, rules: list[PointsRule]) -> list[PointsRule]:
 
 
 def points_rules() -> list[PointsRule]:
+    # Policy rows, the same for everyone: not scoped.
     return list(PointsRule.objects.all())
 
 
@@ -68,7 +76,7 @@ def get_unit(scope: Scope, pk: int) -> CoBuildingUnit:
 
 
 def meetings(scope: Scope) -> QuerySet[JointMeeting]:
-    return JointMeeting.objects.filter(scope.area_q("area__")).select_related("area")
+    return JointMeeting.objects.within(scope).select_related("area")
 
 
 def get_meeting(scope: Scope, pk: int) -> JointMeeting:
@@ -78,18 +86,46 @@ def get_meeting(scope: Scope, pk: int) -> JointMeeting:
     return meeting
 
 
-def community_lists(community: Area) -> dict[str, QuerySet]:
-    """The four lists of one community (the caller has checked the community is in scope)."""
+def agreements(scope: Scope) -> QuerySet[Agreement]:
+    return Agreement.objects.within(scope).select_related("unit")
+
+
+def resources(scope: Scope) -> QuerySet[SharedResource]:
+    return SharedResource.objects.within(scope).select_related("unit")
+
+
+def needs(scope: Scope) -> QuerySet[Need]:
+    return Need.objects.within(scope).select_related("claimed_by")
+
+
+def projects(scope: Scope) -> QuerySet[ServiceProject]:
+    return ServiceProject.objects.within(scope).select_related("unit", "need")
+
+
+def community_lists(scope: Scope, community: Area) -> dict[str, QuerySet]:
+    """The four lists of one community, as far as the scope reaches."""
     return {
-        "agreements": Agreement.objects.filter(community=community).select_related("unit").order_by("-signed_on"),
-        "resources": SharedResource.objects.filter(community=community).select_related("unit"),
-        "needs": Need.objects.filter(community=community).select_related("claimed_by"),
-        "projects": ServiceProject.objects.filter(community=community).select_related("unit", "need"),
+        "agreements": agreements(scope).filter(community=community).order_by("-signed_on"),
+        "resources": resources(scope).filter(community=community),
+        "needs": needs(scope).filter(community=community),
+        "projects": projects(scope).filter(community=community),
     }
 
 
-def get_need(scope: Scope, pk: int) -> Need:
-    need = Need.objects.filter(scope.area_q("community__")).filter(pk=pk).first()
+def get_need(scope: Scope, pk: int | str) -> Need:
+    try:
+        need = Need.objects.within(scope).select_related("community").filter(pk=int(pk)).first()
+    except (TypeError, ValueError):  # an API path's "abc"
+        raise Http404 from None
     if need is None:
+        raise Http404
+    return need
+
+
+def get_need_to_manage(scope: Scope, pk: int | str) -> Need:
+    """A need the caller may claim or complete: in scope, and at a community where one of their
+    posts allows managing it. Anything else is a 404, before the request's data is looked at."""
+    need = get_need(scope, pk)
+    if scope.capacity(Capability.MANAGE_COMMUNITY, at=need.community) is None:
         raise Http404
     return need

@@ -1,6 +1,9 @@
+"""Pages of co-building: units, the four lists of a community (with claiming and completing a
+need), joint meetings. Each resolves the caller's scope, calls a selector or service, responds."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -8,20 +11,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cobuilding import selectors, services
+from cobuilding.forms import ClaimForm, CompleteForm
 from core.capabilities import Capability
-from core.scope import area_scope_or_404
+from core.scope import Scope
 from grids import selectors as grid_selectors
 from grids.models import AreaKind
-from orgs import cobuilding_selectors as selectors
-from orgs import cobuilding_services as services
-from orgs import selectors as org_selectors
-from orgs.forms import ClaimForm, CompleteForm
-from orgs.models import COMMUNITY_LEVEL_KINDS, WINDOWS, WORK_COMMITTEES, Role
 
 PAGE_SIZE = 30
 
 
-def _community(scope, pk: int):
+def _area_scope(request) -> Scope:
+    # Co-building is kept by those who work with places; anyone else (a department officer) gets a 404.
+    if not request.scope.has_areas:
+        raise Http404
+    return request.scope
+
+
+def _community(scope: Scope, pk: int):
     area = grid_selectors.get_area(scope, pk)
     if area.kind != AreaKind.COMMUNITY:
         raise Http404
@@ -30,24 +37,23 @@ def _community(scope, pk: int):
 
 @login_required
 def unit_list(request):
-    scope = area_scope_or_404(request.user)
+    scope = _area_scope(request)
     rules = selectors.points_rules()
     page = Paginator(
         selectors.units(scope).order_by("community__tree_id", "community__lft", "name"), PAGE_SIZE
     ).get_page(request.GET.get("page"))
     for unit in page:
         unit.standing = selectors.standing(unit.point_total, rules)
-    return render(request, "orgs/unit_list.html", {"units": page})
+    return render(request, "cobuilding/unit_list.html", {"units": page})
 
 
 @login_required
 def unit_detail(request, pk: int):
-    scope = area_scope_or_404(request.user)
-    unit = selectors.get_unit(scope, pk)
+    unit = selectors.get_unit(_area_scope(request), pk)
     today = timezone.localdate()
     return render(
         request,
-        "orgs/unit_detail.html",
+        "cobuilding/unit_detail.html",
         {
             "unit": unit,
             "standing": selectors.standing(unit.point_total, selectors.points_rules()),
@@ -58,94 +64,70 @@ def unit_detail(request, pk: int):
 
 @login_required
 def community_lists(request, pk: int):
-    scope = area_scope_or_404(request.user)
+    scope = _area_scope(request)
     community = _community(scope, pk)
-    lists = selectors.community_lists(community)
     # Rendered once and repeated under each open need: one query however many needs are open.
-    claim_select = ClaimForm(community=community, auto_id=False)["unit"].as_widget(attrs={"aria-label": _("认领单位")})
+    claim_select = ClaimForm(scope=scope, community=community, auto_id=False)["unit"].as_widget(
+        attrs={"aria-label": _("认领单位")}
+    )
     return render(
         request,
-        "orgs/community_lists.html",
+        "cobuilding/community_lists.html",
         {
             "community": community,
-            **lists,
-            "can_manage": scope.may(Capability.MANAGE_COMMUNITY),
+            **selectors.community_lists(scope, community),
+            "can_manage": scope.capacity(Capability.MANAGE_COMMUNITY, at=community) is not None,
             "claim_select": claim_select,
         },
     )
 
 
-def _need_action(request, pk: int, form_class, act):
-    scope = area_scope_or_404(request.user)
-    need = selectors.get_need(scope, pk)
-    if not scope.may(Capability.MANAGE_COMMUNITY):
-        raise Http404
-    form = form_class(request.POST, **({"community": need.community} if form_class is ClaimForm else {}))
+def _need_action(request, pk: int, form, act):
+    """Claim or complete: a need the caller may not manage is a 404 whatever was posted; a refusal
+    by the service (the need was taken meanwhile, a bad result) comes back as a message."""
+    need = selectors.get_need_to_manage(_area_scope(request), pk)
+    form = form(need)
     if form.is_valid():
         try:
             act(need, form.cleaned_data)
+        except PermissionDenied as exc:
+            raise Http404 from exc
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
     else:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect("orgs:community_lists", pk=need.community_id)
+    return redirect("cobuilding:community_lists", pk=need.community_id)
 
 
 @login_required
 @require_POST
 def need_claim(request, pk: int):
     def act(need, data):
-        services.claim_need(need=need, unit=data["unit"], on=timezone.localdate())
+        services.claim_need(actor=request.user, need=need, unit=data["unit"], on=timezone.localdate())
         messages.success(request, _("%(unit)s 已认领“%(need)s”") % {"unit": data["unit"], "need": need.title})
 
-    return _need_action(request, pk, ClaimForm, act)
+    return _need_action(
+        request, pk, lambda need: ClaimForm(request.POST, scope=request.scope, community=need.community), act
+    )
 
 
 @login_required
 @require_POST
 def need_complete(request, pk: int):
     def act(need, data):
-        services.complete_need(need=need, on=timezone.localdate(), result=data["result"])
+        services.complete_need(actor=request.user, need=need, on=timezone.localdate(), result=data["result"])
         messages.success(request, _("“%(need)s”已办结") % {"need": need.title})
 
-    return _need_action(request, pk, CompleteForm, act)
+    return _need_action(request, pk, lambda need: CompleteForm(request.POST), act)
 
 
 @login_required
 def meeting_list(request):
-    scope = area_scope_or_404(request.user)
-    page = Paginator(selectors.meetings(scope), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "orgs/meeting_list.html", {"meetings": page})
+    page = Paginator(selectors.meetings(_area_scope(request)), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cobuilding/meeting_list.html", {"meetings": page})
 
 
 @login_required
 def meeting_detail(request, pk: int):
-    scope = area_scope_or_404(request.user)
-    return render(request, "orgs/meeting_detail.html", {"meeting": selectors.get_meeting(scope, pk)})
-
-
-@login_required
-def community_structure(request, pk: int):
-    """一委一站一居 (seed 004): the party committee, the service station's windows, the residents' committee."""
-    scope = area_scope_or_404(request.user)
-    community = _community(scope, pk)
-    posts = list(community.posts.active().order_by("role", "holder_name"))
-    party = community.seated_organizations.filter(kind__in=sorted(COMMUNITY_LEVEL_KINDS)).first()
-    party_posts = org_selectors.committee(party) if party else []
-
-    def holders(role, function=""):
-        return [p for p in posts if p.role == role and p.function == function]
-
-    return render(
-        request,
-        "orgs/community_structure.html",
-        {
-            "community": community,
-            "party": party,
-            "party_posts": party_posts,
-            "station_heads": holders(Role.STATION_HEAD),
-            "windows": [(w.label, holders(Role.WINDOW_STAFF, w.value)) for w in WINDOWS],
-            "rc_directors": holders(Role.RC_DIRECTOR),
-            "committees": [(c.label, holders(Role.RC_MEMBER, c.value)) for c in WORK_COMMITTEES],
-        },
-    )
+    meeting = selectors.get_meeting(_area_scope(request), pk)
+    return render(request, "cobuilding/meeting_detail.html", {"meeting": meeting})
