@@ -50,6 +50,7 @@ class ClaimSerializer(serializers.Serializer):
     # A unit of the need's own community, in the caller's scope; any other id reads as unknown.
     unit = ScopedPrimaryKeyRelatedField(
         CoBuildingUnit,
+        queryset=CoBuildingUnit.objects.none(),  # only to tell the schema what kind of id this is
         narrow=lambda units, context: units.filter(community=context["need"].community_id),
         error_messages={"does_not_exist": _("该单位不是本社区的共建单位")},
     )
