@@ -17,8 +17,8 @@ class AdminSite(admin.AdminSite):
         def inner(request, *args, **kwargs):
             with guard_off("Django admin: superusers and configuration, across every scope"):
                 response = guarded(request, *args, **kwargs)
-                # A TemplateResponse renders after the view returns, outside this block: the form's
-                # choices and the change list are read while rendering, so render it here.
+                # A TemplateResponse renders after the view returns, still under the request's
+                # guard: render it here, where the guard is off.
                 if hasattr(response, "render") and not response.is_rendered:
                     response.render()
                 return response
