@@ -10,12 +10,8 @@ import random
 
 from stdnum.cn import uscc
 
-from core.scope import SYSTEM
-from demo.names import person_name
-from grids.models import Area
-from orgs import cobuilding_services as services
-from orgs import services as org_services
-from orgs.cobuilding import (
+from cobuilding import services
+from cobuilding.models import (
     Agreement,
     CoBuildingUnit,
     JointMeeting,
@@ -29,6 +25,10 @@ from orgs.cobuilding import (
     SharedResource,
     UnitKind,
 )
+from core.scope import SYSTEM
+from demo.names import person_name
+from grids.models import Area
+from orgs import services as org_services
 from orgs.models import COMMUNITY_LEVEL_KINDS, WINDOWS, WORK_COMMITTEES, Post, Role
 
 TODAY = datetime.date(2026, 11, 1)
@@ -69,6 +69,7 @@ def build(communities: list[Area]) -> None:
         _lists(community, units, rng)
         _structure(community, rng)
         services.record_meeting(
+            actor=SYSTEM,
             meeting=JointMeeting(
                 level=MeetingLevel.COMMUNITY,
                 area=community,
@@ -87,6 +88,7 @@ def _units(community: Area, rng: random.Random) -> list[CoBuildingUnit]:
     party = community.seated_organizations.filter(kind__in=sorted(COMMUNITY_LEVEL_KINDS)).first()
     for index, (name, kind, target_points) in enumerate(UNITS):
         unit = services.register_unit(
+            actor=SYSTEM,
             unit=CoBuildingUnit(
                 name=f"{name}({community.name[:2]})",
                 kind=kind,
@@ -94,13 +96,14 @@ def _units(community: Area, rng: random.Random) -> list[CoBuildingUnit]:
                 community=community,
                 contact=person_name(rng),
                 phone=f"0951-{rng.randrange(10**7):07d}",
-            )
+            ),
         )
         units.append(unit)
         remaining = target_points
         while remaining > 0:
             points = min(remaining, rng.choice((10, 15, 20)))
             services.award_unit_points(
+                actor=SYSTEM,
                 unit=unit,
                 on=TODAY - datetime.timedelta(days=rng.randrange(330)),
                 points=points,
@@ -108,16 +111,19 @@ def _units(community: Area, rng: random.Random) -> list[CoBuildingUnit]:
             )
             remaining -= points
         services.sign_agreement(
+            actor=SYSTEM,
             agreement=Agreement(
                 unit=unit,
                 community=community,
                 signed_on=datetime.date(2024, 3, 1),
                 valid_until=datetime.date(2027, 2, 28),
                 content="共驻共建、资源共享、活动共办、难题共解",
-            )
+            ),
         )
         for direction in RatingDirection:
-            services.rate(rating=Rating(unit=unit, year=2025, direction=direction, score=rng.randint(78, 98)))
+            services.rate(
+                actor=SYSTEM, rating=Rating(unit=unit, year=2025, direction=direction, score=rng.randint(78, 98))
+            )
         if index == 0 and party is not None:  # 共建书记 from the unit's leadership (seed 001)
             org_services.appoint(
                 actor=SYSTEM,
@@ -135,26 +141,31 @@ def _units(community: Area, rng: random.Random) -> list[CoBuildingUnit]:
 def _lists(community: Area, units: list[CoBuildingUnit], rng: random.Random) -> None:
     for name, kind, pricing in RESOURCES:
         services.list_resource(
-            resource=SharedResource(community=community, unit=rng.choice(units), kind=kind, name=name, pricing=pricing)
+            actor=SYSTEM,
+            resource=SharedResource(community=community, unit=rng.choice(units), kind=kind, name=name, pricing=pricing),
         )
     for index, title in enumerate(NEEDS):
         need = services.raise_need(
-            need=Need(community=community, title=title, raised_on=TODAY - datetime.timedelta(days=90 - index * 10))
+            actor=SYSTEM,
+            need=Need(community=community, title=title, raised_on=TODAY - datetime.timedelta(days=90 - index * 10)),
         )
         if index < 3:
             unit = units[index]
-            services.claim_need(need=need, unit=unit, on=need.raised_on + datetime.timedelta(days=7))
+            services.claim_need(actor=SYSTEM, need=need, unit=unit, on=need.raised_on + datetime.timedelta(days=7))
             services.start_project(
+                actor=SYSTEM,
                 project=ServiceProject(
                     community=community,
                     unit=unit,
                     need=need,
                     title=f"{title}项目",
                     starts_on=need.raised_on + datetime.timedelta(days=14),
-                )
+                ),
             )
         if index == 0:
-            services.complete_need(need=need, on=TODAY - datetime.timedelta(days=5), result="已完成协调,居民满意")
+            services.complete_need(
+                actor=SYSTEM, need=need, on=TODAY - datetime.timedelta(days=5), result="已完成协调,居民满意"
+            )
 
 
 def _structure(community: Area, rng: random.Random) -> None:
@@ -186,6 +197,7 @@ def _street_meetings(communities: list[Area]) -> None:
         if JointMeeting.objects.filter(area=street).exists():
             continue
         services.record_meeting(
+            actor=SYSTEM,
             meeting=JointMeeting(
                 level=MeetingLevel.STREET,
                 area=street,

@@ -1,9 +1,9 @@
 from rest_framework.routers import DefaultRouter
 
 from cases.api import CaseViewSet, CategoryViewSet, RoutingRuleViewSet
+from cobuilding.api import AgreementViewSet, NeedViewSet, ProjectViewSet, ResourceViewSet, UnitViewSet
 from grids.api import AreaViewSet, HouseholdViewSet, ResidentViewSet
 from orgs.api import OrganizationViewSet, PartyMemberViewSet, PostViewSet
-from orgs.cobuilding_api import AgreementViewSet, NeedViewSet, ProjectViewSet, ResourceViewSet, UnitViewSet
 
 router = DefaultRouter()
 router.register("areas", AreaViewSet, basename="area")

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "gridgov",
     "grids",
     "orgs",
+    "cobuilding",
     "cases",
     "funding",
     "demo",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("grids.urls")),
     path("", include("orgs.urls")),
+    path("", include("cobuilding.urls")),
     path("", include("funding.urls")),
     path("", include("cases.urls")),
     path("api/v1/funding/estimate/", EstimateView.as_view(), name="funding-estimate"),

@@ -1,10 +1,7 @@
 from django.contrib import admin
 from mptt.admin import MPTTModelAdmin
 
-from orgs import (
-    cobuilding_admin,  # noqa: F401 - registers the co-building models
-    services,
-)
+from orgs import services
 from orgs.models import Coverage, Department, Organization, OwnersCommittee, PartyMember, Post, ServicePoints
 
 

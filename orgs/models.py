@@ -184,7 +184,7 @@ class Post(models.Model):
         _("窗口或工作委员会"), max_length=24, choices=Function.choices, blank=True, help_text=_("一委一站一居")
     )
     co_building_unit = models.ForeignKey(
-        "orgs.CoBuildingUnit",
+        "cobuilding.CoBuildingUnit",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -453,17 +453,3 @@ class ServicePoints(models.Model):
         # 积分制 is for in-service members reporting to the community (seed 000).
         if self.member_id and self.member.kind != MemberKind.IN_SERVICE:
             raise ValidationError({"member": _("服务积分只记在职党员")}, code="not_in_service")
-
-
-# Co-building units, joint meetings and the four lists live in their own module of this app.
-from orgs.cobuilding import (  # noqa: E402,F401
-    Agreement,
-    CoBuildingUnit,
-    JointMeeting,
-    Need,
-    PointsRule,
-    Rating,
-    ServiceProject,
-    SharedResource,
-    UnitPoints,
-)

@@ -1,11 +1,15 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from core.scope import area_scope_or_404
+from grids import selectors as grid_selectors
+from grids.models import AreaKind
 from orgs import selectors
 from orgs.forms import MemberFilterForm
+from orgs.models import COMMUNITY_LEVEL_KINDS, WINDOWS, WORK_COMMITTEES, Role
 
 PAGE_SIZE = 30
 CHART_LABELS = {
@@ -82,3 +86,32 @@ def coverage_report(request):
         },
     }
     return render(request, "orgs/coverage_report.html", {"report": report, "chart": chart, "labels": CHART_LABELS})
+
+
+@login_required
+def community_structure(request, pk: int):
+    """一委一站一居 (seed 004): the party committee, the service station's windows, the residents' committee."""
+    scope = area_scope_or_404(request.user)
+    community = grid_selectors.get_area(scope, pk)
+    if community.kind != AreaKind.COMMUNITY:
+        raise Http404
+    posts = list(community.posts.active().order_by("role", "holder_name"))
+    party = community.seated_organizations.filter(kind__in=sorted(COMMUNITY_LEVEL_KINDS)).first()
+    party_posts = selectors.committee(party) if party else []
+
+    def holders(role, function=""):
+        return [p for p in posts if p.role == role and p.function == function]
+
+    return render(
+        request,
+        "orgs/community_structure.html",
+        {
+            "community": community,
+            "party": party,
+            "party_posts": party_posts,
+            "station_heads": holders(Role.STATION_HEAD),
+            "windows": [(w.label, holders(Role.WINDOW_STAFF, w.value)) for w in WINDOWS],
+            "rc_directors": holders(Role.RC_DIRECTOR),
+            "committees": [(c.label, holders(Role.RC_MEMBER, c.value)) for c in WORK_COMMITTEES],
+        },
+    )

@@ -20,12 +20,12 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth.models import User
 
+from cobuilding import services as cobuilding_services
+from cobuilding.models import CoBuildingUnit, JointMeeting, Need
 from core.scope import SYSTEM
 from grids import services as grid_services
 from grids.models import Area, AreaKind, Household, Resident
-from orgs import cobuilding_services
 from orgs import services as org_services
-from orgs.cobuilding import CoBuildingUnit, JointMeeting, Need
 from orgs.models import Organization, OrgKind, PartyMember, Post, Role, Slot
 from tests.factories import AreaFactory, HouseholdFactory, ResidentFactory, department, key_group, user_with_posts
 
@@ -199,25 +199,30 @@ def units(world):
     day = datetime.date(2026, 10, 1)
     made = {
         "hospital": cobuilding_services.register_unit(
+            actor=SYSTEM,
             unit=CoBuildingUnit(
                 name="医院", kind="institution", credit_code="91110108MA01BXK00F", community=world.areas["K1"]
-            )
+            ),
         ),
         "shop": cobuilding_services.register_unit(
-            unit=CoBuildingUnit(name="超市", kind="enterprise", community=world.areas["K1"])
+            actor=SYSTEM, unit=CoBuildingUnit(name="超市", kind="enterprise", community=world.areas["K1"])
         ),
         "school": cobuilding_services.register_unit(
-            unit=CoBuildingUnit(name="学校", kind="institution", community=world.areas["K2"])
+            actor=SYSTEM, unit=CoBuildingUnit(name="学校", kind="institution", community=world.areas["K2"])
         ),
     }
-    cobuilding_services.raise_need(need=Need(community=world.areas["K1"], title="加装电梯", raised_on=day))
+    cobuilding_services.raise_need(
+        actor=SYSTEM, need=Need(community=world.areas["K1"], title="加装电梯", raised_on=day)
+    )
     cobuilding_services.record_meeting(
+        actor=SYSTEM,
         meeting=JointMeeting(level="community", area=world.areas["K1"], held_on=day, title="联席会", minutes="纪要"),
         units=[made["hospital"]],
     )
     cobuilding_services.record_meeting(
+        actor=SYSTEM,
         meeting=JointMeeting(
             level="community", area=world.areas["K2"], held_on=day, title="二社区联席会", minutes="纪要"
-        )
+        ),
     )
     return made

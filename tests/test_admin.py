@@ -11,7 +11,7 @@ from cases.models import Category
 from grids.models import Area, Resident
 from tests.grids.test_tree import assert_tree_valid
 
-APP_LABELS = {"grids", "orgs", "funding", "cases"}
+APP_LABELS = {"grids", "orgs", "cobuilding", "funding", "cases"}
 
 
 def _registered():

@@ -1,7 +1,9 @@
+"""Admin for co-building: every save goes through the services, as the signed-in admin."""
+
 from django.contrib import admin
 
-from orgs import cobuilding_services as services
-from orgs.cobuilding import (
+from cobuilding import services
+from cobuilding.models import (
     Agreement,
     CoBuildingUnit,
     JointMeeting,
@@ -12,6 +14,15 @@ from orgs.cobuilding import (
     SharedResource,
     UnitPoints,
 )
+
+
+def _save_points(request, entry: UnitPoints, change: bool) -> None:
+    if change:
+        services.correct_unit_points(actor=request.user, entry=entry)
+    else:
+        services.award_unit_points(
+            actor=request.user, unit=entry.unit, on=entry.on, points=entry.points, reason=entry.reason
+        )
 
 
 class UnitPointsInline(admin.TabularInline):
@@ -28,7 +39,16 @@ class CoBuildingUnitAdmin(admin.ModelAdmin):
     inlines = [UnitPointsInline]
 
     def save_model(self, request, obj, form, change):
-        services.register_unit(unit=obj)
+        services.register_unit(actor=request.user, unit=obj)
+
+    def save_formset(self, request, form, formset, change):
+        # The points ledger inline: each new or changed entry through the services; removals as usual.
+        entries = formset.save(commit=False)
+        for entry in formset.deleted_objects:
+            entry.delete()
+        for entry in entries:
+            _save_points(request, entry, change=entry.pk is not None)
+        formset.save_m2m()
 
 
 @admin.register(Agreement)
@@ -39,7 +59,7 @@ class AgreementAdmin(admin.ModelAdmin):
     autocomplete_fields = ["unit", "community"]
 
     def save_model(self, request, obj, form, change):
-        services.sign_agreement(agreement=obj)
+        services.sign_agreement(actor=request.user, agreement=obj)
 
 
 @admin.register(UnitPoints)
@@ -48,6 +68,9 @@ class UnitPointsAdmin(admin.ModelAdmin):
     list_filter = ["on"]
     search_fields = ["unit__name", "reason"]
     autocomplete_fields = ["unit"]
+
+    def save_model(self, request, obj, form, change):
+        _save_points(request, obj, change)
 
 
 @admin.register(PointsRule)
@@ -63,7 +86,7 @@ class RatingAdmin(admin.ModelAdmin):
     autocomplete_fields = ["unit"]
 
     def save_model(self, request, obj, form, change):
-        services.rate(rating=obj)
+        services.rate(actor=request.user, rating=obj)
 
 
 @admin.register(JointMeeting)
@@ -74,7 +97,12 @@ class JointMeetingAdmin(admin.ModelAdmin):
     autocomplete_fields = ["area", "units"]
 
     def save_model(self, request, obj, form, change):
-        services.record_meeting(meeting=obj, units=form.cleaned_data["units"])
+        services.record_meeting(actor=request.user, meeting=obj, units=form.cleaned_data["units"])
+
+    def save_related(self, request, form, formsets, change):
+        # The units were set by the service; saving the form's m2m again would only repeat it.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 @admin.register(SharedResource)
@@ -85,7 +113,7 @@ class SharedResourceAdmin(admin.ModelAdmin):
     autocomplete_fields = ["community", "unit"]
 
     def save_model(self, request, obj, form, change):
-        services.list_resource(resource=obj)
+        services.list_resource(actor=request.user, resource=obj)
 
 
 @admin.register(Need)
@@ -100,9 +128,9 @@ class NeedAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
+            services.update_need(actor=request.user, need=obj)
         else:
-            services.raise_need(need=obj)
+            services.raise_need(actor=request.user, need=obj)
 
 
 @admin.register(ServiceProject)
@@ -113,4 +141,4 @@ class ServiceProjectAdmin(admin.ModelAdmin):
     autocomplete_fields = ["community", "unit", "need"]
 
     def save_model(self, request, obj, form, change):
-        services.start_project(project=obj)
+        services.start_project(actor=request.user, project=obj)

@@ -1,6 +1,8 @@
 """Co-building units (驻区单位 / 共建单位), joint meetings and the four lists (seed 000, 001, 002).
 
-Kept apart from models.py, which holds the party structure itself; the app is the same.
+These models were born in orgs and moved here: each keeps its orgs_* table (`db_table`) so the move
+was a change of state only (migrations cobuilding/0001, orgs/0007). The ones a page or the API
+navigates to are scoped: a row is in scope where its community (a meeting: its area) is.
 """
 
 import datetime
@@ -10,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.scoping import ScopedQuerySet
 from grids.models import Area
 
 
@@ -34,13 +37,20 @@ class CoBuildingUnit(models.Model):
     contact = models.CharField(_("联系人"), max_length=50, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
+        db_table = "orgs_cobuildingunit"
         verbose_name = _("共建单位")
         verbose_name_plural = _("共建单位")
         ordering = ["community", "name"]
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def in_scope(cls, scope) -> Q:
+        return scope.area_q("community__")
 
 
 class Agreement(models.Model):
@@ -54,7 +64,10 @@ class Agreement(models.Model):
     valid_until = models.DateField(_("有效期至"))
     content = models.TextField(_("共建内容"))
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
+        db_table = "orgs_agreement"
         verbose_name = _("共驻共建协议书")
         verbose_name_plural = _("共驻共建协议书")
         ordering = ["-signed_on"]
@@ -69,6 +82,10 @@ class Agreement(models.Model):
     def __str__(self) -> str:
         return f"{self.unit} · {self.signed_on:%Y-%m-%d}"
 
+    @classmethod
+    def in_scope(cls, scope) -> Q:
+        return scope.area_q("community__")
+
     def in_force(self, on: datetime.date) -> bool:
         return self.signed_on <= on <= self.valid_until
 
@@ -82,6 +99,7 @@ class UnitPoints(models.Model):
     reason = models.CharField(_("事由"), max_length=200)
 
     class Meta:
+        db_table = "orgs_unitpoints"
         verbose_name = _("共建单位积分")
         verbose_name_plural = _("共建单位积分")
         ordering = ["-on", "-id"]
@@ -108,6 +126,7 @@ class PointsRule(models.Model):
     clause = models.CharField(_("依据"), max_length=300)
 
     class Meta:
+        db_table = "orgs_pointsrule"
         verbose_name = _("积分规则")
         verbose_name_plural = _("积分规则")
         ordering = ["threshold"]
@@ -136,6 +155,7 @@ class Rating(models.Model):
     comment = models.CharField(_("意见建议"), max_length=300, blank=True)
 
     class Meta:
+        db_table = "orgs_rating"
         verbose_name = _("双向评价")
         verbose_name_plural = _("双向评价")
         ordering = ["-year", "direction"]
@@ -167,15 +187,28 @@ class JointMeeting(models.Model):
     title = models.CharField(_("议题"), max_length=200)
     minutes = models.TextField(_("会议纪要"))
     decisions = models.TextField(_("议定事项"), blank=True)
-    units = models.ManyToManyField(CoBuildingUnit, blank=True, related_name="meetings", verbose_name=_("参会单位"))
+    units = models.ManyToManyField(
+        CoBuildingUnit,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("参会单位"),
+        db_table="orgs_jointmeeting_units",
+    )
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
+        db_table = "orgs_jointmeeting"
         verbose_name = _("党建联席会议")
         verbose_name_plural = _("党建联席会议")
         ordering = ["-held_on"]
 
     def __str__(self) -> str:
         return f"{self.held_on:%Y-%m-%d} {self.title}"
+
+    @classmethod
+    def in_scope(cls, scope) -> Q:
+        return scope.area_q("area__")
 
 
 class ResourceKind(models.TextChoices):
@@ -213,13 +246,20 @@ class SharedResource(models.Model):
     pricing = models.CharField(_("收费方式"), max_length=10, choices=Pricing.choices)
     description = models.CharField(_("说明"), max_length=300, blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
+        db_table = "orgs_sharedresource"
         verbose_name = _("共治资源")
         verbose_name_plural = _("共治资源清单")
         ordering = ["community", "kind", "name"]
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def in_scope(cls, scope) -> Q:
+        return scope.area_q("community__")
 
 
 class NeedStatus(models.TextChoices):
@@ -248,7 +288,10 @@ class Need(models.Model):
     done_on = models.DateField(_("完成日期"), null=True, blank=True)
     result = models.CharField(_("完成情况"), max_length=300, blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
+        db_table = "orgs_need"
         verbose_name = _("治理需求")
         verbose_name_plural = _("治理需求清单")
         ordering = ["status", "-raised_on"]
@@ -264,6 +307,10 @@ class Need(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @classmethod
+    def in_scope(cls, scope) -> Q:
+        return scope.area_q("community__")
 
 
 class ProjectStatus(models.TextChoices):
@@ -288,10 +335,17 @@ class ServiceProject(models.Model):
     status = models.CharField(_("状态"), max_length=8, choices=ProjectStatus.choices, default=ProjectStatus.PLANNED)
     starts_on = models.DateField(_("开始日期"))
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
+        db_table = "orgs_serviceproject"
         verbose_name = _("服务项目")
         verbose_name_plural = _("服务项目清单")
         ordering = ["community", "-starts_on"]
 
     def __str__(self) -> str:
         return self.title
+
+    @classmethod
+    def in_scope(cls, scope) -> Q:
+        return scope.area_q("community__")

@@ -1,7 +1,7 @@
 import pytest
 
-from orgs.cobuilding import Need
-from tests.orgs.test_cobuilding import VISIBLE_UNITS
+from cobuilding.models import Need
+from tests.cobuilding.test_cobuilding import VISIBLE_UNITS
 
 
 @pytest.mark.parametrize("persona", sorted(VISIBLE_UNITS))

@@ -5,13 +5,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from stdnum.cn import uscc
 
+from cobuilding import selectors, services
+from cobuilding.models import CoBuildingUnit, JointMeeting, Need, NeedStatus, Rating
 from core.scope import SYSTEM
 from demo.cobuilding import credit_code
-from orgs import cobuilding_selectors as selectors
-from orgs import cobuilding_services as services
-from orgs import services as org_services
-from orgs.cobuilding import CoBuildingUnit, JointMeeting, Need, NeedStatus, Rating
-from orgs.models import Function, Post, Role
 
 DAY = datetime.date(2026, 10, 1)
 VALID_CODE = "91110108MA01BXK00F"
@@ -28,11 +25,11 @@ def test_points_thresholds_read_below_and_above_as_excluding_the_number(db, tota
 def test_a_units_standing_follows_its_points_ledger(units):
     hospital = units["hospital"]
     for points in (40, 19):
-        services.award_unit_points(unit=hospital, on=DAY, points=points, reason="志愿服务")
+        services.award_unit_points(actor=SYSTEM, unit=hospital, on=DAY, points=points, reason="志愿服务")
     unit = selectors.units(_everything()).get(pk=hospital.pk)
     assert unit.point_total == 59
     assert [r.code for r in selectors.standing(unit.point_total, selectors.points_rules())] == ["loses-sharing"]
-    services.award_unit_points(unit=hospital, on=DAY, points=1, reason="参加联席会议")
+    services.award_unit_points(actor=SYSTEM, unit=hospital, on=DAY, points=1, reason="参加联席会议")
     assert (
         selectors.standing(selectors.units(_everything()).get(pk=hospital.pk).point_total, selectors.points_rules())
         == []
@@ -48,11 +45,12 @@ def _everything():
 def test_a_pilot_era_credit_code_is_kept_and_flagged(world):
     bad = VALID_CODE[:-1] + "0"
     unit = services.register_unit(
-        unit=CoBuildingUnit(name="老单位", kind="agency", credit_code=bad, community=world.areas["K1"])
+        actor=SYSTEM, unit=CoBuildingUnit(name="老单位", kind="agency", credit_code=bad, community=world.areas["K1"])
     )
     assert (unit.credit_code, unit.credit_code_valid) == (bad, False)
     good = services.register_unit(
-        unit=CoBuildingUnit(name="新单位", kind="agency", credit_code=VALID_CODE.lower(), community=world.areas["K1"])
+        actor=SYSTEM,
+        unit=CoBuildingUnit(name="新单位", kind="agency", credit_code=VALID_CODE.lower(), community=world.areas["K1"]),
     )
     assert (good.credit_code, good.credit_code_valid) == (VALID_CODE, True)
 
@@ -60,7 +58,7 @@ def test_a_pilot_era_credit_code_is_kept_and_flagged(world):
 def test_a_credit_code_of_the_wrong_length_is_refused(world):
     with pytest.raises(ValidationError, match="18位"):
         services.register_unit(
-            unit=CoBuildingUnit(name="x", kind="agency", credit_code="123", community=world.areas["K1"])
+            actor=SYSTEM, unit=CoBuildingUnit(name="x", kind="agency", credit_code="123", community=world.areas["K1"])
         )
 
 
@@ -74,26 +72,32 @@ def test_the_demo_makes_valid_and_invalid_codes_as_it_says():
 
 def test_a_unit_must_co_build_with_a_community(world):
     with pytest.raises(ValidationError, match="须为社区"):
-        services.register_unit(unit=CoBuildingUnit(name="x", kind="agency", community=world.areas["A"]))
+        services.register_unit(actor=SYSTEM, unit=CoBuildingUnit(name="x", kind="agency", community=world.areas["A"]))
 
 
 def test_each_side_rates_once_a_year(units):
-    services.rate(rating=Rating(unit=units["hospital"], year=2025, direction="community_rates_unit", score=90))
-    services.rate(rating=Rating(unit=units["hospital"], year=2025, direction="unit_rates_community", score=85))
+    services.rate(
+        actor=SYSTEM, rating=Rating(unit=units["hospital"], year=2025, direction="community_rates_unit", score=90)
+    )
+    services.rate(
+        actor=SYSTEM, rating=Rating(unit=units["hospital"], year=2025, direction="unit_rates_community", score=85)
+    )
     with pytest.raises(ValidationError, match="该年度已评价"):
-        services.rate(rating=Rating(unit=units["hospital"], year=2025, direction="community_rates_unit", score=70))
+        services.rate(
+            actor=SYSTEM, rating=Rating(unit=units["hospital"], year=2025, direction="community_rates_unit", score=70)
+        )
 
 
 def test_a_need_is_claimed_once_then_done(units):
     need = Need.objects.get(title="加装电梯")
     with pytest.raises(ValidationError, match="只有已认领"):
-        services.complete_need(need=need, on=DAY, result="完成")
-    services.claim_need(need=need, unit=units["hospital"], on=DAY)
+        services.complete_need(actor=SYSTEM, need=need, on=DAY, result="完成")
+    services.claim_need(actor=SYSTEM, need=need, unit=units["hospital"], on=DAY)
     with pytest.raises(ValidationError, match="已被认领"):
-        services.claim_need(need=need, unit=units["shop"], on=DAY)
+        services.claim_need(actor=SYSTEM, need=need, unit=units["shop"], on=DAY)
     with pytest.raises(ValidationError, match="请填写完成情况"):
-        services.complete_need(need=need, on=DAY, result="  ")
-    services.complete_need(need=need, on=DAY, result="电梯已装")
+        services.complete_need(actor=SYSTEM, need=need, on=DAY, result="  ")
+    services.complete_need(actor=SYSTEM, need=need, on=DAY, result="电梯已装")
     need.refresh_from_db()
     assert (need.status, need.claimed_by, need.result) == (NeedStatus.DONE, units["hospital"], "电梯已装")
 
@@ -111,7 +115,7 @@ VISIBLE_UNITS = {
 def test_unit_pages_are_404_outside_scope(units, world, client_for, persona):
     client = client_for(world.users[persona])
     for key, unit in units.items():
-        status = client.get(reverse("orgs:unit", args=[unit.pk])).status_code
+        status = client.get(reverse("cobuilding:unit", args=[unit.pk])).status_code
         assert status == (200 if key in VISIBLE_UNITS[persona] else 404), key
 
 
@@ -119,7 +123,7 @@ def test_unit_pages_are_404_outside_scope(units, world, client_for, persona):
     ("persona", "meetings"), [("community", ["联席会"]), ("street", ["联席会", "二社区联席会"]), ("grid_a", [])]
 )
 def test_meetings_are_listed_within_scope(units, world, client_for, persona, meetings):
-    response = client_for(world.users[persona]).get(reverse("orgs:meetings"))
+    response = client_for(world.users[persona]).get(reverse("cobuilding:meetings"))
     assert sorted(m.title for m in response.context["meetings"]) == sorted(meetings)
 
 
@@ -137,7 +141,7 @@ def test_meetings_are_listed_within_scope(units, world, client_for, persona, mee
 def test_a_meeting_outside_scope_is_a_404(units, world, client_for, persona, visible):
     client = client_for(world.users[persona])
     for meeting in JointMeeting.objects.filter(title__in=["联席会", "二社区联席会"]):
-        response = client.get(reverse("orgs:meeting", args=[meeting.pk]))
+        response = client.get(reverse("cobuilding:meeting", args=[meeting.pk]))
         assert response.status_code == (200 if meeting.title in visible else 404), meeting.title
         if meeting.title in visible:
             assert meeting.minutes in response.content.decode()
@@ -149,7 +153,7 @@ def test_a_meeting_outside_scope_is_a_404(units, world, client_for, persona, vis
 def test_only_community_and_street_staff_record_a_claim(units, world, client_for, persona, status):
     need = Need.objects.get(title="加装电梯")
     response = client_for(world.users[persona]).post(
-        reverse("orgs:need_claim", args=[need.pk]), {"unit": units["shop"].pk}
+        reverse("cobuilding:need_claim", args=[need.pk]), {"unit": units["shop"].pk}
     )
     assert response.status_code == status
     need.refresh_from_db()
@@ -159,66 +163,30 @@ def test_only_community_and_street_staff_record_a_claim(units, world, client_for
 def test_a_claim_by_a_unit_of_another_community_is_refused(units, world, client_for):
     need = Need.objects.get(title="加装电梯")
     client = client_for(world.users["street"])
-    client.post(reverse("orgs:need_claim", args=[need.pk]), {"unit": units["school"].pk})
+    client.post(reverse("cobuilding:need_claim", args=[need.pk]), {"unit": units["school"].pk})
     need.refresh_from_db()
     assert need.status == NeedStatus.OPEN
-    page = client.get(reverse("orgs:community_lists", args=[world.areas["K1"].pk])).content.decode()
+    page = client.get(reverse("cobuilding:community_lists", args=[world.areas["K1"].pk])).content.decode()
     assert "选择一个有效的选项" in page or "Select a valid choice" in page
 
 
 def test_the_lists_page_shows_claim_and_completion(units, world, client_for):
     client = client_for(world.users["community"])
     need = Need.objects.get(title="加装电梯")
-    client.post(reverse("orgs:need_claim", args=[need.pk]), {"unit": units["hospital"].pk})
-    client.post(reverse("orgs:need_complete", args=[need.pk]), {"result": "电梯已装"})
-    page = client.get(reverse("orgs:community_lists", args=[world.areas["K1"].pk])).content.decode()
+    client.post(reverse("cobuilding:need_claim", args=[need.pk]), {"unit": units["hospital"].pk})
+    client.post(reverse("cobuilding:need_complete", args=[need.pk]), {"result": "电梯已装"})
+    page = client.get(reverse("cobuilding:community_lists", args=[world.areas["K1"].pk])).content.decode()
     assert "已完成" in page and "电梯已装" in page
-    unit_page = client.get(reverse("orgs:unit", args=[units["hospital"].pk])).content.decode()
+    unit_page = client.get(reverse("cobuilding:unit", args=[units["hospital"].pk])).content.decode()
     assert "加装电梯" in unit_page.split('data-testid="claimed"')[1]
-
-
-def test_one_committee_one_station_one_residents_committee(world, client_for):
-    community = world.areas["K1"]
-    start = datetime.date(2024, 1, 1)
-    org_services.appoint(
-        actor=SYSTEM, post=Post(holder_name="站长甲", role=Role.STATION_HEAD, area=community, start=start)
-    )
-    org_services.appoint(
-        actor=SYSTEM,
-        post=Post(
-            holder_name="窗口乙",
-            role=Role.WINDOW_STAFF,
-            function=Function.PARTY_MEMBER_WINDOW,
-            area=community,
-            start=start,
-        ),
-    )
-    org_services.appoint(
-        actor=SYSTEM,
-        post=Post(holder_name="调解丙", role=Role.RC_MEMBER, function=Function.MEDIATION, area=community, start=start),
-    )
-    response = client_for(world.users["community"]).get(reverse("orgs:community_structure", args=[community.pk]))
-    assert response.context["party"] == world.orgs["K1"]
-    assert [p.holder_name for p in response.context["party_posts"]] == ["总支书记"]
-    windows = dict(response.context["windows"])
-    assert [p.holder_name for p in windows["党员服务窗口"]] == ["窗口乙"]
-    assert windows["社会治理窗口"] == []  # shown as vacant
-    assert [p.holder_name for p in dict(response.context["committees"])["人民调解委员会"]] == ["调解丙"]
-
-
-def test_structure_page_is_for_communities_in_scope_only(world, client_for):
-    client = client_for(world.users["community"])
-    assert client.get(reverse("orgs:community_structure", args=[world.areas["K2"].pk])).status_code == 404
-    assert client.get(reverse("orgs:community_structure", args=[world.areas["A"].pk])).status_code == 404
 
 
 @pytest.mark.parametrize(
     ("url_name", "key", "queries"),
     [
-        ("orgs:units", None, 6),
-        ("orgs:community_lists", "K1", 9),
-        ("orgs:community_structure", "K1", 7),
-        ("orgs:unit", "hospital", 12),
+        ("cobuilding:units", None, 6),
+        ("cobuilding:community_lists", "K1", 9),
+        ("cobuilding:unit", "hospital", 12),
     ],
 )
 def test_query_counts_are_pinned(units, world, client_for, django_assert_num_queries, url_name, key, queries):
@@ -228,20 +196,20 @@ def test_query_counts_are_pinned(units, world, client_for, django_assert_num_que
         client.get(reverse(url_name, args=args))
     for n in range(4):
         unit = services.register_unit(
-            unit=CoBuildingUnit(name=f"新单位{n}", kind="enterprise", community=world.areas["K1"])
+            actor=SYSTEM, unit=CoBuildingUnit(name=f"新单位{n}", kind="enterprise", community=world.areas["K1"])
         )
-        services.award_unit_points(unit=unit, on=DAY, points=10, reason="志愿服务")
-        services.award_unit_points(unit=units["hospital"], on=DAY, points=5, reason="志愿服务")
-        services.raise_need(need=Need(community=world.areas["K1"], title=f"需求{n}", raised_on=DAY))
+        services.award_unit_points(actor=SYSTEM, unit=unit, on=DAY, points=10, reason="志愿服务")
+        services.award_unit_points(actor=SYSTEM, unit=units["hospital"], on=DAY, points=5, reason="志愿服务")
+        services.raise_need(actor=SYSTEM, need=Need(community=world.areas["K1"], title=f"需求{n}", raised_on=DAY))
     with django_assert_num_queries(queries):
         client.get(reverse(url_name, args=args))
 
 
 def test_the_unit_list_keeps_each_districts_units_together(world, units, client_for):
     county_unit = services.register_unit(
-        unit=CoBuildingUnit(name="县医院", kind="institution", community=world.areas["K4"])
+        actor=SYSTEM, unit=CoBuildingUnit(name="县医院", kind="institution", community=world.areas["K4"])
     )
-    names = [u.name for u in client_for(world.users["admin"]).get(reverse("orgs:units")).context["units"]]
+    names = [u.name for u in client_for(world.users["admin"]).get(reverse("cobuilding:units")).context["units"]]
     # K4's tree numbers from 1 like the district's: sorting by lft alone would mix them.
     assert names.index("县医院") in (0, len(names) - 1)
     assert county_unit.community.tree_id != units["hospital"].community.tree_id
