@@ -63,6 +63,7 @@ class NewUnitCostAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         saved = services.record_new_unit_cost(
+            actor=request.user,
             year=obj.year,
             community=obj.community,
             new_staff=obj.new_staff,

@@ -137,13 +137,19 @@ def test_admin_registers_a_household_through_the_service_and_only_on_a_building(
 def test_new_unit_costs_and_owners_committees_belong_to_the_right_kind_of_area(world):
     from django.core.exceptions import ValidationError
 
+    from core.scope import SYSTEM
     from funding.services import record_new_unit_cost
     from grids.services import register_household
     from orgs.models import OwnersCommittee
 
     with pytest.raises(ValidationError, match="须为社区"):
         record_new_unit_cost(
-            year=2026, community=world.areas["A"], new_staff=1, new_staff_annual_salary=1, new_venue_cost=0
+            actor=SYSTEM,
+            year=2026,
+            community=world.areas["A"],
+            new_staff=1,
+            new_staff_annual_salary=1,
+            new_venue_cost=0,
         )
     with pytest.raises(ValidationError, match="住户只能登记在楼栋下"):
         register_household(building=world.areas["A"], floor=1, room="101")

@@ -13,6 +13,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.scope import SYSTEM
 from funding import services
 from funding.models import BudgetLine, BudgetRun, MonthlySubsidy, NewUnitCost, PartyBuildingRate, RunStatus
 from grids import services as grid_services
@@ -98,7 +99,7 @@ def test_a_stored_run_never_changes_when_the_data_or_the_policy_does(world, fina
 def test_computing_a_run_twice_writes_nothing_more(world, finance, start, client_for):
     run = start(client_for(finance))
     count = BudgetLine.objects.filter(community__run=run).count()
-    services.compute_budget_run(run.pk)
+    services.compute_budget_run(run.pk, actor=SYSTEM)
     assert BudgetLine.objects.filter(community__run=run).count() == count == 10
 
 
