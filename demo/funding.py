@@ -42,7 +42,7 @@ def _payroll() -> None:
             basic = Decimal(rng.randrange(2800, 3400, 50))
             seniority = Decimal(rng.randrange(100, 400, 50))
             qualification = rng.choice(list(Qualification))
-            PayRecord.objects.create(
+            earlier = PayRecord(
                 community=community,
                 name=worker,
                 year=YEAR - 3,
@@ -53,7 +53,7 @@ def _payroll() -> None:
                 annual_bonus=Decimal("3600"),
                 qualification=qualification,
             )
-            PayRecord.objects.create(
+            now = PayRecord(
                 community=community,
                 name=worker,
                 year=YEAR,
@@ -64,6 +64,8 @@ def _payroll() -> None:
                 annual_bonus=Decimal("3600"),
                 qualification=qualification,
             )
+            for record in (earlier, now):
+                services.save_pay_record(actor=SYSTEM, record=record)
 
 
 def build(roots: list[Area]) -> None:

@@ -23,6 +23,7 @@ from funding.models import (
     MonthlySubsidy,
     NewUnitCost,
     PartyBuildingRate,
+    PayRecord,
     Policy,
     RunStatus,
 )
@@ -368,3 +369,15 @@ def record_new_unit_cost(
         capacity=capacity,
     )
     return cost
+
+
+@transaction.atomic
+def save_pay_record(*, actor, record: PayRecord) -> PayRecord:
+    """A community worker's pay for a year, kept by the finance office: personal data, so audited."""
+    capacity = _authorise(scope_for(actor), Capability.RUN_BUDGETS, [record.community])
+    record.full_clean()
+    record.save()
+    # Every field is written: an admin edit saves the whole row.
+    fields = [f.name for f in PayRecord._meta.concrete_fields if not f.primary_key]
+    audit.record(actor=actor, action="save_pay_record", target=record, fields=fields, capacity=capacity)
+    return record

@@ -11,7 +11,7 @@ from django.urls import reverse
 from core.models import AuditEntry
 from core.scope import SYSTEM
 from funding import services, whatif
-from funding.models import BudgetRun, NewUnitCost, RunStatus, Scenario
+from funding.models import BudgetRun, NewUnitCost, PayRecord, RunStatus, Scenario
 from orgs.models import Role
 from tests.factories import user_with_posts
 
@@ -178,3 +178,26 @@ def test_comparing_with_the_countys_run_is_404(world, finance, client_for, run_t
     client = client_for(finance)
     assert client.get(reverse("funding:run_compare", args=[own.pk, county_run.pk])).status_code == 404
     assert client.get(reverse("funding:run_compare", args=[county_run.pk, own.pk])).status_code == 404
+
+
+# Pay records ---------------------------------------------------------------------------------
+
+
+def _pay(community) -> PayRecord:
+    return PayRecord(community=community, name="甲", year=2026, basic=D("4000"))
+
+
+@pytest.mark.parametrize("persona", ["community", "street", "leader"])
+def test_pay_records_are_kept_by_the_finance_office(world, persona):
+    _refused(PayRecord, lambda: services.save_pay_record(actor=world.users[persona], record=_pay(world.areas["K1"])))
+
+
+def test_pay_records_of_another_countys_community_are_refused(world, finance):
+    _refused(PayRecord, lambda: services.save_pay_record(actor=finance, record=_pay(world.areas["K4"])))
+
+
+def test_a_pay_record_records_who_saved_it_and_no_figures(world, finance):
+    record = services.save_pay_record(actor=finance, record=_pay(world.areas["K1"]))
+    entry = _entry(record)
+    assert (entry.actor, entry.capacity, entry.action) == (finance, Role.FINANCE_OFFICER, "save_pay_record")
+    assert "basic" in entry.fields and "4000" not in str(entry.fields)
