@@ -201,3 +201,25 @@ def test_a_pay_record_records_who_saved_it_and_no_figures(world, finance):
     entry = _entry(record)
     assert (entry.actor, entry.capacity, entry.action) == (finance, Role.FINANCE_OFFICER, "save_pay_record")
     assert "basic" in entry.fields and "4000" not in str(entry.fields)
+
+
+# Admin ---------------------------------------------------------------------------------------
+
+PAY_FORM = {"year": 2026, "basic": "4000", "seniority": "0", "grade": "0", "performance": "0", "annual_bonus": "0"}
+
+
+def test_admin_saves_a_pay_record_through_the_service_as_the_admin(world, client_for):
+    form = {**PAY_FORM, "community": world.areas["K1"].pk, "name": "乙", "qualification": "none"}
+    response = client_for(world.users["admin"]).post(reverse("admin:funding_payrecord_add"), form)
+    assert response.status_code == 302
+    entry = _entry(PayRecord.objects.get(name="乙"))
+    assert (entry.actor, entry.capacity) == (world.users["admin"], "admin")
+
+
+def test_admin_saves_a_new_unit_cost_through_the_service_as_the_admin(world, client_for):
+    form = {"year": 2026, "community": world.areas["K1"].pk, "new_staff": 1}
+    form |= {"new_staff_annual_salary": "30000", "new_venue_cost": "0", "note": ""}
+    response = client_for(world.users["admin"]).post(reverse("admin:funding_newunitcost_add"), form)
+    assert response.status_code == 302
+    entry = _entry(NewUnitCost.objects.get(community=world.areas["K1"]))
+    assert (entry.actor, entry.capacity, entry.action) == (world.users["admin"], "admin", "record_new_unit_cost")
