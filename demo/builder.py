@@ -133,7 +133,7 @@ class DemoBuilder:
         party.build(streets, departments["property"])
         cobuilding.build(communities)
         self._users(roots, departments)
-        funding.build(roots, User.objects.get(username="finance"))
+        funding.build(roots)
         cases.build(roots[0], count=80 * self.scale)
 
     @transaction.atomic

@@ -4,8 +4,7 @@ and county so the pages have something to show."""
 import random
 from decimal import Decimal
 
-from django.contrib.auth.models import User
-
+from core.scope import SYSTEM
 from demo.names import person_name
 from funding import services, whatif
 from funding.models import BudgetRun, NewUnitCost, PayRecord, Qualification, Scenario
@@ -43,7 +42,7 @@ def _payroll() -> None:
             basic = Decimal(rng.randrange(2800, 3400, 50))
             seniority = Decimal(rng.randrange(100, 400, 50))
             qualification = rng.choice(list(Qualification))
-            PayRecord.objects.create(
+            earlier = PayRecord(
                 community=community,
                 name=worker,
                 year=YEAR - 3,
@@ -54,7 +53,7 @@ def _payroll() -> None:
                 annual_bonus=Decimal("3600"),
                 qualification=qualification,
             )
-            PayRecord.objects.create(
+            now = PayRecord(
                 community=community,
                 name=worker,
                 year=YEAR,
@@ -65,16 +64,23 @@ def _payroll() -> None:
                 annual_bonus=Decimal("3600"),
                 qualification=qualification,
             )
+            for record in (earlier, now):
+                services.save_pay_record(actor=SYSTEM, record=record)
 
 
-def build(roots: list[Area], actor: User) -> None:
+def build(roots: list[Area]) -> None:
     _payroll()
     for name, (staff, salary, venue) in NEW_COSTS.items():
-        NewUnitCost.objects.get_or_create(
-            year=YEAR,
-            community=Area.objects.get(name=name),
-            defaults={"new_staff": staff, "new_staff_annual_salary": salary, "new_venue_cost": venue},
-        )
+        community = Area.objects.get(name=name)
+        if not NewUnitCost.objects.filter(year=YEAR, community=community).exists():
+            services.record_new_unit_cost(
+                actor=SYSTEM,
+                year=YEAR,
+                community=community,
+                new_staff=staff,
+                new_staff_annual_salary=salary,
+                new_venue_cost=venue,
+            )
     if not Scenario.objects.exists():
         # 新城社区 has grown past 6,000 households: what would splitting it in two cost?
         whatif.save_scenario(
@@ -93,12 +99,12 @@ def build(roots: list[Area], actor: User) -> None:
                     "new_venue_cost": "300000",
                 },
             ],
-            actor=actor,
+            actor=SYSTEM,
         )
     # Outside a transaction each run's task is queued at once (and run in-process without Redis).
     for root in roots:
         if not BudgetRun.objects.filter(area=root, year=YEAR).exists():
-            services.start_budget_run(year=YEAR, area=root, actor=actor)
+            services.start_budget_run(year=YEAR, area=root, actor=SYSTEM)
     city = roots[0].city
     if not BudgetRun.objects.filter(whole_city=city, year=YEAR).exists():
-        services.start_budget_run(year=YEAR, whole_city=city, actor=actor)
+        services.start_budget_run(year=YEAR, whole_city=city, actor=SYSTEM)

@@ -63,6 +63,7 @@ class NewUnitCostAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         saved = services.record_new_unit_cost(
+            actor=request.user,
             year=obj.year,
             community=obj.community,
             new_staff=obj.new_staff,
@@ -120,3 +121,6 @@ class PayRecordAdmin(admin.ModelAdmin):
     search_fields = ["name", "community__name"]
     autocomplete_fields = ["community", "user"]
     list_select_related = ["community"]
+
+    def save_model(self, request, obj, form, change):
+        services.save_pay_record(actor=request.user, record=obj)

@@ -5,7 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from grids.models import FiscalClass
+from core.scoping import ScopedQuerySet
+from grids.models import Area, FiscalClass
 from orgs.models import COMMUNITY_LEVEL_KINDS, OrgKind
 
 COMMUNITY_ORG_KINDS = [(k.value, k.label) for k in OrgKind if k in COMMUNITY_LEVEL_KINDS]
@@ -155,6 +156,8 @@ class NewUnitCost(models.Model):
     new_venue_cost = models.DecimalField(_("新增阵地费用(元)"), max_digits=14, decimal_places=2, default=0)
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("新增社区网格费用")
         verbose_name_plural = _("新增社区网格费用")
@@ -162,6 +165,10 @@ class NewUnitCost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.community}"
+
+    @classmethod
+    def in_scope(cls, scope) -> Q:
+        return scope.area_q("community__")
 
     def clean(self) -> None:
         if self.community_id and self.community.kind != "community":
@@ -206,11 +213,19 @@ class BudgetRun(models.Model):
     amount = models.DecimalField(_("合计"), max_digits=16, decimal_places=2, default=0)
     city = models.DecimalField(_("市级承担"), max_digits=16, decimal_places=2, default=0)
     local = models.DecimalField(_("区县承担"), max_digits=16, decimal_places=2, default=0)
+    # Empty for a run the system started (the demo loader, a command).
     created_by = models.ForeignKey(
-        "auth.User", on_delete=models.PROTECT, related_name="budget_runs", verbose_name=_("发起人")
+        "auth.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="budget_runs",
+        verbose_name=_("发起人"),
     )
     created_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("经费测算")
@@ -227,6 +242,18 @@ class BudgetRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.scope_name} #{self.pk}"
+
+    @classmethod
+    def in_scope(cls, scope) -> Q:
+        """Runs of a district or county the scope reaches into, and the city-wide runs of its cities;
+        what each shows is narrowed again to the scope's own communities (BudgetCommunity)."""
+        trees = sorted(scope.tree_ids)
+        cities = (
+            Area.objects.unscoped("a subquery naming the cities of the scope's trees, no row is shown")
+            .filter(tree_id__in=trees, parent__isnull=True)
+            .values("city_id")
+        )
+        return Q(area__tree_id__in=trees) | Q(whole_city__in=cities)
 
     @property
     def scope_name(self) -> str:
@@ -253,6 +280,8 @@ class BudgetCommunity(models.Model):
     city = models.DecimalField(_("市级承担"), max_digits=14, decimal_places=2, default=0)
     local = models.DecimalField(_("区县承担"), max_digits=14, decimal_places=2, default=0)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("测算社区")
         verbose_name_plural = _("测算社区")
@@ -261,6 +290,11 @@ class BudgetCommunity(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def in_scope(cls, scope) -> Q:
+        """Community staff see their community's lines only; district staff the whole run."""
+        return scope.area_q("community__")
 
 
 class BudgetLine(models.Model):
@@ -294,8 +328,13 @@ class Scenario(models.Model):
     proposal = models.JSONField(_("调整方案"))
     before = models.JSONField(_("调整前"), default=list)
     after = models.JSONField(_("调整后"), default=list)
-    created_by = models.ForeignKey("auth.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("创建人"))
+    # Empty for a scenario the system saved (the demo loader).
+    created_by = models.ForeignKey(
+        "auth.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("创建人")
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("区划调整测算")
@@ -304,6 +343,12 @@ class Scenario(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def in_scope(cls, scope) -> Q:
+        """Scenarios touching a community in the scope."""
+        touching = cls.communities.through.objects.filter(scope.area_q("area__")).values("scenario_id")
+        return Q(pk__in=touching)
 
 
 class Qualification(models.TextChoices):
@@ -365,6 +410,8 @@ class PayRecord(models.Model):
         _("职业资格"), max_length=12, choices=Qualification.choices, default=Qualification.NONE
     )
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("社区工作者薪酬")
         verbose_name_plural = _("社区工作者薪酬")
@@ -373,3 +420,7 @@ class PayRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.name}"
+
+    @classmethod
+    def in_scope(cls, scope) -> Q:
+        return scope.area_q("community__")

@@ -46,7 +46,8 @@ def records(scope: Scope, years: list[int]) -> QuerySet[PayRecord]:
         user=OuterRef("user"), role=Role.SECRETARY, organization__kind=OrgKind.GRID_BRANCH
     )
     return (
-        PayRecord.objects.filter(scope.area_q("community__"), year__in=years)
+        PayRecord.objects.within(scope)
+        .filter(year__in=years)
         .select_related("community")
         .annotate(leads_grid=Exists(leads))
         .order_by("community__tree_id", "community__lft", "name", "year")

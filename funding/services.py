@@ -3,12 +3,15 @@
 import logging
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import audit
+from core.capabilities import Capability
+from core.scope import SYSTEM, Scope, scope_for
 from funding import selectors
 from funding.calculators import Inputs, Rules, estimate
 from funding.models import (
@@ -20,6 +23,7 @@ from funding.models import (
     MonthlySubsidy,
     NewUnitCost,
     PartyBuildingRate,
+    PayRecord,
     Policy,
     RunStatus,
 )
@@ -105,13 +109,33 @@ def rules_from_snapshot(policy: Policy, data: dict) -> Rules:
     )
 
 
+def _authorise(scope: Scope, capability: Capability, places: list[Area]) -> str:
+    """The capacity in which the actor may do `capability` at every one of `places`, or a refusal."""
+    scope.require(capability)
+    capacities = [scope.capacity(capability, at=place) for place in places]
+    if not capacities or None in capacities:
+        raise PermissionDenied(_("您的岗位不能办理这一步"))
+    return capacities[0]
+
+
+def _user(actor):
+    """The user to name on a stored row: none for the system's own work."""
+    return None if actor is SYSTEM else actor
+
+
 @transaction.atomic
-def start_budget_run(*, year: int, actor, area: Area | None = None, whole_city: City | None = None) -> BudgetRun:
-    """A run for one district or county (`area`) or for every district and county of a city."""
+def start_budget_run(*, actor, year: int, area: Area | None = None, whole_city: City | None = None) -> BudgetRun:
+    """A run for one district or county (`area`) or for every district and county of a city; the
+    actor must be allowed to run budgets for each of them."""
+    scope = scope_for(actor)
+    scope.require(Capability.RUN_BUDGETS)
     if (area is None) == (whole_city is None):
         raise ValidationError({"area": [_("请选择一个区县或一个城市")]})
     if area is not None and area.kind not in ROOT_KINDS:
         raise ValidationError({"area": [_("测算范围须为区、县或县级市")]})
+    capacity = _authorise(
+        scope, Capability.RUN_BUDGETS, [area] if area is not None else list(whole_city.districts.all())
+    )
     policy = selectors.policy_for(year)
     if policy is None:
         raise ValidationError({"year": [_("%(year)s年没有适用的经费政策") % {"year": year}]})
@@ -121,7 +145,14 @@ def start_budget_run(*, year: int, actor, area: Area | None = None, whole_city: 
         whole_city=whole_city,
         policy=policy,
         policy_snapshot=snapshot(selectors.rules_for(policy)),
-        created_by=actor,
+        created_by=_user(actor),
+    )
+    audit.record(
+        actor=actor,
+        action="start_budget_run",
+        target=run,
+        fields=["year", "area" if area is not None else "whole_city", "policy", "policy_snapshot"],
+        capacity=capacity,
     )
     from funding.tasks import compute_budget_run  # tasks import this module
 
@@ -129,9 +160,10 @@ def start_budget_run(*, year: int, actor, area: Area | None = None, whole_city: 
     return run
 
 
-def community_inputs(root: Area, only: list[int] | None = None) -> list[Area]:
-    """The communities of a district with what a budget needs, in one query: the actual kind of
-    their party organisation and the grid branches with a secretary in post."""
+def community_inputs(areas: QuerySet[Area]) -> list[Area]:
+    """The communities among `areas` (already read through a scope, or not by design) with what a
+    budget needs, in one query: the actual kind of their party organisation and the grid branches
+    with a secretary in post."""
     in_community = {
         "area__tree_id": OuterRef("tree_id"),
         "area__lft__gte": OuterRef("lft"),
@@ -165,11 +197,9 @@ def community_inputs(root: Area, only: list[int] | None = None) -> list[Area]:
             "organization__area__lft__lte": OuterRef("rght"),
         }
 
-    communities = Area.objects.filter(kind=AreaKind.COMMUNITY, tree_id=root.tree_id)
-    if only is not None:
-        communities = communities.filter(pk__in=only)
     return list(
-        communities.annotate(
+        areas.filter(kind=AreaKind.COMMUNITY)
+        .annotate(
             org_kind=Subquery(
                 Organization.objects.filter(area=OuterRef("pk"), kind__in=sorted(COMMUNITY_LEVEL_KINDS)).values("kind")[
                     :1
@@ -184,33 +214,50 @@ def community_inputs(root: Area, only: list[int] | None = None) -> list[Area]:
                 area__lft__gte=OuterRef("lft"),
                 area__lft__lte=OuterRef("rght"),
             ),
-        ).order_by("lft")
+        )
+        .order_by("lft")
     )
 
 
-def compute_budget_run(run_id: int) -> None:
+def compute_budget_run(run_id: int, *, actor) -> None:
     """Safe to run twice: only a pending run is claimed, and its rows are written in one transaction."""
-    if not BudgetRun.objects.filter(pk=run_id, status=RunStatus.PENDING).update(status=RunStatus.RUNNING):
+    run = (
+        BudgetRun.objects.unscoped("the task computes the run it was handed by id; the actor is checked next")
+        .select_related("area", "whole_city", "policy")
+        .filter(pk=run_id)
+        .first()
+    )
+    if run is None:
         return
-    run = BudgetRun.objects.select_related("area", "whole_city", "policy").get(pk=run_id)
+    roots = [run.area] if run.area_id else list(run.whole_city.districts.order_by("code"))
+    capacity = _authorise(scope_for(actor), Capability.RUN_BUDGETS, roots)
+    if not BudgetRun.objects.reread(run).filter(status=RunStatus.PENDING).update(status=RunStatus.RUNNING):
+        return
     try:
-        _compute(run)
+        _compute(run, roots, actor=actor, capacity=capacity)
     except Exception:
         logger.exception("budget run %s failed", run_id)
-        BudgetRun.objects.filter(pk=run_id).update(status=RunStatus.FAILED, finished_at=timezone.now())
+        BudgetRun.objects.reread(run).update(status=RunStatus.FAILED, finished_at=timezone.now())
         raise
 
 
-def _compute(run: BudgetRun) -> None:
+def _compute(run: BudgetRun, roots: list[Area], *, actor, capacity: str) -> None:
     rules = rules_from_snapshot(run.policy, run.policy_snapshot)
-    roots = [run.area] if run.area_id else list(run.whole_city.districts.order_by("code"))
+    # A run costs every community of its districts, whoever started it: that was authorised then.
+    whole = "a budget run costs every community of its districts and counties"
     costs = {
         c.community_id: c
-        for c in NewUnitCost.objects.filter(year=run.year, community__tree_id__in=[root.tree_id for root in roots])
+        for c in NewUnitCost.objects.unscoped(whole).filter(
+            year=run.year, community__tree_id__in=[root.tree_id for root in roots]
+        )
     }
     # One query per district or county: each has its own fiscal class (a city district shares costs
     # with the city, a county pays in full).
-    communities = [(community, root.fiscal_class) for root in roots for community in community_inputs(root)]
+    communities = [
+        (community, root.fiscal_class)
+        for root in roots
+        for community in community_inputs(Area.objects.unscoped(whole).filter(tree_id=root.tree_id))
+    ]
     rows, warnings = [], []
     step = max(1, len(communities) // PROGRESS_STEPS)
     for index, (community, fiscal_class) in enumerate(communities, start=1):
@@ -232,7 +279,7 @@ def _compute(run: BudgetRun) -> None:
         )
         rows.append((community, inputs, estimate(rules, inputs)))
         if index % step == 0:
-            BudgetRun.objects.filter(pk=run.pk).update(progress=min(99, index * 100 // len(communities)))
+            BudgetRun.objects.reread(run).update(progress=min(99, index * 100 // len(communities)))
     with transaction.atomic():
         saved = BudgetCommunity.objects.bulk_create(
             [
@@ -272,7 +319,7 @@ def _compute(run: BudgetRun) -> None:
                 for line in result.lines
             ]
         )
-        BudgetRun.objects.filter(pk=run.pk).update(
+        BudgetRun.objects.reread(run).update(
             status=RunStatus.DONE,
             progress=100,
             warnings=warnings,
@@ -281,11 +328,19 @@ def _compute(run: BudgetRun) -> None:
             local=sum((r.local for _c, _i, r in rows), Decimal("0.00")),
             finished_at=timezone.now(),
         )
+        audit.record(
+            actor=actor,
+            action="compute_budget_run",
+            target=run,
+            fields=["status", "progress", "warnings", "amount", "city", "local", "finished_at", "communities"],
+            capacity=capacity,
+        )
 
 
 @transaction.atomic
 def record_new_unit_cost(
     *,
+    actor,
     year: int,
     community: Area,
     new_staff: int,
@@ -294,13 +349,35 @@ def record_new_unit_cost(
     note: str = "",
 ) -> NewUnitCost:
     """What a community (or its new grids) adds in a year; entering it again for the year replaces it."""
-    cost = NewUnitCost.objects.filter(year=year, community=community).first() or NewUnitCost(
-        year=year, community=community
-    )
+    scope = scope_for(actor)
+    capacity = _authorise(scope, Capability.RUN_BUDGETS, [community])
+    cost = NewUnitCost.objects.within(scope).filter(year=year, community=community).select_for_update().first()
+    cost = cost or NewUnitCost(year=year, community=community)
     cost.new_staff = new_staff
     cost.new_staff_annual_salary = new_staff_annual_salary
     cost.new_venue_cost = new_venue_cost
     cost.note = note
-    cost.full_clean()
+    # The year's row was just looked up (and locked) through the scope, so the unique constraint's
+    # own look-up would say nothing more; the database constraint still holds against a race.
+    cost.full_clean(validate_constraints=False)
     cost.save()
+    audit.record(
+        actor=actor,
+        action="record_new_unit_cost",
+        target=cost,
+        fields=["year", "community", "new_staff", "new_staff_annual_salary", "new_venue_cost", "note"],
+        capacity=capacity,
+    )
     return cost
+
+
+@transaction.atomic
+def save_pay_record(*, actor, record: PayRecord) -> PayRecord:
+    """A community worker's pay for a year, kept by the finance office: personal data, so audited."""
+    capacity = _authorise(scope_for(actor), Capability.RUN_BUDGETS, [record.community])
+    record.full_clean()
+    record.save()
+    # Every field is written: an admin edit saves the whole row.
+    fields = [f.name for f in PayRecord._meta.concrete_fields if not f.primary_key]
+    audit.record(actor=actor, action="save_pay_record", target=record, fields=fields, capacity=capacity)
+    return record

@@ -13,36 +13,27 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from core.capabilities import Capability
-from core.scope import area_scope_or_404
+from core.scope import Scope
 from funding import pay, selectors, services, whatif
 from funding.forms import NewCommunityFormSet, NewUnitCostForm, ScenarioForm, StartRunForm
-from funding.models import NewUnitCost, RunStatus
-from grids.models import ROOT_KINDS, Area, AreaKind, City
+from funding.models import RunStatus
 
 PAGE_SIZE = 20
 
 
-def _budget_scopes(scope) -> tuple[list[Area], list[City]]:
-    """The districts and counties the user's posts cover, and the cities all of whose are covered."""
-    roots = Area.objects.filter(kind__in=sorted(ROOT_KINDS)).select_related("city").order_by("code")
-    if not scope.unrestricted:
-        roots = roots.filter(pk__in=[a.pk for a in scope.areas if a.kind in ROOT_KINDS])
-    roots = list(roots)
-    held = {root.pk for root in roots}
-    cities = [
-        city
-        for city in City.objects.filter(pk__in={root.city_id for root in roots}).prefetch_related("districts")
-        if {d.pk for d in city.districts.all()} <= held
-    ]
-    return roots, cities
+def _area_scope(request) -> Scope:
+    """Funding pages are for those who work with places: a department officer's is a 404."""
+    if not request.scope.has_areas:
+        raise Http404
+    return request.scope
 
 
 @login_required
 def run_list(request):
-    scope = area_scope_or_404(request.user)
+    scope = _area_scope(request)
     form = None
-    if scope.may(Capability.RUN_BUDGETS):
-        areas, cities = _budget_scopes(scope)
+    areas, cities = selectors.run_options(scope)
+    if areas:
         form = StartRunForm(
             request.POST or None, areas=areas, cities=cities, initial={"year": timezone.localdate().year}
         )
@@ -64,7 +55,7 @@ def run_list(request):
 
 @login_required
 def run_detail(request, pk: int):
-    scope = area_scope_or_404(request.user)
+    scope = _area_scope(request)
     run = selectors.get_run(scope, pk)
     communities = selectors.visible_communities(scope, run)
     one = request.GET.get("community", "")
@@ -93,13 +84,13 @@ def run_detail(request, pk: int):
 
 @login_required
 def run_status(request, pk: int):
-    run = selectors.get_run(area_scope_or_404(request.user), pk)
+    run = selectors.get_run(_area_scope(request), pk)
     return JsonResponse({"status": run.status, "progress": run.progress})
 
 
 @login_required
 def run_print(request, pk: int):
-    scope = area_scope_or_404(request.user)
+    scope = _area_scope(request)
     run = selectors.get_run(scope, pk)
     communities = list(selectors.visible_communities(scope, run))
     return render(
@@ -111,7 +102,7 @@ def run_print(request, pk: int):
 
 @login_required
 def run_export(request, pk: int):
-    scope = area_scope_or_404(request.user)
+    scope = _area_scope(request)
     run = selectors.get_run(scope, pk)
     workbook = Workbook()
     sheet = workbook.active
@@ -140,7 +131,7 @@ def run_export(request, pk: int):
 
 @login_required
 def run_compare(request, pk: int, other: int):
-    scope = area_scope_or_404(request.user)
+    scope = _area_scope(request)
     first, second = selectors.get_run(scope, other), selectors.get_run(scope, pk)
     return render(
         request,
@@ -149,16 +140,9 @@ def run_compare(request, pk: int, other: int):
     )
 
 
-def _planning_scope(request):
-    scope = area_scope_or_404(request.user)
-    if not scope.may(Capability.PLAN_REDIVISION):
-        raise Http404
-    return scope
-
-
 @login_required
 def scenario_list(request):
-    scope = area_scope_or_404(request.user)
+    scope = _area_scope(request)
     page = Paginator(selectors.scenarios(scope), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request, "funding/scenario_list.html", {"scenarios": page, "can_plan": scope.may(Capability.PLAN_REDIVISION)}
@@ -167,8 +151,7 @@ def scenario_list(request):
 
 @login_required
 def scenario_create(request):
-    scope = _planning_scope(request)
-    communities = Area.objects.filter(kind=AreaKind.COMMUNITY).filter(scope.area_q()).order_by("tree_id", "lft")
+    communities = selectors.planning_communities(_area_scope(request))
     form = ScenarioForm(request.POST or None, communities=communities, initial={"year": timezone.localdate().year})
     formset = NewCommunityFormSet(request.POST or None, prefix="new")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -194,7 +177,7 @@ def scenario_create(request):
 
 @login_required
 def scenario_detail(request, pk: int):
-    scope = area_scope_or_404(request.user)
+    scope = _area_scope(request)
     scenario = selectors.get_scenario(scope, pk)
     return render(
         request,
@@ -210,7 +193,7 @@ def scenario_detail(request, pk: int):
 
 @login_required
 def pay_report(request):
-    scope = area_scope_or_404(request.user)
+    scope = _area_scope(request)
     year = timezone.localdate().year
     asked = request.GET.get("year", "")
     if asked.isdigit() and 2000 <= int(asked) <= 2100:
@@ -231,22 +214,16 @@ def pay_report(request):
 @login_required
 def new_unit_costs(request):
     """Finance staff enter what new communities and grids add: staff and venues."""
-    scope = area_scope_or_404(request.user)
-    if not scope.may(Capability.RUN_BUDGETS):
-        raise Http404
-    communities = Area.objects.filter(kind=AreaKind.COMMUNITY).filter(scope.area_q()).order_by("tree_id", "lft")
-    form = NewUnitCostForm(request.POST or None, communities=communities, initial={"year": timezone.localdate().year})
+    scope = _area_scope(request)
+    form = NewUnitCostForm(
+        request.POST or None, communities=selectors.cost_communities(scope), initial={"year": timezone.localdate().year}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_new_unit_cost(**form.cleaned_data)
+            services.record_new_unit_cost(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("已保存"))
             return redirect("funding:new_costs")
-    costs = (
-        NewUnitCost.objects.filter(community__in=communities)
-        .select_related("community")
-        .order_by("-year", "community__tree_id", "community__lft")
-    )
-    return render(request, "funding/new_costs.html", {"form": form, "costs": costs})
+    return render(request, "funding/new_costs.html", {"form": form, "costs": selectors.new_unit_costs(scope)})

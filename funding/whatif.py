@@ -2,10 +2,13 @@
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core import audit
+from core.capabilities import Capability
+from core.scope import SYSTEM, scope_for
 from funding import selectors
 from funding.calculators import Estimate, Inputs, estimate
 from funding.models import Item, Scenario
@@ -43,20 +46,27 @@ def _as_rows(name: str, result: Estimate, org_kind: str, households: int) -> dic
 
 
 @transaction.atomic
-def save_scenario(*, name: str, year: int, communities: list[Area], proposal: list[dict], actor) -> Scenario:
+def save_scenario(*, actor, name: str, year: int, communities: list[Area], proposal: list[dict]) -> Scenario:
     """`proposal`: one dict per new community (name, households, party_members, grid_party_org_leaders,
-    new_staff, new_staff_annual_salary, new_venue_cost)."""
+    new_staff, new_staff_annual_salary, new_venue_cost). The actor must be allowed to plan a
+    re-division at every community it redraws."""
+    scope = scope_for(actor)
+    scope.require(Capability.PLAN_REDIVISION)
     if not communities or not proposal:
         raise ValidationError(_("请选择现有社区并填写至少一个调整后的社区"))
     roots = {area.tree_id for area in communities}
     if len(roots) != 1 or any(area.kind != AreaKind.COMMUNITY for area in communities):
         raise ValidationError(_("涉及的须是同一区县的社区"))
+    capacities = [scope.capacity(Capability.PLAN_REDIVISION, at=area) for area in communities]
+    if None in capacities:
+        raise PermissionDenied(_("您的岗位不能办理这一步"))
     policy = selectors.policy_for(year)
     if policy is None:
         raise ValidationError({"year": [_("%(year)s年没有适用的经费政策") % {"year": year}]})
     rules = selectors.rules_for(policy)
     fiscal_class = communities[0].fiscal_class
-    current = {area.pk: area for area in community_inputs(communities[0].get_root(), only=[c.pk for c in communities])}
+    read = Area.objects.within(scope).filter(pk__in=[c.pk for c in communities])
+    current = {area.pk: area for area in community_inputs(read)}
     before = []
     for area in communities:
         area = current[area.pk]
@@ -83,9 +93,21 @@ def save_scenario(*, name: str, year: int, communities: list[Area], proposal: li
         )
         after.append(_as_rows(new["name"], estimate(rules, inputs), org_kind, inputs.households))
     scenario = Scenario.objects.create(
-        name=name.strip(), year=year, proposal=proposal, before=before, after=after, created_by=actor
+        name=name.strip(),
+        year=year,
+        proposal=proposal,
+        before=before,
+        after=after,
+        created_by=None if actor is SYSTEM else actor,
     )
     scenario.communities.set(communities)
+    audit.record(
+        actor=actor,
+        action="save_scenario",
+        target=scenario,
+        fields=["name", "year", "communities", "proposal", "before", "after"],
+        capacity=capacities[0],
+    )
     return scenario
 
 

@@ -144,7 +144,12 @@ def test_new_unit_costs_and_owners_committees_belong_to_the_right_kind_of_area(w
 
     with pytest.raises(ValidationError, match="须为社区"):
         record_new_unit_cost(
-            year=2026, community=world.areas["A"], new_staff=1, new_staff_annual_salary=1, new_venue_cost=0
+            actor=SYSTEM,
+            year=2026,
+            community=world.areas["A"],
+            new_staff=1,
+            new_staff_annual_salary=1,
+            new_venue_cost=0,
         )
     with pytest.raises(ValidationError, match="住户只能登记在楼栋下"):
         register_household(actor=SYSTEM, building=world.areas["A"], floor=1, room="101")

@@ -100,7 +100,7 @@ def test_a_stored_run_never_changes_when_the_data_or_the_policy_does(world, fina
 def test_computing_a_run_twice_writes_nothing_more(world, finance, start, client_for):
     run = start(client_for(finance))
     count = BudgetLine.objects.filter(community__run=run).count()
-    services.compute_budget_run(run.pk)
+    services.compute_budget_run(run.pk, actor=SYSTEM)
     assert BudgetLine.objects.filter(community__run=run).count() == count == 10
 
 
