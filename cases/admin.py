@@ -45,7 +45,7 @@ class CategoryAdmin(MPTTModelAdmin):
         return ["parent"] if obj else []
 
     def save_model(self, request, obj, form, change):
-        services.save_category(category=obj)
+        services.save_category(actor=request.user, category=obj)
 
 
 @admin.register(TimeLimit)
