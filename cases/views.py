@@ -202,7 +202,9 @@ def notifications(request):
     """Reminders, overdue notices and 督办 sent to this user: their own, whatever their posts."""
     before = request.GET.get("before", "")
     # An inbox is its owner's whatever their posts: a scope of just the user, so no posts are read.
-    rows, older = selectors.notifications_page(Scope(user=request.user), int(before) if before.isdigit() else None, PAGE_SIZE)
+    rows, older = selectors.notifications_page(
+        Scope(user=request.user), int(before) if before.isdigit() else None, PAGE_SIZE
+    )
     return render(request, "cases/notifications.html", {"notifications": rows, "older": older})
 
 
