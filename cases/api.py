@@ -160,7 +160,9 @@ def _step_action(step: workflow.Step):
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data
         case = step.run(actor=request.user, case=case, **step.args(data))
-        return Response(CaseSerializer(selectors.get_case(request.scope, case.pk)).data)
+        # Re-read, not through the scope: a step can move the case out of it (a return clears the
+        # department), and the caller is still owed the result of what they did.
+        return Response(CaseSerializer(Case.objects.reread(case).get()).data)
 
     take.__name__ = f"step_{step.name}"  # not `dispatch` or `return`: names the view class has or Python keeps
     take.__doc__ = f"{step.slug}: {step.run.__doc__ or ''}".strip()

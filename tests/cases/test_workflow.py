@@ -71,3 +71,12 @@ def test_the_page_offers_what_the_table_permits(world, dispatched):
     scope_of = {p: world.users[p] for p in ["officer", "street", "grid_a"]}
     offered = {p: workflow.permitted_steps(scope_for(u), case) for p, u in scope_of.items()}
     assert offered == {"officer": {"sign", "return"}, "street": {"escalate"}, "grid_a": set()}
+
+
+def test_a_step_that_moves_the_case_out_of_scope_still_answers_with_its_result(world, dispatched, client_for):
+    case = dispatched()
+    response = client_for(world.users["officer"]).post(
+        f"/api/v1/cases/{case.pk}/return/", {"note": "非本部门职责"}, content_type="application/json"
+    )
+    assert response.status_code == 200 and response.json()["status"] == "whistled"
+    assert client_for(world.users["officer"]).get(f"/api/v1/cases/{case.pk}/").status_code == 404
