@@ -45,7 +45,7 @@ class CategoryAdmin(MPTTModelAdmin):
         return ["parent"] if obj else []
 
     def save_model(self, request, obj, form, change):
-        services.save_category(category=obj)
+        services.save_category(actor=request.user, category=obj)
 
 
 @admin.register(TimeLimit)
@@ -60,6 +60,13 @@ class TimeLimitAdmin(admin.ModelAdmin):
     ]
     list_filter = ["colour"]
     search_fields = ["category__name"]
+
+    def has_delete_permission(self, request, obj=None):
+        # A colour's default limit is what every case of that colour falls back to (the model
+        # refuses to delete one too, for the bulk action and the shell): change it, never delete it.
+        if obj is not None and obj.is_default:
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(RoutingRule)

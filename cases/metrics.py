@@ -25,13 +25,12 @@ from django.utils.translation import gettext_lazy as _
 from cases import selectors
 from cases.models import Case, Metric, MetricWeight, Rating, Status
 from core.scope import Scope
-from grids.models import Area
-from orgs.models import Department, Post, Role
+from orgs.capabilities import GRID_WORKERS
+from orgs.models import Post
 
 RATE_PLACES = Decimal("0.0001")
 SCORE_PLACES = Decimal("0.1")
 BASIC_SATISFACTION = Decimal("0.9")
-GRID_WORKER_ROLES = (Role.GRID_WORKER, Role.GRID_WORKER_PART_TIME)
 
 
 @dataclass(frozen=True)
@@ -174,16 +173,26 @@ UNIT_LABELS = {
 }
 
 
-def _named(unit: str, by_id: dict[int, Tally]) -> list[tuple[int, str, Tally]]:
-    if unit == "department":
-        names = dict(Department.objects.filter(pk__in=by_id).values_list("pk", "name"))
-        return [(pk, names[pk], tally) for pk, tally in by_id.items()]
-    if unit in ("street", "community"):
-        names = dict(Area.objects.filter(pk__in=by_id).values_list("pk", "name"))
+def _named(scope: Scope, unit: str, by_id: dict[int, Tally]) -> list[tuple[int, str, Tally]]:
+    if unit in ("department", "street", "community"):
+        # The names come through the caller's own cases: a unit is ranked because one of them names it.
+        column = UNIT_COLUMNS[unit]
+        names = dict(
+            selectors.cases(scope)
+            .filter(**{f"{column}__in": list(by_id)})
+            .values_list(column, f"{column}__name")
+            .order_by()
+            .distinct()
+        )
         return [(pk, names[pk], tally) for pk, tally in by_id.items()]
     # Grid workers: the sum over the grids where they hold a grid-worker post today (A or B).
     people: dict[int, tuple[str, Tally]] = {}
-    posts = Post.objects.active().filter(role__in=GRID_WORKER_ROLES, area_id__in=by_id).order_by("pk")
+    posts = (
+        Post.objects.unscoped("the grid workers of grids the caller's own cases lie in")
+        .active()
+        .filter(role__in=sorted(GRID_WORKERS), area_id__in=by_id)
+        .order_by("pk")
+    )
     for post_id, user_id, name, grid_id in posts.values_list("pk", "user_id", "holder_name", "area_id"):
         # Someone without a log-in is still ranked, as the post they hold.
         key = user_id or -post_id
@@ -199,7 +208,7 @@ def ranking(
     by_id = tallies(scope, period, UNIT_COLUMNS[unit], now)
     ranked = [
         Ranked(key=key, name=name, tally=tally, rates=tally.rates, composite=tally.composite(weights))
-        for key, name, tally in _named(unit, by_id)
+        for key, name, tally in _named(scope, unit, by_id)
     ]
     ranked.sort(key=lambda r: (r.composite is None, -(r.composite or 0), r.name))
     return ranked

@@ -26,7 +26,7 @@ def _three_rates(rows: list[metrics.Ranked]) -> dict:
 
 @login_required
 def ranking(request):
-    scope = selectors.case_scope_or_404(request.user)
+    scope = selectors.case_scope_or_404(request.scope)
     form = forms.RankingForm(request.GET)
     weights = metrics.weights()
     rows = []
@@ -76,7 +76,7 @@ def _charts(scope, period) -> tuple[dict, dict]:
 @login_required
 def dashboard(request):
     """The leader's view of the loop: what came in, what is stuck, who is slow."""
-    scope = selectors.case_scope_or_404(request.user)
+    scope = selectors.case_scope_or_404(request.scope)
     form = forms.PeriodForm(request.GET)
     charts = totals = None
     if form.is_valid():

@@ -13,9 +13,10 @@ from core.scope import Scope, scope_for
 from orgs.models import Department
 
 
-def case_scope_or_404(user) -> Scope:
-    """The scope of someone who works with cases: by place, by department or both; else a 404."""
-    scope = scope_for(user)
+def case_scope_or_404(scope_or_user) -> Scope:
+    """The scope of someone who works with cases: by place, by department or both; else a 404.
+    Pages pass `request.scope`; a user is still taken for callers outside a request."""
+    scope = scope_or_user if isinstance(scope_or_user, Scope) else scope_for(scope_or_user)
     if not (scope.has_areas or scope.department_ids):
         raise Http404
     return scope
@@ -52,17 +53,24 @@ def timeline(case: Case) -> QuerySet[CaseEvent]:
     return case.events.select_related("actor", "department").prefetch_related("photos")
 
 
-def duplicate_candidates(case: Case) -> QuerySet[Case]:
-    """Open cases at the same place and of the same category: what the triage page offers to merge into."""
+def duplicate_candidates(scope: Scope, case: Case) -> QuerySet[Case]:
+    """Open cases at the same place and of the same category that the caller sees: what triage
+    offers to merge into."""
     return (
-        Case.objects.filter(area_id=case.area_id, category_id=case.category_id, status__in=sorted(OPEN))
+        cases(scope)
+        .filter(area_id=case.area_id, category_id=case.category_id, status__in=sorted(OPEN))
         .exclude(pk=case.pk)
         .order_by("created_at")
     )
 
 
 def by_tracking_code(code: str) -> Case:
-    case = Case.objects.select_related("category", "area").filter(tracking_code=code.strip().upper()).first()
+    case = (
+        Case.objects.unscoped("the resident's tracking page: the unguessable code is the only key")
+        .select_related("category", "area")
+        .filter(tracking_code=code.strip().upper())
+        .first()
+    )
     if case is None:
         raise Http404
     return case
@@ -140,10 +148,11 @@ def routing_ties() -> list[tuple[RoutingRule, RoutingRule]]:
     return ties
 
 
-def departments_for(case: Case) -> QuerySet[Department]:
-    """Departments whose jurisdiction covers the case's place."""
+def departments_for(scope: Scope, case: Case) -> QuerySet[Department]:
+    """Departments the caller may choose whose jurisdiction covers the case's place: the lead and
+    assisting departments a dispatch may name."""
     ancestors = case.area.get_ancestors(include_self=True)
-    return Department.objects.filter(jurisdiction__in=ancestors).order_by("name")
+    return Department.objects.within(scope).filter(jurisdiction__in=ancestors).order_by("name")
 
 
 def _cursor_of(case: Case) -> str:
@@ -166,9 +175,10 @@ def keyset_page(qs: QuerySet[Case], cursor: str | None, size: int) -> tuple[list
     return rows[:size], (_cursor_of(rows[size - 1]) if len(rows) > size else None)
 
 
-def notifications_page(user, before: int | None, size: int) -> tuple[list[Notification], int | None]:
+def notifications_page(scope: Scope, before: int | None, size: int) -> tuple[list[Notification], int | None]:
     """A user's own notifications, newest first, the page before notification `before`."""
-    qs = Notification.objects.filter(user=user).select_related("case").order_by("-pk")
+    # Filtered on the user even for a superuser: an inbox is one person's, not everything they may see.
+    qs = Notification.objects.within(scope).filter(user=scope.user).select_related("case").order_by("-pk")
     if before is not None:
         qs = qs.filter(pk__lt=before)
     rows = list(qs[: size + 1])

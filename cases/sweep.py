@@ -16,37 +16,33 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import deadlines, services
-from cases.models import (
-    AWAITING_RESPONSE,
-    WORKING,
-    Action,
-    AlertKind,
-    Case,
-    CaseAlert,
-    CaseEvent,
-    Level,
-    Notification,
-    Status,
-)
-from cases.services import COMMUNITY_HANDLERS, OFFICERS, SYSTEM
-from orgs.models import Post, Role
+from cases.models import AWAITING_RESPONSE, WORKING, Action, AlertKind, Case, CaseAlert, Level, Notification, Status
+from cases.services import SYSTEM_ROLE
+from core.capabilities import Capability
+from core.scope import SYSTEM
+from orgs.capabilities import roles_with
+from orgs.models import Post
 
 log = logging.getLogger(__name__)
 
 
 def _recipients(case: Case, kind: str) -> list:
     """Whoever holds the case now; a supervision flag goes to the street (or district) as well."""
-    posts = Post.objects.active().filter(user__isnull=False)
+    posts = Post.objects.unscoped("the sweep tells whoever holds the case, wherever they are").active()
+    posts = posts.filter(user__isnull=False)
+    street = Q(area_id=case.street_id, role__in=sorted(roles_with(Capability.DISPATCH_FOR_STREET)))
     if case.department_id and case.status in (Status.DISPATCHED, Status.IN_PROGRESS):
-        holders = posts.filter(department_id=case.department_id, role__in=sorted(OFFICERS))
+        holders = posts.filter(
+            department_id=case.department_id, role__in=sorted(roles_with(Capability.WORK_FOR_DEPARTMENT))
+        )
     elif case.status == Status.WHISTLED:
         holders = posts.filter(
-            Q(area_id=case.street_id, role=Role.STREET_STAFF) | Q(area_id=case.district_id, role=Role.DISTRICT_STAFF)
+            street | Q(area_id=case.district_id, role__in=sorted(roles_with(Capability.DISPATCH_FOR_DISTRICT)))
         )
     else:
-        holders = posts.filter(area_id=case.community_id, role__in=sorted(COMMUNITY_HANDLERS))
+        holders = posts.filter(area_id=case.community_id, role__in=sorted(roles_with(Capability.HANDLE_IN_COMMUNITY)))
     if kind == AlertKind.SUPERVISION:
-        holders = holders | posts.filter(area_id=case.street_id, role=Role.STREET_STAFF)
+        holders = holders | posts.filter(street)
     return list(get_user_model().objects.filter(pk__in=holders.values("user_id")).order_by("pk"))
 
 
@@ -58,17 +54,16 @@ def _alert(
     _row, created = CaseAlert.objects.get_or_create(case=case, kind=kind, due=due)
     if not created:
         return None
-    CaseEvent.objects.create(
-        case=case,
+    services.record(
+        case,
         action=action,
-        actor=None,
-        actor_role=SYSTEM,
-        at=now,
-        from_status=case.status,
+        actor=SYSTEM,
+        role=SYSTEM_ROLE,
         to_status=case.status,
-        department=case.department,
+        at=now,
         note=note,
         data={"due": due.isoformat()},
+        moves=False,
     )
     notes = Notification.objects.bulk_create(
         [
@@ -109,7 +104,7 @@ def _sweep_case(case: Case, now: datetime.datetime, counts: dict[str, int]) -> l
                     and deadlines.limit_for(case.category, case.colour).escalate_when_overdue
                 ):
                     note = _("超期自动升级")
-                    services.move_up(case, action=Action.ESCALATE, actor=None, role=SYSTEM, note=note, at=now)
+                    services.move_up(case, action=Action.ESCALATE, actor=SYSTEM, role=SYSTEM_ROLE, note=note, at=now)
                     counts["escalated"] += 1
         elif remind_at and remind_at <= now:
             new = _alert(case, AlertKind.REMINDER, due, now, Action.REMIND, _("即将到期"))
@@ -140,17 +135,33 @@ def pending_q(now: datetime.datetime) -> Q:
 def sweep_deadlines(now: datetime.datetime | None = None) -> dict[str, int]:
     """Reminders at 75% of a period, overdue records, 督办 on an overdue resolution and automatic
     escalation where the time limit says so. Overdue itself is computed on every read; this only
-    records and tells. Each case is its own transaction; notifications go out after it commits."""
+    records and tells. Each case is its own transaction; notifications go out after it commits.
+    One case that fails (a broken time limit, say) is logged with its number and rolled back on
+    its own; the others are still swept, and it is tried again on the next run."""
     from cases.tasks import deliver_notifications
 
     now = now or timezone.now()
     counts = dict.fromkeys(["reminders", "overdue", "supervised", "escalated"], 0)
-    for pk in Case.objects.filter(pending_q(now)).values_list("pk", flat=True).iterator():
-        with transaction.atomic():
-            case = Case.objects.select_for_update(of=("self",)).select_related("category").get(pk=pk)
-            sent = _sweep_case(case, now, counts)
-            if sent:
-                transaction.on_commit(lambda ids=sent: deliver_notifications.delay(ids))
+    pending = Case.objects.unscoped("the sweep reads every case with a clock running").filter(pending_q(now))
+    for pk, number in pending.values_list("pk", "number").iterator():
+        tally = dict.fromkeys(counts, 0)
+        try:
+            with transaction.atomic():
+                case = (
+                    Case.objects.unscoped("the sweep re-reads the case it found, under its lock")
+                    .select_for_update(of=("self",))
+                    .select_related("category", "area")
+                    .get(pk=pk)
+                )
+                sent = _sweep_case(case, now, tally)
+                if sent:
+                    transaction.on_commit(lambda ids=sent: deliver_notifications.delay(ids))
+        except Exception:
+            # Counted nowhere on purpose: the counts say what was recorded, and this case recorded nothing.
+            log.exception("deadline sweep: case %s failed; the others go on", number)
+            continue
+        for key, n in tally.items():
+            counts[key] += n
     return counts
 
 
@@ -159,8 +170,10 @@ def send_notifications(ids: list[int]) -> int:
     update, so a task delivered twice sends nothing twice. The channel here is the in-app list
     and the log; an SMS or WeChat gateway plugs in at this point with the same claim."""
     sent = 0
-    for notification in Notification.objects.filter(pk__in=ids, sent_at__isnull=True).select_related("user"):
-        if Notification.objects.filter(pk=notification.pk, sent_at__isnull=True).update(sent_at=timezone.now()):
+    unsent = Notification.objects.unscoped("the delivery task sends the notifications it was handed, by id")
+    for notification in unsent.filter(pk__in=ids, sent_at__isnull=True).select_related("user"):
+        claim = Notification.objects.reread(notification).filter(sent_at__isnull=True)
+        if claim.update(sent_at=timezone.now()):
             log.info("notify %s: %s", notification.user.username, notification.text)
             sent += 1
     return sent

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import report_views, views
+from cases import report_views, views, workflow
 
 app_name = "cases"
 
@@ -13,18 +13,8 @@ urlpatterns = [
     path("cases/notifications/", views.notifications, name="notifications"),
     path("cases/new/", views.case_new, name="new"),
     path("cases/<int:pk>/", views.case_detail, name="detail"),
-    path("cases/<int:pk>/accept/", views.case_accept, name="accept"),
-    path("cases/<int:pk>/reject/", views.case_reject, name="reject"),
-    path("cases/<int:pk>/merge/", views.case_merge, name="merge"),
-    path("cases/<int:pk>/whistle/", views.case_whistle, name="whistle"),
-    path("cases/<int:pk>/escalate/", views.case_escalate, name="escalate"),
-    path("cases/<int:pk>/dispatch/", views.case_dispatch, name="dispatch"),
-    path("cases/<int:pk>/sign/", views.case_sign, name="sign"),
-    path("cases/<int:pk>/return/", views.case_return, name="return"),
-    path("cases/<int:pk>/extend/", views.case_extend, name="extend"),
-    path("cases/<int:pk>/decide-extension/", views.case_decide_extension, name="decide_extension"),
-    path("cases/<int:pk>/resolve/", views.case_resolve, name="resolve"),
-    path("cases/<int:pk>/verify/", views.case_verify, name="verify"),
+    # One per row of the workflow table: /cases/<pk>/<slug>/, named by the slug as a Python name.
+    *(path(f"cases/<int:pk>/{step.slug}/", views.STEP_VIEWS[step.slug], name=step.name) for step in workflow.ROWS),
     path("cases/photos/<int:pk>/", views.photo, name="photo"),
     path("communities/<int:pk>/door-plates/", views.door_plates, name="door_plates"),
     path("r/<str:token>/", views.resident_report, name="resident_report"),

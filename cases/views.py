@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cases import forms, selectors, services
-from cases.models import Action, CasePhoto, DoorPlate, Level, Status
+from cases import forms, selectors, services, workflow
+from cases.models import OPEN, Action, CasePhoto, DoorPlate, Level, Status
 from core.capabilities import Capability
-from core.scope import area_scope_or_404
+from core.scope import Scope
 from grids import selectors as grid_selectors
 from grids.models import AreaKind
 
@@ -33,7 +33,14 @@ QUEUES = {
 
 
 def _may_report(scope) -> bool:
-    return scope.has_areas and (scope.unrestricted or bool(scope.roles & services.REPORTERS))
+    return scope.has_areas and scope.may(Capability.REPORT_CASE)
+
+
+def _area_scope_or_404(scope):
+    """Someone who works with places (not, say, a department officer), or a 404."""
+    if not scope.has_areas:
+        raise Http404
+    return scope
 
 
 def _form_errors(form) -> str:
@@ -42,7 +49,7 @@ def _form_errors(form) -> str:
 
 @login_required
 def case_list(request, queue: str = ""):
-    scope = selectors.case_scope_or_404(request.user)
+    scope = selectors.case_scope_or_404(request.scope)
     qs = selectors.cases(scope)
     title = _("案件")
     if queue:
@@ -86,15 +93,15 @@ def case_list(request, queue: str = ""):
 @login_required
 def dispatch_board(request):
     """The street's desk: cases to dispatch, returned ones to re-route, extensions, escalations."""
-    scope = area_scope_or_404(request.user)
-    if not (scope.unrestricted or scope.roles & services.DISPATCHERS[Level.STREET]):
+    scope = _area_scope_or_404(request.scope)
+    if not scope.may(Capability.DISPATCH_FOR_STREET):
         raise Http404
     base = selectors.for_list(selectors.cases(scope)).order_by("created_at")
     sections = [
         (_("待派遣"), "to-dispatch", base.filter(status=Status.WHISTLED).exclude(last_action=Action.RETURN)),
         (_("部门退回,待重新派遣"), "returned", base.filter(status=Status.WHISTLED, last_action=Action.RETURN)),
         (_("延期申请"), "extensions", base.filter(status=Status.IN_PROGRESS, extension_days__isnull=False)),
-        (_("已升级至区"), "escalated", base.filter(level=Level.DISTRICT, status__in=sorted(services.OPEN))),
+        (_("已升级至区"), "escalated", base.filter(level=Level.DISTRICT, status__in=sorted(OPEN))),
     ]
     board = [(title, key, list(qs[:BOARD_SIZE])) for title, key, qs in sections]
     return render(request, "cases/dispatch_board.html", {"board": board, "limit": BOARD_SIZE})
@@ -102,7 +109,7 @@ def dispatch_board(request):
 
 @login_required
 def case_new(request):
-    scope = area_scope_or_404(request.user)
+    scope = _area_scope_or_404(request.scope)
     if not _may_report(scope):
         raise Http404
     places = (
@@ -135,9 +142,9 @@ def case_new(request):
 
 @login_required
 def case_detail(request, pk: int):
-    scope = selectors.case_scope_or_404(request.user)
+    scope = selectors.case_scope_or_404(request.scope)
     case = selectors.get_case(scope, pk)
-    steps = services.permitted_steps(request.user, case)
+    steps = workflow.permitted_steps(scope, case)
     context = {
         "case": case,
         "events": selectors.timeline(case),
@@ -146,121 +153,84 @@ def case_detail(request, pk: int):
         "steps": steps,
     }
     # Each step's form has ids of its own, so every label points at its own field.
-    for step in ("accept", "whistle", "return", "reject", "escalate"):
-        if step in steps:
-            context[f"{step}_form"] = forms.NoteForm(auto_id=f"id_{step}_%s")
-    if "merge" in steps:
-        context["merge_form"] = forms.MergeForm(candidates=selectors.duplicate_candidates(case), auto_id="id_merge_%s")
-    if "dispatch" in steps:
-        suggestion = selectors.suggest_department(case)
-        context["suggestion"] = suggestion
-        context["dispatch_form"] = forms.DispatchForm(
-            departments=selectors.departments_for(case),
-            initial={"department": suggestion.department},
-            auto_id="id_dispatch_%s",
-        )
-    if "extend" in steps:
-        context["extension_form"] = forms.ExtensionForm(auto_id="id_extend_%s")
-    if "decide_extension" in steps:
-        context["decision_form"] = forms.DecisionForm(auto_id="id_decide_%s")
-    if "resolve" in steps:
-        context["resolve_form"] = forms.ResolveForm(auto_id="id_resolve_%s")
-    if "verify" in steps:
-        context["verify_form"] = forms.VerifyForm(auto_id="id_verify_%s")
+    for slug in steps:
+        step = workflow.STEPS[slug]
+        if step.form is not None:
+            choices = step.choices(scope, case) if step.choices else {}
+            initial = {}
+            if slug == "dispatch":
+                context["suggestion"] = suggestion = selectors.suggest_department(case)
+                initial = {"department": suggestion.department}
+            context[f"{step.name}_form"] = step.form(initial=initial, auto_id=f"id_{step.name}_%s", **choices)
     return render(request, "cases/case_detail.html", context)
 
 
-def _step(step: str, form_class, act):
+def _step_view(step: workflow.Step):
     """A POST that takes one step through its service; errors are shown on the case page."""
 
     @login_required
     @require_POST
     def view(request, pk: int):
-        scope = selectors.case_scope_or_404(request.user)
+        scope = selectors.case_scope_or_404(request.scope)
         case = selectors.get_case(scope, pk)
-        kwargs = {}
-        if form_class is forms.MergeForm:
-            kwargs["candidates"] = selectors.duplicate_candidates(case)
-        elif form_class is forms.DispatchForm:
-            kwargs["departments"] = selectors.departments_for(case)
-        form = form_class(request.POST, request.FILES, **kwargs) if form_class else None
-        if form is not None and not form.is_valid():
-            messages.error(request, _form_errors(form))
-            return redirect("cases:detail", pk=pk)
+        data = {}
+        if step.form is not None:
+            choices = step.choices(scope, case) if step.choices else {}
+            form = step.form(request.POST, request.FILES, **choices)
+            if not form.is_valid():
+                messages.error(request, _form_errors(form))
+                return redirect("cases:detail", pk=pk)
+            data = form.cleaned_data
         try:
-            act(case, request.user, form.cleaned_data if form else {})
+            step.run(actor=request.user, case=case, **step.args(data))
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         else:
             messages.success(request, _("已办理:%(number)s") % {"number": case.number})
         return redirect("cases:detail", pk=pk)
 
-    view.__name__ = f"case_{step}"
+    view.__name__ = f"case_{step.name}"
     return view
 
 
-case_accept = _step("accept", forms.NoteForm, lambda c, u, d: services.accept_case(case=c, actor=u, note=d["note"]))
-case_reject = _step("reject", forms.NoteForm, lambda c, u, d: services.reject_case(case=c, actor=u, reason=d["note"]))
-case_merge = _step("merge", forms.MergeForm, lambda c, u, d: services.merge_case(case=c, actor=u, into=d["into"]))
-case_whistle = _step("whistle", forms.NoteForm, lambda c, u, d: services.whistle_case(case=c, actor=u, note=d["note"]))
-case_escalate = _step(
-    "escalate", forms.NoteForm, lambda c, u, d: services.escalate_case(case=c, actor=u, reason=d["note"])
-)
-case_dispatch = _step(
-    "dispatch",
-    forms.DispatchForm,
-    lambda c, u, d: services.dispatch_case(
-        case=c, actor=u, department=d["department"], assisting=d["assisting"], note=d["note"]
-    ),
-)
-case_sign = _step("sign", None, lambda c, u, d: services.sign_case(case=c, actor=u))
-case_return = _step("return", forms.NoteForm, lambda c, u, d: services.return_case(case=c, actor=u, reason=d["note"]))
-case_extend = _step(
-    "extend",
-    forms.ExtensionForm,
-    lambda c, u, d: services.request_extension(case=c, actor=u, days=d["days"], reason=d["reason"]),
-)
-case_decide_extension = _step(
-    "decide_extension",
-    forms.DecisionForm,
-    lambda c, u, d: services.decide_extension(case=c, actor=u, approve=d["approve"], note=d["note"]),
-)
-case_resolve = _step(
-    "resolve",
-    forms.ResolveForm,
-    lambda c, u, d: services.resolve_case(case=c, actor=u, feedback=d["feedback"], photos=d["photos"]),
-)
-case_verify = _step(
-    "verify",
-    forms.VerifyForm,
-    lambda c, u, d: services.verify_case(case=c, actor=u, passed=d["passed"], note=d["note"], photos=d["photos"]),
-)
+# One page view per row of the workflow table: cases.urls routes /cases/<pk>/<slug>/ to these.
+STEP_VIEWS = {slug: _step_view(step) for slug, step in workflow.STEPS.items()}
 
 
 @login_required
 def notifications(request):
     """Reminders, overdue notices and 督办 sent to this user: their own, whatever their posts."""
     before = request.GET.get("before", "")
-    rows, older = selectors.notifications_page(request.user, int(before) if before.isdigit() else None, PAGE_SIZE)
+    # An inbox is its owner's whatever their posts: a scope of just the user, so no posts are read.
+    rows, older = selectors.notifications_page(
+        Scope(user=request.user), int(before) if before.isdigit() else None, PAGE_SIZE
+    )
     return render(request, "cases/notifications.html", {"notifications": rows, "older": older})
 
 
 @login_required
 def photo(request, pk: int):
     """Photos are served through the case's scope, never from a public media URL."""
-    item = get_object_or_404(CasePhoto, pk=pk)
-    selectors.get_case(selectors.case_scope_or_404(request.user), item.case_id)
+    scope = selectors.case_scope_or_404(request.scope)
+    item = get_object_or_404(CasePhoto.objects.filter(case__in=selectors.cases(scope)), pk=pk)
     return FileResponse(item.image.open("rb"), content_type="image/jpeg")
 
 
 @login_required
 def door_plates(request, pk: int):
-    """A printable sheet: one QR door plate per building of the community."""
-    scope = area_scope_or_404(request.user)
+    """A printable sheet: one QR door plate per building of the community. Reading it writes
+    nothing; the button on it (a POST) issues plates for buildings that have none yet."""
+    scope = _area_scope_or_404(request.scope)
     community = grid_selectors.get_area(scope, pk)
     if community.kind != AreaKind.COMMUNITY or not scope.may(Capability.MANAGE_COMMUNITY):
         raise Http404
-    plates = services.issue_door_plates(community=community)
+    if request.method == "POST":
+        try:
+            services.issue_door_plates(actor=request.user, community=community)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        return redirect("cases:door_plates", pk=pk)
+    plates = services.door_plates(community)
     for plate in plates:
         url = request.build_absolute_uri(reverse("cases:resident_report", args=[plate.token]))
         plate.qr_svg = segno.make(url, error="m").svg_inline(scale=4, dark="#b10000")
@@ -285,6 +255,7 @@ def _over_limit(request, device: str) -> bool:
 
 def resident_report(request, token: str):
     plate = get_object_or_404(DoorPlate.objects.select_related("building__parent"), token=token)
+    # The resident has no account and no scope: the plate's token is what places the report.
     device = request.COOKIES.get(DEVICE_COOKIE) or secrets.token_urlsafe(16)
     form = forms.ResidentReportForm(
         request.POST or None, request.FILES or None, categories=selectors.resident_categories()
@@ -296,6 +267,7 @@ def resident_report(request, token: str):
             data = form.cleaned_data
             try:
                 case = services.report_by_resident(
+                    actor=None,
                     plate=plate,
                     category=data["category"],
                     description=data["description"],
@@ -329,6 +301,7 @@ def track_case(request, code: str):
         if form.is_valid():
             try:
                 services.rate_case(
+                    actor=None,
                     case=case,
                     rating=form.cleaned_data["rating"],
                     reopen=form.cleaned_data["reopen"],

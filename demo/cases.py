@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from cases import selectors, services
 from cases.models import Case, Category, RoutingRule
+from core.scope import SYSTEM
 from grids.models import Area, AreaKind
 from orgs.models import Department
 
@@ -47,7 +48,7 @@ def build(root: Area, *, count: int = 80, seed: int = 4) -> None:
             category=Category.objects.get(code=code), area=root, defaults={"department": departments[dept]}
         )
     yinhu = Area.objects.get(name="银湖社区")
-    services.issue_door_plates(community=yinhu)
+    services.issue_door_plates(actor=SYSTEM, community=yinhu)
     people = {u.username: u for u in User.objects.filter(username__in=["grid_a", "community", "street", "officer"])}
     admin = User.objects.get(username="admin")
     leaves = list(Category.objects.filter(children__isnull=True).order_by("code"))

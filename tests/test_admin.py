@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from cases import services as case_services
 from cases.models import Category
+from core.scope import SYSTEM
 from grids.models import Area, Resident
 from tests.grids.test_tree import assert_tree_valid
 
@@ -174,7 +175,7 @@ def test_a_saved_case_category_keeps_its_parent(world):
     clutter = Category.objects.get(code="urban-events-clutter")
     clutter.parent = Category.objects.get(code="dispute")
     with pytest.raises(ValidationError, match="已有类别不能调整上级"):
-        case_services.save_category(category=clutter)
+        case_services.save_category(actor=SYSTEM, category=clutter)
 
 
 def test_an_admin_resident_is_recorded_as_the_admins_write_by_field_names(world, client_for):

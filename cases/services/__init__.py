@@ -1,0 +1,71 @@
+"""Every write to cases. Pages, the API, admin, commands and tasks call these and nothing else.
+
+Each step locks the case row, checks the status its row of the workflow table (cases.workflow)
+starts from and the actor's capacity for it, changes the case and appends one `CaseEvent` and
+one audit entry through the recorder, in one transaction. Two people acting on the same case at
+once are serialised by the row lock: the second one finds the status moved and is told so.
+
+Rooms: `recording` (lock, authorise, record), `reporting` (how cases and door plates come in),
+`steps` (community and street), `department` (department, verification, rating), `config`.
+"""
+
+from cases.services.config import save_category
+from cases.services.department import (
+    rate_case,
+    request_extension,
+    resolve_case,
+    return_case,
+    sign_case,
+    verify_case,
+)
+from cases.services.recording import RESIDENT, SYSTEM_ROLE, CaseConflict, _lock, begin, record
+from cases.services.reporting import (
+    STAFF_SOURCES,
+    KeyReused,
+    door_plates,
+    issue_door_plates,
+    report_by_resident,
+    report_case,
+)
+from cases.services.steps import (
+    accept_case,
+    decide_extension,
+    dispatch_case,
+    escalate_case,
+    merge_case,
+    move_up,
+    reject_case,
+    whistle_case,
+)
+from cases.workflow import permitted_steps
+
+__all__ = [
+    "RESIDENT",
+    "STAFF_SOURCES",
+    "SYSTEM_ROLE",
+    "CaseConflict",
+    "KeyReused",
+    "_lock",
+    "accept_case",
+    "begin",
+    "decide_extension",
+    "dispatch_case",
+    "door_plates",
+    "escalate_case",
+    "issue_door_plates",
+    "merge_case",
+    "move_up",
+    "permitted_steps",
+    "rate_case",
+    "record",
+    "reject_case",
+    "report_by_resident",
+    "report_case",
+    "request_extension",
+    "resolve_case",
+    "return_case",
+    "save_category",
+    "sign_case",
+    "verify_case",
+    "whistle_case",
+]

@@ -1,0 +1,30 @@
+"""Configuration an admin keeps: the category tree."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cases.models import Category
+from core import audit
+
+
+@transaction.atomic
+def save_category(*, actor, category: Category) -> Category:
+    """Categories are a tree: an insert renumbers its neighbours (django-mptt), so it takes a lock
+    on every root (a handful of rows) and two admins adding at once cannot interleave. A saved
+    category keeps its parent: moving one would move every case's place in the statistics.
+    Called from Django admin, where the admin's own permissions have already decided; `actor` is
+    whom the audit entry names."""
+    list(Category.objects.select_for_update().filter(parent__isnull=True).values_list("pk"))
+    if category.pk and Category.objects.filter(pk=category.pk).exclude(parent=category.parent_id).exists():
+        raise ValidationError({"parent": [_("已有类别不能调整上级")]})
+    creating = category.pk is None
+    category.full_clean()
+    category.save()
+    audit.record(
+        actor=actor,
+        action="case_category.create" if creating else "case_category.change",
+        target=category,
+        fields=["code", "name", "parent", "importance", "urgency", "resident_pickable", "default_department"],
+    )
+    return category

@@ -1,0 +1,110 @@
+"""What every step shares: the row lock, who may take it (from the workflow table), and the one
+recorder that appends the event, stores the photos and writes the audit entry. The sweep records
+through it too, so a case's history has one author."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+from cases import workflow
+from cases.models import Case, CaseEvent, CasePhoto
+from cases.photos import CleanPhoto
+from core import audit
+from core.scope import SYSTEM, scope_for
+
+RESIDENT = "resident"
+SYSTEM_ROLE = "system"
+_SNAPSHOT = "_fields_as_locked"
+
+
+class CaseConflict(ValidationError):
+    """Someone else moved the case first."""
+
+
+def _snapshot(case: Case) -> dict:
+    return {f.attname: getattr(case, f.attname) for f in case._meta.concrete_fields}
+
+
+def _lock(case: Case, expected: Iterable[str]) -> Case:
+    # Only the case's row: a plain FOR UPDATE over the join would also lock its building and its
+    # category, and every case at that building or of that category would queue behind it.
+    locked = Case.objects.reread(case).select_for_update(of=("self",)).select_related("area", "category").get()
+    if locked.status not in expected:
+        raise CaseConflict(
+            _("案件%(number)s当前状态为“%(status)s”,不能进行此操作(可能已被他人处理,请刷新)"),
+            code="conflict",
+            params={"number": locked.number, "status": locked.get_status_display()},
+        )
+    setattr(locked, _SNAPSHOT, _snapshot(locked))
+    return locked
+
+
+def begin(slug: str, case: Case, actor, *, check=None) -> tuple[Case, str]:
+    """Lock the case in a status the step may start from and find the actor's capacity for it.
+    `check(locked)` runs in between, for a rule about the case that comes before who asks."""
+    step = workflow.STEPS[slug]
+    locked = _lock(case, step.starts_from)
+    if check is not None:
+        check(locked)
+    role = workflow.capacity(step, scope_for(actor), locked)
+    if role is None:
+        raise PermissionDenied(_("您的岗位不能办理这一步"))
+    return locked, role
+
+
+def record(
+    case: Case,
+    *,
+    action: str,
+    actor,
+    role: str,
+    to_status: str,
+    at: datetime.datetime,
+    note: str = "",
+    data: dict | None = None,
+    photos: Iterable[CleanPhoto] = (),
+    stage: str = "",
+    moves: bool = True,
+) -> CaseEvent:
+    """Save the case, append its event (and photos) and audit who did it, in the caller's transaction.
+    `actor` is a user, None for the anonymous resident, or SYSTEM for the sweep. An event that
+    does not move the case (`moves=False`: the sweep's reminders and overdue records) leaves its
+    status and last action as they are."""
+    creating = case.pk is None
+    before = {} if creating else getattr(case, _SNAPSHOT, None) or _snapshot(case)
+    from_status = "" if creating else case.status
+    if moves:
+        case.status = to_status
+        case.last_action = action
+        case.save()
+    user = actor if actor is not None and actor is not SYSTEM else None
+    event = CaseEvent.objects.create(
+        case=case,
+        action=action,
+        actor=user,
+        actor_role=role,
+        at=at,
+        from_status=from_status,
+        to_status=to_status,
+        department=case.department,
+        note=note,
+        data=data or {},
+    )
+    for photo in photos:
+        CasePhoto.objects.create(
+            case=case, event=event, stage=stage, image=photo.content, width=photo.width, height=photo.height
+        )
+    after = _snapshot(case)
+    changed = [name for name, value in after.items() if before.get(name, None) != value and name != "updated_at"]
+    audit.record(actor=actor, action=f"case.{action}", target=case, fields=changed, capacity=role)
+    setattr(case, _SNAPSHOT, after)
+    return event
+
+
+def required_text(text: str, message: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(message, code="required")
+    return text

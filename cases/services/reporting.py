@@ -1,0 +1,243 @@
+"""How a case comes in: a staff report, a resident's QR report, and the QR door plates themselves."""
+
+import datetime
+import secrets
+import uuid
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases import deadlines
+from cases.models import COLOUR_OF, Action, Case, CaseCounter, Category, DoorPlate, Level, PhotoStage, Source, Status
+from cases.photos import CleanPhoto
+from cases.services.recording import RESIDENT, record, required_text
+from core import audit
+from core.capabilities import Capability
+from core.identity import normalize_phone
+from core.scope import scope_for
+from grids.models import Area, AreaKind
+
+STAFF_SOURCES = {Source.GRID_PATROL, Source.HOTLINE, Source.WALK_IN, Source.REFERRAL}
+
+
+class KeyReused(ValidationError):
+    """The same reporter sent the same submission key with a different report."""
+
+
+def _places(area: Area) -> dict[str, Area | None]:
+    """The case's district, street, community and grid, from its location."""
+    chain = list(area.get_ancestors(include_self=True))
+    by_kind = {a.kind: a for a in chain}
+    return {
+        "district": chain[0],
+        "street": by_kind.get(AreaKind.STREET) or by_kind.get(AreaKind.TOWN),
+        "community": by_kind.get(AreaKind.COMMUNITY),
+        "grid": by_kind.get(AreaKind.GRID),
+    }
+
+
+def _lock_counter(district: Area, day: datetime.date) -> CaseCounter:
+    """Today's counter for the district, locked until the transaction ends: reports in one district
+    are numbered one after the other, and a resubmitted form waits here for its first copy."""
+    try:
+        with transaction.atomic():
+            CaseCounter.objects.get_or_create(district=district, day=day)
+    except IntegrityError:
+        pass  # created by someone else a moment ago
+    return CaseCounter.objects.select_for_update().get(district=district, day=day)
+
+
+def _tracking_code() -> str:
+    # 10 characters from 31 (no 0/O, 1/I/L): about 2^50, and easy to read out on the phone.
+    alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+    return "".join(secrets.choice(alphabet) for _ in range(10))
+
+
+def _resubmitted(key: uuid.UUID, reporter, category: Category, area: Area, description: str) -> Case | None:
+    """The reporter's own case under this key, if they sent it before. A key is the reporter's: the
+    same key from someone else is not theirs to replay (it makes a case of their own)."""
+    earlier = Case.objects.unscoped("a reporter's own earlier report under their own submission key")
+    earlier = earlier.filter(submission_key=key)
+    earlier = earlier.filter(reporter=reporter) if reporter is not None else earlier.filter(reporter__isnull=True)
+    existing = earlier.first()
+    if existing is None:
+        return None
+    if (existing.category_id, existing.area_id, existing.description) != (category.pk, area.pk, description):
+        raise KeyReused(_("该提交标识已用于另一份上报"), code="key_reused")
+    return existing  # the same form again: its case, not a second one
+
+
+def _create_case(
+    *,
+    category: Category,
+    area: Area,
+    description: str,
+    source: str,
+    reporter,
+    role: str,
+    importance: str,
+    urgency: str,
+    location_note: str,
+    reporter_phone: str,
+    photos: Iterable[CleanPhoto],
+    submission_key: uuid.UUID | None,
+    at: datetime.datetime,
+) -> Case:
+    description = required_text(description, _("请描述问题"))
+    if area.kind not in (AreaKind.GRID, AreaKind.COMPOUND, AreaKind.BUILDING, AreaKind.COMMUNITY):
+        raise ValidationError({"area": [_("案件地点须为社区、网格、小区或楼栋")]})
+    places = _places(area)
+    day = timezone.localtime(at).date()
+    counter = _lock_counter(places["district"], day)
+    if submission_key is not None:
+        existing = _resubmitted(submission_key, reporter, category, area, description)
+        if existing is not None:
+            return existing
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    colour = COLOUR_OF[(importance, urgency)]
+    limit = deadlines.limit_for(category, colour)
+    due = deadlines.response_due(limit, at, deadlines.work_calendar())
+    case = Case(
+        number=f"{places['district'].code[:6]}{day:%Y%m%d}{counter.last:04d}",
+        category=category,
+        area=area,
+        **places,
+        location_note=location_note.strip(),
+        source=source,
+        description=description,
+        reporter=reporter,
+        reporter_phone=normalize_phone(reporter_phone) if reporter_phone else None,
+        importance=importance,
+        urgency=urgency,
+        colour=colour,
+        level=Level.COMMUNITY,
+        status=Status.REPORTED,
+        response_due=due.at,
+        response_remind_at=due.remind_at,
+        due_provisional=due.provisional,
+        tracking_code=_tracking_code(),
+        submission_key=submission_key,
+        created_at=at,
+    )
+    # Uniqueness is the database's to enforce here: the number comes from the locked counter, the
+    # tracking code is random, and the submission key was looked up above under the same lock.
+    case.full_clean(
+        exclude=["status", "reporter_phone", "submission_key"], validate_unique=False, validate_constraints=False
+    )
+    record(
+        case,
+        action=Action.REPORT,
+        actor=reporter,
+        role=role,
+        to_status=Status.REPORTED,
+        at=at,
+        note=description,
+        data={"source": source},
+        photos=photos,
+        stage=PhotoStage.REPORT,
+    )
+    return case
+
+
+@transaction.atomic
+def report_case(
+    *,
+    actor,
+    category: Category,
+    area: Area,
+    description: str,
+    source: str = Source.GRID_PATROL,
+    importance: str | None = None,
+    urgency: str | None = None,
+    location_note: str = "",
+    reporter_phone: str = "",
+    photos: Iterable[CleanPhoto] = (),
+    submission_key: uuid.UUID | None = None,
+    at: datetime.datetime | None = None,
+) -> Case:
+    """A grid worker's patrol find, or a hotline, walk-in or referred case entered by staff."""
+    role = scope_for(actor).capacity(Capability.REPORT_CASE, at=area)
+    if role is None:
+        raise PermissionDenied(_("只能在本人负责的区域上报案件"))
+    if source not in STAFF_SOURCES:
+        raise ValidationError({"source": [_("工作人员上报的来源须为网格巡查、12345转办、来访或上级交办")]})
+    return _create_case(
+        category=category,
+        area=area,
+        description=description,
+        source=source,
+        reporter=actor,
+        role=role,
+        importance=importance or category.importance,
+        urgency=urgency or category.urgency,
+        location_note=location_note,
+        reporter_phone=reporter_phone,
+        photos=photos,
+        submission_key=submission_key,
+        at=at or timezone.now(),
+    )
+
+
+@transaction.atomic
+def report_by_resident(
+    *,
+    actor=None,
+    plate: DoorPlate,
+    category: Category,
+    description: str,
+    phone: str = "",
+    photos: Iterable[CleanPhoto] = (),
+    submission_key: uuid.UUID | None = None,
+    at: datetime.datetime | None = None,
+) -> Case:
+    """居民点单 through the QR door plate: no account, no ID number, only what they choose to give.
+    `actor` is None: the resident is anonymous by design, and the plate's unguessable token is
+    the only authority (the page rate-limits by address and device)."""
+    if actor is not None:
+        raise ValueError("a resident reports anonymously: actor must be None")
+    if not category.resident_pickable:
+        raise ValidationError({"category": [_("请选择列出的问题类别")]})
+    return _create_case(
+        category=category,
+        area=plate.building,
+        description=description,
+        source=Source.RESIDENT_QR,
+        reporter=None,
+        role=RESIDENT,
+        importance=category.importance,
+        urgency=category.urgency,
+        location_note="",
+        reporter_phone=phone,
+        photos=photos,
+        submission_key=submission_key,
+        at=at or timezone.now(),
+    )
+
+
+def door_plates(community: Area) -> list[DoorPlate]:
+    """The community's plates as they are, building by building: what the printable sheet shows."""
+    buildings = community.get_descendants().filter(kind=AreaKind.BUILDING)
+    return list(
+        DoorPlate.objects.filter(building__in=buildings).select_related("building__parent").order_by("building__lft")
+    )
+
+
+@transaction.atomic
+def issue_door_plates(*, actor, community: Area) -> list[DoorPlate]:
+    """A plate for every building of the community that has none yet; existing plates keep their token."""
+    if community.kind != AreaKind.COMMUNITY:
+        raise ValidationError(_("须为社区"), code="not_a_community")
+    role = scope_for(actor).capacity(Capability.MANAGE_COMMUNITY, at=community)
+    if role is None:
+        raise PermissionDenied(_("您的岗位不能办理这一步"))
+    buildings = community.get_descendants().filter(kind=AreaKind.BUILDING)
+    without = buildings.filter(door_plate__isnull=True)
+    missing = [DoorPlate(building=b, token=secrets.token_urlsafe(18)) for b in without]
+    DoorPlate.objects.bulk_create(missing, ignore_conflicts=True)
+    if missing:
+        audit.record(actor=actor, action="door_plate.issue", target=community, fields=["token"], capacity=role)
+    return door_plates(community)
