@@ -24,6 +24,7 @@ from django.http import Http404
 from core.scope import Scope
 from grids.models import Area, AreaKind, Household
 from orgs.advisories import BRANCH_NORMAL_MAX, COMMUNITY_COMMITTEE_FROM, advisories
+from orgs.capabilities import GRID_WORKERS
 from orgs.models import (
     BRANCH_KINDS,
     COMMUNITY_LEVEL_KINDS,
@@ -231,11 +232,7 @@ def _covered_by(kinds: set[str], *, inside: bool) -> Exists:
 
 
 def _active_worker(**filters) -> Exists:
-    return Exists(
-        Post.objects.active().filter(
-            area=OuterRef("pk"), role__in=[Role.GRID_WORKER, Role.GRID_WORKER_PART_TIME], **filters
-        )
-    )
+    return Exists(Post.objects.active().filter(area=OuterRef("pk"), role__in=sorted(GRID_WORKERS), **filters))
 
 
 def _community_containing(path: str = "") -> Subquery:
