@@ -109,3 +109,21 @@ def test_routing_rules_are_read_through_scope(world, client_for, depts):
     for persona in ["grid_b", "officer", "street"]:
         status = client_for(world.users[persona]).get(f"/api/v1/routing-rules/{rule.pk}/").status_code
         assert status == (200 if persona == "street" else 404), persona
+
+
+def test_place_and_department_filters_choose_within_scope(world, spread, client_for, depts):
+    client = client_for(world.users["community"])
+    case = spread["A1"]
+    by_grid = client.get(f"/api/v1/cases/?grid={case.grid_id}").json()["results"]
+    assert [row["id"] for row in by_grid] == [case.pk]
+    by_department = client.get(f"/api/v1/cases/?department={depts['城管局'].pk}").json()["results"]
+    assert [row["id"] for row in by_department] == [case.pk]
+    outside = spread["D1"]
+    # Another district's grid is refused like an unknown one, never a 500.
+    for query in (f"grid={outside.grid_id}", "street=999999", f"community={outside.community_id}"):
+        assert client.get(f"/api/v1/cases/?{query}").status_code == 400, query
+
+
+def test_the_browsable_list_draws_its_filter_form(world, spread, client_for):
+    response = client_for(world.users["street"]).get("/api/v1/cases/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
