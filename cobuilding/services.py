@@ -27,6 +27,7 @@ from cobuilding.models import (
 from core import audit
 from core.capabilities import Capability
 from core.scope import scope_for
+from core.scoping import full_clean
 from grids.models import Area, AreaKind
 
 
@@ -60,7 +61,7 @@ def register_unit(*, actor, unit: CoBuildingUnit) -> CoBuildingUnit:
     unit.credit_code_valid = bool(unit.credit_code) and uscc.is_valid(unit.credit_code)
     if unit.credit_code and len(unit.credit_code) != 18:
         raise ValidationError({"credit_code": [_("统一社会信用代码应为18位")]})
-    unit.full_clean()
+    full_clean(unit)
     unit.save()
     _record(actor, capacity, "register_unit", unit, _written(unit))
     return unit
@@ -70,7 +71,7 @@ def register_unit(*, actor, unit: CoBuildingUnit) -> CoBuildingUnit:
 def sign_agreement(*, actor, agreement: Agreement) -> Agreement:
     capacity = _authorise(actor, agreement.community)
     _require_community(agreement.community)
-    agreement.full_clean()
+    full_clean(agreement)
     agreement.save()
     _record(actor, capacity, "sign_agreement", agreement, _written(agreement))
     return agreement
@@ -80,7 +81,7 @@ def sign_agreement(*, actor, agreement: Agreement) -> Agreement:
 def award_unit_points(*, actor, unit: CoBuildingUnit, on: datetime.date, points: int, reason: str) -> UnitPoints:
     capacity = _authorise(actor, unit.community)
     entry = UnitPoints(unit=unit, on=on, points=points, reason=reason.strip())
-    entry.full_clean()
+    full_clean(entry)
     entry.save()
     _record(actor, capacity, "award_unit_points", entry, _written(entry))
     return entry
@@ -91,7 +92,7 @@ def correct_unit_points(*, actor, entry: UnitPoints) -> UnitPoints:
     """An entry of the points ledger put right (admin): the same rules as awarding it."""
     capacity = _authorise(actor, entry.unit.community)
     entry.reason = entry.reason.strip()
-    entry.full_clean()
+    full_clean(entry)
     entry.save()
     _record(actor, capacity, "correct_unit_points", entry, _written(entry))
     return entry
@@ -101,7 +102,7 @@ def correct_unit_points(*, actor, entry: UnitPoints) -> UnitPoints:
 def rate(*, actor, rating: Rating) -> Rating:
     """Record one side's yearly rating of the other; each side rates once a year."""
     capacity = _authorise(actor, rating.unit.community)
-    rating.full_clean()
+    full_clean(rating)
     rating.save()
     _record(actor, capacity, "rate", rating, _written(rating))
     return rating
@@ -110,7 +111,7 @@ def rate(*, actor, rating: Rating) -> Rating:
 @transaction.atomic
 def record_meeting(*, actor, meeting: JointMeeting, units: Iterable[CoBuildingUnit] = ()) -> JointMeeting:
     capacity = _authorise(actor, meeting.area)
-    meeting.full_clean()
+    full_clean(meeting)
     meeting.save()
     meeting.units.set(units)
     _record(actor, capacity, "record_meeting", meeting, [*_written(meeting), "units"])
@@ -121,7 +122,7 @@ def record_meeting(*, actor, meeting: JointMeeting, units: Iterable[CoBuildingUn
 def list_resource(*, actor, resource: SharedResource) -> SharedResource:
     capacity = _authorise(actor, resource.community)
     _require_community(resource.community)
-    resource.full_clean()
+    full_clean(resource)
     resource.save()
     _record(actor, capacity, "list_resource", resource, _written(resource))
     return resource
@@ -132,7 +133,7 @@ def raise_need(*, actor, need: Need) -> Need:
     capacity = _authorise(actor, need.community)
     _require_community(need.community)
     need.status = NeedStatus.OPEN
-    need.full_clean()
+    full_clean(need)
     need.save()
     _record(actor, capacity, "raise_need", need, _written(need))
     return need
@@ -149,7 +150,7 @@ def update_need(*, actor, need: Need) -> Need:
     if need.community_id != before.community_id:
         _authorise(actor, need.community)
         _require_community(need.community)
-    need.full_clean()
+    full_clean(need)
     need.save(update_fields=NEED_EDITABLE)
     _record(actor, capacity, "update_need", need, NEED_EDITABLE)
     return need
@@ -194,7 +195,7 @@ def complete_need(*, actor, need: Need, on: datetime.date, result: str) -> Need:
 def start_project(*, actor, project: ServiceProject) -> ServiceProject:
     capacity = _authorise(actor, project.community)
     _require_community(project.community)
-    project.full_clean()
+    full_clean(project)
     project.save()
     _record(actor, capacity, "start_project", project, _written(project))
     return project

@@ -50,8 +50,12 @@ def guard_off(reason: str) -> Iterator[None]:
         _enforced.reset(token)
 
 
-def is_enforced() -> bool:
-    return _enforced.get()
+def full_clean(obj: models.Model, **kwargs) -> None:
+    """`obj.full_clean()` for a service. Django's unique checks read the table through the default
+    manager; they say only that a value is taken, nothing of the row that has it, so they need no
+    scope. Everything else a model's `clean` reads starts from the object in hand."""
+    with guard_off("uniqueness checks in full_clean"):
+        obj.full_clean(**kwargs)
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -70,6 +74,7 @@ class ScopedQuerySet(models.QuerySet):
 
     def reread(self, obj: models.Model) -> "ScopedQuerySet":
         """The row of an object already read through a scope, again: to lock it or fetch it fresh."""
+        assert obj.pk is not None and not obj._state.adding, "reread takes an object read from the database"
         narrowed = self.filter(pk=obj.pk)
         narrowed._scope_checked = "reread"
         return narrowed
@@ -108,6 +113,14 @@ class ScopedQuerySet(models.QuerySet):
         if self._result_cache is None:
             self._check_scope()
         return super().exists()
+
+    def update(self, **kwargs):
+        self._check_scope()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._check_scope()
+        return super().delete()
 
     def aggregate(self, *args, **kwargs):
         self._check_scope()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from core import audit
 from core.capabilities import Capability
 from core.scope import SYSTEM, Scope, scope_for
+from core.scoping import full_clean
 from funding import selectors
 from funding.calculators import Inputs, Rules, estimate
 from funding.models import (
@@ -222,7 +223,7 @@ def community_inputs(areas: QuerySet[Area]) -> list[Area]:
 def compute_budget_run(run_id: int, *, actor) -> None:
     """Safe to run twice: only a pending run is claimed, and its rows are written in one transaction."""
     run = (
-        BudgetRun.objects.unscoped("the task computes the run it was handed by id; the actor is checked next")
+        BudgetRun.objects.unscoped("the task computes the run it was handed by id; its start was authorised")
         .select_related("area", "whole_city", "policy")
         .filter(pk=run_id)
         .first()
@@ -357,9 +358,7 @@ def record_new_unit_cost(
     cost.new_staff_annual_salary = new_staff_annual_salary
     cost.new_venue_cost = new_venue_cost
     cost.note = note
-    # The year's row was just looked up (and locked) through the scope, so the unique constraint's
-    # own look-up would say nothing more; the database constraint still holds against a race.
-    cost.full_clean(validate_constraints=False)
+    full_clean(cost)
     cost.save()
     audit.record(
         actor=actor,
@@ -375,7 +374,7 @@ def record_new_unit_cost(
 def save_pay_record(*, actor, record: PayRecord) -> PayRecord:
     """A community worker's pay for a year, kept by the finance office: personal data, so audited."""
     capacity = _authorise(scope_for(actor), Capability.RUN_BUDGETS, [record.community])
-    record.full_clean()
+    full_clean(record)
     record.save()
     # Every field is written: an admin edit saves the whole row.
     fields = [f.name for f in PayRecord._meta.concrete_fields if not f.primary_key]

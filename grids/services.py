@@ -14,7 +14,7 @@ from core.blind_index import blind_index
 from core.capabilities import Capability
 from core.identity import normalize_phone, parse_citizen_id
 from core.scope import scope_for
-from core.scoping import guard_off
+from core.scoping import full_clean
 from grids.access import require_people_editor, require_unrestricted
 from grids.models import (
     PARENT_KINDS,
@@ -31,13 +31,6 @@ from grids.models import (
 )
 
 MPTT_FIELDS = ["lft", "rght", "tree_id", "level"]
-
-
-def _full_clean(obj, **kwargs: Any) -> None:
-    # Django's unique checks read the table through the default manager; they say only that a
-    # value is taken, nothing of the row that has it, so they need no scope.
-    with guard_off("uniqueness checks in full_clean"):
-        obj.full_clean(**kwargs)
 
 
 def _check_parent(kind: str, parent: Area | None) -> None:
@@ -93,7 +86,7 @@ def create_area(
         declared_households=declared_households if kind == AreaKind.COMMUNITY else None,
         address=address,
     )
-    _full_clean(area, exclude=MPTT_FIELDS)
+    full_clean(area, exclude=MPTT_FIELDS)
     area.save()
     written = ["kind", "name", "code", "parent", "city", "declared_households", "address"]
     fields = [name for name in written if getattr(area, name) not in (None, "")]
@@ -110,7 +103,7 @@ def update_area(*, actor, area: Area, name: str, address: str = "", declared_hou
     area.address = address
     if area.kind == AreaKind.COMMUNITY:
         area.declared_households = declared_households
-    _full_clean(area, exclude=MPTT_FIELDS)
+    full_clean(area, exclude=MPTT_FIELDS)
     Area.objects.reread(area).update(name=area.name, address=area.address, declared_households=area.declared_households)
     audit.record(
         actor=actor,
@@ -225,7 +218,7 @@ def _save_card(household: Household, changes: dict[str, Any]) -> Household:
         raise TypeError(f"not household card fields: {sorted(unknown)}")
     for name, value in changes.items():
         setattr(household, name, value)
-    _full_clean(household)
+    full_clean(household)
     household.save()
     return household
 
@@ -281,7 +274,7 @@ def build_resident(
         relation=relation,
         **_identity_fields(citizen_id, phone),
     )
-    _full_clean(resident, exclude=["citizen_id_hash"])
+    full_clean(resident, exclude=["citizen_id_hash"])
     return resident
 
 
@@ -324,7 +317,7 @@ def update_resident(
     resident.phone_hash = blind_index(phone) if phone else ""
     resident.residence_status = residence_status
     resident.relation = relation
-    _full_clean(resident, exclude=["citizen_id", "citizen_id_hash"])
+    full_clean(resident, exclude=["citizen_id", "citizen_id_hash"])
     fields = ["name", "phone", "residence_status", "relation"]
     resident.save(update_fields=[*fields, "phone_hash"])
     audit.record(actor=actor, action="grids.update_resident", target=resident, fields=fields, capacity=capacity)
@@ -359,7 +352,7 @@ def tag_resident(
 ) -> ResidentTag:
     capacity = require_people_editor(actor, resident.household.building)
     tag = ResidentTag(resident=resident, group=group, since=since, until=until, legal_basis=legal_basis, note=note)
-    _full_clean(tag)
+    full_clean(tag)
     tag.save()
     audit.record(actor=actor, action="grids.tag_resident", target=tag, fields=_tag_fields(tag), capacity=capacity)
     return tag
@@ -382,7 +375,7 @@ def tag_household(
 ) -> HouseholdTag:
     capacity = require_people_editor(actor, household.building)
     tag = HouseholdTag(household=household, group=group, since=since, until=until, legal_basis=legal_basis, note=note)
-    _full_clean(tag)
+    full_clean(tag)
     tag.save()
     audit.record(actor=actor, action="grids.tag_household", target=tag, fields=_tag_fields(tag), capacity=capacity)
     return tag

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.scope import forget
-from core.scoping import guard_off
+from core.scoping import full_clean
 from grids.access import require_unrestricted
 from grids.models import Area, Household
 from orgs.models import (
@@ -31,12 +31,6 @@ from orgs.models import (
 POST_FIELDS = ["user", "holder_name", "resident", "role", "area", "department", "organization", "slot", "start", "end"]
 
 
-def _full_clean(obj, **kwargs) -> None:
-    # Django's unique checks read through the default manager and say only that a value is taken.
-    with guard_off("uniqueness checks in full_clean"):
-        obj.full_clean(**kwargs)
-
-
 def _set(obj, names) -> list[str]:
     """The names of the fields given a value, for the audit entry."""
     return [name for name in names if getattr(obj, f"{name}_id", getattr(obj, name, None)) not in (None, "")]
@@ -48,7 +42,7 @@ def appoint(*, actor, post: Post) -> Post:
     capacity = require_unrestricted(actor)
     if post.user_id and not post.holder_name:
         post.holder_name = post.user.get_full_name() or post.user.get_username()
-    _full_clean(post)
+    full_clean(post)
     if post.slot and post.area_id:
         clash = (
             Post.objects.unscoped("a slot clash says only that the slot is taken")
@@ -131,7 +125,7 @@ def create_organization(
         property_company=property_company,
         owners_committee=owners_committee,
     )
-    _full_clean(organization, exclude=["lft", "rght", "tree_id", "level"])
+    full_clean(organization, exclude=["lft", "rght", "tree_id", "level"])
     organization.save()
     _cover(organization, [area, *covers])
     fields = _set(organization, ["kind", "name", "area", "parent", *sorted(ORGANIZATION_EDITABLE - {"name", "area"})])
@@ -157,7 +151,7 @@ def update_organization(*, actor, organization: Organization, **changes) -> Orga
         raise TypeError(f"not editable here: {sorted(unknown)}")
     for name, value in changes.items():
         setattr(organization, name, value)
-    _full_clean(organization, exclude=["lft", "rght", "tree_id", "level"])
+    full_clean(organization, exclude=["lft", "rght", "tree_id", "level"])
     organization.save(update_fields=sorted(changes))
     if "area" in changes:
         _cover(organization, [organization.area])
@@ -188,7 +182,7 @@ def register_member(*, actor, member: PartyMember, households: list[Household] =
     capacity = require_unrestricted(actor)
     if member.resident_id and not member.name:
         member.name = member.resident.name
-    _full_clean(member)
+    full_clean(member)
     member.save()
     if households:
         member.households.add(*households)
@@ -201,7 +195,7 @@ def register_member(*, actor, member: PartyMember, households: list[Household] =
 def award_points(*, actor, member: PartyMember, on: datetime.date, points: int, reason: str) -> ServicePoints:
     capacity = require_unrestricted(actor)
     entry = ServicePoints(member=member, on=on, points=points, reason=reason.strip())
-    _full_clean(entry)
+    full_clean(entry)
     entry.save()
     audit.record(
         actor=actor,

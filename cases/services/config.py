@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Category
 from core import audit
+from core.scoping import full_clean
 
 
 @transaction.atomic
@@ -19,7 +20,9 @@ def save_category(*, actor, category: Category) -> Category:
     if category.pk and Category.objects.filter(pk=category.pk).exclude(parent=category.parent_id).exists():
         raise ValidationError({"parent": [_("已有类别不能调整上级")]})
     creating = category.pk is None
-    category.full_clean()
+    full_clean(
+        category,
+    )
     category.save()
     audit.record(
         actor=actor,

@@ -18,6 +18,7 @@ from core import audit
 from core.capabilities import Capability
 from core.identity import normalize_phone
 from core.scope import scope_for
+from core.scoping import full_clean
 from grids.models import Area, AreaKind
 
 STAFF_SOURCES = {Source.GRID_PATROL, Source.HOTLINE, Source.WALK_IN, Source.REFERRAL}
@@ -125,8 +126,8 @@ def _create_case(
     )
     # Uniqueness is the database's to enforce here: the number comes from the locked counter, the
     # tracking code is random, and the submission key was looked up above under the same lock.
-    case.full_clean(
-        exclude=["status", "reporter_phone", "submission_key"], validate_unique=False, validate_constraints=False
+    full_clean(
+        case, exclude=["status", "reporter_phone", "submission_key"], validate_unique=False, validate_constraints=False
     )
     record(
         case,
