@@ -161,8 +161,10 @@ def household_party(scope: Scope, household: Household) -> dict:
     """The household card's panel, in one query: 我家有党员 (a resident of it is a party member, seed
     001) and 党员包住户 (the members who look after it)."""
     cares = Exists(PartyMember.households.through.objects.filter(partymember=OuterRef("pk"), household=household))
+    # Members tied to a household in hand (living in it, or looking after it) go with it, like a
+    # related manager's rows: a caring member of an organisation seated elsewhere still shows.
     found = list(
-        members(scope)
+        PartyMember.objects.unscoped("members tied to a household in hand")
         .filter(Q(resident__household=household) | Q(households=household))
         .annotate(cares=cares, lives_here=ExpressionWrapper(Q(resident__household=household), BooleanField()))
         .distinct()
