@@ -203,7 +203,7 @@ def notifications(request):
     before = request.GET.get("before", "")
     # An inbox is its owner's whatever their posts: a scope of just the user, so no posts are read.
     rows, older = selectors.notifications_page(
-        Scope(user=request.user), int(before) if before.isdigit() else None, PAGE_SIZE
+        Scope(user=request.user), int(before) if before.isdecimal() and len(before) <= 18 else None, PAGE_SIZE
     )
     return render(request, "cases/notifications.html", {"notifications": rows, "older": older})
 

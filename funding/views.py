@@ -59,7 +59,7 @@ def run_detail(request, pk: int):
     run = selectors.get_run(scope, pk)
     communities = selectors.visible_communities(scope, run)
     one = request.GET.get("community", "")
-    if one.isdigit():
+    if one.isdecimal() and len(one) <= 18:
         communities = communities.filter(community_id=int(one))
     communities = list(communities)
     chart = {
@@ -77,7 +77,7 @@ def run_detail(request, pk: int):
             "chart": chart,
             "labels": {"city": _("市级承担"), "local": _("区县承担")},
             "others": selectors.runs(scope).filter(status=RunStatus.DONE).exclude(pk=run.pk)[:20],
-            "one_community": one.isdigit(),
+            "one_community": one.isdecimal(),
         },
     )
 
@@ -196,7 +196,7 @@ def pay_report(request):
     scope = _area_scope(request)
     year = timezone.localdate().year
     asked = request.GET.get("year", "")
-    if asked.isdigit() and 2000 <= int(asked) <= 2100:
+    if asked.isdecimal() and 2000 <= int(asked) <= 2100:
         year = int(asked)
     elif asked:
         messages.error(request, _("年度“%(year)s”无效,显示%(now)s年") % {"year": asked, "now": year})

@@ -1,5 +1,6 @@
 """Django admin is for system administrators and configuration: it reads across every scope, so the
-scope guard is off inside it (the sites' own permissions decide who gets in)."""
+scope guard is off inside it. Who gets in, and to which models, is the admin's own business: staff
+status and model permissions, granted only to system administrators."""
 
 from functools import wraps
 
