@@ -9,14 +9,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from cases.models import AWAITING_RESPONSE, OPEN, WORKING, Case, CaseEvent, Category, Notification, RoutingRule
-from core.scope import Scope, scope_for
+from core.scope import Scope
 from orgs.models import Department
 
 
-def case_scope_or_404(scope_or_user) -> Scope:
-    """The scope of someone who works with cases: by place, by department or both; else a 404.
-    Pages pass `request.scope`; a user is still taken for callers outside a request."""
-    scope = scope_or_user if isinstance(scope_or_user, Scope) else scope_for(scope_or_user)
+def case_scope_or_404(scope: Scope) -> Scope:
+    """The scope of someone who works with cases: by place, by department or both; else a 404."""
     if not (scope.has_areas or scope.department_ids):
         raise Http404
     return scope

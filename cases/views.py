@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from cases import forms, selectors, services, workflow
 from cases.models import OPEN, Action, CasePhoto, DoorPlate, Level, Status
 from core.capabilities import Capability
-from core.scope import Scope
+from core.scope import Scope, area_scope_or_404
 from grids import selectors as grid_selectors
 from grids.models import AreaKind
 
@@ -34,13 +34,6 @@ QUEUES = {
 
 def _may_report(scope) -> bool:
     return scope.has_areas and scope.may(Capability.REPORT_CASE)
-
-
-def _area_scope_or_404(scope):
-    """Someone who works with places (not, say, a department officer), or a 404."""
-    if not scope.has_areas:
-        raise Http404
-    return scope
 
 
 def _form_errors(form) -> str:
@@ -93,7 +86,7 @@ def case_list(request, queue: str = ""):
 @login_required
 def dispatch_board(request):
     """The street's desk: cases to dispatch, returned ones to re-route, extensions, escalations."""
-    scope = _area_scope_or_404(request.scope)
+    scope = area_scope_or_404(request.scope)
     if not scope.may(Capability.DISPATCH_FOR_STREET):
         raise Http404
     base = selectors.for_list(selectors.cases(scope)).order_by("created_at")
@@ -109,7 +102,7 @@ def dispatch_board(request):
 
 @login_required
 def case_new(request):
-    scope = _area_scope_or_404(request.scope)
+    scope = area_scope_or_404(request.scope)
     if not _may_report(scope):
         raise Http404
     places = (
@@ -220,7 +213,7 @@ def photo(request, pk: int):
 def door_plates(request, pk: int):
     """A printable sheet: one QR door plate per building of the community. Reading it writes
     nothing; the button on it (a POST) issues plates for buildings that have none yet."""
-    scope = _area_scope_or_404(request.scope)
+    scope = area_scope_or_404(request.scope)
     community = grid_selectors.get_area(scope, pk)
     if community.kind != AreaKind.COMMUNITY or not scope.may(Capability.MANAGE_COMMUNITY):
         raise Http404

@@ -14,18 +14,11 @@ from django.views.decorators.http import require_POST
 from cobuilding import selectors, services
 from cobuilding.forms import ClaimForm, CompleteForm
 from core.capabilities import Capability
-from core.scope import Scope
+from core.scope import Scope, area_scope_or_404
 from grids import selectors as grid_selectors
 from grids.models import AreaKind
 
 PAGE_SIZE = 30
-
-
-def _area_scope(request) -> Scope:
-    # Co-building is kept by those who work with places; anyone else (a department officer) gets a 404.
-    if not request.scope.has_areas:
-        raise Http404
-    return request.scope
 
 
 def _community(scope: Scope, pk: int):
@@ -37,7 +30,7 @@ def _community(scope: Scope, pk: int):
 
 @login_required
 def unit_list(request):
-    scope = _area_scope(request)
+    scope = area_scope_or_404(request.scope)
     rules = selectors.points_rules()
     page = Paginator(
         selectors.units(scope).order_by("community__tree_id", "community__lft", "name"), PAGE_SIZE
@@ -49,7 +42,7 @@ def unit_list(request):
 
 @login_required
 def unit_detail(request, pk: int):
-    unit = selectors.get_unit(_area_scope(request), pk)
+    unit = selectors.get_unit(area_scope_or_404(request.scope), pk)
     today = timezone.localdate()
     return render(
         request,
@@ -64,7 +57,7 @@ def unit_detail(request, pk: int):
 
 @login_required
 def community_lists(request, pk: int):
-    scope = _area_scope(request)
+    scope = area_scope_or_404(request.scope)
     community = _community(scope, pk)
     # Rendered once and repeated under each open need: one query however many needs are open.
     claim_select = ClaimForm(scope=scope, community=community, auto_id=False)["unit"].as_widget(
@@ -85,7 +78,7 @@ def community_lists(request, pk: int):
 def _need_action(request, pk: int, form, act):
     """Claim or complete: a need the caller may not manage is a 404 whatever was posted; a refusal
     by the service (the need was taken meanwhile, a bad result) comes back as a message."""
-    need = selectors.get_need_to_manage(_area_scope(request), pk)
+    need = selectors.get_need_to_manage(area_scope_or_404(request.scope), pk)
     form = form(need)
     if form.is_valid():
         try:
@@ -123,11 +116,11 @@ def need_complete(request, pk: int):
 
 @login_required
 def meeting_list(request):
-    page = Paginator(selectors.meetings(_area_scope(request)), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.meetings(area_scope_or_404(request.scope)), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "cobuilding/meeting_list.html", {"meetings": page})
 
 
 @login_required
 def meeting_detail(request, pk: int):
-    meeting = selectors.get_meeting(_area_scope(request), pk)
+    meeting = selectors.get_meeting(area_scope_or_404(request.scope), pk)
     return render(request, "cobuilding/meeting_detail.html", {"meeting": meeting})

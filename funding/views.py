@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from core.capabilities import Capability
-from core.scope import Scope
+from core.scope import area_scope_or_404
 from funding import pay, selectors, services, whatif
 from funding.forms import NewCommunityFormSet, NewUnitCostForm, ScenarioForm, StartRunForm
 from funding.models import RunStatus
@@ -21,16 +21,9 @@ from funding.models import RunStatus
 PAGE_SIZE = 20
 
 
-def _area_scope(request) -> Scope:
-    """Funding pages are for those who work with places: a department officer's is a 404."""
-    if not request.scope.has_areas:
-        raise Http404
-    return request.scope
-
-
 @login_required
 def run_list(request):
-    scope = _area_scope(request)
+    scope = area_scope_or_404(request.scope)
     form = None
     areas, cities = selectors.run_options(scope)
     if areas:
@@ -55,7 +48,7 @@ def run_list(request):
 
 @login_required
 def run_detail(request, pk: int):
-    scope = _area_scope(request)
+    scope = area_scope_or_404(request.scope)
     run = selectors.get_run(scope, pk)
     communities = selectors.visible_communities(scope, run)
     one = request.GET.get("community", "")
@@ -84,13 +77,13 @@ def run_detail(request, pk: int):
 
 @login_required
 def run_status(request, pk: int):
-    run = selectors.get_run(_area_scope(request), pk)
+    run = selectors.get_run(area_scope_or_404(request.scope), pk)
     return JsonResponse({"status": run.status, "progress": run.progress})
 
 
 @login_required
 def run_print(request, pk: int):
-    scope = _area_scope(request)
+    scope = area_scope_or_404(request.scope)
     run = selectors.get_run(scope, pk)
     communities = list(selectors.visible_communities(scope, run))
     return render(
@@ -102,7 +95,7 @@ def run_print(request, pk: int):
 
 @login_required
 def run_export(request, pk: int):
-    scope = _area_scope(request)
+    scope = area_scope_or_404(request.scope)
     run = selectors.get_run(scope, pk)
     workbook = Workbook()
     sheet = workbook.active
@@ -131,7 +124,7 @@ def run_export(request, pk: int):
 
 @login_required
 def run_compare(request, pk: int, other: int):
-    scope = _area_scope(request)
+    scope = area_scope_or_404(request.scope)
     first, second = selectors.get_run(scope, other), selectors.get_run(scope, pk)
     return render(
         request,
@@ -142,7 +135,7 @@ def run_compare(request, pk: int, other: int):
 
 @login_required
 def scenario_list(request):
-    scope = _area_scope(request)
+    scope = area_scope_or_404(request.scope)
     page = Paginator(selectors.scenarios(scope), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request, "funding/scenario_list.html", {"scenarios": page, "can_plan": scope.may(Capability.PLAN_REDIVISION)}
@@ -151,7 +144,7 @@ def scenario_list(request):
 
 @login_required
 def scenario_create(request):
-    communities = selectors.planning_communities(_area_scope(request))
+    communities = selectors.planning_communities(area_scope_or_404(request.scope))
     form = ScenarioForm(request.POST or None, communities=communities, initial={"year": timezone.localdate().year})
     formset = NewCommunityFormSet(request.POST or None, prefix="new")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -177,7 +170,7 @@ def scenario_create(request):
 
 @login_required
 def scenario_detail(request, pk: int):
-    scope = _area_scope(request)
+    scope = area_scope_or_404(request.scope)
     scenario = selectors.get_scenario(scope, pk)
     return render(
         request,
@@ -193,7 +186,7 @@ def scenario_detail(request, pk: int):
 
 @login_required
 def pay_report(request):
-    scope = _area_scope(request)
+    scope = area_scope_or_404(request.scope)
     year = timezone.localdate().year
     asked = request.GET.get("year", "")
     if asked.isdecimal() and 2000 <= int(asked) <= 2100:
@@ -214,7 +207,7 @@ def pay_report(request):
 @login_required
 def new_unit_costs(request):
     """Finance staff enter what new communities and grids add: staff and venues."""
-    scope = _area_scope(request)
+    scope = area_scope_or_404(request.scope)
     form = NewUnitCostForm(
         request.POST or None, communities=selectors.cost_communities(scope), initial={"year": timezone.localdate().year}
     )

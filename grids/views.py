@@ -18,7 +18,7 @@ PAGE_SIZE = 30
 
 @login_required
 def area_tree(request):
-    scope = area_scope_or_404(request.user)
+    scope = area_scope_or_404(request.scope)
     return render(request, "grids/area_tree.html", {"roots": selectors.tree_roots(scope)})
 
 
@@ -117,7 +117,7 @@ def resident_create(request, pk: int):
 
 @login_required
 def resident_search(request):
-    scope = area_scope_or_404(request.user)
+    scope = area_scope_or_404(request.scope)
     form = ResidentSearchForm(request.GET)
     results = None
     if form.is_valid() and form.cleaned_data["q"]:

@@ -24,13 +24,13 @@ CHART_LABELS = {
 
 @login_required
 def org_chart(request):
-    scope = area_scope_or_404(request.user)
+    scope = area_scope_or_404(request.scope)
     return render(request, "orgs/org_chart.html", {"chart": selectors.org_chart(scope), "labels": CHART_LABELS})
 
 
 @login_required
 def organization_detail(request, pk: int):
-    scope = area_scope_or_404(request.user)
+    scope = area_scope_or_404(request.scope)
     organization = selectors.get_organization(scope, pk)
     return render(
         request,
@@ -50,7 +50,7 @@ def organization_detail(request, pk: int):
 
 @login_required
 def member_list(request):
-    scope = area_scope_or_404(request.user)
+    scope = area_scope_or_404(request.scope)
     form = MemberFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
     found = selectors.get_member_list(
@@ -74,7 +74,7 @@ def member_list(request):
 
 @login_required
 def coverage_report(request):
-    scope = area_scope_or_404(request.user)
+    scope = area_scope_or_404(request.scope)
     report = selectors.coverage_report(scope)
     chart = {
         "communities": [row.community.name for row in report.communities],
@@ -91,7 +91,7 @@ def coverage_report(request):
 @login_required
 def community_structure(request, pk: int):
     """一委一站一居 (seed 004): the party committee, the service station's windows, the residents' committee."""
-    scope = area_scope_or_404(request.user)
+    scope = area_scope_or_404(request.scope)
     community = grid_selectors.get_area(scope, pk)
     if community.kind != AreaKind.COMMUNITY:
         raise Http404
