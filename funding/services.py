@@ -150,7 +150,7 @@ def start_budget_run(*, actor, year: int, area: Area | None = None, whole_city: 
     )
     audit.record(
         actor=actor,
-        action="start_budget_run",
+        action="funding.start_budget_run",
         target=run,
         fields=["year", "area" if area is not None else "whole_city", "policy", "policy_snapshot"],
         capacity=capacity,
@@ -331,7 +331,7 @@ def _compute(run: BudgetRun, roots: list[Area], *, actor, capacity: str) -> None
         )
         audit.record(
             actor=actor,
-            action="compute_budget_run",
+            action="funding.compute_budget_run",
             target=run,
             fields=["status", "progress", "warnings", "amount", "city", "local", "finished_at", "communities"],
             capacity=capacity,
@@ -362,7 +362,7 @@ def record_new_unit_cost(
     cost.save()
     audit.record(
         actor=actor,
-        action="record_new_unit_cost",
+        action="funding.record_new_unit_cost",
         target=cost,
         fields=["year", "community", "new_staff", "new_staff_annual_salary", "new_venue_cost", "note"],
         capacity=capacity,
@@ -378,5 +378,5 @@ def save_pay_record(*, actor, record: PayRecord) -> PayRecord:
     record.save()
     # Every field is written: an admin edit saves the whole row.
     fields = [f.name for f in PayRecord._meta.concrete_fields if not f.primary_key]
-    audit.record(actor=actor, action="save_pay_record", target=record, fields=fields, capacity=capacity)
+    audit.record(actor=actor, action="funding.save_pay_record", target=record, fields=fields, capacity=capacity)
     return record

@@ -103,7 +103,7 @@ def save_scenario(*, actor, name: str, year: int, communities: list[Area], propo
     scenario.communities.set(communities)
     audit.record(
         actor=actor,
-        action="save_scenario",
+        action="funding.save_scenario",
         target=scenario,
         fields=["name", "year", "communities", "proposal", "before", "after"],
         capacity=capacities[0],

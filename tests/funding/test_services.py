@@ -62,7 +62,7 @@ def test_a_city_wide_run_needs_every_district_and_county_of_the_city(world, fina
 def test_starting_a_run_records_who_in_which_capacity(world, finance):
     run = services.start_budget_run(actor=finance, year=2026, area=world.areas["district"])
     entry = _entry(run)
-    assert (entry.actor, entry.capacity, entry.action) == (finance, Role.FINANCE_OFFICER, "start_budget_run")
+    assert (entry.actor, entry.capacity, entry.action) == (finance, Role.FINANCE_OFFICER, "funding.start_budget_run")
     assert entry.fields == ["area", "policy", "policy_snapshot", "year"]
     assert run.created_by == finance
 
@@ -88,7 +88,7 @@ def test_computing_a_run_records_the_system(world, finance, run_tasks_here):
         run = services.start_budget_run(actor=finance, year=2026, area=world.areas["district"])
     run.refresh_from_db()
     assert run.status == RunStatus.DONE
-    [computed] = AuditEntry.objects.filter(action="compute_budget_run", target_id=str(run.pk))
+    [computed] = AuditEntry.objects.filter(action="funding.compute_budget_run", target_id=str(run.pk))
     assert (computed.actor, computed.capacity) == (None, "system")
     assert "amount" in computed.fields
 
@@ -119,11 +119,11 @@ def test_new_unit_costs_of_another_countys_community_are_refused(world, finance)
 def test_a_new_unit_cost_records_who_entered_it(world, finance):
     cost = _cost(finance, world.areas["K1"])
     entry = _entry(cost)
-    assert (entry.actor, entry.capacity, entry.action) == (finance, Role.FINANCE_OFFICER, "record_new_unit_cost")
+    assert (entry.actor, entry.capacity, entry.action) == (finance, Role.FINANCE_OFFICER, "funding.record_new_unit_cost")
     assert "new_staff" in entry.fields and "30000" not in str(entry.fields)
     # Entering the year again replaces the row and records a second entry for it.
     _cost(finance, world.areas["K1"])
-    assert AuditEntry.objects.filter(action="record_new_unit_cost", target_id=str(cost.pk)).count() == 2
+    assert AuditEntry.objects.filter(action="funding.record_new_unit_cost", target_id=str(cost.pk)).count() == 2
     assert NewUnitCost.objects.filter(community=world.areas["K1"]).count() == 1
 
 
@@ -154,7 +154,7 @@ def test_a_scenario_records_who_saved_it(world):
         actor=world.users["street"], name="试算", year=2026, communities=[world.areas["K2"]], proposal=PROPOSAL
     )
     entry = _entry(scenario)
-    assert (entry.actor, entry.capacity, entry.action) == (world.users["street"], Role.STREET_STAFF, "save_scenario")
+    assert (entry.actor, entry.capacity, entry.action) == (world.users["street"], Role.STREET_STAFF, "funding.save_scenario")
 
 
 # Another district's run ----------------------------------------------------------------------
@@ -199,7 +199,7 @@ def test_pay_records_of_another_countys_community_are_refused(world, finance):
 def test_a_pay_record_records_who_saved_it_and_no_figures(world, finance):
     record = services.save_pay_record(actor=finance, record=_pay(world.areas["K1"]))
     entry = _entry(record)
-    assert (entry.actor, entry.capacity, entry.action) == (finance, Role.FINANCE_OFFICER, "save_pay_record")
+    assert (entry.actor, entry.capacity, entry.action) == (finance, Role.FINANCE_OFFICER, "funding.save_pay_record")
     assert "basic" in entry.fields and "4000" not in str(entry.fields)
 
 
@@ -222,4 +222,4 @@ def test_admin_saves_a_new_unit_cost_through_the_service_as_the_admin(world, cli
     response = client_for(world.users["admin"]).post(reverse("admin:funding_newunitcost_add"), form)
     assert response.status_code == 302
     entry = _entry(NewUnitCost.objects.get(community=world.areas["K1"]))
-    assert (entry.actor, entry.capacity, entry.action) == (world.users["admin"], "admin", "record_new_unit_cost")
+    assert (entry.actor, entry.capacity, entry.action) == (world.users["admin"], "admin", "funding.record_new_unit_cost")
