@@ -1,0 +1,67 @@
+"""An organisation's name is typed by a user: the org chart shows it as text, never runs it.
+
+In tests/trust (not tests/e2e) with the issue's other findings; it borrows e2e's browser.
+"""
+
+import pytest
+from playwright.sync_api import expect
+
+from core.scope import SYSTEM
+from grids.models import AreaKind
+from orgs import services
+from orgs.models import OrgKind, Role
+from tests.e2e.conftest import browser, log_in  # noqa: F401  (the session fixture)
+from tests.factories import AreaFactory, user_with_posts
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PAYLOAD = "<img src=x onerror=window.__xss=1>"
+
+# Records every Content-Security-Policy refusal, so the test also shows the chart needs none.
+WATCH_CSP = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(e.violatedDirective));
+"""
+
+# The pixel where ECharts drew the first organisation (item 0 is the tree's hidden root),
+# from the chart's own layout; null until it has drawn it.
+FIRST_NODE_AT = """
+() => {
+  const chart = echarts.getInstanceByDom(document.querySelector("[data-chart=tree]"));
+  const series = chart && chart.getModel().getSeriesByIndex(0);
+  const symbol = series && series.getData().getItemGraphicEl(1);
+  if (!symbol) return null;
+  const [x, y] = symbol.transformCoordToGlobal(0, 0);
+  return { x, y };
+}
+"""
+
+
+def test_a_hover_on_an_organisation_named_like_html_shows_the_name_and_runs_nothing(browser, live_server):  # noqa: F811
+    district = AreaFactory(kind=AreaKind.DISTRICT, name="金川区")
+    street = AreaFactory(kind=AreaKind.STREET, name="滨河街道", parent=district)
+    services.create_organization(actor=SYSTEM, kind=OrgKind.STREET_WORKING_COMMITTEE, name=PAYLOAD, area=street)
+    user_with_posts("street", dict(role=Role.STREET_STAFF, area=street))
+
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1200, "height": 900})
+    context.add_init_script(WATCH_CSP)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(page, "street", "pw")
+    page.goto("/orgs/")
+    chart = page.locator("[data-chart=tree]")
+    expect(chart.locator("canvas")).to_have_count(1)
+
+    box = chart.bounding_box()
+    node = page.wait_for_function(FIRST_NODE_AT).json_value()
+    page.mouse.move(box["x"] + node["x"], box["y"] + node["y"])
+
+    expect(chart.get_by_text(PAYLOAD)).to_be_visible()
+    page.wait_for_timeout(300)  # an <img src=x> fails to load within a few milliseconds
+    assert page.evaluate("window.__xss") is None
+    assert chart.locator("img").count() == 0
+    assert page.evaluate("window.__violations") == []
+    assert errors == []
+    context.close()
