@@ -3,9 +3,8 @@
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
-
 from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.utils.translation import gettext_lazy as _
 
 from core.env import env_bool, env_int, env_list, env_secret, env_str
 
