@@ -1,6 +1,7 @@
 """An organisation's name is typed by a user: the org chart shows it as text, never runs it.
 
-In tests/trust (not tests/e2e) with the issue's other findings; it borrows e2e's browser.
+Here rather than in tests/trust with the other trust findings: the browser is a session
+fixture of this folder, and a second copy of it in another folder cannot start.
 """
 
 import pytest
@@ -10,7 +11,7 @@ from core.scope import SYSTEM
 from grids.models import AreaKind
 from orgs import services
 from orgs.models import OrgKind, Role
-from tests.e2e.conftest import browser, log_in  # noqa: F401  (the session fixture)
+from tests.e2e.conftest import log_in
 from tests.factories import AreaFactory, user_with_posts
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -37,7 +38,7 @@ FIRST_NODE_AT = """
 """
 
 
-def test_a_hover_on_an_organisation_named_like_html_shows_the_name_and_runs_nothing(browser, live_server):  # noqa: F811
+def test_a_hover_on_an_organisation_named_like_html_shows_the_name_and_runs_nothing(browser, live_server):
     district = AreaFactory(kind=AreaKind.DISTRICT, name="金川区")
     street = AreaFactory(kind=AreaKind.STREET, name="滨河街道", parent=district)
     services.create_organization(actor=SYSTEM, kind=OrgKind.STREET_WORKING_COMMITTEE, name=PAYLOAD, area=street)
