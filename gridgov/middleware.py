@@ -1,5 +1,6 @@
 """Resolves the caller's scope once per request and turns the scope guard on while the view runs."""
 
+from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 
 from core.scope import scope_for
@@ -15,3 +16,22 @@ class ScopeMiddleware:
         request.scope = SimpleLazyObject(lambda: scope_for(request.user))
         with guard_on():
             return self.get_response(request)
+
+
+class NoStoreForSignedInMiddleware:
+    """Nothing a signed-in user is shown may be kept by a browser or a proxy cache.
+
+    The rule is "every response to a signed-in user", pages, API and admin alike, rather than a
+    list of views with personal data: a new view is covered without anyone remembering to mark
+    it. Static files never get here (WhiteNoise answers them earlier) and keep their caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response

@@ -2,12 +2,18 @@
 (function () {
   const text = (id) => JSON.parse(document.getElementById(id).textContent);
   const labels = text("chart-labels");
+  const html = (value) => echarts.format.encodeHTML(value == null ? "" : String(value));
 
   const draw = {
     tree(element, data) {
       const chart = echarts.init(element);
       chart.setOption({
-        tooltip: { trigger: "item", formatter: (p) => `${p.data.name}<br>${p.data.kind} · ${labels.members} ${p.data.members}` },
+        // ECharts puts a formatter's string in the page as HTML: every value from the database
+        // (an organisation's name is typed by a user) is escaped first.
+        tooltip: {
+          trigger: "item",
+          formatter: (p) => `${html(p.data.name)}<br>${html(p.data.kind)} · ${html(labels.members)} ${html(p.data.members)}`,
+        },
         series: [{
           type: "tree",
           data: data.length === 1 ? data : [{ name: labels.all, kind: "", members: "", children: data }],
