@@ -53,6 +53,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before the scope is resolved: an expired session must not lend its user a scope.
+    "core.sessions.SessionLifetimeMiddleware",
     "gridgov.middleware.ScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -139,6 +141,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "core.signin.lockout_page"
 AXES_CLIENT_IP_CALLABLE = "core.signin.client_address"
 
+# Sessions end after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after log-in
+# whatever happens (core.sessions.SessionLifetimeMiddleware); the cookie lives no longer than that.
+SESSION_ENGINE = "core.sessions"
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12)
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
