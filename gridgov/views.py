@@ -1,7 +1,9 @@
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from core.capabilities import Capability
+from core.sessions import end_sessions
 from grids import selectors
 from grids.models import Occupancy
 from orgs import selectors as org_selectors
@@ -32,3 +34,12 @@ def home(request):
     if scope.department_ids:
         context["departments"] = org_selectors.departments_of(scope)
     return render(request, "home.html", context)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's page (it keeps this session valid); a changed password also ends every other one."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        end_sessions(self.request.user, keep=self.request.session.session_key)
+        return response

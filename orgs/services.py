@@ -4,11 +4,13 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit
 from core.scope import forget
 from core.scoping import full_clean
+from core.sessions import end_sessions
 from grids.access import require_unrestricted
 from grids.models import Area, Household
 from orgs.models import (
@@ -68,8 +70,19 @@ def end_post(*, actor, post: Post, end: datetime.date) -> Post:
     post.save(update_fields=["end"])
     if post.user_id:
         forget(post.user)
+        _end_sessions_if_postless(post)
     audit.record(actor=actor, action="orgs.end_post", target=post, fields=["end"], capacity=capacity)
     return post
+
+
+def _end_sessions_if_postless(post: Post) -> None:
+    # Someone who has left their last post keeps no signed-in session; a post ending on a later
+    # day leaves them signed in until then (their scope lapses with it).
+    if post.end > timezone.localdate():
+        return
+    others = Post.objects.unscoped("a user's own posts").active().filter(user_id=post.user_id).exclude(pk=post.pk)
+    if not others.exists():
+        end_sessions(post.user)
 
 
 def _check_org_parent(kind: str, parent: Organization | None) -> None:

@@ -119,7 +119,11 @@ def test_new_unit_costs_of_another_countys_community_are_refused(world, finance)
 def test_a_new_unit_cost_records_who_entered_it(world, finance):
     cost = _cost(finance, world.areas["K1"])
     entry = _entry(cost)
-    assert (entry.actor, entry.capacity, entry.action) == (finance, Role.FINANCE_OFFICER, "funding.record_new_unit_cost")
+    assert (entry.actor, entry.capacity, entry.action) == (
+        finance,
+        Role.FINANCE_OFFICER,
+        "funding.record_new_unit_cost",
+    )
     assert "new_staff" in entry.fields and "30000" not in str(entry.fields)
     # Entering the year again replaces the row and records a second entry for it.
     _cost(finance, world.areas["K1"])
@@ -154,7 +158,11 @@ def test_a_scenario_records_who_saved_it(world):
         actor=world.users["street"], name="试算", year=2026, communities=[world.areas["K2"]], proposal=PROPOSAL
     )
     entry = _entry(scenario)
-    assert (entry.actor, entry.capacity, entry.action) == (world.users["street"], Role.STREET_STAFF, "funding.save_scenario")
+    assert (entry.actor, entry.capacity, entry.action) == (
+        world.users["street"],
+        Role.STREET_STAFF,
+        "funding.save_scenario",
+    )
 
 
 # Another district's run ----------------------------------------------------------------------
@@ -222,4 +230,8 @@ def test_admin_saves_a_new_unit_cost_through_the_service_as_the_admin(world, cli
     response = client_for(world.users["admin"]).post(reverse("admin:funding_newunitcost_add"), form)
     assert response.status_code == 302
     entry = _entry(NewUnitCost.objects.get(community=world.areas["K1"]))
-    assert (entry.actor, entry.capacity, entry.action) == (world.users["admin"], "admin", "funding.record_new_unit_cost")
+    assert (entry.actor, entry.capacity, entry.action) == (
+        world.users["admin"],
+        "admin",
+        "funding.record_new_unit_cost",
+    )

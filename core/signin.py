@@ -1,0 +1,17 @@
+"""Sign-in throttling (django-axes): whose address a failure counts against, and the page a
+locked-out sign-in gets."""
+
+from django.conf import settings
+from django.shortcuts import render
+
+
+def client_address(request) -> str | None:
+    # The socket's peer: a forwarded header is only believable from a proxy we name, and that
+    # setting belongs to the proxy work; until then no client can choose its own address.
+    return request.META.get("REMOTE_ADDR")
+
+
+def lockout_page(request, original_response=None, credentials=None):
+    """The page a locked-out sign-in gets: the same for an account that exists and one that does not."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "registration/locked_out.html", {"lockout_minutes": minutes}, status=429)
