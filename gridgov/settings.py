@@ -10,14 +10,14 @@ from core.env import env_bool, env_int, env_list, env_secret, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_secret("SECRET_KEY", debug=DEBUG, debug_default="dev-only-insecure-secret-key")
+SECRET_KEY = env_secret("SECRET_KEY", debug=DEBUG, debug_default="dev-only-insecure-secret-key-0123456789")
 # Resident IDs and phones are Fernet-encrypted with a key derived from SECRET_KEY and this salt
 # (django-fernet-encrypted-fields); rotating SECRET_KEY keeps old rows readable via SECRET_KEY_FALLBACKS.
-SALT_KEY = env_secret("FIELD_ENCRYPTION_SALT", debug=DEBUG, debug_default="dev-only-field-salt")
+SALT_KEY = env_secret("FIELD_ENCRYPTION_SALT", debug=DEBUG, debug_default="dev-only-field-salt-0123456789abcdef")
 SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 # Keyed hash (blind index) for exact-match search on encrypted IDs and phones; changing it
 # requires re-indexing (manage.py reindex_residents), so it is kept apart from SECRET_KEY.
-BLIND_INDEX_KEY = env_secret("BLIND_INDEX_KEY", debug=DEBUG, debug_default="dev-only-blind-index-key")
+BLIND_INDEX_KEY = env_secret("BLIND_INDEX_KEY", debug=DEBUG, debug_default="dev-only-blind-index-key-0123456789")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
