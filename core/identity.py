@@ -5,9 +5,12 @@ from dataclasses import dataclass
 
 import phonenumbers
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
+
+EARLIEST_BIRTH = datetime.date(1900, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -29,8 +32,14 @@ def parse_citizen_id(raw: str) -> CitizenId:
         raise ValidationError(_("身份证号校验位不正确,请核对最后一位"), code="checksum") from None
     except stdnum_errors.InvalidComponent:
         raise ValidationError(_("身份证号中的出生日期或地区码不存在"), code="component") from None
+    birth_date = ric.get_birth_date(number)
+    # A real calendar date can still be no one's birthday: the library checks only that it exists.
+    if birth_date > timezone.localdate():
+        raise ValidationError(_("身份证号中的出生日期晚于今天,请核对"), code="birth_in_future")
+    if birth_date < EARLIEST_BIRTH:
+        raise ValidationError(_("身份证号中的出生日期早于1900年,请核对"), code="birth_too_early")
     sex = "M" if int(number[16]) % 2 else "F"
-    return CitizenId(number=number, birth_date=ric.get_birth_date(number), sex=sex)
+    return CitizenId(number=number, birth_date=birth_date, sex=sex)
 
 
 def normalize_phone(raw: str) -> str:
