@@ -1,6 +1,7 @@
 """Citizen ID (居民身份证号码, GB 11643) and mainland phone numbers, checked by maintained libraries."""
 
 import datetime
+import re
 from dataclasses import dataclass
 
 import phonenumbers
@@ -11,6 +12,14 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
 
 EARLIEST_BIRTH = datetime.date(1900, 1, 1)
+ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
+PHONE_LIKE = re.compile(r"^(\+?86)?1\d{10}$")
+
+
+def looks_like_id_or_phone(text: str) -> bool:
+    """A search term that would be a citizen ID or a mobile: one that must not travel in a URL."""
+    text = (text or "").strip()
+    return bool(ID_LIKE.match(text) or PHONE_LIKE.match(text))
 
 
 @dataclass(frozen=True)

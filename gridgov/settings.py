@@ -173,9 +173,27 @@ SPECTACULAR_SETTINGS = {
 # deadlines are computed from statutory holidays and weekends and shown as provisional.
 HOLIDAYS_OFFICIAL_THROUGH = env_int("HOLIDAYS_OFFICIAL_THROUGH", 2026)
 
+# Every handler masks ID numbers and phones (core.logmask). Django's own loggers are redeclared so
+# that no handler from its defaults is left without the filter: the dev server's request lines go
+# through a masked handler, and mail_admins (which mails the request's query) is dropped.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_personal_numbers": {"()": "core.logmask.MaskPersonalNumbers"}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_personal_numbers"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["mask_personal_numbers"],
+        },
+    },
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
