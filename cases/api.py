@@ -17,6 +17,7 @@ from cases.forms import RankingForm
 from cases.metrics import UNIT_COLUMNS
 from cases.models import Case, Category, Colour, Level, RoutingRule, Status
 from cases.serializers import CaseSerializer, EventSerializer, ReportSerializer
+from core.drf import IdFilter
 
 
 class KeyReused(APIException):
@@ -74,6 +75,11 @@ class CaseFilter(filters.FilterSet):
     colour = filters.ChoiceFilter(choices=Colour.choices)
     level = filters.ChoiceFilter(choices=Level.choices)
     overdue = filters.BooleanFilter(method="filter_overdue")
+    category = IdFilter()
+    grid = IdFilter()
+    community = IdFilter()
+    street = IdFilter()
+    department = IdFilter()
 
     class Meta:
         model = Case

@@ -6,6 +6,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 
+from core.drf import MAX_ID
 from core.identity import looks_like_id_or_phone
 from core.masking import mask_citizen_id, mask_phone
 from grids import selectors
@@ -95,7 +96,7 @@ def _int_param(request: Request, name: str, *, required: bool) -> int | None:
             raise serializers.ValidationError({name: [_("缺少此参数")]})
         return None
     try:
-        return serializers.IntegerField(min_value=1).run_validation(raw)
+        return serializers.IntegerField(min_value=1, max_value=MAX_ID).run_validation(raw)
     except serializers.ValidationError as exc:
         raise serializers.ValidationError({name: exc.detail}) from None
 
