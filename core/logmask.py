@@ -7,6 +7,8 @@ log is kept far longer and read by more people than the table they came from."""
 import logging
 import re
 
+from stdnum.cn import ric
+
 # 18-digit ID (last may be X) and an 11-digit mobile, optionally +86/%2B86 in front; not inside a
 # longer run of digits, so order numbers and timestamps are left alone.
 _NUMBERS = re.compile(
@@ -15,8 +17,15 @@ _NUMBERS = re.compile(
 )
 
 
+def _mask(match: re.Match) -> str:
+    found = match.group()
+    if len(found) == 18 and found[:2] not in ("+8", "%2") and not ric.is_valid(found):
+        return found  # 18 digits but no citizen ID (a case number, say): its checksum or date fails
+    return "*" * (len(found) - 4) + found[-4:]
+
+
 def mask_numbers(text: str) -> str:
-    return _NUMBERS.sub(lambda m: "*" * (len(m.group()) - 4) + m.group()[-4:], text)
+    return _NUMBERS.sub(_mask, text)
 
 
 class MaskPersonalNumbers(logging.Filter):

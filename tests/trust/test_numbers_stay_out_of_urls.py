@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.servers.basehttp import WSGIRequestHandler
 from django.urls import reverse
 
-from core.logmask import MaskPersonalNumbers
+from core.logmask import MaskPersonalNumbers, mask_numbers
 from tests.factories import ResidentFactory
 
 PHONE = "13812345678"
@@ -109,3 +109,9 @@ def test_numbers_in_request_lines_and_error_logs_are_masked(world, client_for, r
     assert citizen_id not in written
     assert PHONE not in written
     assert citizen_id[-4:] in written  # masked, not dropped: the tail still helps to trace a report
+
+
+def test_eighteen_digits_that_are_no_citizen_id_stay_readable():
+    case_number = "980101202611230001"  # area code, date, sequence: no valid region or checksum
+    assert mask_numbers(f"case {case_number}") == f"case {case_number}"
+    assert mask_numbers("order 2026120112345678901234") == "order 2026120112345678901234"
