@@ -17,8 +17,7 @@ from cases.forms import RankingForm
 from cases.metrics import UNIT_COLUMNS
 from cases.models import Case, Category, Colour, Level, RoutingRule, Status
 from cases.serializers import CaseSerializer, EventSerializer, ReportSerializer
-from grids.models import Area
-from orgs.models import Department
+from core.drf import IdFilter
 
 
 class KeyReused(APIException):
@@ -71,20 +70,16 @@ class MetricsSerializer(serializers.Serializer):
     results = RankedSerializer(many=True)
 
 
-def _scoped(model):
-    """A filter's choices are the caller's scope of the model (none while the schema is drawn)."""
-    return lambda request: model.objects.within(request.scope) if request is not None else model.objects.none()
-
-
 class CaseFilter(filters.FilterSet):
     status = filters.MultipleChoiceFilter(choices=Status.choices)
-    grid = filters.ModelChoiceFilter(queryset=_scoped(Area))
-    community = filters.ModelChoiceFilter(queryset=_scoped(Area))
-    street = filters.ModelChoiceFilter(queryset=_scoped(Area))
-    department = filters.ModelChoiceFilter(queryset=_scoped(Department))
     colour = filters.ChoiceFilter(choices=Colour.choices)
     level = filters.ChoiceFilter(choices=Level.choices)
     overdue = filters.BooleanFilter(method="filter_overdue")
+    category = IdFilter()
+    grid = IdFilter()
+    community = IdFilter()
+    street = IdFilter()
+    department = IdFilter()
 
     class Meta:
         model = Case

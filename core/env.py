@@ -41,10 +41,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def env_secret(name: str, *, debug: bool, debug_default: str) -> str:
-    """A secret must come from the environment in production; DEBUG may fall back to a dev value."""
+# A key shorter than this can be searched by brute force (等保 2.0 level 3 asks for strong keys).
+SECRET_MIN_LENGTH = 32
+
+
+def env_secret(name: str, *, debug: bool, debug_default: str, min_length: int = SECRET_MIN_LENGTH) -> str:
+    """A secret must come from the environment in production; DEBUG may fall back to a dev value.
+
+    A value that is set is held to the minimum length even under DEBUG: it is the one that gets
+    deployed. Only the dev fallback, which never leaves DEBUG, is exempt."""
     value = os.environ.get(name)
     if value:
+        if len(value) < min_length:
+            raise ImproperlyConfigured(f"{name} is {len(value)} characters long; it must be at least {min_length}")
         return value
     if debug:
         return debug_default

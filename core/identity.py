@@ -1,13 +1,25 @@
 """Citizen ID (居民身份证号码, GB 11643) and mainland phone numbers, checked by maintained libraries."""
 
 import datetime
+import re
 from dataclasses import dataclass
 
 import phonenumbers
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
+
+EARLIEST_BIRTH = datetime.date(1900, 1, 1)
+ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
+PHONE_LIKE = re.compile(r"^(\+?86)?1\d{10}$")
+
+
+def looks_like_id_or_phone(text: str) -> bool:
+    """A search term that would be a citizen ID or a mobile: one that must not travel in a URL."""
+    text = (text or "").strip()
+    return bool(ID_LIKE.match(text) or PHONE_LIKE.match(text))
 
 
 @dataclass(frozen=True)
@@ -29,8 +41,14 @@ def parse_citizen_id(raw: str) -> CitizenId:
         raise ValidationError(_("身份证号校验位不正确,请核对最后一位"), code="checksum") from None
     except stdnum_errors.InvalidComponent:
         raise ValidationError(_("身份证号中的出生日期或地区码不存在"), code="component") from None
+    birth_date = ric.get_birth_date(number)
+    # A real calendar date can still be no one's birthday: the library checks only that it exists.
+    if birth_date > timezone.localdate():
+        raise ValidationError(_("身份证号中的出生日期晚于今天,请核对"), code="birth_in_future")
+    if birth_date < EARLIEST_BIRTH:
+        raise ValidationError(_("身份证号中的出生日期早于1900年,请核对"), code="birth_too_early")
     sex = "M" if int(number[16]) % 2 else "F"
-    return CitizenId(number=number, birth_date=ric.get_birth_date(number), sex=sex)
+    return CitizenId(number=number, birth_date=birth_date, sex=sex)
 
 
 def normalize_phone(raw: str) -> str:

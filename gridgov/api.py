@@ -2,10 +2,23 @@ from rest_framework.routers import DefaultRouter
 
 from cases.api import CaseViewSet, CategoryViewSet, RoutingRuleViewSet
 from cobuilding.api import AgreementViewSet, NeedViewSet, ProjectViewSet, ResourceViewSet, UnitViewSet
+from core.drf import ID_PATH_PATTERN
 from grids.api import AreaViewSet, HouseholdViewSet, ResidentViewSet
 from orgs.api import OrganizationViewSet, PartyMemberViewSet, PostViewSet
 
-router = DefaultRouter()
+
+class Router(DefaultRouter):
+    """Ids in API paths are whole numbers: /cases/abc/ fails to resolve (404) instead of reaching
+    the database as a ValueError (500). A viewset that looks rows up otherwise declares its own."""
+
+    def get_lookup_regex(self, viewset, lookup_prefix=""):
+        if hasattr(viewset, "lookup_value_regex"):
+            return super().get_lookup_regex(viewset, lookup_prefix)
+        kwarg = getattr(viewset, "lookup_url_kwarg", None) or getattr(viewset, "lookup_field", "pk")
+        return f"(?P<{lookup_prefix}{kwarg}>{ID_PATH_PATTERN})"
+
+
+router = Router()
 router.register("areas", AreaViewSet, basename="area")
 router.register("households", HouseholdViewSet, basename="household")
 router.register("residents", ResidentViewSet, basename="resident")

@@ -12,14 +12,14 @@ from core.env import env_bool, env_int, env_list, env_secret, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_secret("SECRET_KEY", debug=DEBUG, debug_default="dev-only-insecure-secret-key")
+SECRET_KEY = env_secret("SECRET_KEY", debug=DEBUG, debug_default="dev-only-insecure-secret-key-0123456789")
 # Resident IDs and phones are Fernet-encrypted with a key derived from SECRET_KEY and this salt
 # (django-fernet-encrypted-fields); rotating SECRET_KEY keeps old rows readable via SECRET_KEY_FALLBACKS.
-SALT_KEY = env_secret("FIELD_ENCRYPTION_SALT", debug=DEBUG, debug_default="dev-only-field-salt")
+SALT_KEY = env_secret("FIELD_ENCRYPTION_SALT", debug=DEBUG, debug_default="dev-only-field-salt-0123456789abcdef")
 SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 # Keyed hash (blind index) for exact-match search on encrypted IDs and phones; changing it
 # requires re-indexing (manage.py reindex_residents), so it is kept apart from SECRET_KEY.
-BLIND_INDEX_KEY = env_secret("BLIND_INDEX_KEY", debug=DEBUG, debug_default="dev-only-blind-index-key")
+BLIND_INDEX_KEY = env_secret("BLIND_INDEX_KEY", debug=DEBUG, debug_default="dev-only-blind-index-key-0123456789")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -248,9 +248,27 @@ SPECTACULAR_SETTINGS = {
 # deadlines are computed from statutory holidays and weekends and shown as provisional.
 HOLIDAYS_OFFICIAL_THROUGH = env_int("HOLIDAYS_OFFICIAL_THROUGH", 2026)
 
+# Every handler masks ID numbers and phones (core.logmask). Django's own loggers are redeclared so
+# that no handler from its defaults is left without the filter: the dev server's request lines go
+# through a masked handler, and mail_admins (which mails the request's query) is dropped.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_personal_numbers": {"()": "core.logmask.MaskPersonalNumbers"}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_personal_numbers"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["mask_personal_numbers"],
+        },
+    },
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from mptt.admin import MPTTModelAdmin
 
 from core.blind_index import blind_index
-from core.identity import normalize_phone, parse_citizen_id
+from core.identity import looks_like_id_or_phone, normalize_phone, parse_citizen_id
 from core.masking import mask_citizen_id, mask_phone
 from grids import services
 from grids.models import Area, City, Household, HouseholdTag, KeyGroup, Resident, ResidentTag, SensitiveAccess
@@ -119,16 +119,23 @@ class ResidentAdmin(admin.ModelAdmin):
     def masked_phone(self, obj):
         return mask_phone(obj.phone)
 
+    def changelist_view(self, request, extra_context=None):
+        # Admin search is a GET (?q= in the URL, hence in access logs): an ID number or phone is
+        # looked up from the POST body of the form on the change list instead.
+        if request.method == "POST" and "number" in request.POST and "action" not in request.POST:
+            request.number_search = request.POST["number"].strip()
+        return super().changelist_view(request, extra_context)
+
     def get_search_results(self, request, queryset, search_term):
-        # An exact ID number or phone is found through the blind index; names by part.
-        term = search_term.strip()
-        if term:
-            hashed = blind_index(term.upper())
+        number = getattr(request, "number_search", None)
+        if number is not None:
+            hashed = blind_index(number.upper())
             by_index = queryset.filter(citizen_id_hash=hashed) | queryset.filter(phone_hash=hashed)
-            with contextlib.suppress(ValidationError):  # not a phone number: fine, search on
-                by_index |= queryset.filter(phone_hash=blind_index(normalize_phone(term)))
-            if by_index.exists():
-                return by_index, False
+            with contextlib.suppress(ValidationError):  # not a phone number: the ID match stands
+                by_index |= queryset.filter(phone_hash=blind_index(normalize_phone(number)))
+            return by_index, False
+        if looks_like_id_or_phone(search_term):
+            return queryset.none(), False  # names only from a URL; the number-search form posts
         return super().get_search_results(request, queryset, search_term)
 
     def save_model(self, request, obj, form, change):

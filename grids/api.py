@@ -3,8 +3,11 @@
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 
+from core.drf import MAX_ID
+from core.identity import looks_like_id_or_phone
 from core.masking import mask_citizen_id, mask_phone
 from grids import selectors
 from grids.models import Area, Household, Resident
@@ -93,7 +96,7 @@ def _int_param(request: Request, name: str, *, required: bool) -> int | None:
             raise serializers.ValidationError({name: [_("缺少此参数")]})
         return None
     try:
-        return serializers.IntegerField(min_value=1).run_validation(raw)
+        return serializers.IntegerField(min_value=1, max_value=MAX_ID).run_validation(raw)
     except serializers.ValidationError as exc:
         raise serializers.ValidationError({name: exc.detail}) from None
 
@@ -128,7 +131,15 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.households(scope)
 
 
-@extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("q", str, required=True)]))
+class ResidentSearchSerializer(serializers.Serializer):
+    q = serializers.CharField(max_length=50, help_text="姓名(部分)、身份证号或手机号(完整)")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[OpenApiParameter("q", str, required=True, description="姓名;身份证号、手机号请用 POST search/")]
+    )
+)
 class ResidentViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Resident.objects.none()
     serializer_class = ResidentSerializer
@@ -136,5 +147,17 @@ class ResidentViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         scope = self.request.scope
         if self.action == "list":
-            return selectors.search_residents(scope, self.request.query_params.get("q", ""))
+            query = self.request.query_params.get("q", "")
+            # A URL lands in access logs and proxies: numbers go in the body of POST search/.
+            if looks_like_id_or_phone(query):
+                raise serializers.ValidationError({"q": [_("身份证号、手机号请用 POST search/ 在请求体中提交")]})
+            return selectors.search_residents(scope, query)
         return selectors.with_visible_tags(selectors.residents(scope))
+
+    @extend_schema(request=ResidentSearchSerializer, responses=ResidentSerializer(many=True))
+    @action(detail=False, methods=["post"])
+    def search(self, request):
+        query = ResidentSearchSerializer(data=request.data)
+        query.is_valid(raise_exception=True)
+        found = self.paginate_queryset(selectors.search_residents(request.scope, query.validated_data["q"]))
+        return self.get_paginated_response(self.get_serializer(found, many=True).data)

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import BootstrapFormMixin
+from core.identity import looks_like_id_or_phone
 from grids.models import Household, Relation, ResidenceStatus
 from grids.services import CARD_FIELDS
 
@@ -39,3 +40,13 @@ class RevealForm(BootstrapFormMixin, forms.Form):
 
 class ResidentSearchForm(BootstrapFormMixin, forms.Form):
     q = forms.CharField(label=_("姓名、身份证号或手机号"), max_length=50, required=False)
+
+    def __init__(self, *args, by_number: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.by_number = by_number  # only a POST body may carry an ID or phone
+
+    def clean_q(self):
+        query = self.cleaned_data["q"].strip()
+        if not self.by_number and looks_like_id_or_phone(query):
+            raise forms.ValidationError(_("身份证号、手机号请在查询框中提交,不要写在网址里"), code="number_in_url")
+        return query

@@ -1,13 +1,11 @@
 """Reads of places and people, always through the caller's scope."""
 
-import re
-
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from core.blind_index import blind_index
-from core.identity import normalize_phone
+from core.identity import ID_LIKE, PHONE_LIKE, normalize_phone
 from core.scope import Scope
 from grids.models import Area, AreaKind, Household, HouseholdTag, Resident, ResidentTag
 
@@ -135,17 +133,13 @@ def get_resident(scope: Scope, pk: int, *, with_sensitive_tags: bool = False) ->
     return resident
 
 
-_ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
-_PHONE_LIKE = re.compile(r"^(\+?86)?1\d{10}$")
-
-
 def search_residents(scope: Scope, query: str) -> QuerySet[Resident]:
     """By exact ID number or phone (through the blind index), or by part of a name."""
     query = query.strip()
     found = with_visible_tags(residents(scope)).select_related("household__building")
-    if _ID_LIKE.match(query):
+    if ID_LIKE.match(query):
         return found.filter(citizen_id_hash=blind_index(query.upper()))
-    if _PHONE_LIKE.match(query):
+    if PHONE_LIKE.match(query):
         return found.filter(phone_hash=blind_index(normalize_phone(query)))
     if not query:
         return found.none()

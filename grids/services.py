@@ -279,7 +279,7 @@ def build_resident(
 
 
 # Says nothing of where the person is registered: that may be outside the caller's scope.
-DUPLICATE_ID_MESSAGE = gettext_lazy("该身份证号已在本区登记,请勿重复录入")
+DUPLICATE_ID_MESSAGE = gettext_lazy("该身份证号已登记,请勿重复录入")
 
 
 @transaction.atomic

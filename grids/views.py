@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.identity import looks_like_id_or_phone
 from core.scope import area_scope_or_404
 from grids import panels, selectors, services
 from grids.access import may_edit_people
@@ -118,13 +119,22 @@ def resident_create(request, pk: int):
 @login_required
 def resident_search(request):
     scope = area_scope_or_404(request.scope)
-    form = ResidentSearchForm(request.GET)
+    # The form posts, so an ID number or phone never sits in a URL (access logs, history, Referer);
+    # a GET, from a bookmark or a page link, searches by name only.
+    posted = request.method == "POST"
+    form = ResidentSearchForm(request.POST if posted else request.GET, by_number=posted)
     results = None
     if form.is_valid() and form.cleaned_data["q"]:
-        results = Paginator(selectors.search_residents(scope, form.cleaned_data["q"]), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
-    return render(request, "grids/resident_search.html", {"form": form, "results": results})
+        query = form.cleaned_data["q"]
+        results = Paginator(selectors.search_residents(scope, query), PAGE_SIZE).get_page(request.GET.get("page"))
+        if looks_like_id_or_phone(query):
+            query = None  # an exact match fits on one page: no links that would carry the number
+    else:
+        query = None
+    status = 400 if form.errors else 200
+    return render(
+        request, "grids/resident_search.html", {"form": form, "results": results, "query": query}, status=status
+    )
 
 
 @login_required

@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 
+from core.drf import MAX_ID
 from orgs import selectors
 from orgs.models import MemberKind, MemberStatus, Organization, PartyMember, Post
 
@@ -71,7 +72,7 @@ class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
 class MemberFilters(serializers.Serializer):
     kind = serializers.ChoiceField(choices=MemberKind.choices, required=False)
     status = serializers.ChoiceField(choices=MemberStatus.choices, required=False)
-    organization = serializers.IntegerField(min_value=1, required=False)
+    organization = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
 
 
 @extend_schema_view(list=extend_schema(parameters=[MemberFilters]))

@@ -6,9 +6,9 @@ on SQLite with eager Celery and on PostgreSQL with Redis.
 
 import os
 
-os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
-os.environ.setdefault("FIELD_ENCRYPTION_SALT", "test-only-salt")
-os.environ.setdefault("BLIND_INDEX_KEY", "test-only-blind-index-key")
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789abcdef")
+os.environ.setdefault("FIELD_ENCRYPTION_SALT", "test-only-field-salt-0123456789abcdef")
+os.environ.setdefault("BLIND_INDEX_KEY", "test-only-blind-index-key-0123456789ab")
 
 from gridgov.settings import *  # noqa: F403
 

@@ -39,8 +39,8 @@ def test_changelist_search_and_add_pages_open(world, client_for, model):
 
 def test_admin_finds_a_resident_by_exact_id(world, client_for):
     resident = world.residents["C1"]
-    response = client_for(world.users["admin"]).get(
-        reverse("admin:grids_resident_changelist"), {"q": resident.citizen_id}
+    response = client_for(world.users["admin"]).post(
+        reverse("admin:grids_resident_changelist"), {"number": resident.citizen_id}
     )
     assert list(response.context["cl"].result_list) == [resident]
 

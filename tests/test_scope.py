@@ -140,9 +140,9 @@ def test_name_search_finds_only_residents_in_scope(world, client_for, persona, e
 
 def test_exact_id_search_outside_scope_finds_nothing(world, client_for):
     other = world.residents["C1"]
-    response = client_for(world.users["grid_a"]).get(reverse("grids:resident_search"), {"q": other.citizen_id})
+    response = client_for(world.users["grid_a"]).post(reverse("grids:resident_search"), {"q": other.citizen_id})
     assert list(response.context["results"]) == []
-    response = client_for(world.users["street"]).get(reverse("grids:resident_search"), {"q": other.citizen_id})
+    response = client_for(world.users["street"]).post(reverse("grids:resident_search"), {"q": other.citizen_id})
     assert [r.pk for r in response.context["results"]] == [other.pk]
 
 

@@ -58,8 +58,9 @@ def test_residents_are_masked_in_the_api_even_for_permitted_users(world, api):
 
 def test_resident_search_stays_in_scope(world, api):
     other = world.residents["C1"]
-    assert api(world.users["grid_a"]).get("/api/v1/residents/", {"q": other.citizen_id}).json()["results"] == []
-    found = api(world.users["street"]).get("/api/v1/residents/", {"q": other.citizen_id}).json()["results"]
+    search = "/api/v1/residents/search/"
+    assert api(world.users["grid_a"]).post(search, {"q": other.citizen_id}).json()["results"] == []
+    found = api(world.users["street"]).post(search, {"q": other.citizen_id}).json()["results"]
     assert [r["id"] for r in found] == [other.pk]
 
 

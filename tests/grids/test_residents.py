@@ -60,7 +60,7 @@ def test_the_same_person_cannot_be_registered_twice_and_the_message_says_not_whe
     with pytest.raises(ValidationError) as error:
         ResidentFactory(household=world.households["A2"], citizen_id=existing.citizen_id)
     message = error.value.message_dict["citizen_id"][0]
-    assert "已在本区登记" in message
+    assert "该身份证号已登记" in message
     assert world.areas["C1"].name not in message
     assert Resident.objects.filter(citizen_id_hash=existing.citizen_id_hash).count() == 1
 
