@@ -54,12 +54,12 @@ def filtered(data: dict) -> QuerySet[AuditEntry]:
 def page(qs: QuerySet[AuditEntry], after: str | None, size: int = PAGE_SIZE) -> tuple[list[AuditEntry], int | None]:
     """Newest first by id, which is the chain's order; `after` is the last id of the page before.
 
-    Raises ValueError for a cursor that is not a positive id.
+    Raises ValueError for a cursor that is not an id a database could hold.
     """
     qs = qs.select_related("actor", "target_type").order_by("-pk")
     if after:
         cursor = int(after)
-        if cursor <= 0:
+        if not 0 < cursor < 2**63:
             raise ValueError(after)
         qs = qs.filter(pk__lt=cursor)
     rows = list(qs[: size + 1])

@@ -13,7 +13,7 @@ def audit_retention(app_configs, **kwargs):
         return [
             Error(
                 f"AUDIT_RETENTION_DAYS is {days}; the audit log must be kept at least {MINIMUM_RETENTION_DAYS} days.",
-                id="gridgov.E001",
+                id="audit.E001",
             )
         ]
     return []

@@ -103,7 +103,7 @@ def _run_cli() -> None:
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_writers_at_once_do_not_fork_the_chain():
-    """The first writer holds its transaction open after appending; the second must wait, not chain onto the same row."""
+    """The first writer keeps its transaction open after appending; the second must wait, not chain onto its row."""
     record(actor=SYSTEM, action="test.seed")
     appended, release = threading.Event(), threading.Event()
     errors: list[BaseException] = []
@@ -114,7 +114,7 @@ def test_two_writers_at_once_do_not_fork_the_chain():
                 record(actor=SYSTEM, action="test.first")
                 appended.set()
                 release.wait(5)
-        except BaseException as error:  # noqa: BLE001 (reported to the test below)
+        except BaseException as error:  # reported to the test below
             errors.append(error)
         finally:
             connections.close_all()
@@ -124,7 +124,7 @@ def test_two_writers_at_once_do_not_fork_the_chain():
             appended.wait(5)
             with transaction.atomic():
                 record(actor=SYSTEM, action="test.second")
-        except BaseException as error:  # noqa: BLE001
+        except BaseException as error:
             errors.append(error)
         finally:
             connections.close_all()
@@ -139,5 +139,6 @@ def test_two_writers_at_once_do_not_fork_the_chain():
     for thread in threads:
         thread.join(10)
     assert not errors
-    assert list(AuditEntry.objects.order_by("pk").values_list("action", flat=True))[-2:] == ["test.first", "test.second"]
+    actions = list(AuditEntry.objects.order_by("pk").values_list("action", flat=True))
+    assert actions[-2:] == ["test.first", "test.second"]
     assert chain.first_broken(AuditEntry) is None

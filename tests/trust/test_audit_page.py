@@ -62,7 +62,14 @@ def test_it_pages_by_keyset_newest_first(client, auditor):
     second = client.get(URL, {"action": "test.", "after": first.context["next_cursor"]})
     assert [e.pk for e in second.context["rows"]] == [e.pk for e in reversed(written)][PAGE_SIZE:]
     assert second.context["next_cursor"] is None
-    assert client.get(URL, {"after": "abc"}).status_code == 200
+    for bad in ("abc", "-1", str(2**64)):
+        assert client.get(URL, {"after": bad}).status_code == 200
+
+
+def test_malformed_filters_are_not_server_errors(client, auditor):
+    client.force_login(auditor)
+    for params in ({"target_type": str(2**64)}, {"target_type": "x"}, {"since": "3000-13-01"}, {"until": "x"}):
+        assert client.get(URL, params).status_code == 200
 
 
 @pytest.mark.parametrize("entries", [3, 40])

@@ -79,9 +79,9 @@ def _deploy_errors() -> list[str]:
 
 def test_the_deploy_check_refuses_less_than_184_days_of_audit():
     with override_settings(AUDIT_RETENTION_DAYS=183):
-        assert "gridgov.E001" in _deploy_errors()
+        assert "audit.E001" in _deploy_errors()
     with override_settings(AUDIT_RETENTION_DAYS=184):
-        assert "gridgov.E001" not in _deploy_errors()
+        assert "audit.E001" not in _deploy_errors()
 
 
 def test_retention_defaults_to_184_days():
