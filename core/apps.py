@@ -7,3 +7,6 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = _("平台基础")
+
+    def ready(self):
+        from core import checks, signals  # noqa: F401  (registers the deploy check and the sign-in receivers)

@@ -5,20 +5,38 @@ from collections.abc import Iterable
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from core.models import AuditEntry
+from core import request_context
+from core.models import AuditEntry, Result
 from core.scope import SYSTEM
 
 
 def record(
-    *, actor, action: str, target: models.Model | None = None, fields: Iterable[str] = (), capacity: str = ""
+    *,
+    actor,
+    action: str,
+    target: models.Model | None = None,
+    fields: Iterable[str] = (),
+    capacity: str = "",
+    result: str = Result.OK,
+    username: str = "",
 ) -> AuditEntry:
-    """Called inside the service's transaction, so the entry and the change commit or fail together."""
+    """Called inside the service's transaction, so the entry and the change commit or fail together.
+
+    The object is kept as type and id only: its str() may be a resident's name.
+    """
     user = actor if actor is not None and actor is not SYSTEM and actor.is_authenticated else None
-    return AuditEntry.objects.create(
+    context = request_context.current()
+    entry = AuditEntry(
         actor=user,
         capacity=capacity or ("system" if actor is SYSTEM else ""),
         action=action,
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
         target_id=str(target.pk) if target is not None and target.pk is not None else "",
         fields=sorted(set(fields)),
+        result=result,
+        username=username[:150],
+        client_address=context.client_address if context else None,
+        request_id=context.request_id if context else "",
     )
+    entry.save()
+    return entry

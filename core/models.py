@@ -1,11 +1,44 @@
-"""The audit trail every service writes to: who did what to which object, in which capacity."""
+"""The audit trail every service writes to: who did what to which object, in which capacity.
 
+Append-only and tamper-evident: the model refuses updates and deletes, PostgreSQL refuses them
+too (a trigger), and each row's hash covers the previous row's, so `manage.py audit_verify`
+finds a row changed or removed behind the application's back.
+"""
+
+import pgtrigger
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core import chain
+
+
+class AppendOnly(Exception):
+    """An audit entry was about to be changed or removed; nothing in the application may do that."""
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnly("audit entries cannot be updated")
+
+    def delete(self):
+        raise AppendOnly("audit entries cannot be deleted")
+
+    def bulk_create(self, *args, **kwargs):
+        # Each row must be chained under the lock, one at a time, through save().
+        raise AppendOnly("audit entries are appended one at a time")
+
+    def bulk_update(self, *args, **kwargs):
+        raise AppendOnly("audit entries cannot be updated")
+
+
+class Result(models.TextChoices):
+    OK = "ok", _("成功")
+    REFUSED = "refused", _("拒绝")
+    FAILED = "failed", _("失败")
 
 
 class AuditEntry(models.Model):
@@ -21,12 +54,21 @@ class AuditEntry(models.Model):
     )
     capacity = models.CharField(_("身份"), max_length=40, blank=True)
     action = models.CharField(_("操作"), max_length=60)
+    # The object is named by type and id only, never by its str(): a resident's repr is their name.
     target_type = models.ForeignKey(
         ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("对象类型")
     )
     target_id = models.CharField(_("对象ID"), max_length=40, blank=True)
     # Names of the fields written, never their values: the log must not become a copy of personal data.
     fields = models.JSONField(_("字段"), default=list, blank=True)
+    result = models.CharField(_("结果"), max_length=8, choices=Result.choices, default=Result.OK)
+    # A failed sign-in has no actor; the account name typed is a staff login, not a resident's data.
+    username = models.CharField(_("登录名"), max_length=150, blank=True)
+    client_address = models.GenericIPAddressField(_("客户端地址"), null=True, blank=True)
+    request_id = models.CharField(_("请求ID"), max_length=64, blank=True)
+    hash = models.CharField(_("校验值"), max_length=64, editable=False)
+
+    objects = AuditQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("审计记录")
@@ -35,10 +77,24 @@ class AuditEntry(models.Model):
         indexes = [
             models.Index(fields=["target_type", "target_id", "at"], name="audit_target"),
             models.Index(fields=["actor", "at"], name="audit_actor"),
+            models.Index(fields=["action", "at"], name="audit_action"),
+        ]
+        permissions = [("audit_reader", _("查阅审计日志"))]
+        triggers = [
+            # The database's own refusal, for whoever bypasses the model (raw SQL, another client).
+            pgtrigger.Protect(name="audit_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_type}#{self.target_id}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_type_id}#{self.target_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnly("audit entries cannot be updated")
+        chain.append(self, lambda: super(AuditEntry, self).save(*args, **kwargs))
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly("audit entries cannot be deleted")
 
 
 class UserSession(AbstractBaseSession):

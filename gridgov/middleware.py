@@ -3,6 +3,7 @@
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 
+from core import request_context
 from core.scope import scope_for
 from core.scoping import guard_on
 
@@ -34,4 +35,20 @@ class NoStoreForSignedInMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)
+        return response
+
+
+class RequestContextMiddleware:
+    """Names the request (its id and the client's address) for every audit entry written while it runs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        context = request_context.for_request(request)
+        request.request_id = context.request_id
+        with request_context.bound(context):
+            response = self.get_response(request)
+        # The same id in the response lets a support call be matched to the log lines and audit rows.
+        response["X-Request-ID"] = context.request_id
         return response

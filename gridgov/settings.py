@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "csp",
     "mptt",
     "axes",
+    "pgtrigger",
     "core",
     "gridgov",
     "grids",
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "gridgov.middleware.RequestContextMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -217,6 +219,12 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# Addresses of the reverse proxies whose X-Forwarded-For and X-Request-ID are believed.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+
+# 等保 2.0 level 3 asks for at least six months of security audit; the deploy check refuses less.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 184)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],

@@ -1,0 +1,29 @@
+from django.contrib import admin
+
+from core.models import AuditEntry
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only, and only for auditors: the log is append-only and names who looked at what."""
+
+    list_display = ["at", "actor", "capacity", "action", "result", "target_type", "target_id", "client_address"]
+    list_filter = ["result", "target_type"]
+    search_fields = ["action", "actor__username", "username", "request_id"]
+    list_select_related = ["actor", "target_type"]
+    readonly_fields = [field.name for field in AuditEntry._meta.fields]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("core.audit_reader")
+
+    def has_module_permission(self, request):
+        return request.user.has_perm("core.audit_reader")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

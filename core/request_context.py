@@ -1,0 +1,75 @@
+"""Who is asking, for the audit log: the request id and the client address of the request being served.
+
+The top floor's middleware binds them; `core.audit.record` reads them, so the ground floor never
+imports the project package and a service called outside a request (a command, a task) records
+neither.
+"""
+
+import re
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from ipaddress import ip_address
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    request_id: str
+    client_address: str | None
+
+
+_current: ContextVar[RequestContext | None] = ContextVar("audit_request", default=None)
+# A proxy's id is taken only if it looks like one: it ends up in the log and in a response header.
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def current() -> RequestContext | None:
+    return _current.get()
+
+
+@contextmanager
+def bound(context: RequestContext) -> Iterator[RequestContext]:
+    token = _current.set(context)
+    try:
+        yield context
+    finally:
+        _current.reset(token)
+
+
+def _valid_ip(value: str) -> str | None:
+    try:
+        return str(ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+def _from_trusted_proxy(meta) -> bool:
+    return meta.get("REMOTE_ADDR", "") in settings.TRUSTED_PROXIES
+
+
+def client_address(meta) -> str | None:
+    """REMOTE_ADDR, or, when that is a trusted proxy, the address the proxy appended to X-Forwarded-For.
+
+    Only the last entry is the proxy's own; anything before it was written by the client.
+    """
+    remote = _valid_ip(meta.get("REMOTE_ADDR", ""))
+    if _from_trusted_proxy(meta):
+        forwarded = [part for part in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if forwarded:
+            return _valid_ip(forwarded[-1]) or remote
+    return remote
+
+
+def request_id(meta) -> str:
+    offered = meta.get("HTTP_X_REQUEST_ID", "")
+    if _from_trusted_proxy(meta) and _REQUEST_ID.match(offered):
+        return offered
+    return uuid.uuid4().hex
+
+
+def for_request(request) -> RequestContext:
+    return RequestContext(request_id=request_id(request.META), client_address=client_address(request.META))
