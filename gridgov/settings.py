@@ -119,6 +119,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Workers log through the LOGGING below (its filter masks ID and phone numbers) instead of
+# replacing the root logger's handlers with their own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Overdue is computed on read; the sweep only reminds and records, so five minutes late is harmless.
 CELERY_BEAT_SCHEDULE = {
     "sweep-case-deadlines": {"task": "cases.tasks.sweep_deadlines", "schedule": 300.0},
