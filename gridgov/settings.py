@@ -223,8 +223,15 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Addresses of the reverse proxies whose X-Forwarded-For and X-Request-ID are believed.
+# Addresses of the reverse proxies whose X-Forwarded-For and X-Request-ID are believed, for the
+# audit log, the sign-in lockout and the QR page's limits alike (core.request_context.client_address).
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+
+# Anonymous reports through the QR door plates, per hour (cases.resident_limits): per client
+# address and plate, per device, and for all reporters of one building together.
+QR_REPORTS_PER_ADDRESS = env_int("QR_REPORTS_PER_ADDRESS", 5)
+QR_REPORTS_PER_DEVICE = env_int("QR_REPORTS_PER_DEVICE", 5)
+QR_REPORTS_PER_BUILDING = env_int("QR_REPORTS_PER_BUILDING", 30)
 
 # 等保 2.0 level 3 asks for at least six months of security audit; the deploy check refuses less.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 184)
