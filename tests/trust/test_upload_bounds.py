@@ -1,5 +1,6 @@
 """Finding 2, the cost: seven anonymous requests with large PNGs cost 4–4.6 s of CPU each.
-Now a photo's pixel count is read from its header and refused before any decoding."""
+Now a photo's pixel count is read from its header and refused before any decoding, and a body
+over MAX_UPLOAD_BYTES is refused from its Content-Length before Django parses it."""
 
 import io
 import struct
@@ -88,6 +89,24 @@ def test_the_qr_page_refuses_a_huge_png_for_its_pixels(plate):
     assert not Case.objects.filter(source="resident_qr").exists()
 
 
-def test_a_small_photo_is_taken(plate):
+def test_a_body_over_the_limit_is_refused_with_the_products_page(plate, settings):
+    settings.MAX_UPLOAD_BYTES = 4096
+    photo = SimpleUploadedFile("a.jpg", small_jpeg() + b"\0" * 8192)
+    response = _report(Client(), plate, [photo])
+    assert response.status_code == 413
+    assert "提交的内容过大" in response.content.decode()
+    assert not Case.objects.filter(source="resident_qr").exists()
+
+
+def test_the_limit_is_read_from_content_length_before_the_body(plate, settings):
+    # The body is unparsable (no boundary): had anything read it, the answer would be a 400.
+    url = reverse("cases:resident_report", args=[plate.token])
+    declared = str(settings.MAX_UPLOAD_BYTES + 1)
+    response = Client().generic("POST", url, b"x", content_type="multipart/form-data", CONTENT_LENGTH=declared)
+    assert response.status_code == 413
+
+
+def test_a_body_within_the_limit_is_taken(plate, settings):
+    settings.MAX_UPLOAD_BYTES = 64 * 1024
     response = _report(Client(), plate, [SimpleUploadedFile("a.jpg", small_jpeg())])
     assert response.context["case"].photos.count() == 1
