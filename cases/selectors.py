@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from cases.models import AWAITING_RESPONSE, OPEN, WORKING, Case, CaseEvent, Category, Notification, RoutingRule
+from cases.models import AWAITING_RESPONSE, OPEN, WORKING, Case, CaseEvent, Category, Notification, RoutingRule, Source
 from core.scope import Scope
 from orgs.models import Department
 
@@ -38,6 +38,16 @@ def get_case(scope: Scope, pk: int) -> Case:
     if case is None:
         raise Http404
     return case
+
+
+def resident_reports_since(building, since: datetime.datetime) -> int:
+    """Reports through a building's door plate since a time: the ceiling on anonymous reporting,
+    answered from the database so that it holds when the cache does not (index case_resident_area)."""
+    return (
+        Case.objects.unscoped("the QR page's ceiling: a count of one building's anonymous reports, nothing shown")
+        .filter(area=building, source=Source.RESIDENT_QR, created_at__gte=since)
+        .count()
+    )
 
 
 def overdue_q(now=None) -> Q:

@@ -3,7 +3,6 @@ import secrets
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404
@@ -11,9 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from cases import forms, selectors, services, workflow
+from cases import forms, resident_limits, selectors, services, workflow
 from cases.models import OPEN, Action, CasePhoto, DoorPlate, Level, Status
 from core.capabilities import Capability
 from core.scope import Scope, area_scope_or_404
@@ -233,48 +233,47 @@ def door_plates(request, pk: int):
 
 # Residents: no log-in ---------------------------------------------------------------------------
 
-RESIDENT_LIMIT = 5  # reports per hour per address and per device
 DEVICE_COOKIE = "gg_device"
 
 
-def _over_limit(request, device: str) -> bool:
-    keys = [f"qr-ip:{request.META.get('REMOTE_ADDR', '')}", f"qr-device:{device}"]
-    over = False
-    for key in keys:
-        cache.add(key, 0, timeout=3600)
-        over = cache.incr(key) > RESIDENT_LIMIT or over
-    return over
-
-
+@csrf_exempt  # checked by _resident_form instead, once the limit has passed: the check parses the body
 def resident_report(request, token: str):
     plate = get_object_or_404(DoorPlate.objects.select_related("building__parent"), token=token)
     # The resident has no account and no scope: the plate's token is what places the report.
     device = request.COOKIES.get(DEVICE_COOKIE) or secrets.token_urlsafe(16)
+    if request.method == "POST" and resident_limits.over_limit(request, plate=plate, device=device):
+        messages.error(request, _("提交过于频繁,请稍后再试;紧急情况请拨打12345或110"))
+        form = forms.ResidentReportForm(categories=selectors.resident_categories())
+        page = render(request, "cases/resident_form.html", {"form": form, "plate": plate}, status=429)
+        return _with_device(page, device)
+    return _resident_form(request, plate, device)
+
+
+@csrf_protect
+def _resident_form(request, plate: DoorPlate, device: str):
     form = forms.ResidentReportForm(
         request.POST or None, request.FILES or None, categories=selectors.resident_categories()
     )
     if request.method == "POST" and form.is_valid():
-        if _over_limit(request, device):
-            messages.error(request, _("提交过于频繁,请稍后再试;紧急情况请拨打12345或110"))
+        data = form.cleaned_data
+        try:
+            case = services.report_by_resident(
+                actor=None,
+                plate=plate,
+                category=data["category"],
+                description=data["description"],
+                phone=data["phone"],
+                photos=data["photos"],
+                submission_key=data["submission_key"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
         else:
-            data = form.cleaned_data
-            try:
-                case = services.report_by_resident(
-                    actor=None,
-                    plate=plate,
-                    category=data["category"],
-                    description=data["description"],
-                    phone=data["phone"],
-                    photos=data["photos"],
-                    submission_key=data["submission_key"],
-                )
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-            else:
-                response = render(request, "cases/resident_done.html", {"case": case})
-                response.set_cookie(DEVICE_COOKIE, device, max_age=365 * 86400, httponly=True, samesite="Lax")
-                return response
-    response = render(request, "cases/resident_form.html", {"form": form, "plate": plate})
+            return _with_device(render(request, "cases/resident_done.html", {"case": case}), device)
+    return _with_device(render(request, "cases/resident_form.html", {"form": form, "plate": plate}), device)
+
+
+def _with_device(response, device: str):
     response.set_cookie(DEVICE_COOKIE, device, max_age=365 * 86400, httponly=True, samesite="Lax")
     return response
 

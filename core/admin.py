@@ -1,5 +1,8 @@
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin
 
+from core.lockout_audit import released_by
 from core.models import AuditEntry
 
 
@@ -27,3 +30,19 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class AuditedAccessAttemptAdmin(AccessAttemptAdmin):
+    """axes' own admin of sign-in lockouts; releasing one here is recorded with who did it."""
+
+    def delete_model(self, request, obj):
+        with released_by(request.user):
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with released_by(request.user):
+            super().delete_queryset(request, queryset)
+
+
+admin.site.unregister(AccessAttempt)
+admin.site.register(AccessAttempt, AuditedAccessAttemptAdmin)

@@ -9,4 +9,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("平台基础")
 
     def ready(self):
-        from core import checks, signals  # noqa: F401  (registers the deploy check and the sign-in receivers)
+        from core import checks, lockout_audit, signals  # noqa: F401  (the deploy check, the sign-in receivers)

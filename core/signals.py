@@ -13,7 +13,7 @@ _CITIZEN_ID = re.compile(r"^\d{17}[\dXx]$")
 _MOBILE = re.compile(r"^(\+86)?1\d{10}$")
 
 
-def _typed_name(raw) -> str:
+def typed_name(raw) -> str:
     """Someone who types their citizen ID or phone into the name box must not leave it in the log."""
     name = str(raw or "").strip()[:150]
     if _CITIZEN_ID.match(name):
@@ -31,5 +31,5 @@ def audit_login(sender, request, user, **kwargs):
 @receiver(user_login_failed, dispatch_uid="core.audit.login_failed")
 def audit_login_failed(sender, credentials, request=None, **kwargs):
     # Django has already masked the password in `credentials`; only the account name typed is kept.
-    username = _typed_name(credentials.get("username"))
+    username = typed_name(credentials.get("username"))
     record(actor=None, action="auth.login_failed", result=Result.FAILED, username=username)

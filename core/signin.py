@@ -4,11 +4,12 @@ locked-out sign-in gets."""
 from django.conf import settings
 from django.shortcuts import render
 
+from core import request_context
+
 
 def client_address(request) -> str | None:
-    # The socket's peer: a forwarded header is only believable from a proxy we name, and that
-    # setting belongs to the proxy work; until then no client can choose its own address.
-    return request.META.get("REMOTE_ADDR")
+    # The same address the audit log and the QR page's limits use: the trusted proxy's word, or the peer's.
+    return request_context.client_address(request.META)
 
 
 def lockout_page(request, original_response=None, credentials=None):

@@ -1,5 +1,4 @@
 from decimal import Decimal
-from io import BytesIO
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,12 +8,10 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from core.capabilities import Capability
 from core.scope import area_scope_or_404
-from funding import pay, selectors, services, whatif
+from funding import exports, pay, selectors, services, whatif
 from funding.forms import NewCommunityFormSet, NewUnitCostForm, ScenarioForm, StartRunForm
 from funding.models import RunStatus
 
@@ -97,27 +94,8 @@ def run_print(request, pk: int):
 def run_export(request, pk: int):
     scope = area_scope_or_404(request.scope)
     run = selectors.get_run(scope, pk)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = str(run.year)
-    header = [_("社区"), _("经费项目"), _("金额"), _("市级承担"), _("区县承担"), _("依据")]
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    communities = list(selectors.visible_communities(scope, run))
-    for community in communities:
-        for line in community.lines.all():
-            sheet.append([community.name, line.get_item_display(), line.amount, line.city, line.local, line.clause])
-    total = selectors.totals(communities)
-    sheet.append([_("合计"), "", total["amount"], total["city"], total["local"], ""])
-    for row in sheet.iter_rows(min_row=2, min_col=3, max_col=5):
-        for cell in row:
-            cell.number_format = "#,##0.00"
-    buffer = BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    workbook = exports.export_budget_run(actor=request.user, scope=scope, run=run)
+    response = HttpResponse(workbook, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="budget-{run.year}-{run.pk}.xlsx"'
     return response
 

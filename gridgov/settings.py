@@ -62,6 +62,8 @@ MIDDLEWARE = [
     # Before the scope is resolved: an expired session must not lend its user a scope.
     "core.sessions.SessionLifetimeMiddleware",
     "gridgov.middleware.NoStoreForSignedInMiddleware",
+    # Refuses an oversized body from its Content-Length, before CSRF or a view makes Django parse it.
+    "core.request_size.RequestSizeLimitMiddleware",
     "gridgov.middleware.ScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -223,8 +225,22 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Addresses of the reverse proxies whose X-Forwarded-For and X-Request-ID are believed.
+# Addresses of the reverse proxies whose X-Forwarded-For and X-Request-ID are believed, for the
+# audit log, the sign-in lockout and the QR page's limits alike (core.request_context.client_address).
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+
+# Anonymous reports through the QR door plates, per hour (cases.resident_limits): per client
+# address and plate, per device, and for all reporters of one building together.
+QR_REPORTS_PER_ADDRESS = env_int("QR_REPORTS_PER_ADDRESS", 5)
+QR_REPORTS_PER_DEVICE = env_int("QR_REPORTS_PER_DEVICE", 5)
+QR_REPORTS_PER_BUILDING = env_int("QR_REPORTS_PER_BUILDING", 30)
+# The largest request body, refused with 413 from its Content-Length before it is parsed: six
+# photos of 10 MB (cases.photos) and the form around them. The proxy's client_max_body_size
+# should say the same (README). Django's own bounds apply to what is parsed: the form fields
+# without the files keep its 2.5 MB, and more than ten files are a 400 (a form's own message
+# answers seven to ten: it takes six).
+MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 61 * 2**20)
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 # 等保 2.0 level 3 asks for at least six months of security audit; the deploy check refuses less.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 184)

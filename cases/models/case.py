@@ -159,6 +159,10 @@ class Case(models.Model):
             models.Index(fields=["street", "-created_at"], name="case_street_created"),
             models.Index(fields=["grid", "-created_at"], name="case_grid_created"),
             models.Index(fields=["department", "-created_at"], name="case_department_created"),
+            # The QR page's per-building ceiling counts a building's recent anonymous reports.
+            models.Index(
+                fields=["area", "created_at"], condition=Q(source=Source.RESIDENT_QR), name="case_resident_area"
+            ),
             # The sweep's query: only cases with a clock running are indexed.
             models.Index(
                 fields=["response_remind_at"],

@@ -197,7 +197,7 @@ def report_by_resident(
 ) -> Case:
     """居民点单 through the QR door plate: no account, no ID number, only what they choose to give.
     `actor` is None: the resident is anonymous by design, and the plate's unguessable token is
-    the only authority (the page rate-limits by address and device)."""
+    the only authority (the page limits reports per address, device and building: cases.resident_limits)."""
     if actor is not None:
         raise ValueError("a resident reports anonymously: actor must be None")
     if not category.resident_pickable:
