@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit
+from core.after_commit import enqueue_on_commit
 from core.capabilities import Capability
 from core.scope import SYSTEM, Scope, scope_for
 from core.scoping import full_clean
@@ -157,7 +158,7 @@ def start_budget_run(*, actor, year: int, area: Area | None = None, whole_city: 
     )
     from funding.tasks import compute_budget_run  # tasks import this module
 
-    transaction.on_commit(lambda: compute_budget_run.delay(run.pk))
+    enqueue_on_commit(compute_budget_run, run.pk)
     return run
 
 

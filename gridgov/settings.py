@@ -118,6 +118,11 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_ACKS_LATE = True
+# A worker process killed mid-task (OOM, SIGKILL) puts its task back instead of acknowledging it;
+# tasks are safe to run twice. A whole worker lost is redelivered by Redis after the visibility
+# timeout, which must outlast the longest task (Celery's default, an hour).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Workers log through the LOGGING below (its filter masks ID and phone numbers) instead of
 # replacing the root logger's handlers with their own.
@@ -125,7 +130,11 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Overdue is computed on read; the sweep only reminds and records, so five minutes late is harmless.
 CELERY_BEAT_SCHEDULE = {
     "sweep-case-deadlines": {"task": "cases.tasks.sweep_deadlines", "schedule": 300.0},
+    "deliver-pending-notifications": {"task": "cases.tasks.deliver_pending_notifications", "schedule": 60.0},
 }
+# Notifications also go to this HTTP gateway (an SMS or WeChat relay) when set; see cases/sweep.py.
+NOTIFICATION_GATEWAY_URL = env_str("NOTIFICATION_GATEWAY_URL", "")
+NOTIFICATION_GATEWAY_TIMEOUT = env_int("NOTIFICATION_GATEWAY_TIMEOUT", 10)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
