@@ -2,7 +2,8 @@
 API), and the app recovers by itself when it is back (issue 11, faults and load).
 
 The test stops and starts the server it runs on, so it runs only where it is told it may:
-GRIDGOV_PG_CTL is the pg_ctl command for that server's cluster (`.ci/run` sets it)."""
+GRIDGOV_PG_CTL is the pg_ctl command for that server's cluster (`.ci/run` sets it). Not with
+pytest -n: the other workers' connections die with the server too."""
 
 import json
 import os
