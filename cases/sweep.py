@@ -3,12 +3,13 @@
 Overdue itself is computed on every read; the sweep only records and tells: a reminder at 75 %
 of a period, an overdue record, 督办 on an overdue resolution and the automatic escalation the
 time limit asks for, each once per deadline. Notifications go out after the case's transaction
-commits, and each is sent once however often its task arrives.
+commits, and each is sent once however often its task arrives; beat sends any the queue lost.
 """
 
 import datetime
 import logging
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
@@ -18,6 +19,8 @@ from django.utils.translation import gettext as _
 from cases import deadlines, services
 from cases.models import AWAITING_RESPONSE, WORKING, Action, AlertKind, Case, CaseAlert, Level, Notification, Status
 from cases.services import SYSTEM_ROLE
+from core import gateway
+from core.after_commit import enqueue_on_commit
 from core.capabilities import Capability
 from core.scope import SYSTEM
 from orgs.capabilities import roles_with
@@ -155,7 +158,7 @@ def sweep_deadlines(now: datetime.datetime | None = None) -> dict[str, int]:
                 )
                 sent = _sweep_case(case, now, tally)
                 if sent:
-                    transaction.on_commit(lambda ids=sent: deliver_notifications.delay(ids))
+                    enqueue_on_commit(deliver_notifications, sent)
         except Exception:
             # Counted nowhere on purpose: the counts say what was recorded, and this case recorded nothing.
             log.exception("deadline sweep: case %s failed; the others go on", number)
@@ -166,14 +169,43 @@ def sweep_deadlines(now: datetime.datetime | None = None) -> dict[str, int]:
 
 
 def send_notifications(ids: list[int]) -> int:
-    """Hands notifications to the message channel once each: a row is claimed by a conditional
-    update, so a task delivered twice sends nothing twice. The channel here is the in-app list
-    and the log; an SMS or WeChat gateway plugs in at this point with the same claim."""
+    """Hands notifications to the message channel once each. A row is claimed by a conditional
+    update and the claim commits only with the hand-over: a task delivered twice sends nothing
+    twice (the second claim waits on the first's row lock, then finds it sent), and a worker killed
+    while sending leaves the row unclaimed for the redelivered task. The channel is the in-app
+    list and the log, and NOTIFICATION_GATEWAY_URL when set (an SMS or WeChat relay)."""
     sent = 0
     unsent = Notification.objects.unscoped("the delivery task sends the notifications it was handed, by id")
     for notification in unsent.filter(pk__in=ids, sent_at__isnull=True).select_related("user"):
-        claim = Notification.objects.reread(notification).filter(sent_at__isnull=True)
-        if claim.update(sent_at=timezone.now()):
-            log.info("notify %s: %s", notification.user.username, notification.text)
-            sent += 1
+        with transaction.atomic():
+            claim = Notification.objects.reread(notification).filter(sent_at__isnull=True)
+            if claim.update(sent_at=timezone.now()):
+                _hand_over(notification)
+                sent += 1
     return sent
+
+
+def _hand_over(notification: Notification) -> None:
+    log.info("notify %s: %s", notification.user.username, notification.text)
+    if settings.NOTIFICATION_GATEWAY_URL:
+        gateway.post(
+            settings.NOTIFICATION_GATEWAY_URL,
+            {"user": notification.user.username, "case": notification.case_id, "text": notification.text},
+            idempotency_key=f"notification-{notification.pk}",
+            timeout=settings.NOTIFICATION_GATEWAY_TIMEOUT,
+        )
+
+
+# Left for the task queued after its commit first; past this, that task is taken to be lost
+# (the broker was down, or the worker died before it ran) and beat's pass sends the row.
+PENDING_AFTER = datetime.timedelta(minutes=1)
+PENDING_BATCH = 1000
+
+
+def send_pending(now: datetime.datetime | None = None) -> int:
+    """Beat's pass (every minute): notifications still unsent a minute after they were recorded.
+    A batch per pass, oldest first; the next pass takes the rest."""
+    cutoff = (now or timezone.now()) - PENDING_AFTER
+    pending = Notification.objects.unscoped("beat's pass sends whatever notifications are still unsent")
+    pending = pending.filter(sent_at__isnull=True, created_at__lte=cutoff).order_by("created_at", "pk")
+    return send_notifications(list(pending.values_list("pk", flat=True)[:PENDING_BATCH]))

@@ -20,3 +20,9 @@ def sweep_deadlines() -> dict[str, int]:
 )
 def deliver_notifications(ids: list[int]) -> int:
     return sweep.send_notifications(ids)
+
+
+# Beat, every minute: what the queue lost (the broker down at commit, a worker killed) still goes out.
+@shared_task(acks_late=True, max_retries=0)
+def deliver_pending_notifications() -> int:
+    return sweep.send_pending()

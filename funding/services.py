@@ -1,5 +1,6 @@
 """Budget runs: started by a service, computed by a task, stored so that they never change."""
 
+import datetime
 import logging
 from decimal import Decimal
 
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit
+from core.after_commit import enqueue_on_commit
 from core.capabilities import Capability
 from core.scope import SYSTEM, Scope, scope_for
 from core.scoping import full_clean
@@ -157,7 +159,7 @@ def start_budget_run(*, actor, year: int, area: Area | None = None, whole_city: 
     )
     from funding.tasks import compute_budget_run  # tasks import this module
 
-    transaction.on_commit(lambda: compute_budget_run.delay(run.pk))
+    enqueue_on_commit(compute_budget_run, run.pk)
     return run
 
 
@@ -218,6 +220,23 @@ def community_inputs(areas: QuerySet[Area]) -> list[Area]:
         )
         .order_by("lft")
     )
+
+
+# Left for the task queued after its commit first; past this, that task is taken to be lost (the
+# broker was down at the commit, or the message went with a worker before the run was claimed).
+PENDING_AFTER = datetime.timedelta(minutes=1)
+
+
+def resume_pending_runs(*, actor, now: datetime.datetime | None = None) -> int:
+    """Beat's pass: computes the runs still pending a minute after they were started, oldest first."""
+    cutoff = (now or timezone.now()) - PENDING_AFTER
+    pending = BudgetRun.objects.unscoped("beat's pass computes whatever runs lost their task")
+    ids = list(
+        pending.filter(status=RunStatus.PENDING, created_at__lte=cutoff).order_by("pk").values_list("pk", flat=True)
+    )
+    for run_id in ids:
+        compute_budget_run(run_id, actor=actor)
+    return len(ids)
 
 
 def compute_budget_run(run_id: int, *, actor) -> None:

@@ -11,3 +11,9 @@ from funding import services
 def compute_budget_run(run_id: int) -> None:
     """Takes an id and re-fetches; a second delivery finds the run already claimed and does nothing."""
     services.compute_budget_run(run_id, actor=SYSTEM)
+
+
+# Beat, every minute: a run whose task was never queued (Redis down at the commit) or was lost.
+@shared_task(acks_late=True, max_retries=0)
+def resume_pending_budget_runs() -> int:
+    return services.resume_pending_runs(actor=SYSTEM)

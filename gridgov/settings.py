@@ -109,7 +109,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # A Redis gone without closing its connections must cost a request seconds, not hang it.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -120,6 +127,16 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_ACKS_LATE = True
+# A worker process killed mid-task (OOM, SIGKILL) puts its task back instead of acknowledging it;
+# tasks are safe to run twice. A whole worker lost is redelivered by Redis after the visibility
+# timeout, which must outlast the longest task (Celery's default, an hour).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    # Without these a send to a Redis that vanished without closing the connection waits forever.
+    "socket_connect_timeout": 5,
+    "socket_timeout": 5,
+}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Workers log through the LOGGING below (its filter masks ID and phone numbers) instead of
 # replacing the root logger's handlers with their own.
@@ -127,7 +144,12 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Overdue is computed on read; the sweep only reminds and records, so five minutes late is harmless.
 CELERY_BEAT_SCHEDULE = {
     "sweep-case-deadlines": {"task": "cases.tasks.sweep_deadlines", "schedule": 300.0},
+    "deliver-pending-notifications": {"task": "cases.tasks.deliver_pending_notifications", "schedule": 60.0},
+    "resume-pending-budget-runs": {"task": "funding.tasks.resume_pending_budget_runs", "schedule": 60.0},
 }
+# Notifications also go to this HTTP gateway (an SMS or WeChat relay) when set; see cases/sweep.py.
+NOTIFICATION_GATEWAY_URL = env_str("NOTIFICATION_GATEWAY_URL", "")
+NOTIFICATION_GATEWAY_TIMEOUT = env_int("NOTIFICATION_GATEWAY_TIMEOUT", 10)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -30,3 +30,6 @@ urlpatterns = [
     path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
+
+# While the database is unreachable: 503 with Retry-After instead of the 500 page.
+handler500 = "gridgov.errors.server_error"

@@ -352,7 +352,11 @@ class Notification(models.Model):
         verbose_name = _("通知")
         verbose_name_plural = _("通知")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "-created_at"], name="notification_user_created")]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="notification_user_created"),
+            # Beat's pass for what the queue lost reads only the unsent rows.
+            models.Index(fields=["created_at"], condition=Q(sent_at__isnull=True), name="notification_unsent"),
+        ]
 
     def __str__(self) -> str:
         return self.text

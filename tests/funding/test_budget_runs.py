@@ -11,6 +11,7 @@ from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from core.scope import SYSTEM
@@ -263,3 +264,24 @@ def test_finance_staff_enter_new_unit_costs_and_a_second_entry_corrects_the_firs
 @pytest.mark.parametrize("persona", ["community", "street", "officer", "grid_a"])
 def test_only_finance_staff_enter_new_unit_costs(world, client_for, persona):
     assert client_for(world.users[persona]).get(reverse("funding:new_costs")).status_code == 404
+
+
+def test_a_run_whose_task_was_never_queued_is_computed_by_beats_pass(
+    world, finance, client_for, django_capture_on_commit_callbacks
+):
+    """The broker down at the commit: the run is recorded pending, and beat's pass computes it once."""
+    from funding.tasks import resume_pending_budget_runs
+
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client_for(finance).post(
+            reverse("funding:runs"), {"year": 2026, "scope": f"area:{world.areas['district'].pk}"}
+        )
+    assert response.status_code == 302
+    run = BudgetRun.objects.latest("pk")
+    assert run.status == RunStatus.PENDING
+    assert resume_pending_budget_runs() == 0  # just started: its own task may still be on the way
+    later = timezone.now() + services.PENDING_AFTER + datetime.timedelta(seconds=1)
+    assert services.resume_pending_runs(actor=SYSTEM, now=later) == 1
+    assert services.resume_pending_runs(actor=SYSTEM, now=later) == 0
+    run.refresh_from_db()
+    assert (run.status, run.amount) == (RunStatus.DONE, D("795600.01"))  # the figures of the run from the page

@@ -1,0 +1,31 @@
+"""The product's answer while the database is unreachable (a restart, a failover): 503 with
+Retry-After, a page for people and JSON for the API, instead of the 500 page and its log noise
+being the only trace. The connection recovers by itself: CONN_HEALTH_CHECKS makes the next
+request test a kept connection and open a new one when the old one died with the server."""
+
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views import defaults
+
+RETRY_AFTER_SECONDS = 30
+
+
+def server_error(request):
+    """Django's handler500: called inside the `except` around the failed request, wherever in the
+    middleware or view the error was raised, so the exception is the one being handled."""
+    exc = sys.exc_info()[1]
+    if not isinstance(exc, OperationalError | InterfaceError):
+        return defaults.server_error(request)
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": _("服务暂时不可用,请稍后再试")}, status=503)
+    else:
+        # Rendered without the request: a context processor would read the user from the database.
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response
