@@ -9,4 +9,5 @@ class CoreConfig(AppConfig):
     verbose_name = _("平台基础")
 
     def ready(self):
-        from core import checks, signals  # noqa: F401  (registers the deploy check and the sign-in receivers)
+        # Registers the deploy check and the sign-in receivers.
+        from core import checks, signals, two_factor  # noqa: F401

@@ -28,6 +28,7 @@ from grids.models import Area, AreaKind, Household, Resident
 from orgs import services as org_services
 from orgs.models import Organization, OrgKind, PartyMember, Post, Role, Slot
 from tests.factories import AreaFactory, HouseholdFactory, ResidentFactory, department, key_group, user_with_posts
+from tests.sign_in import force_login_verified
 
 
 @dataclass
@@ -182,11 +183,11 @@ def run_tasks_here(django_capture_on_commit_callbacks):
 
 @pytest.fixture
 def client_for(client):
-    """client_for("grid_a") logs that persona in; client_for(None) stays anonymous."""
+    """client_for("grid_a") logs that persona in, past the second step; client_for(None) stays anonymous."""
 
     def login(user: User | None):
         if user is not None:
-            client.force_login(user)
+            force_login_verified(client, user)
         return client
 
     return login
