@@ -250,3 +250,12 @@ def test_a_verified_session_asks_again_after_the_next_password(alice):
     client.post(VERIFY, {"code": _code(device.bin_key)})
     client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
     assert client.get("/admin/").url.startswith(VERIFY)
+
+
+def test_the_pages_speak_english_too(alice):
+    device, _ = _enrolled(alice)
+    client = _sign_in(alice)
+    client.cookies["django_language"] = "en"
+    assert "Enter the 6-digit code your authenticator app shows" in client.get(VERIFY).content.decode()
+    client.post(VERIFY, {"code": _code(device.bin_key)})
+    assert "10 recovery codes left." in client.get(reverse("two_factor")).content.decode()
