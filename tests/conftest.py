@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import User
+from django.utils import translation
 
 from cobuilding import services as cobuilding_services
 from cobuilding.models import CoBuildingUnit, JointMeeting, Need
@@ -227,3 +228,11 @@ def units(world):
         ),
     )
     return made
+
+
+@pytest.fixture(autouse=True)
+def _language_of_each_test_is_its_own():
+    """LocaleMiddleware leaves the last request's language active in the thread: a test that asks
+    for English would otherwise turn the next test's Chinese messages English."""
+    yield
+    translation.deactivate()
