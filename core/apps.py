@@ -9,4 +9,5 @@ class CoreConfig(AppConfig):
     verbose_name = _("平台基础")
 
     def ready(self):
-        from core import checks, lockout_audit, signals  # noqa: F401  (the deploy check, the sign-in receivers)
+        # Registers the deploy check, the sign-in and lockout receivers, and the two-factor ones.
+        from core import checks, lockout_audit, signals, two_factor  # noqa: F401

@@ -18,7 +18,7 @@ from stdnum.cn import ric
 from tqdm import tqdm
 
 from core.scope import SYSTEM
-from demo import cases, cobuilding, funding, party
+from demo import cases, cobuilding, funding, party, two_factor
 from demo.names import person_name
 from grids import services as grid_services
 from grids.models import Area, AreaKind, City, Household, KeyGroup, Occupancy, Relation, ResidenceStatus
@@ -133,6 +133,7 @@ class DemoBuilder:
         party.build(streets, departments["property"])
         cobuilding.build(communities)
         self._users(roots, departments)
+        two_factor.give_devices()
         funding.build(roots)
         cases.build(roots[0], count=80 * self.scale)
 

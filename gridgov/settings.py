@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "csp",
     "mptt",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "pgtrigger",
     "core",
     "gridgov",
@@ -64,6 +67,10 @@ MIDDLEWARE = [
     "gridgov.middleware.NoStoreForSignedInMiddleware",
     # Refuses an oversized body from its Content-Length, before CSRF or a view makes Django parse it.
     "core.request_size.RequestSizeLimitMiddleware",
+    # After the session checks: marks the user verified by their second factor, then holds an
+    # unverified user at the code page or the enrolment page (core.two_factor).
+    "django_otp.middleware.OTPMiddleware",
+    "core.two_factor.TwoFactorMiddleware",
     "gridgov.middleware.ScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -174,6 +181,14 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "core.signin.lockout_page"
 AXES_CLIENT_IP_CALLABLE = "core.signin.client_address"
+
+# Two-factor sign-in (TOTP, django-otp): required for whoever can open admin or reveal personal
+# data, or for every account with TWO_FACTOR_REQUIRED_FOR_ALL; decided at each sign-in.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", True)
+TWO_FACTOR_REQUIRED_FOR_ALL = env_bool("TWO_FACTOR_REQUIRED_FOR_ALL", False)
+OTP_TOTP_ISSUER = "GridGov"
+# Admin lists devices without their secret keys.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Sessions end after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after log-in
 # whatever happens (core.sessions.SessionLifetimeMiddleware); the cookie lives no longer than that.

@@ -11,6 +11,14 @@ from core.scoping import guard_off
 
 
 class AdminSite(admin.AdminSite):
+    def has_permission(self, request):
+        # As django-otp's OTPAdminSite does, but for the whole house's rule: an admin session must
+        # have passed its second step, whichever page it signed in on. The middleware sends it
+        # there; this holds even where the middleware is not installed.
+        from core import two_factor  # this module loads with the app registry, before any model
+
+        return super().has_permission(request) and two_factor.is_satisfied(request)
+
     def admin_view(self, view, cacheable=False):
         guarded = super().admin_view(view, cacheable)
 

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from core import two_factor_views
 from funding.api import EstimateView
 from gridgov import views
 from gridgov.api import router
@@ -17,6 +18,10 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/two-factor/", two_factor_views.status, name="two_factor"),
+    path("accounts/two-factor/verify/", two_factor_views.verify, name="two_factor_verify"),
+    path("accounts/two-factor/enrol/", two_factor_views.enrol, name="two_factor_enrol"),
+    path("accounts/two-factor/recovery-codes/", two_factor_views.recovery_codes, name="two_factor_recovery_codes"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("grids.urls")),
     path("", include("orgs.urls")),

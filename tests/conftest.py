@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import User
+from django.utils import translation
 
 from cobuilding import services as cobuilding_services
 from cobuilding.models import CoBuildingUnit, JointMeeting, Need
@@ -28,6 +29,7 @@ from grids.models import Area, AreaKind, Household, Resident
 from orgs import services as org_services
 from orgs.models import Organization, OrgKind, PartyMember, Post, Role, Slot
 from tests.factories import AreaFactory, HouseholdFactory, ResidentFactory, department, key_group, user_with_posts
+from tests.sign_in import force_login_verified
 
 
 @dataclass
@@ -182,11 +184,11 @@ def run_tasks_here(django_capture_on_commit_callbacks):
 
 @pytest.fixture
 def client_for(client):
-    """client_for("grid_a") logs that persona in; client_for(None) stays anonymous."""
+    """client_for("grid_a") logs that persona in, past the second step; client_for(None) stays anonymous."""
 
     def login(user: User | None):
         if user is not None:
-            client.force_login(user)
+            force_login_verified(client, user)
         return client
 
     return login
@@ -226,3 +228,11 @@ def units(world):
         ),
     )
     return made
+
+
+@pytest.fixture(autouse=True)
+def _language_of_each_test_is_its_own():
+    """LocaleMiddleware leaves the last request's language active in the thread: a test that asks
+    for English would otherwise turn the next test's Chinese messages English."""
+    yield
+    translation.deactivate()

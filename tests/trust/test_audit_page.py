@@ -10,6 +10,7 @@ from django.urls import reverse
 from core.audit import record
 from core.audit_log import PAGE_SIZE
 from core.scope import SYSTEM
+from tests.sign_in import force_login_verified
 
 URL = reverse("core:audit")
 
@@ -27,7 +28,7 @@ def outsider(db):
 
 
 def test_it_is_404_without_the_permission(client, outsider):
-    client.force_login(outsider)
+    force_login_verified(client, outsider)
     assert client.get(URL).status_code == 404
 
 
@@ -36,9 +37,9 @@ def test_it_asks_an_anonymous_visitor_to_sign_in(client, db):
 
 
 def test_the_menu_links_it_only_for_auditors(client, auditor, outsider):
-    client.force_login(outsider)
+    force_login_verified(client, outsider)
     assert URL not in client.get(reverse("home")).content.decode()
-    client.force_login(auditor)
+    force_login_verified(client, auditor)
     assert URL in client.get(reverse("home")).content.decode()
 
 
@@ -46,7 +47,7 @@ def test_it_filters_by_actor_action_type_and_date(client, auditor, outsider):
     user_type = ContentType.objects.get_for_model(User)
     record(actor=outsider, action="grids.update_resident", target=outsider, fields=["phone"])
     record(actor=SYSTEM, action="cases.sweep")
-    client.force_login(auditor)
+    force_login_verified(client, auditor)
     today = datetime.date.today().isoformat()
     rows = client.get(URL, {"actor": "outsider", "action": "grids.", "target_type": user_type.pk, "since": today})
     assert [entry.action for entry in rows.context["rows"]] == ["grids.update_resident"]
@@ -56,7 +57,7 @@ def test_it_filters_by_actor_action_type_and_date(client, auditor, outsider):
 
 def test_it_pages_by_keyset_newest_first(client, auditor):
     written = [record(actor=SYSTEM, action=f"test.n{i}") for i in range(PAGE_SIZE + 5)]
-    client.force_login(auditor)
+    force_login_verified(client, auditor)
     first = client.get(URL, {"action": "test."})
     assert [e.pk for e in first.context["rows"]] == [e.pk for e in reversed(written)][:PAGE_SIZE]
     second = client.get(URL, {"action": "test.", "after": first.context["next_cursor"]})
@@ -67,7 +68,7 @@ def test_it_pages_by_keyset_newest_first(client, auditor):
 
 
 def test_malformed_filters_are_not_server_errors(client, auditor):
-    client.force_login(auditor)
+    force_login_verified(client, auditor)
     for params in ({"target_type": str(2**64)}, {"target_type": "x"}, {"since": "3000-13-01"}, {"until": "x"}):
         assert client.get(URL, params).status_code == 200
 
@@ -76,14 +77,15 @@ def test_malformed_filters_are_not_server_errors(client, auditor):
 def test_it_costs_the_same_however_many_entries(client, auditor, outsider, django_assert_num_queries, entries):
     for _ in range(entries):
         record(actor=outsider, action="grids.update_resident", target=outsider, fields=["phone"])
-    client.force_login(auditor)
-    # session, user, the user's and group permissions, the type choices, the page of entries
-    with django_assert_num_queries(6):
+    force_login_verified(client, auditor)
+    # session, user, the device that verified the session (an auditor is staff, so has two-factor
+    # sign-in), the user's and group permissions, the type choices, the page of entries
+    with django_assert_num_queries(7):
         assert client.get(URL, {"action": "grids."}).status_code == 200
 
 
 def test_it_shows_no_personal_value_of_the_object(client, auditor):
     resident_like = User.objects.create_user(username="zhangsan", first_name="张三")
     record(actor=SYSTEM, action="grids.update_resident", target=resident_like, fields=["phone"])
-    client.force_login(auditor)
+    force_login_verified(client, auditor)
     assert "张三" not in client.get(URL).content.decode()

@@ -4,6 +4,7 @@ Referrer-Policy, and no-store for anyone signed in (pages, API and admin alike).
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.sign_in import force_login_verified
 from tests.test_scope import OBJECT_PAGES
 
 PERSONAS = ["grid_a", "grid_b", "community", "street", "officer", "sunk", "district", "leader", "admin"]
@@ -37,7 +38,7 @@ def _script_sources(policy: str) -> list[str]:
 @pytest.mark.parametrize("persona", [*PERSONAS, None])
 def test_every_page_runs_only_our_own_scripts_and_is_not_stored_for_a_signed_in_user(world, client, persona):
     if persona:
-        client.force_login(world.users[persona])
+        force_login_verified(client, world.users[persona])
     client.raise_request_exception = False  # whether each page works is other tests' business
     for url in _walk(world):
         response = client.get(url)
@@ -53,7 +54,7 @@ def test_every_page_runs_only_our_own_scripts_and_is_not_stored_for_a_signed_in_
     ["/residents/", "/api/v1/residents/", "/api/v1/cases/", "/admin/grids/resident/", "/admin/"],
 )
 def test_a_page_the_api_and_admin_say_no_store(world, client, url):
-    client.force_login(world.users["admin"])
+    force_login_verified(client, world.users["admin"])
     response = client.get(url)
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
@@ -61,7 +62,7 @@ def test_a_page_the_api_and_admin_say_no_store(world, client, url):
 
 
 def test_static_files_keep_their_caching(client, world):
-    client.force_login(world.users["admin"])
+    force_login_verified(client, world.users["admin"])
     response = client.get("/static/js/charts.js")
     assert response.status_code == 200
     assert "no-store" not in response.get("Cache-Control", "")

@@ -19,6 +19,7 @@ from grids.models import AreaKind
 from orgs import services as org_services
 from orgs.models import Post, Role, Slot
 from tests.factories import AreaFactory, user_with_posts
+from tests.sign_in import force_login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,7 @@ def alice():
 
 def _client_for(user) -> Client:
     client = Client()
-    client.force_login(user)
+    force_login_verified(client, user)
     return client
 
 

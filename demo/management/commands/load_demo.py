@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandParser
 
 from demo.builder import DEMO_LOGINS, DEMO_PASSWORD, DemoBuilder
+from demo.two_factor import DEMO_TWO_FACTOR
 
 
 class Command(BaseCommand):
@@ -19,3 +20,9 @@ class Command(BaseCommand):
         self.stdout.write(f"演示账号 demo log-ins (password / 密码: {DEMO_PASSWORD}):")
         for username, description in DEMO_LOGINS:
             self.stdout.write(f"  {username:<10} {description}")
+        self.stdout.write(
+            "两步验证 two-factor sign-in: add the secret to an authenticator app (time-based, 6 digits),"
+            " or type one recovery code (each works once) / 在验证器应用中添加密钥,或输入一个恢复码(每个只能用一次):"
+        )
+        for username, (secret, codes) in DEMO_TWO_FACTOR.items():
+            self.stdout.write(f"  {username:<10} secret/密钥 {secret}  recovery codes/恢复码 {' '.join(codes)}")
