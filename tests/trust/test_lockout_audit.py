@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from core.models import AuditEntry, Result
+from tests.sign_in import force_login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +72,7 @@ def test_a_release_in_the_admin_is_recorded_with_the_administrator(clerk):
     _lock()
     attempt = AccessAttempt.objects.get(username="clerk")
     client = Client()
-    client.force_login(admin)
+    force_login_verified(client, admin)
     url = reverse("admin:axes_accessattempt_delete", args=[attempt.pk])
     assert client.post(url, {"post": "yes"}).status_code == 302
     [release] = _entries("auth.lockout_released")
