@@ -104,8 +104,8 @@ class ResidentAdminForm(forms.ModelForm):
 @admin.register(Resident)
 class ResidentAdmin(admin.ModelAdmin):
     form = ResidentAdminForm
-    list_display = ["name", "masked_citizen_id", "masked_phone", "sex", "residence_status", "household"]
-    list_filter = ["residence_status", "sex"]
+    list_display = ["name", "masked_citizen_id", "masked_phone", "sex_label", "residence_status", "household"]
+    list_filter = ["residence_status"]
     list_select_related = ["household__building"]
     search_fields = ["name"]
     autocomplete_fields = ["household"]
@@ -118,6 +118,10 @@ class ResidentAdmin(admin.ModelAdmin):
     @admin.display(description=_("手机号"))
     def masked_phone(self, obj):
         return mask_phone(obj.phone)
+
+    @admin.display(description=_("性别"))
+    def sex_label(self, obj):
+        return obj.sex.label
 
     def changelist_view(self, request, extra_context=None):
         # Admin search is a GET (?q= in the URL, hence in access logs): an ID number or phone is

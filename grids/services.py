@@ -238,14 +238,12 @@ def _identity_fields(citizen_id: str, phone: str) -> dict[str, Any]:
     return {
         "citizen_id": parsed.number,
         "citizen_id_hash": blind_index(parsed.number),
-        "sex": parsed.sex,
-        "birth_date": parsed.birth_date,
         "phone": phone,
         "phone_hash": blind_index(phone) if phone else "",
     }
 
 
-RESIDENT_FIELDS = ["household", "name", "citizen_id", "phone", "residence_status", "relation", "sex", "birth_date"]
+RESIDENT_FIELDS = ["household", "name", "citizen_id", "phone", "residence_status", "relation"]
 
 
 def build_resident(
@@ -326,16 +324,15 @@ def update_resident(
 
 @transaction.atomic
 def correct_citizen_id(*, actor, resident: Resident, citizen_id: str) -> Resident:
-    """Fix a mistyped ID number: birth date and sex follow it."""
+    """Fix a mistyped ID number: birth date and sex follow it, being read from it."""
     capacity = require_people_editor(actor, resident.household.building)
     parsed = parse_citizen_id(citizen_id)
     resident.citizen_id = parsed.number
     resident.citizen_id_hash = blind_index(parsed.number)
-    resident.birth_date = parsed.birth_date
-    resident.sex = parsed.sex
-    _save_unique_id(resident, update_fields=["citizen_id", "citizen_id_hash", "birth_date", "sex"])
-    fields = ["citizen_id", "birth_date", "sex"]
-    audit.record(actor=actor, action="grids.correct_citizen_id", target=resident, fields=fields, capacity=capacity)
+    _save_unique_id(resident, update_fields=["citizen_id", "citizen_id_hash"])
+    audit.record(
+        actor=actor, action="grids.correct_citizen_id", target=resident, fields=["citizen_id"], capacity=capacity
+    )
     return resident
 
 
