@@ -13,6 +13,7 @@ from core import audit
 from core.blind_index import blind_index
 from core.capabilities import Capability
 from core.identity import normalize_phone, parse_citizen_id
+from core.models import Result
 from core.scope import scope_for
 from core.scoping import full_clean
 from grids.access import require_people_editor, require_unrestricted
@@ -376,6 +377,37 @@ def tag_household(
     tag.save()
     audit.record(actor=actor, action="grids.tag_household", target=tag, fields=_tag_fields(tag), capacity=capacity)
     return tag
+
+
+KEY_GROUP_FIELDS = ["code", "name", "applies_to", "sensitive", "default_legal_basis", "order"]
+
+
+def save_key_group(*, actor, group: KeyGroup) -> KeyGroup:
+    """Add or change a key group. The `sensitive` flag decides whether a group's members show on
+    every list and home page or only behind a logged reveal, so its direction is the action's name
+    (grids.mark_key_group_sensitive: off → on; grids.unmark_key_group_sensitive: on → off).
+
+    A refusal is recorded too; it stays recorded unless the caller's own transaction rolls back."""
+    before = KeyGroup.objects.filter(pk=group.pk).values(*KEY_GROUP_FIELDS).first() if group.pk else None
+    changed = [name for name in KEY_GROUP_FIELDS if before is None or before[name] != getattr(group, name)]
+    if before is None:
+        action = "grids.create_key_group"
+    elif "sensitive" in changed:
+        action = "grids.mark_key_group_sensitive" if group.sensitive else "grids.unmark_key_group_sensitive"
+    else:
+        action = "grids.update_key_group"
+    try:
+        capacity = require_unrestricted(actor)
+    except PermissionDenied:
+        audit.record(
+            actor=actor, action=action, target=group if before else None, fields=changed, result=Result.REFUSED
+        )
+        raise
+    with transaction.atomic():
+        full_clean(group)
+        group.save()
+        audit.record(actor=actor, action=action, target=group, fields=changed, capacity=capacity)
+    return group
 
 
 @transaction.atomic
