@@ -4,11 +4,19 @@ locked-out sign-in gets."""
 from django.conf import settings
 from django.shortcuts import render
 
+from core.masking import mask_typed_name
+
 
 def client_address(request) -> str | None:
     # The socket's peer: a forwarded header is only believable from a proxy we name, and that
     # setting belongs to the proxy work; until then no client can choose its own address.
     return request.META.get("REMOTE_ADDR")
+
+
+def typed_username(request, credentials) -> str:
+    # What a failure is counted against and stored under: an ID or phone typed as the name is kept
+    # masked, as in the audit log (a plain pg_dump of the lockout table showed it in full).
+    return mask_typed_name((credentials or {}).get("username"))
 
 
 def lockout_page(request, original_response=None, credentials=None):

@@ -150,6 +150,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "core.signin.lockout_page"
 AXES_CLIENT_IP_CALLABLE = "core.signin.client_address"
+AXES_USERNAME_CALLABLE = "core.signin.typed_username"
 
 # Sessions end after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after log-in
 # whatever happens (core.sessions.SessionLifetimeMiddleware); the cookie lives no longer than that.
