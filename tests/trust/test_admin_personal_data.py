@@ -65,8 +65,10 @@ def test_the_change_list_shows_them_masked_only(resident, admin_client):
 def test_the_admin_reveal_is_recorded_like_the_pages(world, resident, admin_client):
     url = reverse("admin:grids_resident_reveal", args=[resident.pk])
     assert resident.citizen_id not in admin_client.get(url).content.decode()
-    page = admin_client.post(url, {"reason": "核对户籍登记信息"}).content.decode()
+    response = admin_client.post(url, {"reason": "核对户籍登记信息"})
+    page = response.content.decode()
     assert resident.citizen_id in page and PHONE in page
+    assert "no-store" in response["Cache-Control"]
     access = SensitiveAccess.objects.get()
     assert (access.user, access.resident, access.reason) == (world.users["admin"], resident, "核对户籍登记信息")
     entry = AuditEntry.objects.get(action="grids.reveal_resident")
