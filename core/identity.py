@@ -47,8 +47,17 @@ def parse_citizen_id(raw: str) -> CitizenId:
         raise ValidationError(_("身份证号中的出生日期晚于今天,请核对"), code="birth_in_future")
     if birth_date < EARLIEST_BIRTH:
         raise ValidationError(_("身份证号中的出生日期早于1900年,请核对"), code="birth_too_early")
-    sex = "M" if int(number[16]) % 2 else "F"
-    return CitizenId(number=number, birth_date=birth_date, sex=sex)
+    return CitizenId(number=number, birth_date=birth_date, sex=sex_of(number))
+
+
+def sex_of(number: str) -> str:
+    """The sex in a stored (already valid) ID, "M" or "F": the 17th digit is odd for men."""
+    return "M" if int(number[16]) % 2 else "F"
+
+
+def birth_date_of(number: str) -> datetime.date:
+    """The birth date in a stored (already valid) ID: digits 7–14."""
+    return ric.get_birth_date(number)
 
 
 def normalize_phone(raw: str) -> str:

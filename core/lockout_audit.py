@@ -17,9 +17,9 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from core.audit import record
+from core.masking import mask_typed_name
 from core.models import Result
 from core.scope import SYSTEM
-from core.signals import typed_name
 
 _releasing = ContextVar("lockout_released_by", default=None)
 
@@ -39,7 +39,7 @@ def audit_lockout(sender, request, username, ip_address, **kwargs):
     # failed sign-ins already, so only the failure that starts the lock is a lockout.
     if getattr(request, "axes_failures_since_start", None) != settings.AXES_FAILURE_LIMIT:
         return
-    record(actor=None, action="auth.lockout", result=Result.REFUSED, username=typed_name(username))
+    record(actor=None, action="auth.lockout", result=Result.REFUSED, username=mask_typed_name(username))
 
 
 @receiver(post_delete, sender=AccessAttempt, dispatch_uid="core.audit.lockout_released")
@@ -49,4 +49,4 @@ def audit_release(sender, instance, **kwargs):
     releaser = _releasing.get()
     expired = instance.attempt_time <= timezone.now() - settings.AXES_COOLOFF_TIME
     action = "auth.lockout_expired" if expired and releaser is None else "auth.lockout_released"
-    record(actor=releaser or SYSTEM, action=action, username=typed_name(instance.username))
+    record(actor=releaser or SYSTEM, action=action, username=mask_typed_name(instance.username))

@@ -18,7 +18,7 @@ SECRET_KEY = env_secret("SECRET_KEY", debug=DEBUG, debug_default="dev-only-insec
 SALT_KEY = env_secret("FIELD_ENCRYPTION_SALT", debug=DEBUG, debug_default="dev-only-field-salt-0123456789abcdef")
 SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 # Keyed hash (blind index) for exact-match search on encrypted IDs and phones; changing it
-# requires re-indexing (manage.py reindex_residents), so it is kept apart from SECRET_KEY.
+# requires re-indexing (manage.py reencrypt), so it is kept apart from SECRET_KEY.
 BLIND_INDEX_KEY = env_secret("BLIND_INDEX_KEY", debug=DEBUG, debug_default="dev-only-blind-index-key-0123456789")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
@@ -181,6 +181,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "core.signin.lockout_page"
 AXES_CLIENT_IP_CALLABLE = "core.signin.client_address"
+AXES_USERNAME_CALLABLE = "core.signin.typed_username"
 
 # Two-factor sign-in (TOTP, django-otp): required for whoever can open admin or reveal personal
 # data, or for every account with TWO_FACTOR_REQUIRED_FOR_ALL; decided at each sign-in.

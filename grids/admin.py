@@ -2,14 +2,20 @@ import contextlib
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from mptt.admin import MPTTModelAdmin
 
 from core.blind_index import blind_index
 from core.identity import looks_like_id_or_phone, normalize_phone, parse_citizen_id
 from core.masking import mask_citizen_id, mask_phone
+from core.scope import scope_for
 from grids import services
+from grids.forms import RevealForm
 from grids.models import Area, City, Household, HouseholdTag, KeyGroup, Resident, ResidentTag, SensitiveAccess
 
 
@@ -86,6 +92,8 @@ class ResidentTagInline(admin.TabularInline):
 
 
 class ResidentAdminForm(forms.ModelForm):
+    """The add form: the number is typed in full, once."""
+
     class Meta:
         model = Resident
         fields = ["household", "name", "citizen_id", "phone", "residence_status", "relation"]
@@ -101,11 +109,46 @@ class ResidentAdminForm(forms.ModelForm):
         return normalize_phone(self.cleaned_data["phone"])
 
 
+class ResidentChangeForm(forms.ModelForm):
+    """The change form never puts the stored number in the page (an input's value is the full
+    number): the masked value stands beside it, the full one is a logged reveal away, and a
+    number typed here replaces it."""
+
+    new_citizen_id = forms.CharField(
+        label=_("更正身份证号"), max_length=20, required=False, help_text=_("留空则不变;填写完整的18位号码")
+    )
+    new_phone = forms.CharField(label=_("更换手机号"), max_length=20, required=False, help_text=_("留空则不变"))
+    clear_phone = forms.BooleanField(label=_("清除手机号"), required=False)
+
+    class Meta:
+        model = Resident
+        fields = ["household", "name", "residence_status", "relation"]
+
+    def clean_new_citizen_id(self):
+        raw = self.cleaned_data["new_citizen_id"].strip()
+        if not raw:
+            return ""
+        number = parse_citizen_id(raw).number
+        clash = Resident.objects.filter(citizen_id_hash=blind_index(number)).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise ValidationError(services.DUPLICATE_ID_MESSAGE)
+        return number
+
+    def clean_new_phone(self):
+        return normalize_phone(self.cleaned_data["new_phone"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_phone") and data.get("clear_phone"):
+            raise ValidationError(_("更换和清除手机号只能选一项"))
+        return data
+
+
 @admin.register(Resident)
 class ResidentAdmin(admin.ModelAdmin):
     form = ResidentAdminForm
-    list_display = ["name", "masked_citizen_id", "masked_phone", "sex", "residence_status", "household"]
-    list_filter = ["residence_status", "sex"]
+    list_display = ["name", "masked_citizen_id", "masked_phone", "sex_label", "residence_status", "household"]
+    list_filter = ["residence_status"]
     list_select_related = ["household__building"]
     search_fields = ["name"]
     autocomplete_fields = ["household"]
@@ -118,6 +161,59 @@ class ResidentAdmin(admin.ModelAdmin):
     @admin.display(description=_("手机号"))
     def masked_phone(self, obj):
         return mask_phone(obj.phone)
+
+    @admin.display(description=_("性别"))
+    def sex_label(self, obj):
+        return obj.sex.label
+
+    @admin.display(description=_("完整信息"))
+    def reveal_link(self, obj):
+        url = reverse("admin:grids_resident_reveal", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("查看完整身份证号和手机号(将记录查看事由)"))
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is not None:
+            kwargs["form"] = ResidentChangeForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["masked_citizen_id", "masked_phone", "reveal_link"] if obj else []
+
+    def get_urls(self):
+        reveal = path(
+            "<path:object_id>/reveal/", self.admin_site.admin_view(self.reveal_view), name="grids_resident_reveal"
+        )
+        return [reveal, *super().get_urls()]
+
+    def reveal_view(self, request, object_id):
+        """The same reveal as the resident page: a reason, then grids.reveal_resident in the audit
+        log and a SensitiveAccess row, through the same service, before anything is shown."""
+        resident = self.get_object(request, object_id)
+        if resident is None or not self.has_view_permission(request, resident):
+            raise Http404
+        form = RevealForm(request.POST or None)
+        revealed = False
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.record_sensitive_access(
+                    actor=request.user, residents=[resident], reason=form.cleaned_data["reason"]
+                )
+            except PermissionDenied:
+                raise Http404 from None
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                revealed = True
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("查看完整信息"),
+            "resident": resident,
+            "form": form,
+            "revealed": revealed,
+        }
+        status = 400 if form.errors else 200
+        return TemplateResponse(request, "admin/grids/resident/reveal.html", context, status=status)
 
     def changelist_view(self, request, extra_context=None):
         # Admin search is a GET (?q= in the URL, hence in access logs): an ID number or phone is
@@ -141,13 +237,14 @@ class ResidentAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         if change:
-            if "citizen_id" in form.changed_data:
-                services.correct_citizen_id(actor=request.user, resident=obj, citizen_id=data["citizen_id"])
+            if data["new_citizen_id"]:
+                services.correct_citizen_id(actor=request.user, resident=obj, citizen_id=data["new_citizen_id"])
+            phone = "" if data["clear_phone"] else data["new_phone"] or obj.phone or ""
             services.update_resident(
                 actor=request.user,
                 resident=obj,
                 name=data["name"],
-                phone=data["phone"],
+                phone=phone,
                 residence_status=data["residence_status"],
                 relation=data["relation"],
             )
@@ -178,8 +275,18 @@ class HouseholdTagAdmin(TagAdmin):
 
 @admin.register(KeyGroup)
 class KeyGroupAdmin(admin.ModelAdmin):
+    # Not list-editable: one click on the list once put a sensitive group on grid workers' home
+    # pages. The change form saves through the service, which records who turned it which way.
     list_display = ["name", "code", "applies_to", "sensitive", "order"]
-    list_editable = ["sensitive", "order"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and scope_for(request.user).unrestricted
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and scope_for(request.user).unrestricted
+
+    def save_model(self, request, obj, form, change):
+        services.save_key_group(actor=request.user, group=obj)
 
 
 @admin.register(SensitiveAccess)

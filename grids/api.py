@@ -10,7 +10,7 @@ from core.drf import MAX_ID
 from core.identity import looks_like_id_or_phone
 from core.masking import mask_citizen_id, mask_phone
 from grids import selectors
-from grids.models import Area, Household, Resident
+from grids.models import Area, Household, Resident, Sex
 
 
 class AreaSerializer(serializers.ModelSerializer):
@@ -58,6 +58,8 @@ class ResidentSerializer(serializers.ModelSerializer):
 
     citizen_id = serializers.SerializerMethodField()
     phone = serializers.SerializerMethodField()
+    # Read from the ID number, not a column: the schema keeps the enum the column had.
+    sex = serializers.ChoiceField(choices=Sex.choices, read_only=True)
     age = serializers.SerializerMethodField()
     key_groups = serializers.SerializerMethodField()
 

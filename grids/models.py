@@ -10,6 +10,7 @@ from encrypted_fields.fields import EncryptedCharField
 from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 
+from core import identity
 from core.scoping import ScopedQuerySet, ScopedTreeManager
 
 
@@ -205,8 +206,6 @@ class Resident(models.Model):
     # Encrypted at rest; found by exact match through the keyed hash beside it.
     citizen_id = EncryptedCharField(_("公民身份号码"), max_length=18)
     citizen_id_hash = models.CharField(max_length=64, unique=True, editable=False)
-    sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices, editable=False)
-    birth_date = models.DateField(_("出生日期"), editable=False)
     # The encrypted field stores an empty value as NULL.
     phone = EncryptedCharField(_("手机号"), max_length=20, blank=True, null=True)
     phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
@@ -227,6 +226,17 @@ class Resident(models.Model):
     @classmethod
     def in_scope(cls, scope) -> Q:
         return scope.area_q("household__building__")
+
+    # Birth date and sex are 9 of the ID's 18 digits: stored beside it in clear they would undo most
+    # of its encryption, so they are read from the decrypted number instead. Nothing filters on
+    # them in SQL; should an age band ever be needed there, a coarse birth year is the most to keep.
+    @property
+    def birth_date(self) -> datetime.date:
+        return identity.birth_date_of(self.citizen_id)
+
+    @property
+    def sex(self) -> Sex:
+        return Sex(identity.sex_of(self.citizen_id))
 
     def age(self, on: datetime.date | None = None) -> int:
         on = on or timezone.localdate()

@@ -13,6 +13,7 @@ from core import audit
 from core.blind_index import blind_index
 from core.capabilities import Capability
 from core.identity import normalize_phone, parse_citizen_id
+from core.models import Result
 from core.scope import scope_for
 from core.scoping import full_clean
 from grids.access import require_people_editor, require_unrestricted
@@ -238,14 +239,12 @@ def _identity_fields(citizen_id: str, phone: str) -> dict[str, Any]:
     return {
         "citizen_id": parsed.number,
         "citizen_id_hash": blind_index(parsed.number),
-        "sex": parsed.sex,
-        "birth_date": parsed.birth_date,
         "phone": phone,
         "phone_hash": blind_index(phone) if phone else "",
     }
 
 
-RESIDENT_FIELDS = ["household", "name", "citizen_id", "phone", "residence_status", "relation", "sex", "birth_date"]
+RESIDENT_FIELDS = ["household", "name", "citizen_id", "phone", "residence_status", "relation"]
 
 
 def build_resident(
@@ -326,16 +325,15 @@ def update_resident(
 
 @transaction.atomic
 def correct_citizen_id(*, actor, resident: Resident, citizen_id: str) -> Resident:
-    """Fix a mistyped ID number: birth date and sex follow it."""
+    """Fix a mistyped ID number: birth date and sex follow it, being read from it."""
     capacity = require_people_editor(actor, resident.household.building)
     parsed = parse_citizen_id(citizen_id)
     resident.citizen_id = parsed.number
     resident.citizen_id_hash = blind_index(parsed.number)
-    resident.birth_date = parsed.birth_date
-    resident.sex = parsed.sex
-    _save_unique_id(resident, update_fields=["citizen_id", "citizen_id_hash", "birth_date", "sex"])
-    fields = ["citizen_id", "birth_date", "sex"]
-    audit.record(actor=actor, action="grids.correct_citizen_id", target=resident, fields=fields, capacity=capacity)
+    _save_unique_id(resident, update_fields=["citizen_id", "citizen_id_hash"])
+    audit.record(
+        actor=actor, action="grids.correct_citizen_id", target=resident, fields=["citizen_id"], capacity=capacity
+    )
     return resident
 
 
@@ -379,6 +377,37 @@ def tag_household(
     tag.save()
     audit.record(actor=actor, action="grids.tag_household", target=tag, fields=_tag_fields(tag), capacity=capacity)
     return tag
+
+
+KEY_GROUP_FIELDS = ["code", "name", "applies_to", "sensitive", "default_legal_basis", "order"]
+
+
+def save_key_group(*, actor, group: KeyGroup) -> KeyGroup:
+    """Add or change a key group. The `sensitive` flag decides whether a group's members show on
+    every list and home page or only behind a logged reveal, so its direction is the action's name
+    (grids.mark_key_group_sensitive: off → on; grids.unmark_key_group_sensitive: on → off).
+
+    A refusal is recorded too; it stays recorded unless the caller's own transaction rolls back."""
+    before = KeyGroup.objects.filter(pk=group.pk).values(*KEY_GROUP_FIELDS).first() if group.pk else None
+    changed = [name for name in KEY_GROUP_FIELDS if before is None or before[name] != getattr(group, name)]
+    if before is None:
+        action = "grids.create_key_group"
+    elif "sensitive" in changed:
+        action = "grids.mark_key_group_sensitive" if group.sensitive else "grids.unmark_key_group_sensitive"
+    else:
+        action = "grids.update_key_group"
+    try:
+        capacity = require_unrestricted(actor)
+    except PermissionDenied:
+        audit.record(
+            actor=actor, action=action, target=group if before else None, fields=changed, result=Result.REFUSED
+        )
+        raise
+    with transaction.atomic():
+        full_clean(group)
+        group.save()
+        audit.record(actor=actor, action=action, target=group, fields=changed, capacity=capacity)
+    return group
 
 
 @transaction.atomic

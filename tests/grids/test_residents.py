@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from core.blind_index import blind_index
 from core.scope import SYSTEM, scope_for
 from grids import selectors, services
 from grids.models import Resident
@@ -29,8 +30,11 @@ def test_a_bad_id_number_is_refused_with_its_reason(world, number, message):
 
 
 def test_sex_and_birth_date_come_from_the_id(world):
-    resident = ResidentFactory(household=world.households["A2"], citizen_id=VALID_ID.lower())
+    ResidentFactory(household=world.households["A2"], citizen_id=VALID_ID.lower())
+    resident = Resident.objects.unscoped("test").get(citizen_id_hash=blind_index(VALID_ID))  # as read back
     assert (resident.citizen_id, resident.sex, resident.birth_date) == (VALID_ID, "F", datetime.date(1949, 12, 31))
+    assert resident.age(on=datetime.date(2026, 12, 30)) == 76
+    assert resident.age(on=datetime.date(2026, 12, 31)) == 77
     man = ResidentFactory(household=world.households["A2"], citizen_id=citizen_id(datetime.date(1990, 1, 2), male=True))
     assert (man.sex, man.birth_date) == ("M", datetime.date(1990, 1, 2))
 
