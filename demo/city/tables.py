@@ -9,12 +9,12 @@ the app does), and dates, times and UUIDs on SQLite.
 """
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
 
 from django.core.management.color import no_style
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from encrypted_fields.fields import EncryptedFieldMixin
 
 BATCH = 5_000  # rows per executemany on SQLite
@@ -43,9 +43,9 @@ class Writer:
         """`table` is a model (columns are its fields' attnames) or an auto-created M2M table's name."""
         model = table if isinstance(table, type) else None
         name = model._meta.db_table if model else table
-        adapt = self._adapters(model, columns) if model else None
-        if adapt:
-            rows = (tuple(f(v) if f else v for f, v in zip(adapt, row, strict=True)) for row in rows)
+        adapters = self._adapters(model, columns) if model else []
+        if adapters:
+            rows = (_adapted(row, adapters) for row in rows)
         cols = ", ".join(connection.ops.quote_name(c) for c in columns)
         n = 0
         with connection.cursor() as cursor:
@@ -68,20 +68,20 @@ class Writer:
         self.counts[name] = self.counts.get(name, 0) + n
         return n
 
-    def _adapters(self, model: type[models.Model], columns: Sequence[str]) -> list | None:
+    def _adapters(self, model: type[models.Model], columns: Sequence[str]) -> list[tuple[int, Callable]]:
+        """(column position, adapter) for the columns whose values need one."""
         by_attname = {f.attname: f for f in model._meta.concrete_fields}
         adapters = []
-        for column in columns:
+        for position, column in enumerate(columns):
             field = by_attname[column]
             if isinstance(field, EncryptedFieldMixin) or (
                 not self.postgres and isinstance(field, models.DateField | models.UUIDField | models.DecimalField)
             ):
-                adapters.append(partial(field.get_db_prep_save, connection=connection))
+                # The wrapper itself, not django.db.connection's proxy: a lookup less per value.
+                adapters.append((position, partial(field.get_db_prep_save, connection=connections[DEFAULT_DB_ALIAS])))
             elif isinstance(field, models.JSONField):
-                adapters.append(json.dumps)
-            else:
-                adapters.append(None)
-        return adapters if any(adapters) else None
+                adapters.append((position, json.dumps))
+        return adapters
 
     def reset_sequences(self, models_: Iterable[type[models.Model]]) -> None:
         """PostgreSQL's id sequences after rows with explicit ids (SQLite follows MAX(id) by itself)."""
@@ -115,6 +115,8 @@ def without_checks_and_indexes(tables: Sequence[type[models.Model]]) -> Iterator
             [names],
         )
         indexes = cursor.fetchall()
+        # Inside one transaction (the tests') ALTER TABLE waits for no deferred check: run them now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for table, name, _ in foreign_keys:
             cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
         for name, _ in indexes:
@@ -123,12 +125,21 @@ def without_checks_and_indexes(tables: Sequence[type[models.Model]]) -> Iterator
         yield
     finally:
         with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("SET maintenance_work_mem = '256MB'")
             for _, definition in indexes:
                 cursor.execute(definition)
             for table, name, definition in foreign_keys:
                 cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
             cursor.execute("RESET maintenance_work_mem")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys are INITIALLY DEFERRED
+
+
+def _adapted(row: tuple, adapters: list[tuple[int, Callable]]) -> list:
+    values = list(row)
+    for position, adapt in adapters:
+        values[position] = adapt(values[position])
+    return values
 
 
 def number_tree(roots: list[dict], first_tree_id: int) -> None:
