@@ -63,8 +63,8 @@ class _RememberingCalendar:
 class _Loop:
     """One case's walk through the steps, stopping at the load time or where it stalls."""
 
-    def __init__(self, rng, row: dict, end: datetime.datetime, stall_after: int | None, event_id) -> None:
-        self.rng, self.case, self.end, self.stall_after, self.event_id = rng, row, end, stall_after, event_id
+    def __init__(self, row: dict, end: datetime.datetime, stall_after: int | None, event_id) -> None:
+        self.case, self.end, self.stall_after, self.event_id = row, end, stall_after, event_id
         self.at = row["created_at"]
         self.events: list[tuple] = []
         self.stopped = False
@@ -180,7 +180,7 @@ class CaseMaker:
             submission_key=uuid.UUID(int=rng.getrandbits(128), version=4), created_at=at, updated_at=at,
         )  # fmt: skip
         stall_after = rng.randrange(1, 7) if rng.random() < STALLED else None
-        loop = _Loop(rng, row, self.end, stall_after, functools.partial(self.writer.next_id, CaseEvent))
+        loop = _Loop(row, self.end, stall_after, functools.partial(self.writer.next_id, CaseEvent))
         loop.step(Action.REPORT, reporter, role, Status.REPORTED, 0, note=description, data={"source": source})
         self._walk(loop, grid, category, root_code, colour)
         return row, loop.events

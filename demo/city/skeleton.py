@@ -37,8 +37,7 @@ class Skeleton:
 
     city_id: int
     roots: list[dict]
-    buildings: list[dict] = field(default_factory=list)  # each knows its district/street/community/grid ids
-    grids: list[dict] = field(default_factory=list)
+    grids: list[dict] = field(default_factory=list)  # each knows its district, street and community
     departments: dict[tuple[int, str], dict] = field(default_factory=dict)  # (root id, code) → {id, officer}
     users: dict[str, int] = field(default_factory=dict)  # username → id
     org_tree_ids: list[int] = field(default_factory=list)
@@ -115,9 +114,6 @@ def build(writer: Writer, scale: Scale, rng: random.Random, first_day: datetime.
                 for grid in community["children"]:
                     grid.update(district=root, street=street, community=community)
                     skeleton.grids.append(grid)
-                    for building in grid["children"]:
-                        building["grid"] = grid
-                        skeleton.buildings.append(building)
     _departments(writer, skeleton)
     _accounts_and_posts(writer, skeleton, rng, first_day)
     _party(writer, skeleton, rng)
@@ -131,7 +127,7 @@ def _departments(writer: Writer, skeleton: Skeleton) -> None:
             dept = Department.objects.create(
                 code=f"city{r}-{code}", name=f"{root['name']}{name}", jurisdiction_id=root["id"]
             )
-            skeleton.departments[(root["id"], code)] = {"id": dept.pk, "name": dept.name}
+            skeleton.departments[(root["id"], code)] = {"id": dept.pk}
         writer.counts["orgs_department"] = writer.counts.get("orgs_department", 0) + len(DEPARTMENTS)
         rules = RoutingRule.objects.bulk_create(
             RoutingRule(category=category, area_id=root["id"],
@@ -217,7 +213,6 @@ def _party(writer: Writer, skeleton: Skeleton, rng: random.Random) -> None:
                         "area": grid,
                         "children": [],
                     }
-                    grid["branch"] = branch
                     for building in grid["children"]:
                         building["party"] = branch
                         if rng.random() < BUILDING_GROUP_SHARE:
