@@ -71,7 +71,7 @@ HAZARDS = ["楼道堆放杂物", "电动车入户充电", "燃气软管老化", 
 CONFLICTS = ["与邻居因漏水有纠纷", "物业费争议", "噪音投诉"]
 
 
-def _birth_places() -> list[str]:
+def _birth_places(offset: int = 0) -> list[str]:
     """County codes from python-stdnum's own table (current ones only), a fixed sample of them."""
     codes, province = [], ""
     for line in (Path(stdnum.cn.__file__).with_name("loc.dat")).read_text(encoding="utf-8").splitlines():
@@ -81,7 +81,7 @@ def _birth_places() -> list[str]:
             county = line.split()[0]
             if not county.endswith("00"):
                 codes.append(province + county)
-    return codes[::53][:60]
+    return codes[offset::53][:60]
 
 
 class _People:
