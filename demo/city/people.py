@@ -23,9 +23,6 @@ HOUSEHOLD_COLUMNS = ["id", "building_id", "unit", "floor", "room", "occupancy", 
                      "hazards", "conflicts", "last_visited", "updated_at"]  # fmt: skip
 RESIDENT_COLUMNS = ["id", "household_id", "name", "citizen_id", "citizen_id_hash", "phone", "phone_hash",
                     "residence_status", "relation", "created_at"]  # fmt: skip
-# Resident.sex and Resident.birth_date, derived from the ID number: when those columns go, drop
-# this line and `_derived` below, and nothing else changes.
-DERIVED_COLUMNS = ["sex", "birth_date"]
 MEMBER_COLUMNS = ["id", "name", "resident_id", "organization_id", "status", "joined", "kind", "work_unit"]
 TAG_COLUMNS = ["id", "group_id", "since", "until", "legal_basis", "note", "resident_id"]
 HOUSEHOLD_SIZES = (1, 2, 2, 3, 3, 3, 4, 5)
@@ -33,10 +30,6 @@ MEMBER_SHARE = 0.1  # of adults
 COMMUNITIES_PER_COMMIT = 10
 # Birth places disjoint from the demo district's (which takes every 53rd county from the first).
 BIRTH_PLACE_OFFSET = 26
-
-
-def _derived(birth: datetime.date, male: bool) -> tuple:
-    return ("M" if male else "F", birth)
 
 
 class _Identities:
@@ -72,7 +65,7 @@ def build(writer: Writer, skeleton: Skeleton, seed: int, today: datetime.date, *
             bar.update()
         with transaction.atomic():
             writer.write(Household, HOUSEHOLD_COLUMNS, rows[Household])
-            writer.write(Resident, RESIDENT_COLUMNS + DERIVED_COLUMNS, rows[Resident])
+            writer.write(Resident, RESIDENT_COLUMNS, rows[Resident])
             writer.write(PartyMember, MEMBER_COLUMNS, rows[PartyMember])
             writer.write(ResidentTag, TAG_COLUMNS, rows[ResidentTag])
     bar.close()
@@ -126,7 +119,7 @@ class _Community:
         resident = self.writer.next_id(Resident)
         self.rows[Resident].append(
             (resident, household, name, citizen_id, blind_index(citizen_id), phone or None,
-             blind_index(phone) if phone else "", status, relation, self.loaded_at, *_derived(birth, male))
+             blind_index(phone) if phone else "", status, relation, self.loaded_at)
         )  # fmt: skip
         since = self.today - datetime.timedelta(days=rng.randrange(30, 1500))
         if status == ResidenceStatus.FLOATING:
