@@ -72,7 +72,7 @@ READS = [
     ("area-detail", "community", lambda w, g: [w.areas["K1"].pk], ""),
     ("household-list", "community", None, lambda w, g: f"area={w.areas['K1'].pk}"),
     ("household-detail", "community", lambda w, g: [w.households["A1"].pk], ""),
-    ("resident-list", "community", None, ""),
+    ("resident-list", "community", None, "q=居民"),
     ("resident-detail", "community", lambda w, g: [w.residents["A1"].pk], ""),
     ("organization-list", "community", None, ""),
     ("organization-detail", "community", lambda w, g: [w.orgs["A"].pk], ""),
