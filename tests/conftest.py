@@ -18,7 +18,9 @@ import datetime
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.utils import translation
 
 from cobuilding import services as cobuilding_services
 from cobuilding.models import CoBuildingUnit, JointMeeting, Need
@@ -140,6 +142,15 @@ def _build_world() -> World:
         post=Post(holder_name="总支书记", role=Role.SECRETARY, organization=o["K1"], start=datetime.date(2020, 1, 1)),
     )
     return World(areas=a, households=h, residents=r, users=u, orgs=o)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request in English (the sign-in test, the
+    language switch) leaves its thread in English, and which test runs next on a worker is chance."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(scope="session")
