@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import F, Q
 from django.utils import timezone
 
 from cases.models import AnnouncedYear, CalendarDay, Category, LimitUnit, TimeLimit
@@ -24,15 +25,18 @@ def work_calendar() -> WorkCalendar:
 
 def limit_for(category: Category, colour: str) -> TimeLimit:
     """The limit of the nearest category up the tree that has one for this colour, else the colour's default."""
-    ancestors = list(category.get_ancestors(include_self=True).values_list("pk", flat=True))
-    limits = {row.category_id: row for row in TimeLimit.objects.filter(colour=colour, category_id__in=ancestors)}
-    for pk in reversed(ancestors):
-        if pk in limits:
-            return limits[pk]
-    default = TimeLimit.objects.filter(colour=colour, category__isnull=True).first()
-    if default is None:
+    up_the_tree = Q(
+        category__tree_id=category.tree_id, category__lft__lte=category.lft, category__rght__gte=category.rght
+    )
+    # One query: the deepest category's row first, the default (no category) last.
+    found = (
+        TimeLimit.objects.filter(up_the_tree | Q(category__isnull=True), colour=colour)
+        .order_by(F("category__level").desc(nulls_last=True))
+        .first()
+    )
+    if found is None:
         raise TimeLimit.DoesNotExist(f"no time limit for colour {colour}: the defaults are seeded by a migration")
-    return default
+    return found
 
 
 @dataclass(frozen=True)

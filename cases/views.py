@@ -4,7 +4,6 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,12 +22,12 @@ from grids.models import AreaKind
 PAGE_SIZE = 30
 BOARD_SIZE = 50
 
-# Named work queues over the same list: (title, filter); None filters on the reporter.
+# Named work queues over the same list: (title, the queue's cases for a scope and user).
 QUEUES = {
-    "triage": (gettext_lazy("待受理"), Q(status=Status.REPORTED)),
-    "inbox": (gettext_lazy("部门待办"), Q(status__in=[Status.DISPATCHED, Status.IN_PROGRESS])),
-    "verify": (gettext_lazy("待核查"), Q(status=Status.RESOLVED)),
-    "mine": (gettext_lazy("我上报的"), None),
+    "triage": (gettext_lazy("待受理"), lambda scope, user: selectors.cases(scope).filter(status=Status.REPORTED)),
+    "inbox": (gettext_lazy("部门待办"), lambda scope, user: selectors.inbox(scope)),
+    "verify": (gettext_lazy("待核查"), lambda scope, user: selectors.cases(scope).filter(status=Status.RESOLVED)),
+    "mine": (gettext_lazy("我上报的"), lambda scope, user: selectors.cases(scope).filter(reporter=user)),
 }
 
 
@@ -48,10 +47,8 @@ def case_list(request, queue: str = ""):
     if queue:
         if queue not in QUEUES:
             raise Http404
-        title, q = QUEUES[queue]
-        qs = qs.filter(q if q is not None else Q(reporter=request.user))
-        if queue == "inbox" and not scope.unrestricted:
-            qs = qs.filter(department_id__in=sorted(scope.department_ids))
+        title, queued = QUEUES[queue]
+        qs = queued(scope, request.user)
     grids = grid_selectors.areas(scope).filter(kind=AreaKind.GRID).order_by("tree_id", "lft")
     filters = forms.CaseFilterForm(request.GET or None, grids=grids)
     if filters.is_valid():
@@ -61,11 +58,12 @@ def case_list(request, queue: str = ""):
                 qs = qs.filter(**{field: data[field]})
         if data["overdue"]:
             qs = qs.filter(selectors.overdue_q())
+    page = selectors.inbox_page if queue == "inbox" else selectors.keyset_page
     try:
-        rows, next_cursor = selectors.keyset_page(selectors.for_list(qs), request.GET.get("after"), PAGE_SIZE)
+        rows, next_cursor = page(selectors.for_list(qs), request.GET.get("after"), PAGE_SIZE)
     except ValueError:
         messages.warning(request, _("翻页参数无效,已显示第一页"))
-        rows, next_cursor = selectors.keyset_page(selectors.for_list(qs), None, PAGE_SIZE)
+        rows, next_cursor = page(selectors.for_list(qs), None, PAGE_SIZE)
     params = request.GET.copy()
     params.pop("after", None)
     return render(

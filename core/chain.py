@@ -53,7 +53,9 @@ def _lock() -> None:
 def append(entry, insert) -> None:
     """Chain `entry` onto the last row and insert it, holding the lock until the transaction ends."""
     model = type(entry)
-    with transaction.atomic():
+    # No savepoint of its own: the entry commits or fails with the write it records, whose
+    # transaction is already open (two statements fewer on every write).
+    with transaction.atomic(savepoint=False):
         _lock()
         previous = model.objects.order_by("-pk").values_list("hash", flat=True).first() or GENESIS
         entry.hash = entry_hash(previous, values_of(entry))

@@ -18,6 +18,7 @@ import datetime
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils import translation
 
@@ -144,6 +145,15 @@ def _build_world() -> World:
     return World(areas=a, households=h, residents=r, users=u, orgs=o)
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request in English (the sign-in test, the
+    language switch) leaves its thread in English, and which test runs next on a worker is chance."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture(scope="session")
 def _world_keys(django_db_setup, django_db_blocker) -> dict[str, dict[str, int]]:
     """Built once per session; each test's transaction rolls back whatever it changes."""
@@ -228,11 +238,3 @@ def units(world):
         ),
     )
     return made
-
-
-@pytest.fixture(autouse=True)
-def _language_of_each_test_is_its_own():
-    """LocaleMiddleware leaves the last request's language active in the thread: a test that asks
-    for English would otherwise turn the next test's Chinese messages English."""
-    yield
-    translation.deactivate()

@@ -5,6 +5,8 @@ weights) and `case` (cases and everything that hangs off one). Import from `case
 """
 
 from cases.models.case import (
+    INBOX,
+    INBOX_DUE,
     Action,
     AlertKind,
     Case,
@@ -46,6 +48,8 @@ __all__ = [
     "AWAITING_RESPONSE",
     "COLOUR_OF",
     "ENDED",
+    "INBOX",
+    "INBOX_DUE",
     "NEXT_LEVEL",
     "OPEN",
     "WORKING",

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedCharField
@@ -34,6 +34,12 @@ _COLUMN_OF_KIND = {
     AreaKind.COMMUNITY: "community",
     AreaKind.GRID: "grid",
 }
+
+
+# 部门待办: what a department holds, and the deadline each is running against (signing for a
+# dispatched case, resolving once signed): the inbox lists the most urgent first.
+INBOX = frozenset({Status.DISPATCHED, Status.IN_PROGRESS})
+INBOX_DUE = models.Case(models.When(status=Status.DISPATCHED, then=F("response_due")), default=F("resolution_due"))
 
 
 def area_case_q(area: Area) -> Q:
@@ -162,6 +168,22 @@ class Case(models.Model):
             # The QR page's per-building ceiling counts a building's recent anonymous reports.
             models.Index(
                 fields=["area", "created_at"], condition=Q(source=Source.RESIDENT_QR), name="case_resident_area"
+            ),
+            # The dashboard's closed-per-day: only closed cases, by the scope's column, in closing order.
+            models.Index(
+                fields=["district", "closed_at"], condition=Q(status=Status.CLOSED), name="case_district_closed"
+            ),
+            models.Index(fields=["street", "closed_at"], condition=Q(status=Status.CLOSED), name="case_street_closed"),
+            models.Index(
+                fields=["community", "closed_at"], condition=Q(status=Status.CLOSED), name="case_community_closed"
+            ),
+            # A department's inbox, most urgent deadline first: the index is the page's ORDER BY.
+            models.Index(
+                F("department"),
+                INBOX_DUE,
+                F("id"),
+                condition=Q(status__in=sorted(INBOX)),
+                name="case_department_inbox",
             ),
             # The sweep's query: only cases with a clock running are indexed.
             models.Index(

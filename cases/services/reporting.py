@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,15 +40,19 @@ def _places(area: Area) -> dict[str, Area | None]:
     }
 
 
-def _lock_counter(district: Area, day: datetime.date) -> CaseCounter:
-    """Today's counter for the district, locked until the transaction ends: reports in one district
-    are numbered one after the other, and a resubmitted form waits here for its first copy."""
-    try:
-        with transaction.atomic():
-            CaseCounter.objects.get_or_create(district=district, day=day)
-    except IntegrityError:
-        pass  # created by someone else a moment ago
-    return CaseCounter.objects.select_for_update().get(district=district, day=day)
+def _next_number(district: Area, day: datetime.date) -> int:
+    """The district's next sequence number for the day, in one statement: the counter row is created
+    or bumped by an upsert whose row lock lasts from here to the commit. The caller takes it as late
+    as it can (just before the case's INSERT), so reports in one district queue only for the insert,
+    the event and the audit entry, not for routing, deadlines and validation as before."""
+    table = CaseCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (district_id, day, last) VALUES (%s, %s, 1) "  # noqa: S608 (our table name)
+            f"ON CONFLICT (district_id, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [district.pk, day],
+        )
+        return cursor.fetchone()[0]
 
 
 def _tracking_code() -> str:
@@ -92,18 +96,15 @@ def _create_case(
         raise ValidationError({"area": [_("案件地点须为社区、网格、小区或楼栋")]})
     places = _places(area)
     day = timezone.localtime(at).date()
-    counter = _lock_counter(places["district"], day)
     if submission_key is not None:
         existing = _resubmitted(submission_key, reporter, category, area, description)
         if existing is not None:
             return existing
-    counter.last += 1
-    counter.save(update_fields=["last"])
     colour = COLOUR_OF[(importance, urgency)]
     limit = deadlines.limit_for(category, colour)
     due = deadlines.response_due(limit, at, deadlines.work_calendar())
     case = Case(
-        number=f"{places['district'].code[:6]}{day:%Y%m%d}{counter.last:04d}",
+        number="",  # given under the counter's lock, just before the insert
         category=category,
         area=area,
         **places,
@@ -125,23 +126,43 @@ def _create_case(
         created_at=at,
     )
     # Uniqueness is the database's to enforce here: the number comes from the locked counter, the
-    # tracking code is random, and the submission key was looked up above under the same lock.
+    # tracking code is random, and a submission key sent twice at once is caught by its constraint
+    # below. The foreign keys are objects read a moment ago, so they are not read again either.
     full_clean(
-        case, exclude=["status", "reporter_phone", "submission_key"], validate_unique=False, validate_constraints=False
-    )
-    record(
         case,
-        action=Action.REPORT,
-        actor=reporter,
-        role=role,
-        to_status=Status.REPORTED,
-        at=at,
-        note=description,
-        data={"source": source},
-        photos=photos,
-        stage=PhotoStage.REPORT,
+        exclude=["number", "status", "reporter_phone", "submission_key", "category", "reporter", *places, "area"],
+        validate_unique=False,
+        validate_constraints=False,
     )
-    return case
+
+    def numbered() -> Case:
+        district = places["district"]
+        case.number = f"{district.code[:6]}{day:%Y%m%d}{_next_number(district, day):04d}"
+        record(
+            case,
+            action=Action.REPORT,
+            actor=reporter,
+            role=role,
+            to_status=Status.REPORTED,
+            at=at,
+            note=description,
+            data={"source": source},
+            photos=photos,
+            stage=PhotoStage.REPORT,
+        )
+        return case
+
+    if submission_key is None:
+        return numbered()
+    try:
+        with transaction.atomic():
+            return numbered()
+    except IntegrityError:
+        # The same form, sent at the same moment, committed first: its case is this one.
+        existing = _resubmitted(submission_key, reporter, category, area, description)
+        if existing is None:
+            raise
+        return existing
 
 
 @transaction.atomic

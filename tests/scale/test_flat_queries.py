@@ -1,0 +1,222 @@
+"""Every page and endpoint reads the same number of queries whatever the size of what it shows.
+
+One world, measured twice: with 3 of everything in K1 (cases with their events, households,
+residents, key-group tags, party members, co-building units, needs and meetings) and again
+after growing it to 30. Every named route is either read here or listed in NOT_READ with the
+reason; a new route fails `test_every_route_is_measured_or_says_why_not` until it is one or the other.
+"""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from cases import services as case_services
+from cases import workflow
+from cases.models import Case, DoorPlate
+from cobuilding import services as cobuilding_services
+from cobuilding.models import CoBuildingUnit, JointMeeting, Need
+from core.scope import SYSTEM
+from grids import services as grid_services
+from orgs import services as org_services
+from orgs.models import PartyMember
+from tests.cases.conftest import category
+from tests.factories import HouseholdFactory, ResidentFactory, key_group
+
+SMALL, LARGE = 3, 30
+
+# (route, persona, the route's arguments from the world and what was grown, query string or how to make it)
+READS = [
+    ("home", "community", None, ""),
+    ("grids:tree", "community", None, ""),
+    ("grids:area", "community", lambda w, g: [w.areas["A1"].pk], ""),
+    ("grids:area", "community", lambda w, g: [w.areas["K1"].pk], ""),
+    ("grids:area_children", "street", lambda w, g: [w.areas["S1"].pk], ""),
+    ("grids:household", "community", lambda w, g: [w.households["A1"].pk], ""),
+    ("grids:household_edit", "community", lambda w, g: [w.households["A1"].pk], ""),
+    ("grids:resident_search", "community", None, "q=居民"),
+    ("grids:resident", "community", lambda w, g: [w.residents["A1"].pk], ""),
+    ("orgs:chart", "community", None, ""),
+    ("orgs:organization", "community", lambda w, g: [w.orgs["A"].pk], ""),
+    ("orgs:members", "community", None, ""),
+    ("orgs:coverage", "street", None, ""),
+    ("orgs:community_structure", "community", lambda w, g: [w.areas["K1"].pk], ""),
+    ("cobuilding:units", "community", None, ""),
+    ("cobuilding:unit", "community", lambda w, g: [g["unit"].pk], ""),
+    ("cobuilding:community_lists", "community", lambda w, g: [w.areas["K1"].pk], ""),
+    ("cobuilding:meetings", "community", None, ""),
+    ("cobuilding:meeting", "community", lambda w, g: [g["meeting"].pk], ""),
+    ("funding:runs", "street", None, ""),
+    ("funding:pay", "street", None, ""),
+    ("funding:scenarios", "street", None, ""),
+    ("funding:scenario_create", "street", None, ""),
+    ("cases:list", "community", None, ""),
+    ("cases:queue", "community", lambda w, g: ["triage"], ""),
+    ("cases:queue", "officer", lambda w, g: ["inbox"], ""),
+    ("cases:queue", "community", lambda w, g: ["verify"], ""),
+    ("cases:queue", "grid_a", lambda w, g: ["mine"], ""),
+    ("cases:board", "street", None, ""),
+    ("cases:ranking", "leader", None, ""),
+    ("cases:dashboard", "leader", None, ""),
+    ("cases:notifications", "officer", None, ""),
+    ("cases:new", "grid_a", None, ""),
+    ("cases:detail", "community", lambda w, g: [g["case"].pk], ""),
+    ("cases:detail", "officer", lambda w, g: [g["case"].pk], ""),
+    ("cases:door_plates", "community", lambda w, g: [w.areas["K1"].pk], ""),
+    ("cases:resident_report", None, lambda w, g: [g["plate"].token], ""),
+    ("cases:track", None, None, ""),
+    ("cases:track_case", None, lambda w, g: [g["case"].tracking_code], ""),
+    ("area-list", "community", None, ""),
+    ("area-detail", "community", lambda w, g: [w.areas["K1"].pk], ""),
+    ("household-list", "community", None, lambda w, g: f"area={w.areas['K1'].pk}"),
+    ("household-detail", "community", lambda w, g: [w.households["A1"].pk], ""),
+    ("resident-list", "community", None, "q=居民"),
+    ("resident-detail", "community", lambda w, g: [w.residents["A1"].pk], ""),
+    ("organization-list", "community", None, ""),
+    ("organization-detail", "community", lambda w, g: [w.orgs["A"].pk], ""),
+    ("party-member-list", "community", None, ""),
+    ("party-member-detail", "community", lambda w, g: [g["member"].pk], ""),
+    ("post-list", "community", None, ""),
+    ("co-building-unit-list", "community", None, ""),
+    ("co-building-unit-detail", "community", lambda w, g: [g["unit"].pk], ""),
+    ("need-list", "community", None, ""),
+    ("need-detail", "community", lambda w, g: [g["need"].pk], ""),
+    ("agreement-list", "community", None, ""),
+    ("shared-resource-list", "community", None, ""),
+    ("service-project-list", "community", None, ""),
+    ("case-list", "community", None, ""),
+    ("case-list", "leader", None, ""),
+    ("case-list", "officer", None, ""),
+    ("case-metrics", "leader", None, ""),
+    ("case-detail", "community", lambda w, g: [g["case"].pk], ""),
+    ("case-events", "community", lambda w, g: [g["case"].pk], ""),
+    ("case-category-list", "community", None, ""),
+    ("routing-rule-list", "street", None, ""),
+    ("core:audit", "admin", None, ""),
+]
+
+# Routes not read here, and why.
+NOT_READ = {
+    "login": "no data: the sign-in form",
+    "logout": "a POST that ends the session",
+    "password_change": "no data: a form",
+    "password_change_done": "no data",
+    "set_language": "a POST that sets a cookie",
+    "grids:resident_reveal": "a logged POST about one resident",
+    "grids:resident_create": "a POST: a new resident of one household",
+    "cobuilding:need_claim": "a write about one need",
+    "cobuilding:need_complete": "a write about one need",
+    "funding:run": "a stored budget run: its cost is its snapshot's, not the city's (funding tests pin it)",
+    "funding:run_status": "as funding:run",
+    "funding:run_print": "as funding:run",
+    "funding:run_export": "as funding:run",
+    "funding:run_compare": "as funding:run",
+    "funding:scenario": "as funding:run",
+    "funding:new_costs": "finance staff only, whom the persona world has not (tests/funding reads it)",
+    "funding-estimate": "a pure calculation over the policy rows",
+    "cases:photo": "one stored file through the case's scope",
+    "post-detail": "one row, as post-list",
+    "need-claim": "a write about one need",
+    "need-complete": "a write about one need",
+    "agreement-detail": "one row, as agreement-list (none in the world)",
+    "shared-resource-detail": "one row, as shared-resource-list (none in the world)",
+    "service-project-detail": "one row, as service-project-list (none in the world)",
+    "case-category-detail": "configuration, not data that grows",
+    "routing-rule-detail": "configuration, not data that grows",
+    "resident-search": "a POST: the search by number (tests/trust pins it)",
+    "api-root": "no data",
+    "schema": "no data: the OpenAPI document",
+    "api-docs": "no data",
+}
+
+
+def _routes(patterns, namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue  # configuration screens, Django's own
+            yield from _routes(pattern.url_patterns, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_route_is_measured_or_says_why_not():
+    routes = {r for r in _routes(get_resolver().url_patterns) if not r.endswith("-format")}
+    # The workflow's steps are writes about one case: their cost does not depend on the city.
+    steps = {f"cases:{row.name}" for row in workflow.ROWS} | {f"case-{row.name}" for row in workflow.ROWS}
+    covered = {name for name, *_ in READS} | set(NOT_READ) | steps
+    assert routes - covered == set()
+    assert set(NOT_READ) - routes == set()
+
+
+def _grow(world, depts, n: int, grown: dict) -> dict:
+    """n more of everything in K1; returns the objects the routes point at (the first ones made)."""
+    area = world.areas
+    since = datetime.date(2025, 1, 1)
+    for i in range(n):
+        case = case_services.report_case(
+            actor=world.users["grid_a"],
+            category=category("urban-events-clutter"),
+            area=area["A1" if i % 2 else "A2"],
+            description="楼道堆放杂物",
+        )
+        if i % 3:
+            case = case_services.whistle_case(case=case, actor=world.users["community"], note="需执法")
+            case = case_services.dispatch_case(case=case, actor=world.users["street"], department=depts["城管局"])
+            grown.setdefault("case", case)  # one the community, the street and 城管局 all see
+        household = HouseholdFactory(building=area["A1" if i % 2 else "A2"])
+        resident = ResidentFactory(household=household)
+        grid_services.tag_resident(actor=SYSTEM, resident=resident, group=key_group("empty-nest-elderly"), since=since)
+        member = org_services.register_member(
+            actor=SYSTEM,
+            member=PartyMember(
+                name=f"党员{len(grown)}-{i}", organization=world.orgs["A"], status="full", joined=since, kind="floating"
+            ),
+        )
+        grown.setdefault("member", member)
+        unit = cobuilding_services.register_unit(
+            actor=SYSTEM, unit=CoBuildingUnit(name=f"单位{n}-{i}", kind="enterprise", community=area["K1"])
+        )
+        grown.setdefault("unit", unit)
+        need = cobuilding_services.raise_need(
+            actor=SYSTEM, need=Need(community=area["K1"], title=f"需求{n}-{i}", raised_on=since)
+        )
+        grown.setdefault("need", need)
+        meeting = cobuilding_services.record_meeting(
+            actor=SYSTEM,
+            meeting=JointMeeting(level="community", area=area["K1"], held_on=since, title=f"会{n}-{i}", minutes="纪要"),
+            units=[unit],
+        )
+        grown.setdefault("meeting", meeting)
+    if "plate" not in grown:
+        case_services.issue_door_plates(actor=world.users["community"], community=area["K1"])
+        grown["plate"] = DoorPlate.objects.filter(building=area["A1"]).get()
+    return grown
+
+
+def _measure(client_for, world, grown) -> dict[str, tuple[int, int]]:
+    counts = {}
+    for name, persona, args, query in READS:
+        query = query(world, grown) if callable(query) else query
+        url = reverse(name, args=args(world, grown) if args else None) + (f"?{query}" if query else "")
+        client = client_for(world.users[persona] if persona else None)
+        client.get(url)  # per-process caches (content types, translations) filled once
+        with CaptureQueriesContext(connection) as queries:
+            status = client.get(url).status_code
+        counts[f"{name} {persona} {query}".strip()] = (status, len(queries))
+    return counts
+
+
+@pytest.mark.django_db
+def test_no_page_or_endpoint_reads_more_queries_for_more_data(world, depts, client_for):
+    grown = _grow(world, depts, SMALL, {})
+    small = _measure(client_for, world, grown)
+    _grow(world, depts, LARGE - SMALL, grown)
+    assert Case.objects.unscoped("test: the world grew").filter(community=world.areas["K1"]).count() == LARGE
+    large = _measure(client_for, world, grown)
+    refused = {key: status for key, (status, _) in large.items() if status != 200}
+    assert refused == {}
+    growing = {key: (small[key][1], large[key][1]) for key in small if small[key] != large[key]}
+    assert growing == {}
