@@ -18,12 +18,13 @@ import itertools
 import json
 import os
 import random
-import re
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 from locust import HttpUser, between, events, task
 from locust.exception import StopUser
+from pages import CASE_NUMBER, CATEGORY_OPTION, KEY_INPUT, TOO_OFTEN, csrf
 
 PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text())
 # Open for the whole run, line-buffered so a crash keeps what was acknowledged; closed at quitting.
@@ -32,12 +33,6 @@ LEDGER = Path(os.environ["LOAD_LEDGER"]).open("a", buffering=1, encoding="utf-8"
 SERVER_ERRORS: collections.Counter = collections.Counter()
 REFUSED: collections.Counter = collections.Counter()
 NUMBERS: dict[str, str] = {}  # submission key -> the case number it was acknowledged with
-
-CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-KEY_INPUT = re.compile(r'name="submission_key" value="([^"]+)"')
-CATEGORY_OPTION = re.compile(r'<option value="(\d+)"')
-CASE_NUMBER = re.compile(r'data-testid="case-number">([^<]+)<')
-TOO_OFTEN = "提交过于频繁"
 
 STEP_ACTIONS = {"accept": "accept", "whistle": "whistle", "dispatch": "dispatch", "sign": "sign", "resolve": "resolve"}
 
@@ -68,7 +63,7 @@ def log_in(user: HttpUser, username: str, password: str) -> None:
     """Sign in through the real log-in page, as a browser does. A second factor (TOTP) is one
     more form posted here, between the password and the first page."""
     page = user.client.get("/accounts/login/", name="log-in page")
-    form = {"username": username, "password": password, "csrfmiddlewaretoken": _csrf(page.text), "next": ""}
+    form = {"username": username, "password": password, "csrfmiddlewaretoken": csrf(page.text), "next": ""}
     with user.client.post(
         "/accounts/login/", data=form, allow_redirects=False, name="log in", catch_response=True
     ) as response:
@@ -78,16 +73,11 @@ def log_in(user: HttpUser, username: str, password: str) -> None:
     user.client.get("/", name="home")
 
 
-def _csrf(html: str) -> str:
-    match = CSRF_INPUT.search(html)
-    return match.group(1) if match else ""
-
-
 class Staff(HttpUser):
     abstract = True
     wait_time = between(1, 3)
     role = ""
-    _seats: collections.abc.Iterator
+    _seats: Iterator
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -274,7 +264,7 @@ class Resident(HttpUser):
         if page.status_code != 200 or not key_match or not categories:
             return  # the GET itself is already counted as the failure it is
         form = {
-            "csrfmiddlewaretoken": _csrf(page.text),
+            "csrfmiddlewaretoken": csrf(page.text),
             "submission_key": key_match.group(1),
             "category": random.choice(categories),
             "description": f"楼道灯不亮 {key_match.group(1)[:8]}",
