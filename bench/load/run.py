@@ -204,11 +204,12 @@ def process(command: list[str], env: dict, log: Path):
                 child.wait()
 
 
-def wait_until_up(url: str, seconds: int = 60) -> None:
+def wait_until_up(url: str, seconds: int = 300) -> None:
+    # Generous: on a busy machine the workers' first request (importing the app) took over 10 s.
     deadline = time.monotonic() + seconds
     while True:
         try:
-            with urllib.request.urlopen(url, timeout=5):  # noqa: S310 (loopback, our own URL)
+            with urllib.request.urlopen(url, timeout=60):  # noqa: S310 (loopback, our own URL)
                 return
         except OSError:
             if time.monotonic() > deadline:
