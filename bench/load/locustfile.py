@@ -275,7 +275,7 @@ class Resident(HttpUser):
                 number = CASE_NUMBER.search(response.text)
                 if response.status_code == 200 and number:
                     acknowledge_report(form["submission_key"], number.group(1).strip(), via="qr")
-                elif response.status_code == 200 and TOO_OFTEN in response.text:
+                elif response.status_code in (200, 429) and TOO_OFTEN in response.text:
                     REFUSED["QR report: over the rate limit"] += 1
                     response.success()
                 else:
