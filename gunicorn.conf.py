@@ -1,0 +1,28 @@
+"""Gunicorn's settings, read from the working directory (`uv run gunicorn gridgov.wsgi`).
+
+Flags on the command line win over these (`--bind 0.0.0.0:8000`, `--workers 8`).
+"""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+
+# Threads, not one request per process: a request waiting on a row lock (two officers signing
+# one case) or on a slow disk holds a thread, not the whole worker, and the worker keeps telling
+# the arbiter it is alive, so it is not killed mid-request and its client never sees a reset.
+worker_class = "gthread"
+workers = int(os.environ.get("GUNICORN_WORKERS", (os.cpu_count() or 1) + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", 4))
+# Seconds a worker may stay silent before the arbiter restarts it; with threads it stays silent
+# only when the process itself is stuck.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
+graceful_timeout = 30
+keepalive = 5
+
+# Gunicorn's access log is outside Django's LOGGING, so the filter that masks ID and phone
+# numbers never sees it: it therefore carries the path without its query string (%(U)s, not
+# %(r)s) and no Referer (which holds the previous page's query). The request id is the one
+# RequestContextMiddleware answers with, so a line matches the audit rows of its request.
+accesslog = "-"
+errorlog = "-"
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms rid=%({x-request-id}o)s'
