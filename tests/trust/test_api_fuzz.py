@@ -15,7 +15,9 @@ import pytest
 import schemathesis
 import werkzeug.test
 from django.conf import settings
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -31,6 +33,18 @@ def persona(request, world):
 # The real WSGI handler, so CSRF is enforced as in production: the requests carry a matching
 # cookie and header. The schema is fetched from the app itself, anonymously, as a client would.
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", WSGIHandler())
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_transaction():
+    """Django's test client does this too: a real handler closes the connection at each request's
+    start and end when it is not in autocommit, which on PostgreSQL would drop the test's
+    transaction (and the world with it)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
