@@ -1,0 +1,223 @@
+"""What the route matrix (test_route_matrix.py) walks and fills its URLs with: every route the
+URL resolver knows, and for each role an object of each kind at the role's own place and one at
+a place no persona but the admin reaches (the county's building E1)."""
+
+import datetime
+import io
+import re
+from dataclasses import dataclass
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver
+from PIL import Image
+
+from cases import services as case_services
+from cases.models import Category, RoutingRule
+from cases.photos import clean_photo
+from cobuilding import services as cobuilding_services
+from cobuilding.models import Agreement, CoBuildingUnit, JointMeeting, Need, ServiceProject, SharedResource
+from core.scope import SYSTEM
+from funding import services as funding_services
+from funding import whatif
+from orgs import services as org_services
+from orgs.models import Department, OrgKind, PartyMember, Post, Role
+from tests.factories import department
+
+# Not walked, by pattern. The admin has its own permission system (is_staff and model
+# permissions, tests/test_admin.py) and hundreds of generated routes. DRF's format-suffix
+# variants (`.json`) are the same view as the route they repeat. Static files and media are no
+# routes here: WhiteNoise serves static files as middleware, and case photos go through a view.
+EXCLUDED = [
+    re.compile(r"^admin/"),
+    re.compile(r"\(\?P<format>|<drf_format_suffix:format>"),
+]
+
+EXTRA_METHODS = ("PUT", "PATCH", "DELETE")
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    pattern: str
+    kwargs: tuple[str, ...]
+    methods: tuple[str, ...]
+
+    def path(self, values: dict[str, object]) -> str:
+        path = "/" + self.pattern
+        for kwarg in self.kwargs:
+            value = str(values[kwarg])
+            path, count = re.subn(rf"<(?:\w+:)?{kwarg}>|\(\?P<{kwarg}>[^)]*\)", value, path, count=1)
+            assert count == 1, (self.name, kwarg)
+        return path.replace("^", "").replace("$", "")
+
+
+def _methods(callback) -> tuple[str, ...]:
+    """GET and POST for every route, and PUT, PATCH or DELETE where the view has them."""
+    if actions := getattr(callback, "actions", None):  # a DRF viewset route
+        allowed = {method.upper() for method in actions}
+    elif view_class := getattr(callback, "view_class", None):
+        allowed = {method.upper() for method in view_class.http_method_names if hasattr(view_class, method)}
+    else:
+        allowed = set()
+    return ("GET", "POST", *(method for method in EXTRA_METHODS if method in allowed))
+
+
+def walk(resolver: URLResolver | None = None, prefix: str = "", namespace: str = ""):
+    for entry in (resolver or get_resolver()).url_patterns:
+        pattern = prefix + str(entry.pattern)
+        if any(rule.search(pattern) for rule in EXCLUDED):
+            continue
+        if isinstance(entry, URLResolver):
+            inner = ":".join(filter(None, [namespace, entry.namespace]))
+            yield from walk(entry, pattern, inner)
+        elif isinstance(entry, URLPattern):
+            name = ":".join(filter(None, [namespace, entry.name]))
+            kwargs = tuple(entry.pattern.regex.groupindex)
+            yield Route(name=name, pattern=pattern, kwargs=kwargs, methods=_methods(entry.callback))
+
+
+def routes() -> dict[str, Route]:
+    found = {}
+    for route in walk():
+        assert route.name, f"an unnamed route cannot have a row: {route.pattern}"
+        found.setdefault(route.name, route)
+    return found
+
+
+# Each persona's own building: grid worker B's is B1, everybody else's A1 (where 城管局 has a case).
+HOME = {"grid_b": "B1"}
+OUTSIDE = "E1"
+MISSING = 999_999_999
+DAY = datetime.date(2026, 10, 1)
+
+
+def _photo():
+    out = io.BytesIO()
+    Image.new("RGB", (32, 24), "red").save(out, "PNG")
+    return clean_photo(SimpleUploadedFile("a.png", out.getvalue()))
+
+
+def _report(world, building: str):
+    return case_services.report_case(
+        actor=world.users["admin"],
+        category=Category.objects.get(code="urban-events-clutter"),
+        area=world.areas[building],
+        description="楼道堆放杂物",
+        photos=[_photo()],
+    )
+
+
+def _community_records(world, building: str, community) -> dict[str, dict[str, int]]:
+    unit = cobuilding_services.register_unit(
+        actor=SYSTEM, unit=CoBuildingUnit(name=f"单位{building}", kind="enterprise", community=community)
+    )
+    need = cobuilding_services.raise_need(
+        actor=SYSTEM, need=Need(community=community, title=f"需求{building}", raised_on=DAY)
+    )
+    meeting = cobuilding_services.record_meeting(
+        actor=SYSTEM,
+        meeting=JointMeeting(level="community", area=community, held_on=DAY, title="联席会", minutes="纪要"),
+    )
+    agreement = cobuilding_services.sign_agreement(
+        actor=SYSTEM,
+        agreement=Agreement(
+            unit=unit, community=community, signed_on=DAY, valid_until=DAY.replace(year=2029), content="协议"
+        ),
+    )
+    resource = cobuilding_services.list_resource(
+        actor=SYSTEM,
+        resource=SharedResource(community=community, unit=unit, kind="venue", name="会议室", pricing="free"),
+    )
+    project = cobuilding_services.start_project(
+        actor=SYSTEM, project=ServiceProject(community=community, unit=unit, title="义诊", starts_on=DAY)
+    )
+    return {
+        "unit": {"pk": unit.pk},
+        "need": {"pk": need.pk},
+        "meeting": {"pk": meeting.pk},
+        "agreement": {"pk": agreement.pk},
+        "resource": {"pk": resource.pk},
+        "project": {"pk": project.pk},
+    }
+
+
+def build_targets(world) -> dict[str, dict[str, dict[str, object]]]:
+    """{building: {kind: {kwarg: value}}} for A1, B1 and E1."""
+    a, u = world.areas, world.users
+    chengguan = Department.objects.get(name="城管局")
+    county_department = department("测试县城管局", a["county"])
+    cases = {b: _report(world, b) for b in ["A1", "B1", OUTSIDE]}
+    cases["A1"] = case_services.whistle_case(case=cases["A1"], actor=u["community"], note="需要执法")
+    cases["A1"] = case_services.dispatch_case(case=cases["A1"], actor=u["street"], department=chengguan)
+    category = Category.objects.get(code="urban-events-clutter")
+    rules = {
+        "A1": RoutingRule.objects.create(category=category, area=a["district"], department=chengguan),
+        OUTSIDE: RoutingRule.objects.create(category=category, area=a["county"], department=county_department),
+    }
+    organizations = {
+        "A1": world.orgs["A"],
+        "B1": world.orgs["K1"],  # grid B has no party organisation of its own
+        OUTSIDE: org_services.create_organization(
+            actor=SYSTEM,
+            kind=OrgKind.COMMUNITY_BRANCH,
+            name="四社区党支部",
+            area=a["K4"],
+            parent=org_services.create_organization(
+                actor=SYSTEM, kind=OrgKind.STREET_WORKING_COMMITTEE, name="一镇党委", area=a["T"]
+            ),
+        ),
+    }
+    runs, scenarios = {}, {}
+    proposal = [{"name": "新社区", "households": 1000, "party_members": 30, "grid_party_org_leaders": 1}]
+    for side, root, community in [("A1", "district", "K1"), (OUTSIDE, "county", "K4")]:
+        runs[side] = {
+            "pk": funding_services.start_budget_run(actor=SYSTEM, year=2026, area=a[root]).pk,
+            "other": funding_services.start_budget_run(actor=SYSTEM, year=2025, area=a[root]).pk,
+        }
+        scenarios[side] = whatif.save_scenario(
+            actor=SYSTEM, name="试算", year=2026, communities=[a[community]], proposal=proposal
+        )
+    members = {
+        b: org_services.register_member(
+            actor=SYSTEM,
+            member=PartyMember(name=f"党员{b}", organization=org, status="full", joined=DAY, kind="resident"),
+        )
+        for b, org in organizations.items()
+    }
+    posts = {
+        b: org_services.appoint(
+            actor=SYSTEM, post=Post(holder_name=f"网格员{b}", role=Role.GRID_WORKER, area=a[b[0]], start=DAY)
+        )
+        for b in ["A1", "B1", OUTSIDE]
+    }
+    targets = {}
+    for building, community in [("A1", a["K1"]), ("B1", a["K1"]), (OUTSIDE, a["K4"])]:
+        side = OUTSIDE if building == OUTSIDE else "A1"  # B1 shares K1's records and the district's runs
+        plates = case_services.issue_door_plates(actor=SYSTEM, community=community)
+        case = cases[building]
+        targets[building] = {
+            **_community_records(world, building, community),
+            "area": {"pk": a[building[0]].pk},  # the building's grid
+            "community": {"pk": community.pk},
+            "household": {"pk": world.households[building].pk},
+            "resident": {"pk": world.residents[building].pk},
+            "organization": {"pk": organizations[building].pk},
+            "member": {"pk": members[building].pk},
+            "post": {"pk": posts[building].pk},
+            "run": runs[side],
+            "scenario": {"pk": scenarios[side].pk},
+            "case": {"pk": case.pk},
+            "photo": {"pk": case.photos.get().pk},
+            "category": {"pk": category.pk},
+            "rule": {"pk": rules[side].pk},
+            "plate": {"token": next(p.token for p in plates if p.building_id == a[building].pk)},
+            "tracking": {"code": case.tracking_code},
+            "queue": {"queue": "triage"},
+        }
+    return targets
+
+
+def missing(values: dict[str, object]) -> dict[str, object]:
+    """The same kwargs naming nothing: the admin, who sees every place, gets these as the outside ones."""
+    nothing = {"token": "x" * 32, "code": "ZZZZZZZZ", "queue": "nonesuch"}
+    return {key: nothing.get(key, MISSING) for key in values}

@@ -1,0 +1,299 @@
+"""The route matrix: every route the URL resolver knows (the API router's included) × every
+persona of the world × GET, POST and whatever else the route allows has an expected status, in
+ROWS below. A route without a row fails `test_every_route_has_a_row`, which prints the rows to
+paste; a row without a route fails too.
+
+Each persona asks for an object of the row's kind at its own place (tests/trust/routes.py: the
+world's building A1, B1 for grid worker B) and for one at the county's building E1, which no
+persona but the admin reaches (the admin asks for an id nobody has). The outside one is always
+404, unless the request is refused before any lookup: not logged in, or the method not allowed.
+
+How to read (and add) a row:
+
+    "grids:household": page("household", get=PLACES),
+
+`page`, `step`, `api` and `public` set the anonymous answer (→ log-in for pages, 403 for the API,
+the same as everyone's for public pages). `get=` and `post=` give the signed-in answer: a status
+for every persona, or a dict from personas (a name or a tuple of names, ALL for the rest) to
+statuses. `post` defaults to `get` for pages, which answer a POST they do not handle as a GET.
+"""
+
+import copy
+from dataclasses import dataclass, field
+
+import pytest
+from django.db import transaction
+from django.test import Client
+
+from tests.trust.routes import HOME, OUTSIDE, build_targets, missing, routes
+
+ANON = "anonymous"
+STAFF = ("grid_a", "grid_b", "community", "street", "sunk", "officer", "officer_mz", "district", "leader", "admin")
+ROLES = (ANON, *STAFF)
+ALL = "*"
+LOGIN = "→log-in"  # a 302 to the log-in page
+
+# Role groups the rows use.
+DEPARTMENTS = ("officer", "officer_mz")  # department officers: the cases sent to them, no places
+COMMUNITY_UP = ("community", "street", "district", "leader", "admin")
+PLACES = {ALL: 200, DEPARTMENTS: 404}  # anyone with a place sees it; officers have none
+COMMUNITY_PAGE = {ALL: 404, COMMUNITY_UP: 200}  # a community's records: community staff and above
+ADMIN_ONLY = {ALL: 404, "admin": 200}
+A_CASE = {ALL: 200, "officer_mz": 404}  # the A1 case is 城管局's; 民政局 has nothing to do with it
+# Objects nobody owns a copy of: the outside one is an id (or token) that names nothing.
+GLOBAL_KINDS = {"category", "plate", "tracking", "queue"}
+
+
+@dataclass(frozen=True)
+class Row:
+    obj: str | None
+    anonymous: int | str | None  # None: as the signed-in default
+    methods: dict = field(default_factory=dict)
+
+    def expected(self, method: str, role: str) -> int | str:
+        spec = self.methods[method]
+        if role == ANON and self.anonymous is not None:
+            return self.anonymous
+        if not isinstance(spec, dict):
+            return spec
+        for roles, status in spec.items():
+            if role == roles or (isinstance(roles, tuple) and role in roles):
+                return status
+        return spec[ALL]
+
+
+def page(obj=None, *, get=200, post=None, **more) -> Row:
+    return Row(obj, LOGIN, {"GET": get, "POST": get if post is None else post, **more})
+
+
+def step(obj="case", *, post=302) -> Row:
+    """A step of the case loop as a page: a POST only, answered with a redirect back to the case."""
+    return Row(obj, LOGIN, {"GET": 405, "POST": {ALL: post, "officer_mz": 404}})
+
+
+def api(obj=None, *, get=200, post=405, **more) -> Row:
+    return Row(obj, 403, {"GET": get, "POST": post, **more})
+
+
+def public(obj=None, *, get=200, post=200, **more) -> Row:
+    return Row(obj, None, {"GET": get, "POST": post, **more})
+
+
+ROWS: dict[str, Row] = {
+    # The site ----------------------------------------------------------------------------------
+    "home": page(),
+    "login": public(PUT=200),  # the form re-rendered with its errors
+    "logout": public(get=405, post=LOGIN),
+    "password_change": page(PUT=200),
+    "password_change_done": page(post=405),
+    "set_language": public(get=302, post=302),
+    "core:audit": page(get=ADMIN_ONLY),  # the auditors' permission; the admin has every one
+    # grids -------------------------------------------------------------------------------------
+    "grids:tree": page(get=PLACES),
+    "grids:area": page("area", get=PLACES),
+    "grids:area_children": page("area", get=PLACES),
+    "grids:household": page("household", get=PLACES),
+    "grids:household_edit": page("household", get={ALL: 404, ("grid_a", "grid_b", "community", "admin"): 200}),
+    "grids:resident_create": page("household", get=405, post={ALL: 400, DEPARTMENTS: 404}),
+    "grids:resident_search": page(get=PLACES),
+    "grids:resident": page("resident", get=PLACES),
+    # Only those who may reveal (community staff with the sensitive permission, the admin);
+    # an empty form is a 400.
+    "grids:resident_reveal": page("resident", get=405, post={ALL: 404, ("community", "admin"): 400}),
+    # orgs --------------------------------------------------------------------------------------
+    "orgs:chart": page(get=PLACES),
+    "orgs:organization": page("organization", get={**PLACES, "grid_b": 404}),  # grid B has no branch
+    "orgs:members": page(get=PLACES),
+    "orgs:coverage": page(get=PLACES),
+    "orgs:community_structure": page("community", get=COMMUNITY_PAGE),
+    # cobuilding --------------------------------------------------------------------------------
+    "cobuilding:units": page(get=PLACES),
+    "cobuilding:unit": page("unit", get=COMMUNITY_PAGE),
+    "cobuilding:community_lists": page("community", get=COMMUNITY_PAGE),
+    "cobuilding:need_claim": page("need", get=405, post={ALL: 404, ("community", "street", "admin"): 302}),
+    "cobuilding:need_complete": page("need", get=405, post={ALL: 404, ("community", "street", "admin"): 302}),
+    "cobuilding:meetings": page(get=PLACES),
+    "cobuilding:meeting": page("meeting", get=COMMUNITY_PAGE),
+    # funding -----------------------------------------------------------------------------------
+    "funding:runs": page(get=PLACES, post=ADMIN_ONLY),  # starting a run: the admin here
+    "funding:run": page("run", get=PLACES),
+    "funding:run_status": page("run", get=PLACES),
+    "funding:run_print": page("run", get=PLACES),
+    "funding:run_export": page("run", get=PLACES),
+    "funding:run_compare": page("run", get=PLACES),
+    "funding:pay": page(get=PLACES),
+    "funding:new_costs": page(get=ADMIN_ONLY),
+    "funding:scenarios": page(get=PLACES),
+    "funding:scenario_create": page(get={ALL: 404, ("street", "admin"): 200}),
+    "funding:scenario": page("scenario", get={ALL: 404, ("community", "street", "district", "leader", "admin"): 200}),
+    # cases -------------------------------------------------------------------------------------
+    "cases:list": page(),
+    "cases:queue": page("queue"),
+    "cases:board": page(get={ALL: 404, ("street", "district", "admin"): 200}),  # who dispatches
+    "cases:ranking": page(),
+    "cases:dashboard": page(),
+    "cases:notifications": page(),
+    "cases:new": page(get={ALL: 200, ("sunk", "leader", *DEPARTMENTS): 404}),  # who reports
+    "cases:detail": page("case", get=A_CASE),
+    "cases:accept": step(),
+    "cases:reject": step(),
+    "cases:merge": step(),
+    "cases:whistle": step(),
+    "cases:escalate": step(),
+    "cases:dispatch": step(),
+    "cases:sign": step(),
+    "cases:return": step(),
+    "cases:extend": step(),
+    "cases:decide_extension": step(),
+    "cases:resolve": step(),
+    "cases:verify": step(),
+    "cases:photo": page("photo", get=A_CASE),
+    "cases:door_plates": page(
+        "community",
+        get={ALL: 404, ("community", "street", "admin"): 200},
+        post={ALL: 404, ("community", "street", "admin"): 302},  # issues the missing plates
+    ),
+    "cases:resident_report": public("plate"),  # an empty form re-rendered
+    "cases:track": public(),
+    "cases:track_case": public("tracking"),
+    # The API -----------------------------------------------------------------------------------
+    "api-root": api(),
+    "schema": public(post=405),  # drf-spectacular serves the schema and its docs to anyone
+    "api-docs": public(post=405),
+    "area-list": api(),
+    "area-detail": api("area", get=PLACES),
+    "household-list": api(get=400),  # ?building= is required
+    "household-detail": api("household", get=PLACES),
+    "resident-list": api(),
+    "resident-search": api(get=405, post=400),  # an empty body
+    "resident-detail": api("resident", get=PLACES),
+    "organization-list": api(),
+    "organization-detail": api("organization", get={**PLACES, "grid_b": 404}),
+    "party-member-list": api(),
+    "party-member-detail": api("member", get={**PLACES, "grid_b": 404}),
+    "post-list": api(),
+    "post-detail": api("post", get=PLACES),
+    "co-building-unit-list": api(),
+    "co-building-unit-detail": api("unit", get=COMMUNITY_PAGE),
+    "need-list": api(),
+    "need-detail": api("need", get=COMMUNITY_PAGE),
+    "need-claim": api("need", get=405, post={ALL: 404, ("community", "street", "admin"): 400}),
+    "need-complete": api("need", get=405, post={ALL: 404, ("community", "street", "admin"): 400}),
+    "agreement-list": api(),
+    "agreement-detail": api("agreement", get=COMMUNITY_PAGE),
+    "shared-resource-list": api(),
+    "shared-resource-detail": api("resource", get=COMMUNITY_PAGE),
+    "service-project-list": api(),
+    "service-project-detail": api("project", get=COMMUNITY_PAGE),
+    "funding-estimate": api(get=405, post=400),
+    "case-list": api(post=400),
+    "case-metrics": api(),
+    "case-detail": api("case", get=A_CASE),
+    "case-events": api("case", get=A_CASE),
+    # Steps over the API, with an empty body, on the A1 case (dispatched to 城管局) or, for grid
+    # worker B, the B1 case (just reported): 400 for the missing fields, 409 for the wrong status.
+    "case-accept": api("case", get=405, post={ALL: 409, "grid_b": 403, "officer_mz": 404}),
+    "case-reject": api("case", get=405, post={ALL: 400, "officer_mz": 404}),
+    "case-merge": api("case", get=405, post={ALL: 400, "officer_mz": 404}),
+    "case-whistle": api("case", get=405, post={ALL: 400, "officer_mz": 404}),
+    "case-escalate": api("case", get=405, post={ALL: 400, "officer_mz": 404}),
+    "case-dispatch": api("case", get=405, post={ALL: 400, "officer_mz": 404}),
+    "case-sign": api("case", get=405, post={ALL: 403, ("officer", "admin"): 200, "grid_b": 409, "officer_mz": 404}),
+    "case-return": api("case", get=405, post={ALL: 400, "officer_mz": 404}),
+    "case-extend": api("case", get=405, post={ALL: 400, "officer_mz": 404}),
+    "case-decide_extension": api("case", get=405, post={ALL: 400, "officer_mz": 404}),
+    "case-resolve": api("case", get=405, post={ALL: 400, "officer_mz": 404}),
+    "case-verify": api("case", get=405, post={ALL: 400, "officer_mz": 404}),
+    "case-category-list": api(),
+    "case-category-detail": api("category"),
+    "routing-rule-list": api(),
+    "routing-rule-detail": api("rule", get={ALL: 404, ("district", "leader", "admin"): 200}),  # a district's rule
+}
+
+
+# The kind of the areas the rows are parametrised by: a room's namespace, the API, or the site.
+def _area(name: str) -> str:
+    if ":" in name:
+        return name.split(":")[0]
+    return "api" if ROUTES[name].pattern.startswith("api/") else "site"
+
+
+ROUTES = routes()
+AREAS = sorted({_area(name) for name in ROUTES})
+
+
+def test_every_route_has_a_row():
+    missing_rows = [name for name in ROUTES if name not in ROWS]
+    stale = [name for name in ROWS if name not in ROUTES]
+    stubs = "\n".join(_stub(ROUTES[name]) for name in missing_rows)
+    assert not missing_rows, f"routes without a row in ROWS (tests/trust/test_route_matrix.py):\n{stubs}"
+    assert not stale, f"rows for routes that no longer exist: {stale}"
+
+
+def _stub(route) -> str:
+    helper = "api" if route.pattern.startswith("api/") else "page"
+    obj = '"KIND", ' if route.kwargs else ""
+    extra = "".join(f", {method}=..." for method in route.methods[2:])
+    return f'    "{route.name}": {helper}({obj}get=..., post=...{extra}),  # /{route.pattern}'
+
+
+def test_the_rows_name_a_kind_exactly_for_the_routes_that_take_an_object():
+    wrong = [name for name, row in ROWS.items() if name in ROUTES and bool(row.obj) != bool(ROUTES[name].kwargs)]
+    assert not wrong
+
+
+@pytest.fixture
+def clients(world):
+    made = {}
+    for role in ROLES:
+        made[role] = Client(raise_request_exception=False)  # a 500 is a status to report, not a traceback
+        if role != ANON:
+            made[role].force_login(world.users[role])
+    return made
+
+
+def _ask(client: Client, method: str, path: str) -> int | str:
+    """One request, rolled back afterwards with the cookies it changed (a log-out ends the session)."""
+    cookies = copy.deepcopy(client.cookies)
+    content_type = "application/json" if path.startswith("/api/") else "application/x-www-form-urlencoded"
+    with transaction.atomic():
+        response = client.generic(method, path, content_type=content_type)
+        transaction.set_rollback(True)
+    client.cookies = cookies
+    if response.status_code == 302 and response["Location"].startswith("/accounts/login/"):
+        return LOGIN
+    return response.status_code
+
+
+def _outside(expected: int | str, role: str) -> int | str:
+    """Refused before any lookup (not signed in, the method not allowed): the same; else 404."""
+    if expected in (LOGIN, 405) or (role == ANON and expected == 403):
+        return expected
+    return 404
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_every_route_answers_every_persona_as_its_row_says(world, clients, settings, tmp_path, area):
+    settings.MEDIA_ROOT = tmp_path  # the case photos the targets carry
+    targets = build_targets(world)
+    wrong = []
+    for name, route in ROUTES.items():
+        if _area(name) != area or name not in ROWS:
+            continue
+        row = ROWS[name]
+        for method in route.methods:
+            for role in ROLES:
+                expected = row.expected(method, role)
+                if not route.kwargs:
+                    asks = [(route.path({}), expected)]
+                else:
+                    own = targets[HOME.get(role, "A1")][row.obj]
+                    other = targets[OUTSIDE][row.obj]
+                    if role == "admin" or row.obj in GLOBAL_KINDS:
+                        other = missing(other)
+                    asks = [(route.path(own), expected), (route.path(other), _outside(expected, role))]
+                for path, want in asks:
+                    got = _ask(clients[role], method, path)
+                    if got != want:
+                        wrong.append(f"{name:28} {method:6} {role:11} {path:40} expected {want}, got {got}")
+    assert not wrong, "\n".join(["", *wrong])
