@@ -24,6 +24,8 @@ from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
+from tests.sign_in import force_login_verified
+
 
 @pytest.fixture(params=["admin", "street"])
 def persona(request, world):
@@ -51,7 +53,7 @@ def _keep_the_test_transaction():
 def signed_in(persona) -> dict:
     """The persona's session cookie, and a CSRF cookie with the header that must match it."""
     client = Client()
-    client.force_login(persona)
+    force_login_verified(client, persona)
     csrf = secrets.token_hex(16)
     cookies = {settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value}
     return {"cookies": {**cookies, settings.CSRF_COOKIE_NAME: csrf}, "headers": {"X-CSRFToken": csrf}}

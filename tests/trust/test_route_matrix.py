@@ -22,9 +22,11 @@ import copy
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
 
+from tests.sign_in import force_login_verified
 from tests.trust.routes import HOME, OUTSIDE, build_targets, missing, routes
 
 ANON = "anonymous"
@@ -87,6 +89,14 @@ ROWS: dict[str, Row] = {
     "password_change": page(PUT=200),
     "password_change_done": page(post=405),
     "set_language": public(get=302, post=302),
+    # Two-factor: the world's community and admin hold a device (tests.sign_in); nobody else does.
+    "two_factor": page(),
+    "two_factor_verify": page(get=302),  # a verified session owes no code: home
+    "two_factor_enrol": page(get={ALL: 200, ("community", "admin"): 302}),  # enrolled: to the status page
+    # POST only (405 before the log-in check); new codes for a device holder, enrolment first otherwise.
+    "two_factor_recovery_codes": Row(
+        None, None, {"GET": 405, "POST": {ALL: 302, ANON: LOGIN, ("community", "admin"): 200}}
+    ),
     "core:audit": page(get=ADMIN_ONLY),  # the auditors' permission; the admin has every one
     # grids -------------------------------------------------------------------------------------
     "grids:tree": page(get=PLACES),
@@ -248,13 +258,14 @@ def clients(world):
     for role in ROLES:
         made[role] = Client(raise_request_exception=False)  # a 500 is a status to report, not a traceback
         if role != ANON:
-            made[role].force_login(world.users[role])
+            force_login_verified(made[role], world.users[role])
     return made
 
 
 def _ask(client: Client, method: str, path: str) -> int | str:
     """One request, rolled back afterwards with the cookies it changed (a log-out ends the session)."""
     cookies = copy.deepcopy(client.cookies)
+    cache.clear()  # the QR page's per-address and per-device counters are not rolled back with the rows
     content_type = "application/json" if path.startswith("/api/") else "application/x-www-form-urlencoded"
     with transaction.atomic():
         response = client.generic(method, path, content_type=content_type)
