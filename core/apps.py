@@ -9,5 +9,5 @@ class CoreConfig(AppConfig):
     verbose_name = _("平台基础")
 
     def ready(self):
-        # Registers the deploy check, the sign-in and lockout receivers, and the two-factor ones.
-        from core import checks, lockout_audit, signals, two_factor  # noqa: F401
+        # Registers the deploy check and the receivers: sign-in, lockout, password age, two-factor.
+        from core import checks, lockout_audit, passwords, signals, two_factor  # noqa: F401

@@ -112,3 +112,19 @@ class UserSession(AbstractBaseSession):
         from core.sessions import SessionStore
 
         return SessionStore
+
+
+class PasswordAge(models.Model):
+    """When a user last set their password, for the maximum age (PASSWORD_MAX_AGE_DAYS) some
+    assessors ask for. Set by the password page (core.passwords.note_password_changed); a user
+    without a row counts from the day they joined."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True)
+    changed_at = models.DateTimeField(_("密码设置时间"))
+
+    class Meta:
+        verbose_name = _("密码设置时间")
+        verbose_name_plural = _("密码设置时间")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.changed_at:%Y-%m-%d}"

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     # unverified user at the code page or the enrolment page (core.two_factor).
     "django_otp.middleware.OTPMiddleware",
     "core.two_factor.TwoFactorMiddleware",
+    "core.passwords.PasswordAgeMiddleware",
     "gridgov.middleware.ScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -167,6 +168,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Days a password may be used before its owner must set a new one at sign-in; 0 is never.
+PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 0)
 if PASSWORD_MIN_CHARACTER_CLASSES := env_int("PASSWORD_MIN_CHARACTER_CLASSES", 0):
     AUTH_PASSWORD_VALIDATORS.append(
         {"NAME": "core.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": PASSWORD_MIN_CHARACTER_CLASSES}}

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from core.capabilities import Capability
+from core.passwords import note_password_changed
 from core.sessions import end_sessions
 from grids import selectors
 from grids.models import Occupancy
@@ -41,5 +42,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        note_password_changed(self.request.user)
         end_sessions(self.request.user, keep=self.request.session.session_key)
         return response
