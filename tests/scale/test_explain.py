@@ -68,7 +68,6 @@ def _people(buildings: list[Area]) -> None:
     Household.objects.bulk_create(
         Household(building=b, floor=1 + n // 4, room=f"{n}") for b in buildings for n in range(HOUSEHOLDS_PER_BUILDING)
     )
-    today = datetime.date(1980, 1, 1)
     Resident.objects.bulk_create(
         (
             Resident(
@@ -76,8 +75,6 @@ def _people(buildings: list[Area]) -> None:
                 name=f"居民{h}-{n}",
                 citizen_id="110101198001010011",
                 citizen_id_hash=f"explain-{h}-{n}",
-                sex="m",
-                birth_date=today,
                 residence_status="registered",
                 relation="head",
             )
