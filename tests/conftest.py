@@ -15,6 +15,7 @@ and 二社区党支部 (K2). Grid B has no party organisation.
 """
 
 import datetime
+import os
 from dataclasses import dataclass
 
 import pytest
@@ -31,6 +32,17 @@ from orgs import services as org_services
 from orgs.models import Organization, OrgKind, PartyMember, Post, Role, Slot
 from tests.factories import AreaFactory, HouseholdFactory, ResidentFactory, department, key_group, user_with_posts
 from tests.sign_in import force_login_verified
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest -n the tests marked `serial` would share their servers with the other workers
+    (a PostgreSQL restart, a real worker taking their tasks): they skip there and run alone."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    alone = pytest.mark.skip(reason="serial: run without -n (`uv run pytest -m serial`; .ci/run does)")
+    for item in items:
+        if item.get_closest_marker("serial"):
+            item.add_marker(alone)
 
 
 @dataclass

@@ -18,6 +18,7 @@ def test_celery_runs_tasks_in_process_without_a_broker():
     assert app.conf.broker_url == "memory://"
 
 
+@pytest.mark.serial
 @pytest.mark.skipif(not settings.REDIS_URL, reason="needs REDIS_URL")
 @pytest.mark.django_db(transaction=True)
 def test_a_budget_run_goes_through_redis_to_a_real_worker():
@@ -57,6 +58,7 @@ def test_a_budget_run_goes_through_redis_to_a_real_worker():
     assert BudgetRun.objects.filter(pk=run.pk, progress=100).exists()
 
 
+@pytest.mark.serial
 @pytest.mark.skipif(not settings.REDIS_URL, reason="needs REDIS_URL")
 @pytest.mark.django_db(transaction=True)
 def test_the_deadline_sweep_runs_on_a_worker_and_its_notifications_are_delivered_once():

@@ -88,7 +88,10 @@ def test_demo_loads_once_and_again_adds_nothing(db, run_tasks_here):
         client = Client()
         client.post(reverse("login"), {"username": username, "password": DEMO_PASSWORD})
         assert client.get("/").url.startswith(reverse("two_factor_verify"))
-        assert client.post(reverse("two_factor_verify"), {"code": TOTP(b32decode(secret)).token()}).status_code == 302
+        assert (
+            client.post(reverse("two_factor_verify"), {"code": f"{TOTP(b32decode(secret)).token():06d}"}).status_code
+            == 302
+        )
         assert client.get("/").status_code == 200
         client = Client()
         client.post(reverse("login"), {"username": username, "password": DEMO_PASSWORD})

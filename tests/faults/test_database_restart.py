@@ -23,6 +23,7 @@ from tests.faults.places import small_district
 PG_CTL = os.environ.get("GRIDGOV_PG_CTL", "")
 
 pytestmark = [
+    pytest.mark.serial,
     pytest.mark.postgres,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="restarts PostgreSQL"),
     pytest.mark.skipif(not PG_CTL, reason="GRIDGOV_PG_CTL not set: this test may not restart the server"),

@@ -20,6 +20,7 @@ from tests.faults.gateway import Gateway, closed_port
 from tests.faults.places import small_district
 
 pytestmark = [
+    pytest.mark.serial,
     pytest.mark.skipif(not settings.REDIS_URL, reason="needs REDIS_URL: Celery is eager without a broker"),
     pytest.mark.django_db(transaction=True),
 ]

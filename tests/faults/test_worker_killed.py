@@ -23,6 +23,7 @@ QUEUE = "faults-worker-killed"
 VISIBILITY_TIMEOUT = 2
 
 pytestmark = [
+    pytest.mark.serial,
     pytest.mark.postgres,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="a worker process needs a shared database"),
     pytest.mark.skipif(not settings.REDIS_URL, reason="needs REDIS_URL"),
