@@ -163,6 +163,11 @@ def _new_recovery_codes(user) -> list[str]:
     return codes
 
 
+def authenticator_of(user) -> TOTPDevice | None:
+    """The user's confirmed authenticator app, if they have enrolled one."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
 def recovery_codes_left(user) -> int:
     return StaticToken.objects.filter(device__user=user, device__name=RECOVERY_CODES).count()
 

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_otp import user_has_device
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core import two_factor
 from core.forms import BootstrapFormMixin
@@ -102,7 +101,7 @@ def enrol(request):
 
 @login_required
 def status(request):
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    device = two_factor.authenticator_of(request.user)
     context = {
         "device": device,
         "codes_left": two_factor.recovery_codes_left(request.user) if device else 0,
