@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "core.two_factor.TwoFactorMiddleware",
     "core.passwords.PasswordAgeMiddleware",
     "gridgov.middleware.ScopeMiddleware",
+    # After the sign-in checks, whose reads stay on the primary: only the view may read the replica.
+    "gridgov.middleware.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
@@ -113,6 +115,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Writers wait for each other instead of failing at once with "database is locked".
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+# Past one machine (docs/scaling.md). A read replica fed by streaming replication serves the
+# views in REPLICA_READ_VIEWS, which may lag by the replication delay (core.db_routing): the
+# leader's figures, nothing anyone acts on at once. A browser that wrote reads only the primary
+# for REPLICA_PIN_SECONDS after (gridgov.middleware.ReplicaReadsMiddleware).
+# DATABASE_POOL_MAX_SIZE turns on psycopg's pool in each process instead of one kept connection
+# per thread; DATABASE_PGBOUNCER says a PgBouncer in transaction mode stands between, which
+# cannot keep a server-side cursor open across transactions.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=env_int("CONN_MAX_AGE", 600), conn_health_checks=True
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.db_routing.ReplicaRouter"]
+REPLICA_READ_VIEWS = ["cases:dashboard", "cases:ranking", "orgs:coverage"]
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
+if DATABASE_POOL_MAX_SIZE := env_int("DATABASE_POOL_MAX_SIZE", 0):
+    for database in DATABASES.values():
+        database["CONN_MAX_AGE"] = 0  # the pool keeps the connections; Django must not keep one too
+        database.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(env_int("DATABASE_POOL_MIN_SIZE", 2), DATABASE_POOL_MAX_SIZE),
+            "max_size": DATABASE_POOL_MAX_SIZE,
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+        }
+if env_bool("DATABASE_PGBOUNCER", False):
+    for database in DATABASES.values():
+        database["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
