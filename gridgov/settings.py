@@ -132,7 +132,7 @@ DATABASE_ROUTERS = ["core.db_routing.ReplicaRouter"]
 REPLICA_READ_VIEWS = ["cases:dashboard", "cases:ranking", "orgs:coverage"]
 REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
 if DATABASE_POOL_MAX_SIZE := env_int("DATABASE_POOL_MAX_SIZE", 0):
-    for database in DATABASES.values():
+    for database in (db for db in DATABASES.values() if db["ENGINE"] == "django.db.backends.postgresql"):
         database["CONN_MAX_AGE"] = 0  # the pool keeps the connections; Django must not keep one too
         database.setdefault("OPTIONS", {})["pool"] = {
             "min_size": min(env_int("DATABASE_POOL_MIN_SIZE", 2), DATABASE_POOL_MAX_SIZE),
