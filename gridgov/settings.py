@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "pgtrigger",
+    "django_prometheus",
     "core",
     "gridgov",
     "grids",
@@ -53,6 +54,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First and last: django-prometheus times every request, per view (gridgov.ops.metrics).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "gridgov.middleware.RequestContextMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -79,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "gridgov.urls"
@@ -183,6 +187,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-case-deadlines": {"task": "cases.tasks.sweep_deadlines", "schedule": 300.0},
     "deliver-pending-notifications": {"task": "cases.tasks.deliver_pending_notifications", "schedule": 60.0},
     "resume-pending-budget-runs": {"task": "funding.tasks.resume_pending_budget_runs", "schedule": 60.0},
+    "beat-heartbeat": {"task": "gridgov.tasks.beat_heartbeat", "schedule": 60.0},
 }
 # Notifications also go to this HTTP gateway (an SMS or WeChat relay) when set; see cases/sweep.py.
 NOTIFICATION_GATEWAY_URL = env_str("NOTIFICATION_GATEWAY_URL", "")
@@ -345,18 +350,37 @@ SPECTACULAR_SETTINGS = {
 # deadlines are computed from statutory holidays and weekends and shown as provisional.
 HOLIDAYS_OFFICIAL_THROUGH = env_int("HOLIDAYS_OFFICIAL_THROUGH", 2026)
 
+# Operations (docs/operations.md): /health/ fails (503) when beat's heartbeat is older than this;
+# /metrics/ answers a scraper on one of these addresses talking to the app directly, or anyone
+# with METRICS_TOKEN as a bearer token, and is a 404 to everyone else.
+BEAT_HEARTBEAT_MAX_MINUTES = env_int("BEAT_HEARTBEAT_MAX_MINUTES", 5)
+METRICS_ALLOWED_ADDRESSES = env_list("METRICS_ALLOWED_ADDRESSES", ["127.0.0.1", "::1"])
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+
 # Every handler masks ID numbers and phones (core.logmask). Django's own loggers are redeclared so
 # that no handler from its defaults is left without the filter: the dev server's request lines go
 # through a masked handler, and mail_admins (which mails the request's query) is dropped.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_personal_numbers": {"()": "core.logmask.MaskPersonalNumbers"}},
+    "filters": {
+        "mask_personal_numbers": {"()": "core.logmask.MaskPersonalNumbers"},
+        "request_id": {"()": "core.request_context.RequestIdFilter"},
+    },
     "formatters": {
-        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+        "line": {"format": "{levelname} {name} rid={request_id} {message}", "style": "{"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["mask_personal_numbers"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "line",
+            "filters": ["mask_personal_numbers", "request_id"],
+        },
         "django.server": {
             "class": "logging.StreamHandler",
             "formatter": "django.server",
