@@ -128,3 +128,16 @@ class PasswordAge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.changed_at:%Y-%m-%d}"
+
+
+class Lease(models.Model):
+    """A named job held by one process until `held_until` (core.leases): the deadline sweep runs
+    once however many beat schedulers start. A row, not a Redis key or a session advisory lock:
+    it holds on SQLite and PostgreSQL alike, through PgBouncer, and with Redis down."""
+
+    name = models.CharField(max_length=64, primary_key=True)
+    holder = models.CharField(max_length=64, blank=True)
+    held_until = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} until {self.held_until:%Y-%m-%d %H:%M:%S}"

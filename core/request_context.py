@@ -5,6 +5,7 @@ imports the project package and a service called outside a request (a command, a
 neither.
 """
 
+import logging
 import re
 import uuid
 from collections.abc import Iterator
@@ -73,3 +74,16 @@ def request_id(meta) -> str:
 
 def for_request(request) -> RequestContext:
     return RequestContext(request_id=request_id(request.META), client_address=client_address(request.META))
+
+
+class RequestIdFilter(logging.Filter):
+    """Gives every log record the id of the request it was written in ("-" outside one: a task,
+    a command), for the log format's {request_id}: a line matches its request's response header
+    and audit rows."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        context = _current.get()
+        # Django logs a 4xx/5xx response after the middleware has returned, with the request attached.
+        request = getattr(record, "request", None)
+        record.request_id = context.request_id if context else getattr(request, "request_id", "-")
+        return True

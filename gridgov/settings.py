@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "pgtrigger",
+    "django_prometheus",
     "core",
     "gridgov",
     "grids",
@@ -53,6 +54,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First and last: django-prometheus times every request, per view (gridgov.ops.metrics).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "gridgov.middleware.RequestContextMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -73,10 +76,13 @@ MIDDLEWARE = [
     "core.two_factor.TwoFactorMiddleware",
     "core.passwords.PasswordAgeMiddleware",
     "gridgov.middleware.ScopeMiddleware",
+    # After the sign-in checks, whose reads stay on the primary: only the view may read the replica.
+    "gridgov.middleware.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "gridgov.urls"
@@ -113,6 +119,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Writers wait for each other instead of failing at once with "database is locked".
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+# Past one machine (docs/scaling.md). A read replica fed by streaming replication serves the
+# views in REPLICA_READ_VIEWS, which may lag by the replication delay (core.db_routing): the
+# leader's figures, nothing anyone acts on at once. A browser that wrote reads only the primary
+# for REPLICA_PIN_SECONDS after (gridgov.middleware.ReplicaReadsMiddleware).
+# DATABASE_POOL_MAX_SIZE turns on psycopg's pool in each process instead of one kept connection
+# per thread; DATABASE_PGBOUNCER says a PgBouncer in transaction mode stands between, which
+# cannot keep a server-side cursor open across transactions.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=env_int("CONN_MAX_AGE", 600), conn_health_checks=True
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.db_routing.ReplicaRouter"]
+REPLICA_READ_VIEWS = ["cases:dashboard", "cases:ranking", "orgs:coverage"]
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
+if DATABASE_POOL_MAX_SIZE := env_int("DATABASE_POOL_MAX_SIZE", 0):
+    for database in (db for db in DATABASES.values() if db["ENGINE"] == "django.db.backends.postgresql"):
+        database["CONN_MAX_AGE"] = 0  # the pool keeps the connections; Django must not keep one too
+        database.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(env_int("DATABASE_POOL_MIN_SIZE", 2), DATABASE_POOL_MAX_SIZE),
+            "max_size": DATABASE_POOL_MAX_SIZE,
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+        }
+if env_bool("DATABASE_PGBOUNCER", False):
+    for database in DATABASES.values():
+        database["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
@@ -154,6 +187,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-case-deadlines": {"task": "cases.tasks.sweep_deadlines", "schedule": 300.0},
     "deliver-pending-notifications": {"task": "cases.tasks.deliver_pending_notifications", "schedule": 60.0},
     "resume-pending-budget-runs": {"task": "funding.tasks.resume_pending_budget_runs", "schedule": 60.0},
+    "beat-heartbeat": {"task": "gridgov.tasks.beat_heartbeat", "schedule": 60.0},
 }
 # Notifications also go to this HTTP gateway (an SMS or WeChat relay) when set; see cases/sweep.py.
 NOTIFICATION_GATEWAY_URL = env_str("NOTIFICATION_GATEWAY_URL", "")
@@ -316,18 +350,37 @@ SPECTACULAR_SETTINGS = {
 # deadlines are computed from statutory holidays and weekends and shown as provisional.
 HOLIDAYS_OFFICIAL_THROUGH = env_int("HOLIDAYS_OFFICIAL_THROUGH", 2026)
 
+# Operations (docs/operations.md): /health/ fails (503) when beat's heartbeat is older than this;
+# /metrics/ answers a scraper on one of these addresses talking to the app directly, or anyone
+# with METRICS_TOKEN as a bearer token, and is a 404 to everyone else.
+BEAT_HEARTBEAT_MAX_MINUTES = env_int("BEAT_HEARTBEAT_MAX_MINUTES", 5)
+METRICS_ALLOWED_ADDRESSES = env_list("METRICS_ALLOWED_ADDRESSES", ["127.0.0.1", "::1"])
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+
 # Every handler masks ID numbers and phones (core.logmask). Django's own loggers are redeclared so
 # that no handler from its defaults is left without the filter: the dev server's request lines go
 # through a masked handler, and mail_admins (which mails the request's query) is dropped.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_personal_numbers": {"()": "core.logmask.MaskPersonalNumbers"}},
+    "filters": {
+        "mask_personal_numbers": {"()": "core.logmask.MaskPersonalNumbers"},
+        "request_id": {"()": "core.request_context.RequestIdFilter"},
+    },
     "formatters": {
-        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+        "line": {"format": "{levelname} {name} rid={request_id} {message}", "style": "{"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["mask_personal_numbers"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "line",
+            "filters": ["mask_personal_numbers", "request_id"],
+        },
         "django.server": {
             "class": "logging.StreamHandler",
             "formatter": "django.server",

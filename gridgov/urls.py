@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from core import two_factor_views
 from funding.api import EstimateView
-from gridgov import views
+from gridgov import ops, views
 from gridgov.api import router
 
 urlpatterns = [
@@ -34,6 +34,8 @@ urlpatterns = [
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("admin/", admin.site.urls),
+    path("health/", ops.Health.as_view(), name="health"),
+    path("metrics/", ops.metrics, name="metrics"),
 ]
 
 # While the database is unreachable: 503 with Retry-After instead of the 500 page.

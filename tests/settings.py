@@ -19,3 +19,8 @@ ALLOWED_HOSTS = ["*"]
 
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The router's tests turn DATABASE_REPLICA_URL on (tests/scale/test_replica_*.py); its alias is
+# declared for the whole run, as a mirror of the test database, so each test can say it reads it.
+if "replica" not in DATABASES:  # noqa: F405
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405

@@ -104,6 +104,8 @@ NOT_READ = {
     "password_change": "no data: a form",
     "password_change_done": "no data",
     "set_language": "a POST that sets a cookie",
+    "health": "no data: SELECT 1 and a cache probe",
+    "metrics": "no data: the process's counters",
     "two_factor": "one user's own devices",
     "two_factor_verify": "no data: the code form",
     "two_factor_enrol": "no data: one new secret",

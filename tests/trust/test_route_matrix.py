@@ -170,6 +170,8 @@ ROWS: dict[str, Row] = {
     "api-root": api(),
     "schema": public(post=405),  # drf-spectacular serves the schema and its docs to anyone
     "api-docs": public(post=405),
+    "health": public(post=405),  # the load balancer's, anonymous
+    "metrics": public(post=405),  # the test client talks from 127.0.0.1 directly (tests/test_ops.py: from elsewhere)
     "area-list": api(),
     "area-detail": api("area", get=PLACES),
     "household-list": api(get=400),  # ?building= is required
