@@ -30,6 +30,7 @@ from cases.models import (
 from cases.notifications.channels import CHANNELS
 from cases.notifications.recipients import KIND_OF_ACTION, audience_for
 from core.after_commit import enqueue_on_commit
+from core.identity import normalize_phone
 
 log = logging.getLogger(__name__)
 
@@ -95,8 +96,9 @@ def _queue(deliveries: list[Delivery]) -> list[int]:
 def send_tracking_code(case: Case, phone: str | None = None) -> int | None:
     """Texts the case's 查询码 to the resident who called it in (their number as given, or the one
     on the case), once per case, after the caller's transaction commits. Called inside the
-    service that recorded the case; returns the delivery's id, or None with no number to send to."""
-    phone = phone or case.reporter_phone
+    service that recorded the case; returns the delivery's id, or None with no number to send to.
+    A number that is no mainland mobile number is a ValidationError, and nothing is recorded."""
+    phone = normalize_phone(phone) if phone else case.reporter_phone
     if not phone:
         return None
     reported = case.events.order_by("at", "pk").first()

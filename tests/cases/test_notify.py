@@ -9,6 +9,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.contrib.auth.models import User
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -121,10 +122,8 @@ def smtp_sink(settings):
     controller.stop()
 
 
-def test_an_smtp_server_refusing_once_loses_nothing_and_sends_once(
-    mailboxes, report, smtp_sink, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
+def test_an_smtp_server_refusing_once_loses_nothing_and_sends_once(mailboxes, report, smtp_sink, run_tasks_here):
+    with run_tasks_here():
         case = report()
     assert case.pk and case.events.count() == 1  # the step committed whatever the channel did
     owed = Delivery.objects.get(kind="reported")
@@ -188,3 +187,17 @@ def test_a_callers_tracking_code_is_texted_once(world, settings, run_tasks_here)
         actor=world.users["community"], category=category("urban-events-clutter"), area=world.areas["A1"],
         description="无电话",
     )) is None  # fmt: skip
+
+
+def test_a_tracking_code_to_a_number_that_is_no_mobile_number_is_refused(world):
+    case = services.report_case(
+        actor=world.users["community"],
+        category=category("urban-events-clutter"),
+        area=world.areas["A1"],
+        description="来访反映路灯不亮",
+        source=Source.WALK_IN,
+    )
+    with pytest.raises(ValidationError):
+        delivery.send_tracking_code(case, "12345")
+    assert delivery.send_tracking_code(case, "139 1234 5678") is not None
+    assert Delivery.objects.get(kind="tracking_code").phone == "+8613912345678"
