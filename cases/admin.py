@@ -15,11 +15,13 @@ from cases.models import (
     CaseEvent,
     CasePhoto,
     Category,
+    Delivery,
     DoorPlate,
     MetricWeight,
     Notification,
     RoutingRule,
     TimeLimit,
+    WorkChatHook,
 )
 
 
@@ -143,9 +145,30 @@ class CaseAlertAdmin(ReadOnlyAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ["user", "case", "kind", "text", "created_at", "sent_at"]
+    list_display = ["user", "case", "kind", "text", "created_at", "read_at"]
     list_filter = ["kind"]
     search_fields = ["case__number", "user__username"]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyAdmin):
+    """What went out through which channel, and what is still owed (tried again by beat)."""
+
+    list_display = ["event", "channel", "recipient", "kind", "attempts", "last_error", "created_at", "sent_at"]
+    list_filter = ["channel", "kind"]
+    search_fields = ["recipient"]
+    list_select_related = ["event__case"]
+    exclude = ["phone"]
+
+
+@admin.register(WorkChatHook)
+class WorkChatHookAdmin(admin.ModelAdmin):
+    """企业微信/钉钉 group robots: hand-overs to a department's or place's staff are posted there."""
+
+    list_display = ["__str__", "provider", "active"]
+    list_filter = ["provider", "active"]
+    list_select_related = ["area", "department"]
+    autocomplete_fields = ["area", "department"]
 
 
 @admin.register(CalendarDay)

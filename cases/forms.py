@@ -6,7 +6,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.metrics import UNIT_LABELS, Period
-from cases.models import Category, Colour, Importance, Level, Rating, Source, Status, Urgency
+from cases.models import (
+    CHOOSABLE,
+    STAFF_KINDS,
+    Category,
+    Colour,
+    Importance,
+    Level,
+    NotificationSettings,
+    Rating,
+    Source,
+    Status,
+    Urgency,
+)
 from cases.photos import clean_photos
 from core.forms import BootstrapFormMixin
 
@@ -186,3 +198,28 @@ class RankingForm(PeriodForm):
 
     def clean_unit(self):
         return self.cleaned_data["unit"] or "department"
+
+
+class NotificationSettingsForm(forms.Form):
+    """One row of channels per kind (the in-app inbox is always on), and the SMS number."""
+
+    phone = forms.CharField(label=_("接收短信的手机号"), max_length=20, required=False)
+
+    def __init__(self, *args, settings: NotificationSettings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].initial = settings.phone or ""
+        for kind in STAFF_KINDS:
+            self.fields[f"kind_{kind}"] = forms.MultipleChoiceField(
+                label=kind.label,
+                choices=[(c.value, c.label) for c in CHOOSABLE],
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                initial=settings.wants(kind),
+            )
+
+    def kind_fields(self):
+        return [self[f"kind_{kind}"] for kind in STAFF_KINDS]
+
+    def service_arguments(self) -> dict:
+        channels = {kind.value: self.cleaned_data[f"kind_{kind}"] for kind in STAFF_KINDS}
+        return {"channels": channels, "phone": self.cleaned_data["phone"]}

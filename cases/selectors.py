@@ -18,6 +18,7 @@ from cases.models import (
     CaseEvent,
     Category,
     Notification,
+    NotificationSettings,
     RoutingRule,
     Source,
 )
@@ -223,3 +224,12 @@ def notifications_page(scope: Scope, before: int | None, size: int) -> tuple[lis
         qs = qs.filter(pk__lt=before)
     rows = list(qs[: size + 1])
     return rows[:size], (rows[size - 1].pk if len(rows) > size else None)
+
+
+def notification_settings(scope: Scope) -> NotificationSettings:
+    """The user's own channel choices, or the defaults if they never chose."""
+    return NotificationSettings.objects.filter(user=scope.user).first() or NotificationSettings(user=scope.user)
+
+
+def unread_count(scope: Scope) -> int:
+    return Notification.objects.within(scope).filter(user=scope.user, read_at__isnull=True).count()

@@ -3,6 +3,7 @@ import logging
 from celery import shared_task
 
 from cases import sweep
+from cases.notifications import delivery
 from core.leases import lease
 
 log = logging.getLogger(__name__)
@@ -25,19 +26,15 @@ def sweep_deadlines() -> dict[str, int] | None:
         return sweep.sweep_deadlines()
 
 
-# Retried for one reason, a channel (the database or a gateway) briefly unreachable, a bounded
-# number of times; a retry is safe because each notification is claimed before it is sent.
-@shared_task(
-    acks_late=True,
-    autoretry_for=(ConnectionError, TimeoutError),
-    max_retries=3,
-    retry_backoff=True,
-)
+# No Celery retries: a delivery whose channel fails stays owed with its own growing wait, and
+# beat's pass below tries it again (each delivery is claimed before it is sent, so any rerun is safe).
+@shared_task(acks_late=True, max_retries=0)
 def deliver_notifications(ids: list[int]) -> int:
-    return sweep.send_notifications(ids)
+    return delivery.send_deliveries(ids)
 
 
-# Beat, every minute: what the queue lost (the broker down at commit, a worker killed) still goes out.
+# Beat, every minute: owed deliveries whose time has come, and what the queue lost (the broker
+# down at commit, a worker killed).
 @shared_task(acks_late=True, max_retries=0)
 def deliver_pending_notifications() -> int:
-    return sweep.send_pending()
+    return delivery.send_owed()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import report_views, views, workflow
+from cases import notification_views, report_views, views, workflow
 
 app_name = "cases"
 
@@ -10,7 +10,10 @@ urlpatterns = [
     path("cases/board/", views.dispatch_board, name="board"),
     path("cases/ranking/", report_views.ranking, name="ranking"),
     path("cases/dashboard/", report_views.dashboard, name="dashboard"),
-    path("cases/notifications/", views.notifications, name="notifications"),
+    path("cases/notifications/", notification_views.notifications, name="notifications"),
+    path("cases/notifications/<int:pk>/read/", notification_views.read, name="notification_read"),
+    path("cases/notifications/read-all/", notification_views.read_all, name="notifications_read_all"),
+    path("cases/notifications/settings/", notification_views.notification_settings, name="notification_settings"),
     path("cases/new/", views.case_new, name="new"),
     path("cases/<int:pk>/", views.case_detail, name="detail"),
     # One per row of the workflow table: /cases/<pk>/<slug>/, named by the slug as a Python name.

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from cases import forms, resident_limits, selectors, services, workflow
 from cases.models import OPEN, Action, CasePhoto, DoorPlate, Level, Status
 from core.capabilities import Capability
-from core.scope import Scope, area_scope_or_404
+from core.scope import area_scope_or_404
 from grids import selectors as grid_selectors
 from grids.models import AreaKind
 
@@ -186,17 +186,6 @@ def _step_view(step: workflow.Step):
 
 # One page view per row of the workflow table: cases.urls routes /cases/<pk>/<slug>/ to these.
 STEP_VIEWS = {slug: _step_view(step) for slug, step in workflow.STEPS.items()}
-
-
-@login_required
-def notifications(request):
-    """Reminders, overdue notices and 督办 sent to this user: their own, whatever their posts."""
-    before = request.GET.get("before", "")
-    # An inbox is its owner's whatever their posts: a scope of just the user, so no posts are read.
-    rows, older = selectors.notifications_page(
-        Scope(user=request.user), int(before) if before.isdecimal() and len(before) <= 18 else None, PAGE_SIZE
-    )
-    return render(request, "cases/notifications.html", {"notifications": rows, "older": older})
 
 
 @login_required

@@ -4,7 +4,7 @@ Celery's `delay_on_commit` and Django's `on_commit(..., robust=True)` come close
 a broker error escape into the request that has already committed (a 500 for a case that exists),
 the second swallows every error, a bug in the call included. This catches only the broker being
 unreachable, logs it, and leaves the work to the beat task that picks up what is still pending,
-so the rows a task reads must say themselves whether it has run (a notification's `sent_at`)."""
+so the rows a task reads must say themselves whether it has run (a delivery's `sent_at`)."""
 
 import logging
 from functools import partial

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from core.env import env_bool, env_int, env_list, env_secret, env_str
@@ -99,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "cases.context_processors.unread_notifications",
             ],
         },
     },
@@ -189,9 +191,26 @@ CELERY_BEAT_SCHEDULE = {
     "resume-pending-budget-runs": {"task": "funding.tasks.resume_pending_budget_runs", "schedule": 60.0},
     "beat-heartbeat": {"task": "gridgov.tasks.beat_heartbeat", "schedule": 60.0},
 }
-# Notifications also go to this HTTP gateway (an SMS or WeChat relay) when set; see cases/sweep.py.
-NOTIFICATION_GATEWAY_URL = env_str("NOTIFICATION_GATEWAY_URL", "")
-NOTIFICATION_GATEWAY_TIMEOUT = env_int("NOTIFICATION_GATEWAY_TIMEOUT", 10)
+# Notification channels (cases/notifications/channels.py). E-mail through Django's mail backends
+# (printed to the console while DEBUG unless a backend is set); SMS through the provider SMS_BACKEND
+# names: "log" (the log, numbers masked) or "http" (a JSON POST to SMS_HTTP_URL, an operator's relay).
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "GridGov <noreply@localhost>")
+SMS_BACKEND = env_str("SMS_BACKEND", "log")
+if SMS_BACKEND not in ("log", "http"):
+    raise ImproperlyConfigured(f"SMS_BACKEND must be log or http, not {SMS_BACKEND!r}")
+SMS_HTTP_URL = env_str("SMS_HTTP_URL", "")
+# Also the wait for a work-messaging webhook; a delivery's claim is held that long at most.
+SMS_HTTP_TIMEOUT = env_int("SMS_HTTP_TIMEOUT", 10)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

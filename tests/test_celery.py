@@ -62,12 +62,12 @@ def test_a_budget_run_goes_through_redis_to_a_real_worker():
 @pytest.mark.skipif(not settings.REDIS_URL, reason="needs REDIS_URL")
 @pytest.mark.django_db(transaction=True)
 def test_the_deadline_sweep_runs_on_a_worker_and_its_notifications_are_delivered_once():
-    """Beat's task on a real worker: the sweep commits its reminder, then the delivery task it
-    queues after the commit marks each notification sent."""
+    """Beat's task on a real worker: the sweep commits its overdue records, then the delivery task
+    queued after the commit sends each of their e-mails once."""
     import datetime
 
     from cases import services
-    from cases.models import CaseAlert, Category, Notification
+    from cases.models import CaseAlert, Category, Delivery, Notification
     from cases.tasks import sweep_deadlines
     from orgs.models import Role
     from tests.factories import AreaFactory, department, user_with_posts
@@ -81,7 +81,9 @@ def test_the_deadline_sweep_runs_on_a_worker_and_its_notifications_are_delivered
     dept = department("城管局", district)
     staff = user_with_posts("w_staff", dict(role=Role.COMMUNITY_STAFF, area=community))
     street_staff = user_with_posts("w_street", dict(role=Role.STREET_STAFF, area=street))
-    user_with_posts("w_officer", dict(role=Role.DEPARTMENT_OFFICER, department=dept))
+    officer = user_with_posts("w_officer", dict(role=Role.DEPARTMENT_OFFICER, department=dept))
+    officer.email = "officer@example.org"
+    officer.save()
     long_ago = datetime.datetime(2026, 1, 5, 9, tzinfo=datetime.UTC)
     case = services.report_case(
         actor=staff,
@@ -94,8 +96,8 @@ def test_the_deadline_sweep_runs_on_a_worker_and_its_notifications_are_delivered
     services.dispatch_case(case=case, actor=street_staff, department=dept, at=long_ago)
 
     def settled() -> bool:
-        notes = Notification.objects.all()
-        return notes.exists() and not notes.filter(sent_at__isnull=True).exists()
+        overdue = Delivery.objects.filter(kind__in=["overdue", "supervision"])
+        return overdue.exists() and not Delivery.objects.filter(sent_at__isnull=True).exists()
 
     with start_worker(app, perform_ping_check=False, shutdown_timeout=10):
         sweep_deadlines.delay()
@@ -105,3 +107,8 @@ def test_the_deadline_sweep_runs_on_a_worker_and_its_notifications_are_delivered
     # Neither signed nor resolved in time: two overdue records and a supervision flag.
     assert sorted(CaseAlert.objects.values_list("kind", flat=True)) == ["overdue", "overdue", "supervision"]
     assert settled()
+    supervised = Notification.objects.filter(kind="supervision").values_list("user__username", flat=True)
+    assert set(supervised) == {"w_officer", "w_street"}
+    from django.core import mail
+
+    assert len(mail.outbox) == Delivery.objects.count()  # each e-mail once

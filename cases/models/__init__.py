@@ -1,7 +1,8 @@
 """Whistle-and-report (街道吹哨、部门报到): categories, routing, cases and their append-only events.
 
-Two rooms: `config` (what an admin keeps: choices, categories, time limits, routing, calendar,
-weights) and `case` (cases and everything that hangs off one). Import from `cases.models`.
+Three rooms: `config` (what an admin keeps: choices, categories, time limits, routing, calendar,
+weights), `case` (cases and everything that hangs off one) and `notify` (who was told what, through
+which channel). Import from `cases.models`.
 """
 
 from cases.models.case import (
@@ -15,7 +16,6 @@ from cases.models.case import (
     CaseEvent,
     CasePhoto,
     DoorPlate,
-    Notification,
     PhotoStage,
     _photo_path,
     area_case_q,
@@ -43,15 +43,29 @@ from cases.models.config import (
     TimeLimit,
     Urgency,
 )
+from cases.models.notify import (
+    CHOOSABLE,
+    STAFF_KINDS,
+    Channel,
+    Delivery,
+    HookProvider,
+    Notification,
+    NotificationKind,
+    NotificationSettings,
+    WorkChatHook,
+    default_channels,
+)
 
 __all__ = [
     "AWAITING_RESPONSE",
+    "CHOOSABLE",
     "COLOUR_OF",
     "ENDED",
     "INBOX",
     "INBOX_DUE",
     "NEXT_LEVEL",
     "OPEN",
+    "STAFF_KINDS",
     "WORKING",
     "Action",
     "AlertKind",
@@ -63,14 +77,19 @@ __all__ = [
     "CaseEvent",
     "CasePhoto",
     "Category",
+    "Channel",
     "Colour",
+    "Delivery",
     "DoorPlate",
+    "HookProvider",
     "Importance",
     "Level",
     "LimitUnit",
     "Metric",
     "MetricWeight",
     "Notification",
+    "NotificationKind",
+    "NotificationSettings",
     "PhotoStage",
     "Rating",
     "RoutingRule",
@@ -78,6 +97,8 @@ __all__ = [
     "Status",
     "TimeLimit",
     "Urgency",
+    "WorkChatHook",
     "_photo_path",
     "area_case_q",
+    "default_channels",
 ]

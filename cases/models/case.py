@@ -1,4 +1,4 @@
-"""A case, its append-only events and photos, its counters, alerts, notifications and door plates."""
+"""A case, its append-only events and photos, its counters, alerts and door plates."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -358,35 +358,6 @@ class CaseAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.get_kind_display()} {self.due}"
-
-
-class Notification(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(_("类型"), max_length=12, choices=AlertKind.choices)
-    text = models.CharField(_("内容"), max_length=200)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
-
-    objects = ScopedQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("通知")
-        verbose_name_plural = _("通知")
-        ordering = ["-created_at", "-id"]
-        indexes = [
-            models.Index(fields=["user", "-created_at"], name="notification_user_created"),
-            # Beat's pass for what the queue lost reads only the unsent rows.
-            models.Index(fields=["created_at"], condition=Q(sent_at__isnull=True), name="notification_unsent"),
-        ]
-
-    def __str__(self) -> str:
-        return self.text
-
-    @classmethod
-    def in_scope(cls, scope) -> Q:
-        """A user's notifications are their own, whatever their posts."""
-        return Q(user=scope.user)
 
 
 class DoorPlate(models.Model):

@@ -1,6 +1,6 @@
 """What every step shares: the row lock, who may take it (from the workflow table), and the one
-recorder that appends the event, stores the photos and writes the audit entry. The sweep records
-through it too, so a case's history has one author."""
+recorder that appends the event, stores the photos, writes the audit entry and notifies. The sweep
+records through it too, so a case's history has one author and every event one way to be told."""
 
 import datetime
 from collections.abc import Iterable
@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cases import workflow
 from cases.models import Case, CaseEvent, CasePhoto
+from cases.notifications.delivery import announce
 from cases.photos import CleanPhoto
 from core import audit
 from core.scope import SYSTEM, scope_for
@@ -68,7 +69,8 @@ def record(
     stage: str = "",
     moves: bool = True,
 ) -> CaseEvent:
-    """Save the case, append its event (and photos) and audit who did it, in the caller's transaction.
+    """Save the case, append its event (and photos), audit who did it and tell whoever the event
+    hands the case to (cases.notifications), in the caller's transaction.
     `actor` is a user, None for the anonymous resident, or SYSTEM for the sweep. An event that
     does not move the case (`moves=False`: the sweep's reminders and overdue records) leaves its
     status and last action as they are."""
@@ -100,6 +102,7 @@ def record(
     changed = [name for name, value in after.items() if before.get(name, None) != value and name != "updated_at"]
     audit.record(actor=actor, action=f"case.{action}", target=case, fields=changed, capacity=role)
     setattr(case, _SNAPSHOT, after)
+    announce(case, event)
     return event
 
 

@@ -17,14 +17,17 @@ class Gateway:
     """Accepts a message by answering 200 and records it with its Idempotency-Key.
 
     With `hold_first`, the first request is held unanswered until `release` is set, and then
-    dropped without an answer: a gateway that never accepted it (the sender was killed meanwhile)."""
+    dropped without an answer: a gateway that never accepted it (the sender was killed meanwhile).
+    With `slow_first`, the first is held until `release` and then accepted (a slow provider).
+    With `refuse_first`, that many requests are answered 500 (a provider's outage) and not kept."""
 
-    def __init__(self, *, hold_first: bool = False):
+    def __init__(self, *, hold_first: bool = False, slow_first: bool = False, refuse_first: int = 0):
         self.accepted: list[tuple[str, dict]] = []
         self.holding = threading.Event()
         self.release = threading.Event()
         gateway = self
-        held = [not hold_first]
+        held = [not (hold_first or slow_first)]
+        refusals = [refuse_first]
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
@@ -33,9 +36,17 @@ class Gateway:
                 if hold:
                     gateway.holding.set()
                     gateway.release.wait(60)
-                    self.close_connection = True
-                    return
+                    if not slow_first:
+                        self.close_connection = True
+                        return
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                with lock:
+                    refuse, refusals[0] = refusals[0] > 0, refusals[0] - 1
+                if refuse:
+                    self.send_response(500)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 with lock:
                     gateway.accepted.append((self.headers["Idempotency-Key"], body))
                 self.send_response(200)

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import sweep
-from cases.models import Case, Category, Notification
+from cases.models import Case, Category, Delivery, NotificationSettings
+from cases.notifications import delivery
 from cases.tasks import deliver_pending_notifications
 from gridgov.celery import app
 from tests.faults.gateway import Gateway, closed_port
@@ -48,6 +49,8 @@ def test_a_case_reported_while_redis_is_down_gets_its_notifications_once_it_is_b
     client, redis_down, settings, caplog
 ):
     place = small_district("980177000000")
+    # The community is told of what is overdue at its door by SMS, through the HTTP provider.
+    NotificationSettings.objects.create(user=place["community"], phone="+8613812345678")
     category = Category.objects.get(code="urban-events-clutter")
     body = {"category": category.pk, "area": place["building"].pk, "description": "楼道堆物", "source": "grid_patrol"}
 
@@ -63,20 +66,20 @@ def test_a_case_reported_while_redis_is_down_gets_its_notifications_once_it_is_b
         counts = sweep.sweep_deadlines(now=timezone.now() + datetime.timedelta(days=30))
     assert counts["overdue"] == 2
     assert "broker unreachable" in caplog.text
-    owed = Notification.objects.filter(case__reporter=place["grid_worker"])
+    owed = Delivery.objects.filter(event__case__reporter=place["grid_worker"])
     assert owed.count() == 2 and not owed.filter(sent_at__isnull=False).exists()
 
     redis_back = redis_down
     redis_back()
     # A minute later (backdated rather than waited for) beat's pass finds them still unsent.
-    owed.update(created_at=timezone.now() - sweep.PENDING_AFTER - datetime.timedelta(seconds=1))
+    owed.update(next_try_at=timezone.now() - datetime.timedelta(seconds=1))
     with Gateway() as gateway:
-        settings.NOTIFICATION_GATEWAY_URL = gateway.url
+        settings.SMS_BACKEND, settings.SMS_HTTP_URL = "http", gateway.url
         with start_worker(app, perform_ping_check=False, shutdown_timeout=10):
             deliver_pending_notifications.delay()
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline and owed.filter(sent_at__isnull=True).exists():
                 time.sleep(0.2)
-        assert sweep.send_pending() == 0  # a second pass sends nothing again
+        assert delivery.send_owed() == 0  # a second pass sends nothing again
     assert not owed.filter(sent_at__isnull=True).exists()
-    assert gateway.keys() == sorted(f"notification-{pk}" for pk in owed.values_list("pk", flat=True))
+    assert gateway.keys() == sorted(f"delivery-{pk}" for pk in owed.values_list("pk", flat=True))

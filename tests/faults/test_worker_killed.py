@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import connection
 
 from cases import services
-from cases.models import Category, Notification
+from cases.models import Category, Delivery
 from cases.tasks import deliver_notifications
 from tests.faults.gateway import Gateway
 from tests.faults.places import small_district
@@ -38,7 +38,8 @@ def _worker(gateway: Gateway, log) -> subprocess.Popen:
         "DJANGO_SETTINGS_MODULE": "tests.settings",
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
-        "NOTIFICATION_GATEWAY_URL": gateway.url,
+        "SMS_BACKEND": "http",
+        "SMS_HTTP_URL": gateway.url,
     }
     command = [sys.executable, "-m", "celery", "-A", "gridgov", "worker", "-Q", QUEUE, "-c", "1"]
     command += ["--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"]
@@ -65,7 +66,14 @@ def test_a_task_whose_worker_is_killed_runs_again_elsewhere_and_sends_once(tmp_p
         area=place["building"],
         description="楼道堆物",
     )
-    notification = Notification.objects.create(user=place["community"], case=case, kind="reminder", text="即将到期")
+    notification = Delivery.objects.create(
+        event=case.events.get(),
+        channel="sms",
+        recipient="reporter",
+        kind="tracking_code",
+        phone="+8613812345678",
+        text="查询码",
+    )
     broker = redis.Redis.from_url(settings.REDIS_URL)
 
     with Gateway(hold_first=True) as gateway, open(tmp_path / "workers.log", "w") as log:
@@ -87,12 +95,10 @@ def test_a_task_whose_worker_is_killed_runs_again_elsewhere_and_sends_once(tmp_p
         time.sleep(VISIBILITY_TIMEOUT + 1)
         second = _worker(gateway, log)
         try:
-            delivered = _wait(
-                lambda: Notification.objects.filter(pk=notification.pk, sent_at__isnull=False).exists(), 40
-            )
+            delivered = _wait(lambda: Delivery.objects.filter(pk=notification.pk, sent_at__isnull=False).exists(), 40)
             acknowledged = _wait(lambda: broker.hlen("unacked") == 0 and broker.llen(QUEUE) == 0, 3)
         finally:
             os.killpg(second.pid, signal.SIGKILL)  # its work is checked; nothing is left to finish
             second.wait(3)
     assert delivered and acknowledged, (tmp_path / "workers.log").read_text()
-    assert gateway.keys() == [f"notification-{notification.pk}"]
+    assert gateway.keys() == [f"delivery-{notification.pk}"]

@@ -154,7 +154,7 @@ def test_print_page_and_status_endpoint(world, finance, start, client_for):
 def test_run_detail_query_count_is_pinned(world, finance, start, client_for, django_assert_num_queries):
     client = client_for(finance)
     run = start(client)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(reverse("funding:run", args=[run.pk]))
     for n in range(4):
         community = AreaFactory(kind="community", name=f"新社区{n}", parent=world.areas["S2"], declared_households=900)
@@ -163,7 +163,7 @@ def test_run_detail_query_count_is_pinned(world, finance, start, client_for, dja
         )
     bigger = start(client)
     assert bigger.communities.count() == 6
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(reverse("funding:run", args=[bigger.pk]))
 
 

@@ -100,11 +100,11 @@ def test_community_staff_see_their_community_only(world, payroll, client_for):
 
 def test_pay_page_query_count_is_pinned(world, payroll, client_for, django_assert_num_queries):
     client = client_for(world.users["street"])
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         client.get(reverse("funding:pay"), {"year": 2026})
     for n in range(5):
         record(world.areas["K2"], f"新{n}", 2026, "4100", qualification="intermediate")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         client.get(reverse("funding:pay"), {"year": 2026})
 
 

@@ -52,7 +52,7 @@ def test_structure_page_is_for_communities_in_scope_only(world, client_for):
 def test_query_counts_are_pinned(units, world, client_for, django_assert_num_queries):
     client = client_for(world.users["street"])
     args = [world.areas["K1"].pk]
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(reverse("orgs:community_structure", args=args))
     for n in range(4):
         unit = cobuilding_services.register_unit(
@@ -62,5 +62,5 @@ def test_query_counts_are_pinned(units, world, client_for, django_assert_num_que
         cobuilding_services.raise_need(
             actor=SYSTEM, need=Need(community=world.areas["K1"], title=f"需求{n}", raised_on=DAY)
         )
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(reverse("orgs:community_structure", args=args))

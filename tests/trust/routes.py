@@ -7,12 +7,13 @@ import io
 import re
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from PIL import Image
 
 from cases import services as case_services
-from cases.models import Category, RoutingRule
+from cases.models import Category, Notification, RoutingRule
 from cases.photos import clean_photo
 from cobuilding import services as cobuilding_services
 from cobuilding.models import Agreement, CoBuildingUnit, JointMeeting, Need, ServiceProject, SharedResource
@@ -190,6 +191,14 @@ def build_targets(world) -> dict[str, dict[str, dict[str, object]]]:
         )
         for b in ["A1", "B1", OUTSIDE]
     }
+    # Each notification is one user's: the community's at A1 and B1, a stranger's at the outside one.
+    stranger = User.objects.create_user("notified_elsewhere")
+    notified = {
+        b: Notification.objects.create(
+            user=stranger if b == OUTSIDE else u["community"], case=cases[b], kind="reported", text=b
+        )
+        for b in ["A1", "B1", OUTSIDE]
+    }
     targets = {}
     for building, community in [("A1", a["K1"]), ("B1", a["K1"]), (OUTSIDE, a["K4"])]:
         side = OUTSIDE if building == OUTSIDE else "A1"  # B1 shares K1's records and the district's runs
@@ -213,6 +222,7 @@ def build_targets(world) -> dict[str, dict[str, dict[str, object]]]:
             "plate": {"token": next(p.token for p in plates if p.building_id == a[building].pk)},
             "tracking": {"code": case.tracking_code},
             "queue": {"queue": "triage"},
+            "notification": {"pk": notified[building].pk},
         }
     return targets
 

@@ -143,6 +143,9 @@ ROWS: dict[str, Row] = {
     "cases:ranking": page(),
     "cases:dashboard": page(),
     "cases:notifications": page(),
+    "cases:notification_read": page("notification", get=405, post={ALL: 404, "community": 302}),  # one's own only
+    "cases:notifications_read_all": page(get=405, post=302),
+    "cases:notification_settings": page(),
     "cases:new": page(get={ALL: 200, ("sunk", "leader", *DEPARTMENTS): 404}),  # who reports
     "cases:detail": page("case", get=A_CASE),
     "cases:accept": step(),

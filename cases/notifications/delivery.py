@@ -1,0 +1,153 @@
+"""Telling people: an event's notifications and deliveries are recorded in the step's own
+transaction (so a step that commits has told, and one that rolls back has told no one), and the
+deliveries go out after the commit, each once however often its task arrives.
+
+A delivery is claimed by a conditional update on `sent_at`, and the claim commits only with the
+hand-over: a task run twice sends nothing twice (the second claim waits on the first's row lock,
+then finds it sent), and a channel that fails (SMTP down, an SMS provider answering 500) rolls
+the claim back, so the delivery stays owed; it is tried again with a growing wait by beat's
+pass, which also sends whatever the queue lost."""
+
+import datetime
+import logging
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import (
+    Case,
+    CaseEvent,
+    Channel,
+    Delivery,
+    Notification,
+    NotificationKind,
+    NotificationSettings,
+    WorkChatHook,
+    default_channels,
+)
+from cases.notifications.channels import CHANNELS
+from cases.notifications.recipients import KIND_OF_ACTION, audience_for
+from core.after_commit import enqueue_on_commit
+from core.identity import normalize_phone
+
+log = logging.getLogger(__name__)
+
+# Left for the task queued after its commit first; past this, that task is taken to be lost
+# (the broker was down, or the worker died before it ran) and beat's pass sends the row.
+PENDING_AFTER = datetime.timedelta(minutes=1)
+PENDING_BATCH = 1000
+LONGEST_WAIT = datetime.timedelta(hours=1)
+
+
+def _text(case: Case, kind: str, note: str) -> str:
+    label = NotificationKind(kind).label
+    text = f"{case.number} {label}" + (f":{note}" if note else "")
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def announce(case: Case, event: CaseEvent) -> list[int]:
+    """Records who is told of this event (in-app) and what goes out to them through which channel;
+    queues the sending for after the commit. Returns the deliveries recorded."""
+    kind = KIND_OF_ACTION.get(event.action)
+    if kind is None:
+        return []
+    audience = audience_for(case, event, kind)
+    users = [user for user in audience.users() if user.pk != event.actor_id]
+    text = _text(case, kind, event.note)
+    notes = Notification.objects.bulk_create(
+        [Notification(user=user, case=case, event=event, kind=kind, text=text) for user in users]
+    )
+    chosen = {s.user_id: s for s in NotificationSettings.objects.filter(user__in=users)}
+    first_try = timezone.now() + PENDING_AFTER
+    deliveries = []
+    for note in notes:
+        mine = chosen.get(note.user_id)
+        wants = mine.wants(kind) if mine else default_channels(kind)
+        for channel in wants:
+            if (channel == Channel.EMAIL and note.user.email) or (channel == Channel.SMS and mine and mine.phone):
+                deliveries.append(
+                    Delivery(event=event, channel=channel, recipient=f"user:{note.user_id}", kind=kind,
+                             notification=note, text=text, next_try_at=first_try)
+                )  # fmt: skip
+    if audience.area_ids or audience.department_ids:
+        hooks = WorkChatHook.objects.filter(active=True).filter(
+            Q(area_id__in=sorted(audience.area_ids)) | Q(department_id__in=sorted(audience.department_ids))
+        )
+        deliveries += [
+            Delivery(event=event, channel=Channel.WORK_CHAT, recipient=f"hook:{hook.pk}", kind=kind, hook=hook,
+                     text=text, next_try_at=first_try)
+            for hook in hooks.order_by("pk")
+        ]  # fmt: skip
+    return _queue(deliveries)
+
+
+def _queue(deliveries: list[Delivery]) -> list[int]:
+    from cases.tasks import deliver_notifications
+
+    made = Delivery.objects.bulk_create(deliveries)
+    ids = [d.pk for d in made]
+    if ids:
+        enqueue_on_commit(deliver_notifications, ids)
+    return ids
+
+
+def send_tracking_code(case: Case, phone: str | None = None) -> int | None:
+    """Texts the case's 查询码 to the resident who called it in (their number as given, or the one
+    on the case), once per case, after the caller's transaction commits. Called inside the
+    service that recorded the case; returns the delivery's id, or None with no number to send to.
+    A number that is no mainland mobile number is a ValidationError, and nothing is recorded."""
+    phone = normalize_phone(phone) if phone else case.reporter_phone
+    if not phone:
+        return None
+    reported = case.events.order_by("at", "pk").first()
+    text = _("您反映的问题已受理,案件编号%(number)s,查询码%(code)s,可凭查询码查询办理进度并评价。") % {
+        "number": case.number,
+        "code": case.tracking_code,
+    }
+    already = Delivery.objects.unscoped("whether this case's tracking code was texted before")
+    existing = already.filter(event=reported, channel=Channel.SMS, recipient="reporter").first()
+    if existing is not None:
+        return existing.pk
+    delivery = Delivery(event=reported, channel=Channel.SMS, recipient="reporter", kind=NotificationKind.TRACKING_CODE,
+                        phone=phone, text=text, next_try_at=timezone.now() + PENDING_AFTER)  # fmt: skip
+    return _queue([delivery])[0]
+
+
+def _wait(attempts: int) -> datetime.timedelta:
+    return min(PENDING_AFTER * 2**attempts, LONGEST_WAIT)
+
+
+def send_deliveries(ids: list[int]) -> int:
+    """Hands each owed delivery to its channel once; returns how many went out."""
+    sent = 0
+    owed = Delivery.objects.unscoped("the delivery task sends the deliveries it was handed, by id")
+    for delivery in owed.filter(pk__in=ids, sent_at__isnull=True).select_related("notification__user", "hook"):
+        try:
+            with transaction.atomic():
+                claim = Delivery.objects.reread(delivery).filter(sent_at__isnull=True)
+                if not claim.update(sent_at=timezone.now()):
+                    continue
+                CHANNELS[delivery.channel].send(delivery)
+        except OSError as exc:
+            _failed(delivery, exc)
+            continue
+        sent += 1
+    return sent
+
+
+def _failed(delivery: Delivery, exc: OSError) -> None:
+    attempts = delivery.attempts + 1
+    log.warning("delivery %s through %s failed (attempt %s): %s", delivery.pk, delivery.channel, attempts, exc)
+    Delivery.objects.reread(delivery).filter(sent_at__isnull=True).update(
+        attempts=attempts, next_try_at=timezone.now() + _wait(attempts), last_error=str(exc)[:200]
+    )
+
+
+def send_owed(now: datetime.datetime | None = None) -> int:
+    """Beat's pass (every minute): deliveries still owed whose time to be tried has come, oldest
+    first, a batch per pass; the next pass takes the rest."""
+    owed = Delivery.objects.unscoped("beat's pass sends whatever deliveries are still owed")
+    owed = owed.filter(sent_at__isnull=True, next_try_at__lte=now or timezone.now()).order_by("next_try_at", "pk")
+    return send_deliveries(list(owed.values_list("pk", flat=True)[:PENDING_BATCH]))
