@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from cases.models import (
+    AWAITING_DISPATCH,
     AWAITING_RESPONSE,
     INBOX,
     INBOX_DUE,
@@ -64,8 +65,10 @@ def resident_reports_since(building, since: datetime.datetime) -> int:
 
 def overdue_q(now=None) -> Q:
     now = now or timezone.now()
-    return Q(status__in=sorted(AWAITING_RESPONSE), response_due__lt=now) | Q(
-        status__in=sorted(WORKING), resolution_due__lt=now
+    return (
+        Q(status__in=sorted(AWAITING_RESPONSE), response_due__lt=now)
+        | Q(status__in=sorted(AWAITING_DISPATCH), dispatch_due__lt=now)
+        | Q(status__in=sorted(WORKING), resolution_due__lt=now)
     )
 
 

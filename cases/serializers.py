@@ -43,6 +43,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "status",
             "department",
             "assisting",
+            "dispatch_due",
             "response_due",
             "resolution_due",
             "due_provisional",

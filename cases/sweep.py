@@ -17,7 +17,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import deadlines, services
-from cases.models import AWAITING_RESPONSE, WORKING, Action, AlertKind, Case, CaseAlert, Level, Notification, Status
+from cases.models import (
+    AWAITING_DISPATCH,
+    AWAITING_RESPONSE,
+    WORKING,
+    Action,
+    AlertKind,
+    Case,
+    CaseAlert,
+    Level,
+    Notification,
+    Status,
+)
 from cases.services import SYSTEM_ROLE
 from core import gateway
 from core.after_commit import enqueue_on_commit
@@ -82,6 +93,8 @@ def _running(case: Case) -> list[tuple[str, datetime.datetime, datetime.datetime
     running = []
     if case.status in AWAITING_RESPONSE and case.response_due:
         running.append(("response", case.response_due, case.response_remind_at))
+    if case.status in AWAITING_DISPATCH and case.dispatch_due:
+        running.append(("dispatch", case.dispatch_due, case.dispatch_remind_at))
     if case.status in WORKING and case.resolution_due:
         running.append(("resolution", case.resolution_due, case.resolution_remind_at))
     return running
@@ -91,7 +104,7 @@ def _sweep_case(case: Case, now: datetime.datetime, counts: dict[str, int]) -> l
     sent: list[int] = []
     for which, due, remind_at in _running(case):
         if due <= now:
-            label = _("响应已超期") if which == "response" else _("办结已超期")
+            label = {"response": _("响应已超期"), "dispatch": _("派遣已超期")}.get(which, _("办结已超期"))
             new = _alert(case, AlertKind.OVERDUE, due, now, Action.OVERDUE, label)
             if new is None:
                 continue
@@ -132,7 +145,11 @@ def _pending(statuses: frozenset[str], which: str, now: datetime.datetime) -> Q:
 
 def pending_q(now: datetime.datetime) -> Q:
     """The cases the sweep reads: its partial indexes cover exactly these statuses."""
-    return _pending(AWAITING_RESPONSE, "response", now) | _pending(WORKING, "resolution", now)
+    return (
+        _pending(AWAITING_RESPONSE, "response", now)
+        | _pending(AWAITING_DISPATCH, "dispatch", now)
+        | _pending(WORKING, "resolution", now)
+    )
 
 
 def sweep_deadlines(now: datetime.datetime | None = None) -> dict[str, int]:

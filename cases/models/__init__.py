@@ -21,6 +21,7 @@ from cases.models.case import (
     area_case_q,
 )
 from cases.models.config import (
+    AWAITING_DISPATCH,
     AWAITING_RESPONSE,
     COLOUR_OF,
     ENDED,
@@ -45,6 +46,7 @@ from cases.models.config import (
 )
 
 __all__ = [
+    "AWAITING_DISPATCH",
     "AWAITING_RESPONSE",
     "COLOUR_OF",
     "ENDED",

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedCharField
 
 from cases.models.config import (
+    AWAITING_DISPATCH,
     AWAITING_RESPONSE,
     OPEN,
     WORKING,
@@ -113,7 +114,9 @@ class Case(models.Model):
     )
     response_due = models.DateTimeField(_("响应期限"), null=True, blank=True)
     resolution_due = models.DateTimeField(_("办结期限"), null=True, blank=True)
+    dispatch_due = models.DateTimeField(_("派遣期限"), null=True, blank=True)
     response_remind_at = models.DateTimeField(null=True, blank=True, editable=False)
+    dispatch_remind_at = models.DateTimeField(null=True, blank=True, editable=False)
     resolution_remind_at = models.DateTimeField(null=True, blank=True, editable=False)
     due_provisional = models.BooleanField(
         _("期限待定"), default=False, help_text=_("期限落在尚未公布放假安排的年份,按法定节假日暂算")
@@ -192,6 +195,11 @@ class Case(models.Model):
                 name="case_response_remind",
             ),
             models.Index(
+                fields=["dispatch_remind_at"],
+                condition=Q(status__in=sorted(AWAITING_DISPATCH)),
+                name="case_dispatch_remind",
+            ),
+            models.Index(
                 fields=["resolution_remind_at"],
                 condition=Q(status__in=sorted(WORKING)),
                 name="case_resolution_remind",
@@ -215,6 +223,8 @@ class Case(models.Model):
         now = now or timezone.now()
         if self.status in AWAITING_RESPONSE and self.response_due and now > self.response_due:
             return True
+        if self.status in AWAITING_DISPATCH and self.dispatch_due and now > self.dispatch_due:
+            return True
         return self.status in WORKING and bool(self.resolution_due) and now > self.resolution_due
 
     @property
@@ -226,6 +236,8 @@ class Case(models.Model):
         """The deadline the case is running against now."""
         if self.status in (Status.REPORTED, Status.DISPATCHED):
             return self.response_due
+        if self.status in AWAITING_DISPATCH:
+            return self.dispatch_due
         if self.status in WORKING:
             return self.resolution_due
         return None

@@ -16,6 +16,18 @@ from cases.services.recording import CaseConflict, begin, record, required_text
 from orgs.models import Department
 
 
+def start_dispatch_clock(case: Case, at: datetime.datetime) -> dict:
+    """The level the case waits at has `dispatch_hours` to send it on; returns the event's data
+    on the deadline it replaces, so a moved deadline is always told in the timeline."""
+    before = case.dispatch_due
+    due = deadlines.dispatch_due(deadlines.limit_for(case.category, case.colour), at)
+    case.dispatch_due, case.dispatch_remind_at = due.at, due.remind_at
+    data = {"dispatch_due": due.at.isoformat()}
+    if before and case.status == Status.WHISTLED:
+        data["dispatch_due_was"] = before.isoformat()
+    return data
+
+
 def start_resolution_clock(case: Case, at: datetime.datetime) -> None:
     limit = deadlines.limit_for(case.category, case.colour)
     calendar = deadlines.work_calendar()
@@ -84,16 +96,10 @@ def move_up(case: Case, *, action: str, actor, role: str, note: str, at: datetim
     to_status = Status.WHISTLED if case.status in (Status.REPORTED, Status.ACCEPTED) else case.status
     if case.status == Status.REPORTED:
         case.accepted_at = at
-    record(
-        case,
-        action=action,
-        actor=actor,
-        role=role,
-        to_status=to_status,
-        at=at,
-        note=note,
-        data={"from_level": from_level, "to_level": next_level},
-    )
+    data = {"from_level": from_level, "to_level": next_level}
+    if to_status == Status.WHISTLED:
+        data |= start_dispatch_clock(case, at)
+    record(case, action=action, actor=actor, role=role, to_status=to_status, at=at, note=note, data=data)
     return case
 
 
