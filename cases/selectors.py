@@ -73,7 +73,7 @@ def overdue_q(now=None) -> Q:
 
 
 def timeline(case: Case) -> QuerySet[CaseEvent]:
-    return case.events.select_related("actor", "department").prefetch_related("photos")
+    return case.events.select_related("actor", "actor_area", "actor_department").prefetch_related("photos")
 
 
 def duplicate_candidates(scope: Scope, case: Case) -> QuerySet[Case]:

@@ -281,6 +281,13 @@ class CaseEvent(models.Model):
         help_text=_("为空表示居民或系统"),
     )
     actor_role = models.CharField(_("身份"), max_length=24)
+    # The post the actor took the step in: its place (网格员 of grid A) or its department (部门 Y).
+    actor_area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("身份所在区域")
+    )
+    actor_department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("身份所在部门")
+    )
     at = models.DateTimeField(_("时间"), default=timezone.now)
     from_status = models.CharField(_("原状态"), max_length=12, choices=Status.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=12, choices=Status.choices)
