@@ -103,6 +103,18 @@ class DispatchForm(BootstrapFormMixin, forms.Form):
         self.fields["assisting"].widget.attrs["size"] = 3
 
 
+class CorrectForm(BootstrapFormMixin, forms.Form):
+    """调整等级: importance and urgency as they really are, with the reason; offered with the case's own."""
+
+    importance = forms.ChoiceField(label=_("重要程度"), choices=Importance.choices)
+    urgency = forms.ChoiceField(label=_("紧急程度"), choices=Urgency.choices)
+    note = forms.CharField(label=_("调整理由"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, case, **kwargs):
+        kwargs.setdefault("initial", {}).update(importance=case.importance, urgency=case.urgency)
+        super().__init__(*args, **kwargs)
+
+
 class ExtensionForm(BootstrapFormMixin, forms.Form):
     days = forms.IntegerField(label=_("延期(工作日)"), min_value=1, max_value=30)
     reason = forms.CharField(label=_("延期理由"), max_length=300)

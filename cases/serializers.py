@@ -109,6 +109,12 @@ class DispatchSerializer(NoteSerializer):
     assisting = ScopedPrimaryKeyRelatedField(Department, narrow=_departments_for_case, many=True, required=False)
 
 
+class CorrectSerializer(NoteSerializer):
+    importance = serializers.ChoiceField(choices=Importance.choices)
+    urgency = serializers.ChoiceField(choices=Urgency.choices)
+    note = serializers.CharField(max_length=1000)
+
+
 class ExtensionSerializer(serializers.Serializer):
     days = serializers.IntegerField()
     reason = serializers.CharField(max_length=300)

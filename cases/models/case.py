@@ -261,6 +261,7 @@ class Action(models.TextChoices):
     RATE = "rate", _("评价")
     REOPEN = "reopen", _("重新办理")
     ESCALATE = "escalate", _("升级")
+    CORRECT = "correct", _("调整等级")
     REMIND = "remind", _("临期提醒")
     OVERDUE = "overdue", _("超期")
     SUPERVISE = "supervise", _("督办")

@@ -29,6 +29,7 @@ from cases.services.reporting import (
 )
 from cases.services.steps import (
     accept_case,
+    correct_case,
     decide_extension,
     dispatch_case,
     escalate_case,
@@ -48,6 +49,7 @@ __all__ = [
     "_lock",
     "accept_case",
     "begin",
+    "correct_case",
     "decide_extension",
     "dispatch_case",
     "door_plates",

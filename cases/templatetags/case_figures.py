@@ -1,5 +1,10 @@
+import datetime
+
 from django import template
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases import metrics
 from cases.models import Colour, Level, Status
@@ -41,3 +46,36 @@ def capacity(event) -> str:
         label = Role(role).label if role in Role.values else role
     places = [p.name for p in (event.actor_area, event.actor_department) if p is not None]
     return " · ".join([str(label), *places])
+
+
+_DEADLINE_LABELS = {
+    "response_due": gettext_lazy("响应期限"),
+    "resolution_due": gettext_lazy("办结期限"),
+    "dispatch_due": gettext_lazy("派遣期限"),
+}
+
+
+def _local(value: str | None) -> str:
+    moment = parse_datetime(value) if value else None
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if isinstance(moment, datetime.datetime) else "—"
+
+
+@register.filter
+def moved_deadlines(event) -> list[str]:
+    """What a correction (or an escalation replacing a running clock) did to the deadlines, old to
+    new, and whether the old one had already passed: no deadline moves without the timeline saying so."""
+    data = event.data or {}
+    moved = dict(data.get("deadlines") or {})
+    if data.get("dispatch_due_was"):
+        moved["dispatch_due"] = [data["dispatch_due_was"], data.get("dispatch_due")]
+    lines = []
+    for which, (old, new) in moved.items():
+        line = _("%(label)s:%(old)s → %(new)s") % {
+            "label": _DEADLINE_LABELS[which],
+            "old": _local(old),
+            "new": _local(new),
+        }
+        if which in (data.get("passed") or ()):
+            line += _("(原期限已过)")
+        lines.append(line)
+    return lines
