@@ -163,11 +163,17 @@ class CaseFilterForm(BootstrapFormMixin, forms.Form):
     level = forms.ChoiceField(label=_("层级"), choices=[("", _("全部")), *Level.choices], required=False)
     grid = forms.ModelChoiceField(queryset=None, label=_("网格"), required=False, empty_label=_("全部"))
     overdue = forms.BooleanField(label=_("仅超期"), required=False)
+    # No max_length: a longer term is cut by the search (selectors.SEARCH_MAX), not refused.
+    q = forms.CharField(label=_("搜索"), required=False, strip=True)
+    sort = forms.ChoiceField(
+        label=_("排序"), choices=[("", _("最新上报")), ("due", _("剩余时间(超期在前)"))], required=False
+    )
 
     def __init__(self, *args, grids, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["grid"].queryset = grids
         self.fields["overdue"].widget.attrs["class"] = "form-check-input"
+        self.fields["q"].widget.attrs["placeholder"] = _("编号、描述或地点")
 
 
 class PeriodForm(BootstrapFormMixin, forms.Form):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from cases.models import (
     AWAITING_DISPATCH,
     AWAITING_RESPONSE,
+    CURRENT_DUE,
     INBOX,
     INBOX_DUE,
     OPEN,
@@ -69,6 +70,24 @@ def overdue_q(now=None) -> Q:
         Q(status__in=sorted(AWAITING_RESPONSE), response_due__lt=now)
         | Q(status__in=sorted(AWAITING_DISPATCH), dispatch_due__lt=now)
         | Q(status__in=sorted(WORKING), resolution_due__lt=now)
+    )
+
+
+SEARCH_MAX = 100
+
+
+def search_q(text: str) -> Q:
+    """Free text over the case number, the description and the location (the building's name and
+    the location note). A plain substring match (icontains; the trigram indexes serve it on
+    PostgreSQL), so any characters are just characters; longer input is cut at SEARCH_MAX."""
+    text = (text or "").strip()[:SEARCH_MAX]
+    if not text:
+        return Q()
+    return (
+        Q(number__icontains=text)
+        | Q(description__icontains=text)
+        | Q(location_note__icontains=text)
+        | Q(area__name__icontains=text)
     )
 
 
@@ -210,7 +229,16 @@ def inbox_page(qs: QuerySet[Case], cursor: str | None, size: int) -> tuple[list[
     """The inbox most urgent first: the deadline each case runs against now, oldest first, so the
     overdue ones lead. The order is the `case_department_inbox` index's, so a page reads `size`
     rows of it however large the backlog; keyset like `keyset_page`."""
-    qs = qs.annotate(due=INBOX_DUE).order_by("due", "id")
+    return _due_page(qs.annotate(due=INBOX_DUE), cursor, size)
+
+
+def due_page(qs: QuerySet[Case], cursor: str | None, size: int) -> tuple[list[Case], str | None]:
+    """Any list by time left: overdue first, then the nearest deadline, cases without a clock last."""
+    return _due_page(qs.annotate(due=CURRENT_DUE), cursor, size)
+
+
+def _due_page(qs: QuerySet[Case], cursor: str | None, size: int) -> tuple[list[Case], str | None]:
+    qs = qs.order_by("due", "id")
     if cursor:
         due, pk = _position(cursor)
         qs = qs.filter(Q(due__gt=due) | Q(due=due, pk__gt=pk))

@@ -39,6 +39,22 @@ def _form_errors(form) -> str:
     return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
+def _filtered(qs, filters):
+    """The list's filters applied (a form that does not validate filters nothing); and whether it
+    is sorted by time left. The Excel export applies the same, so it holds what the list shows."""
+    if not filters.is_valid():
+        return qs, False
+    data = filters.cleaned_data
+    for field in ("status", "colour", "category", "level", "grid"):
+        if data[field]:
+            qs = qs.filter(**{field: data[field]})
+    if data["overdue"]:
+        qs = qs.filter(selectors.overdue_q())
+    if data["q"]:
+        qs = qs.filter(selectors.search_q(data["q"]))
+    return qs, data["sort"] == "due"
+
+
 @login_required
 def case_list(request, queue: str = ""):
     scope = selectors.case_scope_or_404(request.scope)
@@ -51,14 +67,8 @@ def case_list(request, queue: str = ""):
         qs = queued(scope, request.user)
     grids = grid_selectors.areas(scope).filter(kind=AreaKind.GRID).order_by("tree_id", "lft")
     filters = forms.CaseFilterForm(request.GET or None, grids=grids)
-    if filters.is_valid():
-        data = filters.cleaned_data
-        for field in ("status", "colour", "category", "level", "grid"):
-            if data[field]:
-                qs = qs.filter(**{field: data[field]})
-        if data["overdue"]:
-            qs = qs.filter(selectors.overdue_q())
-    page = selectors.inbox_page if queue == "inbox" else selectors.keyset_page
+    qs, by_due = _filtered(qs, filters)
+    page = selectors.inbox_page if queue == "inbox" else selectors.due_page if by_due else selectors.keyset_page
     try:
         rows, next_cursor = page(selectors.for_list(qs), request.GET.get("after"), PAGE_SIZE)
     except ValueError:

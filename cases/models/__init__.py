@@ -5,6 +5,7 @@ weights) and `case` (cases and everything that hangs off one). Import from `case
 """
 
 from cases.models.case import (
+    CURRENT_DUE,
     INBOX,
     INBOX_DUE,
     Action,
@@ -49,6 +50,7 @@ __all__ = [
     "AWAITING_DISPATCH",
     "AWAITING_RESPONSE",
     "COLOUR_OF",
+    "CURRENT_DUE",
     "ENDED",
     "INBOX",
     "INBOX_DUE",

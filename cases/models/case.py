@@ -1,9 +1,12 @@
 """A case, its append-only events and photos, its counters, alerts, notifications and door plates."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedCharField
@@ -41,6 +44,19 @@ _COLUMN_OF_KIND = {
 # dispatched case, resolving once signed): the inbox lists the most urgent first.
 INBOX = frozenset({Status.DISPATCHED, Status.IN_PROGRESS})
 INBOX_DUE = models.Case(models.When(status=Status.DISPATCHED, then=F("response_due")), default=F("resolution_due"))
+# The deadline any case runs against now, as `Case.current_due` computes it; a case without a clock
+# sorts after every one with a clock, so "time left" lists put the overdue first and the ended last.
+NO_CLOCK = datetime.datetime(9999, 12, 31, tzinfo=datetime.UTC)
+CURRENT_DUE = Coalesce(
+    models.Case(
+        models.When(status__in=sorted(AWAITING_RESPONSE), then=F("response_due")),
+        models.When(status__in=sorted(AWAITING_DISPATCH), then=F("dispatch_due")),
+        models.When(status__in=sorted(WORKING), then=F("resolution_due")),
+        default=None,
+        output_field=models.DateTimeField(),
+    ),
+    models.Value(NO_CLOCK),
+)
 
 
 def area_case_q(area: Area) -> Q:
