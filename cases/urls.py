@@ -7,12 +7,14 @@ app_name = "cases"
 urlpatterns = [
     path("cases/", views.case_list, name="list"),
     path("cases/queue/<slug:queue>/", views.case_list, name="queue"),
+    path("cases/export/", views.case_export, name="export"),
     path("cases/board/", views.dispatch_board, name="board"),
     path("cases/ranking/", report_views.ranking, name="ranking"),
     path("cases/dashboard/", report_views.dashboard, name="dashboard"),
     path("cases/notifications/", views.notifications, name="notifications"),
     path("cases/new/", views.case_new, name="new"),
     path("cases/<int:pk>/", views.case_detail, name="detail"),
+    path("cases/<int:pk>/print/", views.case_print, name="print"),
     # One per row of the workflow table: /cases/<pk>/<slug>/, named by the slug as a Python name.
     *(path(f"cases/<int:pk>/{step.slug}/", views.STEP_VIEWS[step.slug], name=step.name) for step in workflow.ROWS),
     path("cases/photos/<int:pk>/", views.photo, name="photo"),

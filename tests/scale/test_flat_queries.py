@@ -54,6 +54,8 @@ READS = [
     ("funding:scenario_create", "street", None, ""),
     ("cases:list", "community", None, ""),
     ("cases:list", "community", None, "q=楼道&sort=due"),
+    ("cases:export", "community", None, "q=楼道&sort=due"),
+    ("cases:print", "community", lambda w, g: [g["case"].pk], ""),
     ("cases:queue", "community", lambda w, g: ["triage"], ""),
     ("cases:queue", "officer", lambda w, g: ["inbox"], ""),
     ("cases:queue", "community", lambda w, g: ["verify"], ""),

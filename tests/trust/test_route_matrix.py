@@ -145,6 +145,8 @@ ROWS: dict[str, Row] = {
     "cases:notifications": page(),
     "cases:new": page(get={ALL: 200, ("sunk", "leader", *DEPARTMENTS): 404}),  # who reports
     "cases:detail": page("case", get=A_CASE),
+    "cases:print": page("case", get=A_CASE),
+    "cases:export": page(),  # the list as Excel, within each persona's scope
     "cases:accept": step(),
     "cases:reject": step(),
     "cases:merge": step(),
