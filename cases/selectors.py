@@ -20,7 +20,9 @@ from cases.models import (
     CaseEvent,
     Category,
     Notification,
+    ReplyTemplate,
     RoutingRule,
+    SavedFilter,
     Source,
 )
 from core.scope import Scope
@@ -254,3 +256,25 @@ def notifications_page(scope: Scope, before: int | None, size: int) -> tuple[lis
         qs = qs.filter(pk__lt=before)
     rows = list(qs[: size + 1])
     return rows[:size], (rows[size - 1].pk if len(rows) > size else None)
+
+
+def reply_templates(case: Case, steps: set[str]) -> dict[str, list[ReplyTemplate]]:
+    """常用语 for the steps offered on this case: those for any step or that step, for the case's
+    category or one above it (or any), at the case's place or above it (or anywhere). One query."""
+    category, area = case.category, case.area
+    rows = ReplyTemplate.objects.filter(
+        Q(step="") | Q(step__in=sorted(steps)),
+        Q(category__isnull=True)
+        | Q(category__tree_id=category.tree_id, category__lft__lte=category.lft, category__rght__gte=category.rght),
+        Q(area__isnull=True) | Q(area__tree_id=area.tree_id, area__lft__lte=area.lft, area__rght__gte=area.rght),
+    )
+    by_step: dict[str, list[ReplyTemplate]] = {slug: [] for slug in steps}
+    for row in rows:
+        for slug in [row.step] if row.step else steps:
+            by_step[slug].append(row)
+    return by_step
+
+
+def saved_filters(scope: Scope) -> QuerySet[SavedFilter]:
+    """The user's own saved filters, whatever their posts."""
+    return SavedFilter.objects.within(scope).filter(user=scope.user)

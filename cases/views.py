@@ -96,8 +96,34 @@ def case_list(request, queue: str = ""):
             "next_cursor": next_cursor,
             "params": params.urlencode(),
             "can_report": _may_report(scope),
+            "saved_filters": list(selectors.saved_filters(request.scope)),
+            "filter_query": services.clean_query(params.urlencode()),
         },
     )
+
+
+@login_required
+@require_POST
+def saved_filter_create(request):
+    """保存当前筛选: the list's own query string under a name; errors shown on the list."""
+    try:
+        saved = services.save_filter(
+            actor=request.user, name=request.POST.get("name", ""), query=request.POST.get("query", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("cases:list")
+    messages.success(request, _("已保存筛选“%(name)s”") % {"name": saved.name})
+    return redirect(f"{reverse('cases:list')}?{saved.query}")
+
+
+@login_required
+@require_POST
+def saved_filter_delete(request, pk: int):
+    saved = get_object_or_404(selectors.saved_filters(request.scope), pk=pk)
+    services.delete_filter(actor=request.user, saved=saved)
+    messages.success(request, _("已删除筛选“%(name)s”") % {"name": saved.name})
+    return redirect("cases:list")
 
 
 def _criteria(filters) -> list[tuple[str, str]]:
@@ -213,6 +239,7 @@ def case_detail(request, pk: int):
         "overdue": case.is_overdue,
         "steps": steps,
     }
+    replies = selectors.reply_templates(case, steps)
     # Each step's form has ids of its own, so every label points at its own field.
     for slug in steps:
         step = workflow.STEPS[slug]
@@ -222,7 +249,11 @@ def case_detail(request, pk: int):
             if slug == "dispatch":
                 context["suggestion"] = suggestion = selectors.suggest_department(case)
                 initial = {"department": suggestion.department}
-            context[f"{step.name}_form"] = step.form(initial=initial, auto_id=f"id_{step.name}_%s", **choices)
+            form = step.form(initial=initial, auto_id=f"id_{step.name}_%s", **choices)
+            # 常用语 go into the step's free text (a note, a reason or the feedback), by a small script.
+            form.replies = replies[slug]
+            form.reply_field = next((f for f in ("note", "feedback", "reason") if f in form.fields), None)
+            context[f"{step.name}_form"] = form
     return render(request, "cases/case_detail.html", context)
 
 

@@ -4,6 +4,7 @@ Two rooms: `config` (what an admin keeps: choices, categories, time limits, rout
 weights) and `case` (cases and everything that hangs off one). Import from `cases.models`.
 """
 
+from cases.models.aids import ReplyTemplate, SavedFilter
 from cases.models.case import (
     CURRENT_DUE,
     INBOX,
@@ -77,7 +78,9 @@ __all__ = [
     "Notification",
     "PhotoStage",
     "Rating",
+    "ReplyTemplate",
     "RoutingRule",
+    "SavedFilter",
     "Source",
     "Status",
     "TimeLimit",

@@ -124,6 +124,8 @@ NOT_READ = {
     "funding:scenario": "as funding:run",
     "funding:new_costs": "finance staff only, whom the persona world has not (tests/funding reads it)",
     "funding-estimate": "a pure calculation over the policy rows",
+    "cases:saved_filter_create": "a POST: one user's own named filter",
+    "cases:saved_filter_delete": "a POST: one user's own named filter",
     "cases:photo": "one stored file through the case's scope",
     "post-detail": "one row, as post-list",
     "need-claim": "a write about one need",

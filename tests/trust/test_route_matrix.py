@@ -147,6 +147,9 @@ ROWS: dict[str, Row] = {
     "cases:detail": page("case", get=A_CASE),
     "cases:print": page("case", get=A_CASE),
     "cases:export": page(),  # the list as Excel, within each persona's scope
+    "cases:saved_filter_create": page(get=405, post=302),  # an empty name: refused, back to the list
+    # A saved filter is its owner's alone; no persona owns one with the case's id (tests/cases checks its owner).
+    "cases:saved_filter_delete": page("case", get=405, post=404),
     "cases:accept": step(),
     "cases:reject": step(),
     "cases:merge": step(),
