@@ -26,6 +26,7 @@ from cases.models import (
     Source,
 )
 from core.scope import Scope
+from grids.models import AreaKind
 from orgs.models import Department
 
 
@@ -278,3 +279,30 @@ def reply_templates(case: Case, steps: set[str]) -> dict[str, list[ReplyTemplate
 def saved_filters(scope: Scope) -> QuerySet[SavedFilter]:
     """The user's own saved filters, whatever their posts."""
     return SavedFilter.objects.within(scope).filter(user=scope.user)
+
+
+DUPLICATE_DAYS = 7
+DUPLICATE_LIMIT = 10
+
+
+def possible_duplicates(qs: QuerySet[Case], area, category: Category | None, now=None) -> QuerySet[Case]:
+    """Open cases a new report may repeat: at the same place, or of the same category in the same
+    grid within the last week. `qs` is what the caller may see (staff: their scope; a door plate:
+    its building's grid). Newest first, at most DUPLICATE_LIMIT."""
+    now = now or timezone.now()
+    same = Q(area=area)
+    grid = area.get_ancestors(include_self=True).filter(kind=AreaKind.GRID).first()
+    if grid is not None and category is not None:
+        same |= Q(grid=grid, category=category, created_at__gte=now - datetime.timedelta(days=DUPLICATE_DAYS))
+    return (
+        qs.filter(same, status__in=sorted(OPEN))
+        .select_related("category")
+        .order_by("-created_at", "-id")[:DUPLICATE_LIMIT]
+    )
+
+
+def plate_duplicates(building, category: Category | None) -> QuerySet[Case]:
+    """What the QR page may say of a building's open cases: read without a scope, shown as
+    category, status and day only (no number, description, name or phone)."""
+    qs = Case.objects.unscoped("the QR page: open cases at the plate's building and grid, shown without details")
+    return possible_duplicates(qs, building, category)

@@ -4,18 +4,16 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from cases import exports, forms, resident_limits, selectors, services, workflow
-from cases.models import CURRENT_DUE, INBOX_DUE, OPEN, Action, CasePhoto, DoorPlate, Level, Status
+from cases import forms, resident_limits, selectors, services, workflow
+from cases.models import OPEN, Action, CasePhoto, DoorPlate, Level, Status
 from core.capabilities import Capability
 from core.scope import Scope, area_scope_or_404
 from grids import selectors as grid_selectors
@@ -41,7 +39,7 @@ def _form_errors(form) -> str:
     return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
-def _listed(request, scope, queue: str):
+def listed_cases(request, scope, queue: str):
     """The list's title, its cases (the queue's, filtered), the filter form and whether it is
     sorted by time left: what the list page shows and the export writes."""
     qs = selectors.cases(scope)
@@ -76,7 +74,7 @@ def _filtered(qs, filters):
 @login_required
 def case_list(request, queue: str = ""):
     scope = selectors.case_scope_or_404(request.scope)
-    title, qs, filters, by_due = _listed(request, scope, queue)
+    title, qs, filters, by_due = listed_cases(request, scope, queue)
     page = selectors.inbox_page if queue == "inbox" else selectors.due_page if by_due else selectors.keyset_page
     try:
         rows, next_cursor = page(selectors.for_list(qs), request.GET.get("after"), PAGE_SIZE)
@@ -100,81 +98,6 @@ def case_list(request, queue: str = ""):
             "filter_query": services.clean_query(params.urlencode()),
         },
     )
-
-
-@login_required
-@require_POST
-def saved_filter_create(request):
-    """保存当前筛选: the list's own query string under a name; errors shown on the list."""
-    try:
-        saved = services.save_filter(
-            actor=request.user, name=request.POST.get("name", ""), query=request.POST.get("query", "")
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("cases:list")
-    messages.success(request, _("已保存筛选“%(name)s”") % {"name": saved.name})
-    return redirect(f"{reverse('cases:list')}?{saved.query}")
-
-
-@login_required
-@require_POST
-def saved_filter_delete(request, pk: int):
-    saved = get_object_or_404(selectors.saved_filters(request.scope), pk=pk)
-    services.delete_filter(actor=request.user, saved=saved)
-    messages.success(request, _("已删除筛选“%(name)s”") % {"name": saved.name})
-    return redirect("cases:list")
-
-
-def _criteria(filters) -> list[tuple[str, str]]:
-    """The filter as the export states it: each chosen field's label and its shown value."""
-    if not filters.is_valid():
-        return []
-    stated = []
-    for name, value in filters.cleaned_data.items():
-        if value in ("", None, False):
-            continue
-        field = filters[name].field
-        if value is True:
-            shown = _("是")
-        elif isinstance(value, Model) or not hasattr(field, "choices"):
-            shown = str(value)
-        else:
-            shown = str(dict(field.choices).get(value, value))
-        stated.append((str(field.label), shown))
-    return stated
-
-
-@login_required
-def case_export(request):
-    """The list as filtered (queue, filters, search and order alike) as an Excel file, streamed."""
-    scope = selectors.case_scope_or_404(request.scope)
-    queue = request.GET.get("queue", "")
-    title, qs, filters, by_due = _listed(request, scope, queue)
-    qs = selectors.for_list(qs)
-    if queue == "inbox":
-        qs = qs.annotate(due=INBOX_DUE).order_by("due", "id")
-    elif by_due:
-        qs = qs.annotate(due=CURRENT_DUE).order_by("due", "id")
-    else:
-        qs = qs.order_by("-created_at", "-id")
-    out = exports.export_cases(actor=request.user, scope=scope, cases=qs, title=str(title), criteria=_criteria(filters))
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return FileResponse(
-        out,
-        as_attachment=True,
-        filename=f"cases-{stamp}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-
-
-@login_required
-def case_print(request, pk: int):
-    """办理单: the case and its whole timeline on one printable sheet."""
-    scope = selectors.case_scope_or_404(request.scope)
-    case = selectors.get_case(scope, pk)
-    context = {"case": case, "events": selectors.timeline(case), "assisting": list(case.assisting.all())}
-    return render(request, "cases/case_print.html", context)
 
 
 @login_required

@@ -56,6 +56,8 @@ READS = [
     ("cases:list", "community", None, "q=楼道&sort=due"),
     ("cases:export", "community", None, "q=楼道&sort=due"),
     ("cases:print", "community", lambda w, g: [g["case"].pk], ""),
+    ("cases:possible_duplicates", "community", None, lambda w, g: f"area={w.areas['A1'].pk}"),
+    ("cases:plate_duplicates", None, lambda w, g: [g["plate"].token], ""),
     ("cases:queue", "community", lambda w, g: ["triage"], ""),
     ("cases:queue", "officer", lambda w, g: ["inbox"], ""),
     ("cases:queue", "community", lambda w, g: ["verify"], ""),

@@ -143,6 +143,7 @@ ROWS: dict[str, Row] = {
     "cases:ranking": page(),
     "cases:dashboard": page(),
     "cases:notifications": page(),
+    "cases:possible_duplicates": page(get={ALL: 400, DEPARTMENTS: 404}),  # no ?area=: a 400; officers have no places
     "cases:new": page(get={ALL: 200, ("sunk", "leader", *DEPARTMENTS): 404}),  # who reports
     "cases:detail": page("case", get=A_CASE),
     "cases:print": page("case", get=A_CASE),
@@ -169,6 +170,7 @@ ROWS: dict[str, Row] = {
         get={ALL: 404, ("community", "street", "admin"): 200},
         post={ALL: 404, ("community", "street", "admin"): 302},  # issues the missing plates
     ),
+    "cases:plate_duplicates": public("plate"),
     "cases:resident_report": public("plate"),  # an empty form re-rendered
     "cases:track": public(),
     "cases:track_case": public("tracking"),
