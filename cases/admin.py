@@ -1,11 +1,12 @@
 """Configuration (categories, limits, routing, calendar, weights) is edited here; cases, their
 events and what the sweep recorded are read-only: they change only through the services."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from mptt.admin import MPTTModelAdmin
 
-from cases import selectors, services
+from cases import selectors, services, workflow
 from cases.models import (
     AnnouncedYear,
     CalendarDay,
@@ -19,6 +20,7 @@ from cases.models import (
     DoorPlate,
     MetricWeight,
     Notification,
+    ReplyTemplate,
     RoutingRule,
     TimeLimit,
     WorkChatHook,
@@ -58,6 +60,7 @@ class TimeLimitAdmin(admin.ModelAdmin):
         "response",
         "response_unit",
         "resolution_working_days",
+        "dispatch_hours",
         "escalate_when_overdue",
     ]
     list_filter = ["colour"]
@@ -197,3 +200,28 @@ class DoorPlateAdmin(ReadOnlyAdmin):
 class MetricWeightAdmin(admin.ModelAdmin):
     list_display = ["metric", "weight"]
     search_fields = ["metric"]
+
+
+class ReplyTemplateForm(forms.ModelForm):
+    # The steps whose form has a note to fill, by the names the case page shows them under.
+    step = forms.ChoiceField(
+        label=_("办理环节"),
+        required=False,
+        choices=lambda: [("", _("所有环节")), *((s.slug, s.action.label) for s in workflow.ROWS if s.form)],
+    )
+
+    class Meta:
+        model = ReplyTemplate
+        fields = ["title", "text", "step", "category", "area", "order"]
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(admin.ModelAdmin):
+    form = ReplyTemplateForm
+    list_display = ["title", "step", "category", "area", "order"]
+    list_filter = ["step"]
+    search_fields = ["title", "text"]
+    autocomplete_fields = ["area"]
+
+    def save_model(self, request, obj, form, change):
+        services.save_reply_template(actor=request.user, template=obj)

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from cases import metrics, selectors, services, workflow
 from cases.forms import RankingForm
 from cases.metrics import UNIT_COLUMNS
-from cases.models import Case, Category, Colour, Level, RoutingRule, Status
+from cases.models import CURRENT_DUE, Case, Category, Colour, Level, RoutingRule, Status
 from cases.serializers import CaseSerializer, EventSerializer, ReportSerializer
 from core.drf import IdFilter
 
@@ -80,6 +80,9 @@ class CaseFilter(filters.FilterSet):
     community = IdFilter()
     street = IdFilter()
     department = IdFilter()
+    q = filters.CharFilter(method="filter_text", max_length=selectors.SEARCH_MAX)
+    # Read by the pagination (NewestFirst.get_ordering); declared here so it is checked and documented.
+    sort = filters.ChoiceFilter(choices=[("due", "time left")], method="sorted_by_pagination")
 
     class Meta:
         model = Case
@@ -88,10 +91,21 @@ class CaseFilter(filters.FilterSet):
     def filter_overdue(self, qs, name, value):
         return qs.filter(selectors.overdue_q()) if value else qs.exclude(selectors.overdue_q())
 
+    def filter_text(self, qs, name, value):
+        return qs.filter(selectors.search_q(value))
+
+    def sorted_by_pagination(self, qs, name, value):
+        return qs
+
 
 class NewestFirst(CursorPagination):
+    """Newest first; `?sort=due` by time left instead (overdue first, cases without a clock last)."""
+
     ordering = ("-created_at", "-id")
     page_size = 30
+
+    def get_ordering(self, request, queryset, view):
+        return ("due", "id") if request.query_params.get("sort") == "due" else self.ordering
 
 
 class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -102,7 +116,7 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = CaseFilter
 
     def get_queryset(self):
-        return selectors.cases(self.request.scope).prefetch_related("assisting")
+        return selectors.cases(self.request.scope).annotate(due=CURRENT_DUE).prefetch_related("assisting")
 
     def get_object(self) -> Case:
         return selectors.get_case(self.request.scope, self.kwargs["pk"])

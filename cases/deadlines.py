@@ -56,6 +56,11 @@ def response_due(limit: TimeLimit, start: datetime.datetime, calendar: WorkCalen
     return _due(start, *calendar.add_working_days(timezone.localtime(start), limit.response))
 
 
+def dispatch_due(limit: TimeLimit, start: datetime.datetime) -> Due:
+    """The street's (or district's) clock for a whistled or escalated case: hours, day and night."""
+    return _due(start, start + datetime.timedelta(hours=limit.dispatch_hours), False)
+
+
 def resolution_due(limit: TimeLimit, start: datetime.datetime, calendar: WorkCalendar) -> Due:
     return _due(start, *calendar.add_working_days(timezone.localtime(start), limit.resolution_working_days))
 

@@ -115,6 +115,18 @@ class DispatchForm(BootstrapFormMixin, forms.Form):
         self.fields["assisting"].widget.attrs["size"] = 3
 
 
+class CorrectForm(BootstrapFormMixin, forms.Form):
+    """调整等级: importance and urgency as they really are, with the reason; offered with the case's own."""
+
+    importance = forms.ChoiceField(label=_("重要程度"), choices=Importance.choices)
+    urgency = forms.ChoiceField(label=_("紧急程度"), choices=Urgency.choices)
+    note = forms.CharField(label=_("调整理由"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, case, **kwargs):
+        kwargs.setdefault("initial", {}).update(importance=case.importance, urgency=case.urgency)
+        super().__init__(*args, **kwargs)
+
+
 class ExtensionForm(BootstrapFormMixin, forms.Form):
     days = forms.IntegerField(label=_("延期(工作日)"), min_value=1, max_value=30)
     reason = forms.CharField(label=_("延期理由"), max_length=300)
@@ -163,11 +175,17 @@ class CaseFilterForm(BootstrapFormMixin, forms.Form):
     level = forms.ChoiceField(label=_("层级"), choices=[("", _("全部")), *Level.choices], required=False)
     grid = forms.ModelChoiceField(queryset=None, label=_("网格"), required=False, empty_label=_("全部"))
     overdue = forms.BooleanField(label=_("仅超期"), required=False)
+    # No max_length: a longer term is cut by the search (selectors.SEARCH_MAX), not refused.
+    q = forms.CharField(label=_("搜索"), required=False, strip=True)
+    sort = forms.ChoiceField(
+        label=_("排序"), choices=[("", _("最新上报")), ("due", _("剩余时间(超期在前)"))], required=False
+    )
 
     def __init__(self, *args, grids, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["grid"].queryset = grids
         self.fields["overdue"].widget.attrs["class"] = "form-check-input"
+        self.fields["q"].widget.attrs["placeholder"] = _("编号、描述或地点")
 
 
 class PeriodForm(BootstrapFormMixin, forms.Form):

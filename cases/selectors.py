@@ -9,7 +9,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from cases.models import (
+    AWAITING_DISPATCH,
     AWAITING_RESPONSE,
+    CURRENT_DUE,
     INBOX,
     INBOX_DUE,
     OPEN,
@@ -19,10 +21,13 @@ from cases.models import (
     Category,
     Notification,
     NotificationSettings,
+    ReplyTemplate,
     RoutingRule,
+    SavedFilter,
     Source,
 )
 from core.scope import Scope
+from grids.models import AreaKind
 from orgs.models import Department
 
 
@@ -65,13 +70,33 @@ def resident_reports_since(building, since: datetime.datetime) -> int:
 
 def overdue_q(now=None) -> Q:
     now = now or timezone.now()
-    return Q(status__in=sorted(AWAITING_RESPONSE), response_due__lt=now) | Q(
-        status__in=sorted(WORKING), resolution_due__lt=now
+    return (
+        Q(status__in=sorted(AWAITING_RESPONSE), response_due__lt=now)
+        | Q(status__in=sorted(AWAITING_DISPATCH), dispatch_due__lt=now)
+        | Q(status__in=sorted(WORKING), resolution_due__lt=now)
+    )
+
+
+SEARCH_MAX = 100
+
+
+def search_q(text: str) -> Q:
+    """Free text over the case number, the description and the location (the building's name and
+    the location note). A plain substring match (icontains; the trigram indexes serve it on
+    PostgreSQL), so any characters are just characters; longer input is cut at SEARCH_MAX."""
+    text = (text or "").strip()[:SEARCH_MAX]
+    if not text:
+        return Q()
+    return (
+        Q(number__icontains=text)
+        | Q(description__icontains=text)
+        | Q(location_note__icontains=text)
+        | Q(area__name__icontains=text)
     )
 
 
 def timeline(case: Case) -> QuerySet[CaseEvent]:
-    return case.events.select_related("actor", "department").prefetch_related("photos")
+    return case.events.select_related("actor", "actor_area", "actor_department").prefetch_related("photos")
 
 
 def duplicate_candidates(scope: Scope, case: Case) -> QuerySet[Case]:
@@ -208,7 +233,16 @@ def inbox_page(qs: QuerySet[Case], cursor: str | None, size: int) -> tuple[list[
     """The inbox most urgent first: the deadline each case runs against now, oldest first, so the
     overdue ones lead. The order is the `case_department_inbox` index's, so a page reads `size`
     rows of it however large the backlog; keyset like `keyset_page`."""
-    qs = qs.annotate(due=INBOX_DUE).order_by("due", "id")
+    return _due_page(qs.annotate(due=INBOX_DUE), cursor, size)
+
+
+def due_page(qs: QuerySet[Case], cursor: str | None, size: int) -> tuple[list[Case], str | None]:
+    """Any list by time left: overdue first, then the nearest deadline, cases without a clock last."""
+    return _due_page(qs.annotate(due=CURRENT_DUE), cursor, size)
+
+
+def _due_page(qs: QuerySet[Case], cursor: str | None, size: int) -> tuple[list[Case], str | None]:
+    qs = qs.order_by("due", "id")
     if cursor:
         due, pk = _position(cursor)
         qs = qs.filter(Q(due__gt=due) | Q(due=due, pk__gt=pk))
@@ -233,3 +267,50 @@ def notification_settings(scope: Scope) -> NotificationSettings:
 
 def unread_count(scope: Scope) -> int:
     return Notification.objects.within(scope).filter(user=scope.user, read_at__isnull=True).count()
+def reply_templates(case: Case, steps: set[str]) -> dict[str, list[ReplyTemplate]]:
+    """常用语 for the steps offered on this case: those for any step or that step, for the case's
+    category or one above it (or any), at the case's place or above it (or anywhere). One query."""
+    category, area = case.category, case.area
+    rows = ReplyTemplate.objects.filter(
+        Q(step="") | Q(step__in=sorted(steps)),
+        Q(category__isnull=True)
+        | Q(category__tree_id=category.tree_id, category__lft__lte=category.lft, category__rght__gte=category.rght),
+        Q(area__isnull=True) | Q(area__tree_id=area.tree_id, area__lft__lte=area.lft, area__rght__gte=area.rght),
+    )
+    by_step: dict[str, list[ReplyTemplate]] = {slug: [] for slug in steps}
+    for row in rows:
+        for slug in [row.step] if row.step else steps:
+            by_step[slug].append(row)
+    return by_step
+
+
+def saved_filters(scope: Scope) -> QuerySet[SavedFilter]:
+    """The user's own saved filters, whatever their posts."""
+    return SavedFilter.objects.within(scope).filter(user=scope.user)
+
+
+DUPLICATE_DAYS = 7
+DUPLICATE_LIMIT = 10
+
+
+def possible_duplicates(qs: QuerySet[Case], area, category: Category | None, now=None) -> QuerySet[Case]:
+    """Open cases a new report may repeat: at the same place, or of the same category in the same
+    grid within the last week. `qs` is what the caller may see (staff: their scope; a door plate:
+    its building's grid). Newest first, at most DUPLICATE_LIMIT."""
+    now = now or timezone.now()
+    same = Q(area=area)
+    grid = area.get_ancestors(include_self=True).filter(kind=AreaKind.GRID).first()
+    if grid is not None and category is not None:
+        same |= Q(grid=grid, category=category, created_at__gte=now - datetime.timedelta(days=DUPLICATE_DAYS))
+    return (
+        qs.filter(same, status__in=sorted(OPEN))
+        .select_related("category")
+        .order_by("-created_at", "-id")[:DUPLICATE_LIMIT]
+    )
+
+
+def plate_duplicates(building, category: Category | None) -> QuerySet[Case]:
+    """What the QR page may say of a building's open cases: read without a scope, shown as
+    category, status and day only (no number, description, name or phone)."""
+    qs = Case.objects.unscoped("the QR page: open cases at the plate's building and grid, shown without details")
+    return possible_duplicates(qs, building, category)

@@ -43,6 +43,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "status",
             "department",
             "assisting",
+            "dispatch_due",
             "response_due",
             "resolution_due",
             "due_provisional",
@@ -106,6 +107,12 @@ def _departments_for_case(queryset, context):
 class DispatchSerializer(NoteSerializer):
     department = ScopedPrimaryKeyRelatedField(Department, narrow=_departments_for_case)
     assisting = ScopedPrimaryKeyRelatedField(Department, narrow=_departments_for_case, many=True, required=False)
+
+
+class CorrectSerializer(NoteSerializer):
+    importance = serializers.ChoiceField(choices=Importance.choices)
+    urgency = serializers.ChoiceField(choices=Urgency.choices)
+    note = serializers.CharField(max_length=1000)
 
 
 class ExtensionSerializer(serializers.Serializer):

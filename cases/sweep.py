@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import deadlines, services
-from cases.models import AWAITING_RESPONSE, WORKING, Action, AlertKind, Case, CaseAlert, Level
+from cases.models import AWAITING_DISPATCH, AWAITING_RESPONSE, WORKING, Action, AlertKind, Case, CaseAlert, Level
 from cases.services import SYSTEM_ROLE
 from core.scope import SYSTEM
 
@@ -47,6 +47,8 @@ def _running(case: Case) -> list[tuple[str, datetime.datetime, datetime.datetime
     running = []
     if case.status in AWAITING_RESPONSE and case.response_due:
         running.append(("response", case.response_due, case.response_remind_at))
+    if case.status in AWAITING_DISPATCH and case.dispatch_due:
+        running.append(("dispatch", case.dispatch_due, case.dispatch_remind_at))
     if case.status in WORKING and case.resolution_due:
         running.append(("resolution", case.resolution_due, case.resolution_remind_at))
     return running
@@ -55,7 +57,7 @@ def _running(case: Case) -> list[tuple[str, datetime.datetime, datetime.datetime
 def _sweep_case(case: Case, now: datetime.datetime, counts: dict[str, int]) -> None:
     for which, due, remind_at in _running(case):
         if due <= now:
-            label = _("响应已超期") if which == "response" else _("办结已超期")
+            label = {"response": _("响应已超期"), "dispatch": _("派遣已超期")}.get(which, _("办结已超期"))
             if not _alert(case, AlertKind.OVERDUE, due, now, Action.OVERDUE, label):
                 continue
             counts["overdue"] += 1
@@ -92,7 +94,11 @@ def _pending(statuses: frozenset[str], which: str, now: datetime.datetime) -> Q:
 
 def pending_q(now: datetime.datetime) -> Q:
     """The cases the sweep reads: its partial indexes cover exactly these statuses."""
-    return _pending(AWAITING_RESPONSE, "response", now) | _pending(WORKING, "resolution", now)
+    return (
+        _pending(AWAITING_RESPONSE, "response", now)
+        | _pending(AWAITING_DISPATCH, "dispatch", now)
+        | _pending(WORKING, "resolution", now)
+    )
 
 
 def sweep_deadlines(now: datetime.datetime | None = None) -> dict[str, int]:

@@ -39,9 +39,9 @@ def _form_errors(form) -> str:
     return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
-@login_required
-def case_list(request, queue: str = ""):
-    scope = selectors.case_scope_or_404(request.scope)
+def listed_cases(request, scope, queue: str):
+    """The list's title, its cases (the queue's, filtered), the filter form and whether it is
+    sorted by time left: what the list page shows and the export writes."""
     qs = selectors.cases(scope)
     title = _("案件")
     if queue:
@@ -51,14 +51,31 @@ def case_list(request, queue: str = ""):
         qs = queued(scope, request.user)
     grids = grid_selectors.areas(scope).filter(kind=AreaKind.GRID).order_by("tree_id", "lft")
     filters = forms.CaseFilterForm(request.GET or None, grids=grids)
-    if filters.is_valid():
-        data = filters.cleaned_data
-        for field in ("status", "colour", "category", "level", "grid"):
-            if data[field]:
-                qs = qs.filter(**{field: data[field]})
-        if data["overdue"]:
-            qs = qs.filter(selectors.overdue_q())
-    page = selectors.inbox_page if queue == "inbox" else selectors.keyset_page
+    qs, by_due = _filtered(qs, filters)
+    return title, qs, filters, by_due
+
+
+def _filtered(qs, filters):
+    """The list's filters applied (a form that does not validate filters nothing); and whether it
+    is sorted by time left. The Excel export applies the same, so it holds what the list shows."""
+    if not filters.is_valid():
+        return qs, False
+    data = filters.cleaned_data
+    for field in ("status", "colour", "category", "level", "grid"):
+        if data[field]:
+            qs = qs.filter(**{field: data[field]})
+    if data["overdue"]:
+        qs = qs.filter(selectors.overdue_q())
+    if data["q"]:
+        qs = qs.filter(selectors.search_q(data["q"]))
+    return qs, data["sort"] == "due"
+
+
+@login_required
+def case_list(request, queue: str = ""):
+    scope = selectors.case_scope_or_404(request.scope)
+    title, qs, filters, by_due = listed_cases(request, scope, queue)
+    page = selectors.inbox_page if queue == "inbox" else selectors.due_page if by_due else selectors.keyset_page
     try:
         rows, next_cursor = page(selectors.for_list(qs), request.GET.get("after"), PAGE_SIZE)
     except ValueError:
@@ -77,6 +94,8 @@ def case_list(request, queue: str = ""):
             "next_cursor": next_cursor,
             "params": params.urlencode(),
             "can_report": _may_report(scope),
+            "saved_filters": list(selectors.saved_filters(request.scope)),
+            "filter_query": services.clean_query(params.urlencode()),
         },
     )
 
@@ -143,6 +162,7 @@ def case_detail(request, pk: int):
         "overdue": case.is_overdue,
         "steps": steps,
     }
+    replies = selectors.reply_templates(case, steps)
     # Each step's form has ids of its own, so every label points at its own field.
     for slug in steps:
         step = workflow.STEPS[slug]
@@ -152,7 +172,11 @@ def case_detail(request, pk: int):
             if slug == "dispatch":
                 context["suggestion"] = suggestion = selectors.suggest_department(case)
                 initial = {"department": suggestion.department}
-            context[f"{step.name}_form"] = step.form(initial=initial, auto_id=f"id_{step.name}_%s", **choices)
+            form = step.form(initial=initial, auto_id=f"id_{step.name}_%s", **choices)
+            # 常用语 go into the step's free text (a note, a reason or the feedback), by a small script.
+            form.replies = replies[slug]
+            form.reply_field = next((f for f in ("note", "feedback", "reason") if f in form.fields), None)
+            context[f"{step.name}_form"] = form
     return render(request, "cases/case_detail.html", context)
 
 

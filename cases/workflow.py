@@ -58,6 +58,13 @@ def _escalator(case: Case) -> tuple[Capability | None, str]:
     }.get(case.level), PLACE
 
 
+def _corrector(case: Case) -> tuple[Capability | None, str]:
+    """Whoever has the case in hand at intake: the community before it whistles, the dispatcher after."""
+    if case.status == Status.WHISTLED:
+        return _dispatcher(case)
+    return Capability.HANDLE_IN_COMMUNITY, PLACE
+
+
 def _always(case: Case) -> bool:
     return True
 
@@ -99,6 +106,10 @@ def _dispatch_choices(scope: Scope, case: Case) -> dict:
     return {"departments": selectors.departments_for(scope, case)}
 
 
+def _correct_choices(scope: Scope, case: Case) -> dict:
+    return {"case": case}
+
+
 _S = "cases.services."
 ROWS = [
     Step("accept", frozenset({Status.REPORTED}), at_place(Capability.HANDLE_IN_COMMUNITY), Action.ACCEPT,
@@ -110,6 +121,10 @@ ROWS = [
          choices=_merge_choices),
     Step("whistle", frozenset({Status.REPORTED, Status.ACCEPTED}), at_place(Capability.HANDLE_IN_COMMUNITY),
          Action.WHISTLE, _S + "whistle_case", forms.NoteForm, serializers.NoteSerializer, _note()),
+    Step("correct", frozenset({Status.REPORTED, Status.ACCEPTED, Status.WHISTLED}), _corrector, Action.CORRECT,
+         _S + "correct_case", forms.CorrectForm, serializers.CorrectSerializer,
+         lambda d: {"importance": d["importance"], "urgency": d["urgency"], "reason": d["note"]},
+         choices=_correct_choices),
     Step("escalate", OPEN, _escalator, Action.ESCALATE, _S + "escalate_case", forms.NoteForm,
          serializers.NoteSerializer, _note("reason"), offered=lambda case: case.level == Level.STREET),
     Step("dispatch", frozenset({Status.WHISTLED}), _dispatcher, Action.DISPATCH, _S + "dispatch_case",

@@ -5,7 +5,9 @@ weights), `case` (cases and everything that hangs off one) and `notify` (who was
 which channel). Import from `cases.models`.
 """
 
+from cases.models.aids import ReplyTemplate, SavedFilter
 from cases.models.case import (
+    CURRENT_DUE,
     INBOX,
     INBOX_DUE,
     Action,
@@ -21,6 +23,7 @@ from cases.models.case import (
     area_case_q,
 )
 from cases.models.config import (
+    AWAITING_DISPATCH,
     AWAITING_RESPONSE,
     COLOUR_OF,
     ENDED,
@@ -57,9 +60,11 @@ from cases.models.notify import (
 )
 
 __all__ = [
+    "AWAITING_DISPATCH",
     "AWAITING_RESPONSE",
     "CHOOSABLE",
     "COLOUR_OF",
+    "CURRENT_DUE",
     "ENDED",
     "INBOX",
     "INBOX_DUE",
@@ -92,7 +97,9 @@ __all__ = [
     "NotificationSettings",
     "PhotoStage",
     "Rating",
+    "ReplyTemplate",
     "RoutingRule",
+    "SavedFilter",
     "Source",
     "Status",
     "TimeLimit",

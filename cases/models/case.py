@@ -1,14 +1,18 @@
 """A case, its append-only events and photos, its counters, alerts and door plates."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedCharField
 
 from cases.models.config import (
+    AWAITING_DISPATCH,
     AWAITING_RESPONSE,
     OPEN,
     WORKING,
@@ -40,6 +44,19 @@ _COLUMN_OF_KIND = {
 # dispatched case, resolving once signed): the inbox lists the most urgent first.
 INBOX = frozenset({Status.DISPATCHED, Status.IN_PROGRESS})
 INBOX_DUE = models.Case(models.When(status=Status.DISPATCHED, then=F("response_due")), default=F("resolution_due"))
+# The deadline any case runs against now, as `Case.current_due` computes it; a case without a clock
+# sorts after every one with a clock, so "time left" lists put the overdue first and the ended last.
+NO_CLOCK = datetime.datetime(9999, 12, 31, tzinfo=datetime.UTC)
+CURRENT_DUE = Coalesce(
+    models.Case(
+        models.When(status__in=sorted(AWAITING_RESPONSE), then=F("response_due")),
+        models.When(status__in=sorted(AWAITING_DISPATCH), then=F("dispatch_due")),
+        models.When(status__in=sorted(WORKING), then=F("resolution_due")),
+        default=None,
+        output_field=models.DateTimeField(),
+    ),
+    models.Value(NO_CLOCK),
+)
 
 
 def area_case_q(area: Area) -> Q:
@@ -113,7 +130,9 @@ class Case(models.Model):
     )
     response_due = models.DateTimeField(_("响应期限"), null=True, blank=True)
     resolution_due = models.DateTimeField(_("办结期限"), null=True, blank=True)
+    dispatch_due = models.DateTimeField(_("派遣期限"), null=True, blank=True)
     response_remind_at = models.DateTimeField(null=True, blank=True, editable=False)
+    dispatch_remind_at = models.DateTimeField(null=True, blank=True, editable=False)
     resolution_remind_at = models.DateTimeField(null=True, blank=True, editable=False)
     due_provisional = models.BooleanField(
         _("期限待定"), default=False, help_text=_("期限落在尚未公布放假安排的年份,按法定节假日暂算")
@@ -192,6 +211,11 @@ class Case(models.Model):
                 name="case_response_remind",
             ),
             models.Index(
+                fields=["dispatch_remind_at"],
+                condition=Q(status__in=sorted(AWAITING_DISPATCH)),
+                name="case_dispatch_remind",
+            ),
+            models.Index(
                 fields=["resolution_remind_at"],
                 condition=Q(status__in=sorted(WORKING)),
                 name="case_resolution_remind",
@@ -215,6 +239,8 @@ class Case(models.Model):
         now = now or timezone.now()
         if self.status in AWAITING_RESPONSE and self.response_due and now > self.response_due:
             return True
+        if self.status in AWAITING_DISPATCH and self.dispatch_due and now > self.dispatch_due:
+            return True
         return self.status in WORKING and bool(self.resolution_due) and now > self.resolution_due
 
     @property
@@ -226,6 +252,8 @@ class Case(models.Model):
         """The deadline the case is running against now."""
         if self.status in (Status.REPORTED, Status.DISPATCHED):
             return self.response_due
+        if self.status in AWAITING_DISPATCH:
+            return self.dispatch_due
         if self.status in WORKING:
             return self.resolution_due
         return None
@@ -249,6 +277,7 @@ class Action(models.TextChoices):
     RATE = "rate", _("评价")
     REOPEN = "reopen", _("重新办理")
     ESCALATE = "escalate", _("升级")
+    CORRECT = "correct", _("调整等级")
     REMIND = "remind", _("临期提醒")
     OVERDUE = "overdue", _("超期")
     SUPERVISE = "supervise", _("督办")
@@ -269,6 +298,13 @@ class CaseEvent(models.Model):
         help_text=_("为空表示居民或系统"),
     )
     actor_role = models.CharField(_("身份"), max_length=24)
+    # The post the actor took the step in: its place (网格员 of grid A) or its department (部门 Y).
+    actor_area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("身份所在区域")
+    )
+    actor_department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("身份所在部门")
+    )
     at = models.DateTimeField(_("时间"), default=timezone.now)
     from_status = models.CharField(_("原状态"), max_length=12, choices=Status.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=12, choices=Status.choices)

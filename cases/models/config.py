@@ -72,6 +72,8 @@ ENDED = frozenset({Status.CLOSED, Status.REJECTED, Status.MERGED})
 OPEN = frozenset(Status) - ENDED
 # Waiting for someone to take it up: the community to accept, a department to sign.
 AWAITING_RESPONSE = frozenset({Status.REPORTED, Status.DISPATCHED})
+# Waiting at the street (or the district) to be dispatched, against the dispatch deadline.
+AWAITING_DISPATCH = frozenset({Status.WHISTLED})
 # Being worked on against the resolution deadline.
 WORKING = frozenset({Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS})
 
@@ -149,6 +151,9 @@ class TimeLimit(models.Model):
     response = models.PositiveSmallIntegerField(_("响应时限"))
     response_unit = models.CharField(_("响应时限单位"), max_length=12, choices=LimitUnit.choices)
     resolution_working_days = models.PositiveSmallIntegerField(_("办结时限(工作日)"))
+    dispatch_hours = models.PositiveSmallIntegerField(
+        _("派遣时限(小时)"), default=24, help_text=_("吹哨或升级后,街道(区)须在此时限内派遣")
+    )
     escalate_when_overdue = models.BooleanField(
         _("超期自动升级"), default=False, help_text=_("超期未办结时由系统自动上升一级")
     )
@@ -166,6 +171,11 @@ class TimeLimit(models.Model):
             models.CheckConstraint(
                 condition=Q(response__gte=1) & Q(resolution_working_days__gte=1),
                 name="timelimit_positive",
+                violation_error_message=_("时限至少为1"),
+            ),
+            models.CheckConstraint(
+                condition=Q(dispatch_hours__gte=1),
+                name="timelimit_dispatch_positive",
                 violation_error_message=_("时限至少为1"),
             ),
         ]

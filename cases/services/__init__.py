@@ -9,6 +9,7 @@ Rooms: `recording` (lock, authorise, record), `reporting` (how cases and door pl
 `steps` (community and street), `department` (department, verification, rating), `config`.
 """
 
+from cases.services.aids import clean_query, delete_filter, save_filter, save_reply_template
 from cases.services.config import save_category
 from cases.services.department import (
     rate_case,
@@ -29,6 +30,7 @@ from cases.services.reporting import (
 )
 from cases.services.steps import (
     accept_case,
+    correct_case,
     decide_extension,
     dispatch_case,
     escalate_case,
@@ -48,7 +50,10 @@ __all__ = [
     "_lock",
     "accept_case",
     "begin",
+    "clean_query",
+    "correct_case",
     "decide_extension",
+    "delete_filter",
     "dispatch_case",
     "door_plates",
     "escalate_case",
@@ -65,6 +70,8 @@ __all__ = [
     "resolve_case",
     "return_case",
     "save_category",
+    "save_filter",
+    "save_reply_template",
     "sign_case",
     "verify_case",
     "whistle_case",

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from cases.models import Action, Case, PhotoStage, Rating, Status
 from cases.photos import CleanPhoto
 from cases.services.recording import RESIDENT, CaseConflict, _lock, begin, record, required_text
-from cases.services.steps import start_resolution_clock
+from cases.services.steps import start_dispatch_clock, start_resolution_clock
 
 
 @transaction.atomic
@@ -35,7 +35,8 @@ def return_case(*, actor, case: Case, reason: str, at: datetime.datetime | None 
     reason = required_text(reason, _("请填写退回理由"))
     case, role = begin("return", case, actor)
     # Recorded first, so the event names the department the case came back from.
-    record(case, action=Action.RETURN, actor=actor, role=role, to_status=Status.WHISTLED, at=at, note=reason)
+    data = start_dispatch_clock(case, at)
+    record(case, action=Action.RETURN, actor=actor, role=role, to_status=Status.WHISTLED, at=at, note=reason, data=data)
     case.department = None
     case.response_due = case.resolution_due = case.response_remind_at = case.resolution_remind_at = None
     case.save()

@@ -82,11 +82,14 @@ def record(
         case.last_action = action
         case.save()
     user = actor if actor is not None and actor is not SYSTEM else None
+    post = _acting_post(user, role, case)
     event = CaseEvent.objects.create(
         case=case,
         action=action,
         actor=user,
         actor_role=role,
+        actor_area_id=post.area_id if post else None,
+        actor_department_id=post.department_id if post else None,
         at=at,
         from_status=from_status,
         to_status=to_status,
@@ -104,6 +107,20 @@ def record(
     setattr(case, _SNAPSHOT, after)
     announce(case, event)
     return event
+
+
+def _acting_post(user, role: str, case: Case):
+    """The actor's post of that role at or above the case's place, or in its lead department."""
+    if user is None:
+        return None
+    for post in scope_for(user).posts:
+        if post.role != role:
+            continue
+        if (post.area_id and case.area.is_descendant_of(post.area, include_self=True)) or (
+            post.department_id and post.department_id == case.department_id
+        ):
+            return post
+    return None
 
 
 def required_text(text: str, message: str) -> str:

@@ -11,9 +11,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import deadlines
-from cases.models import ENDED, NEXT_LEVEL, Action, Case, Level, Status
+from cases.models import COLOUR_OF, ENDED, NEXT_LEVEL, Action, Case, CaseEvent, Importance, Level, Status, Urgency
 from cases.services.recording import CaseConflict, begin, record, required_text
 from orgs.models import Department
+
+
+def start_dispatch_clock(case: Case, at: datetime.datetime) -> dict:
+    """The level the case waits at has `dispatch_hours` to send it on; returns the event's data
+    on the deadline it replaces, so a moved deadline is always told in the timeline."""
+    before = case.dispatch_due
+    due = deadlines.dispatch_due(deadlines.limit_for(case.category, case.colour), at)
+    case.dispatch_due, case.dispatch_remind_at = due.at, due.remind_at
+    data = {"dispatch_due": due.at.isoformat()}
+    if before and case.status == Status.WHISTLED:
+        data["dispatch_due_was"] = before.isoformat()
+        if before <= at:
+            data["passed"] = ["dispatch_due"]
+    return data
 
 
 def start_resolution_clock(case: Case, at: datetime.datetime) -> None:
@@ -84,16 +98,10 @@ def move_up(case: Case, *, action: str, actor, role: str, note: str, at: datetim
     to_status = Status.WHISTLED if case.status in (Status.REPORTED, Status.ACCEPTED) else case.status
     if case.status == Status.REPORTED:
         case.accepted_at = at
-    record(
-        case,
-        action=action,
-        actor=actor,
-        role=role,
-        to_status=to_status,
-        at=at,
-        note=note,
-        data={"from_level": from_level, "to_level": next_level},
-    )
+    data = {"from_level": from_level, "to_level": next_level}
+    if to_status == Status.WHISTLED:
+        data |= start_dispatch_clock(case, at)
+    record(case, action=action, actor=actor, role=role, to_status=to_status, at=at, note=note, data=data)
     return case
 
 
@@ -192,5 +200,71 @@ def decide_extension(*, actor, case: Case, approve: bool, note: str = "", at: da
         at=at,
         note=note,
         data=data,
+    )
+    return case
+
+
+def _clock_started(case: Case) -> dict[str, datetime.datetime]:
+    """When each clock the case runs against now started: what a new colour recomputes from."""
+    if case.status == Status.REPORTED:
+        return {"response_due": case.created_at}
+    if case.status == Status.ACCEPTED:
+        return {"resolution_due": case.accepted_at or case.created_at}
+    arrived = (
+        CaseEvent.objects.filter(
+            case=case, to_status=Status.WHISTLED, action__in=[Action.WHISTLE, Action.ESCALATE, Action.RETURN]
+        )
+        .order_by("-at", "-id")
+        .values_list("at", flat=True)
+        .first()
+    )
+    return {"dispatch_due": arrived or case.accepted_at or case.created_at}
+
+
+@transaction.atomic
+def correct_case(
+    *, actor, case: Case, importance: str, urgency: str, reason: str, at: datetime.datetime | None = None
+) -> Case:
+    """调整等级 at intake or dispatch: a new importance or urgency, so a new colour, and the running
+    deadline recomputed from when its clock started. The event names every deadline it moved, old
+    and new, and which of the old ones had already passed."""
+    at = at or timezone.now()
+    reason = required_text(reason, _("请说明调整等级的理由"))
+    if importance not in Importance.values or urgency not in Urgency.values:
+        raise ValidationError(_("重要程度或紧急程度无效"), code="invalid")
+    case, role = begin("correct", case, actor)
+    if (case.importance, case.urgency) == (importance, urgency):
+        raise ValidationError(_("重要程度和紧急程度没有变化"), code="unchanged")
+    data = {"from": [case.importance, case.urgency, case.colour]}
+    case.importance, case.urgency, case.colour = importance, urgency, COLOUR_OF[(importance, urgency)]
+    data["to"] = [importance, urgency, case.colour]
+    limit = deadlines.limit_for(case.category, case.colour)
+    moved, passed = {}, []
+    for which, start in _clock_started(case).items():
+        if which == "dispatch_due":
+            due = deadlines.dispatch_due(limit, start)
+        else:
+            compute = deadlines.response_due if which == "response_due" else deadlines.resolution_due
+            due = compute(limit, start, deadlines.work_calendar())
+            case.due_provisional = due.provisional
+        old = getattr(case, which)
+        if old and old <= at:
+            passed.append(which)
+        moved[which] = [old.isoformat() if old else None, due.at.isoformat()]
+        setattr(case, which, due.at)
+        setattr(case, which.replace("_due", "_remind_at"), due.remind_at)
+    data["deadlines"], data["passed"] = moved, passed
+    # Not a move: the case stays where it is, and its last action (a return, say) still tells why.
+    case.save()
+    record(
+        case,
+        action=Action.CORRECT,
+        actor=actor,
+        role=role,
+        to_status=case.status,
+        at=at,
+        note=reason,
+        data=data,
+        moves=False,
     )
     return case

@@ -146,12 +146,19 @@ ROWS: dict[str, Row] = {
     "cases:notification_read": page("notification", get=405, post={ALL: 404, "community": 302}),  # one's own only
     "cases:notifications_read_all": page(get=405, post=302),
     "cases:notification_settings": page(),
+    "cases:possible_duplicates": page(get={ALL: 400, DEPARTMENTS: 404}),  # no ?area=: a 400; officers have no places
     "cases:new": page(get={ALL: 200, ("sunk", "leader", *DEPARTMENTS): 404}),  # who reports
     "cases:detail": page("case", get=A_CASE),
+    "cases:print": page("case", get=A_CASE),
+    "cases:export": page(),  # the list as Excel, within each persona's scope
+    "cases:saved_filter_create": page(get=405, post=302),  # an empty name: refused, back to the list
+    # A saved filter is its owner's alone; no persona owns one with the case's id (tests/cases checks its owner).
+    "cases:saved_filter_delete": page("case", get=405, post=404),
     "cases:accept": step(),
     "cases:reject": step(),
     "cases:merge": step(),
     "cases:whistle": step(),
+    "cases:correct": step(),
     "cases:escalate": step(),
     "cases:dispatch": step(),
     "cases:sign": step(),
@@ -166,6 +173,7 @@ ROWS: dict[str, Row] = {
         get={ALL: 404, ("community", "street", "admin"): 200},
         post={ALL: 404, ("community", "street", "admin"): 302},  # issues the missing plates
     ),
+    "cases:plate_duplicates": public("plate"),
     "cases:resident_report": public("plate"),  # an empty form re-rendered
     "cases:track": public(),
     "cases:track_case": public("tracking"),
@@ -211,6 +219,7 @@ ROWS: dict[str, Row] = {
     "case-reject": api("case", get=405, post={ALL: 400, "officer_mz": 404}),
     "case-merge": api("case", get=405, post={ALL: 400, "officer_mz": 404}),
     "case-whistle": api("case", get=405, post={ALL: 400, "officer_mz": 404}),
+    "case-correct": api("case", get=405, post={ALL: 400, "officer_mz": 404}),
     "case-escalate": api("case", get=405, post={ALL: 400, "officer_mz": 404}),
     "case-dispatch": api("case", get=405, post={ALL: 400, "officer_mz": 404}),
     "case-sign": api("case", get=405, post={ALL: 403, ("officer", "admin"): 200, "grid_b": 409, "officer_mz": 404}),

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
-        ('cases', '0008_department_inbox_index'),
+        ('cases', '0014_reply_templates_saved_filters'),
         ('grids', '0004_resident_birth_date_and_sex_from_the_id'),
         ('orgs', '0007_cobuilding_moves_to_its_app'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
