@@ -20,4 +20,5 @@ urlpatterns = [
     path("r/<str:token>/", views.resident_report, name="resident_report"),
     path("t/", views.track, name="track"),
     path("t/<str:code>/", views.track_case, name="track_case"),
+    path("t/<str:code>/photos/<int:pk>/", views.track_photo, name="track_photo"),
 ]

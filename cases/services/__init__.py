@@ -11,6 +11,7 @@ Rooms: `recording` (lock, authorise, record), `reporting` (how cases and door pl
 
 from cases.services.config import save_category
 from cases.services.department import (
+    rate_by_callback,
     rate_case,
     request_extension,
     resolve_case,
@@ -56,6 +57,7 @@ __all__ = [
     "merge_case",
     "move_up",
     "permitted_steps",
+    "rate_by_callback",
     "rate_case",
     "record",
     "reject_case",

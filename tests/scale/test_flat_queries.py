@@ -121,6 +121,7 @@ NOT_READ = {
     "funding:new_costs": "finance staff only, whom the persona world has not (tests/funding reads it)",
     "funding-estimate": "a pure calculation over the policy rows",
     "cases:photo": "one stored file through the case's scope",
+    "cases:track_photo": "one stored file of one case, found by its tracking code",
     "post-detail": "one row, as post-list",
     "need-claim": "a write about one need",
     "need-complete": "a write about one need",
