@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 
 from cases.models import Action, Case, CasePhoto, PhotoStage, Source
+from core.capabilities import Capability
 from core.logmask import mask_numbers
 from core.masking import mask_phone
 
@@ -86,6 +87,17 @@ def progress(case: Case) -> list[PublicStep]:
 def after_photo(case: Case, pk: int) -> CasePhoto | None:
     """A photo of the fix, the only kind the tracking page shows: the report's may show people."""
     return case.photos.filter(pk=pk, stage=PhotoStage.AFTER).first()
+
+
+def code_for_staff(scope, case: Case) -> str | None:
+    """A caller's code, for whoever took the call and the offices that call back: never for the
+    department whose work the caller will rate."""
+    if case.source not in CALLER_SOURCES:
+        return None
+    took_it = scope.user is not None and case.reporter_id == scope.user.pk
+    if took_it or scope.capacity(Capability.RECORD_CALLBACK, at=case.area):
+        return case.tracking_code
+    return None
 
 
 def send_code(case: Case) -> None:

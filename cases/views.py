@@ -145,7 +145,7 @@ def case_detail(request, pk: int):
         "overdue": case.is_overdue,
         "steps": steps,
         # The intake confirmation for a caller: their code, to read out or print for them.
-        "caller_code": case.tracking_code if case.source in tracking.CALLER_SOURCES else None,
+        "caller_code": tracking.code_for_staff(scope, case),
     }
     # Each step's form has ids of its own, so every label points at its own field.
     for slug in steps:

@@ -148,7 +148,7 @@ def test_a_caller_is_sent_their_code_once_the_case_is_committed(
     assert again.pk == case.pk and caplog.records == []
 
 
-def test_the_intake_confirmation_shows_the_callers_code(world, client_for):
+def test_the_intake_confirmation_shows_the_callers_code(world, depts, client_for):
     cache.clear()
     client = client_for(world.users["community"])
     form = client.get(reverse("cases:new")).context["form"]
@@ -171,3 +171,10 @@ def test_the_intake_confirmation_shows_the_callers_code(world, client_for):
         actor=world.users["grid_a"], category=category("urban-events-clutter"), area=world.areas["A1"], description="x"
     )
     assert client.get(reverse("cases:detail", args=[patrol.pk])).context["caller_code"] is None
+    # The department that will be rated never sees the code it could rate itself with.
+    case = services.whistle_case(case=case, actor=world.users["community"], note="需要执法")
+    services.dispatch_case(case=case, actor=world.users["street"], department=depts["城管局"])
+    for persona, shown in [("officer", False), ("street", True), ("grid_a", False)]:
+        page = client_for(world.users[persona]).get(reverse("cases:detail", args=[case.pk]))
+        assert (page.context["caller_code"] == case.tracking_code) is shown, persona
+        assert (case.tracking_code in page.content.decode()) is shown, persona
