@@ -37,6 +37,9 @@ class CountsSerializer(serializers.Serializer):
     rated = serializers.IntegerField()
     satisfied = serializers.IntegerField()
     basic = serializers.IntegerField()
+    rated_callback = serializers.IntegerField(help_text="已评价中电话回访的")
+    satisfied_callback = serializers.IntegerField()
+    basic_callback = serializers.IntegerField()
     verified = serializers.IntegerField()
     reworked = serializers.IntegerField()
 

@@ -162,8 +162,27 @@ class RateForm(BootstrapFormMixin, forms.Form):
         self.fields["reopen"].widget.attrs["class"] = "form-check-input"
 
 
+class CallbackForm(BootstrapFormMixin, forms.Form):
+    rating = forms.ChoiceField(label=_("回访评价"), choices=Rating.choices)
+    reopen = forms.BooleanField(label=_("不满意,要求重新办理(仅限一次)"), required=False)
+    note = forms.CharField(label=_("回访记录"), max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reopen"].widget.attrs["class"] = "form-check-input"
+
+
 class TrackForm(BootstrapFormMixin, forms.Form):
-    code = forms.CharField(label=_("查询码"), max_length=16)
+    # Wide enough for the 18-digit case number written with spaces or dashes between its parts.
+    code = forms.CharField(
+        label=_("查询码或案件编号"), max_length=40, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    last_digits = forms.CharField(
+        label=_("报事手机号后四位(按案件编号查询时填写)"),
+        max_length=4,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
 
 
 class CaseFilterForm(BootstrapFormMixin, forms.Form):

@@ -6,7 +6,8 @@ read through the caller's scope, counted by the database in one grouped query:
 - response rate: signed within the response limit / dispatched and due to be signed by now;
 - resolution rate: closed / due (closed, or past the resolution deadline);
 - on-time closure rate: closed with the last resolution before the deadline / due;
-- satisfaction rate: (satisfied + 0.9 × basically satisfied) / rated;
+- satisfaction rate: (satisfied + 0.9 × basically satisfied) / rated, whoever gave the rating:
+  the resident on the tracking page or staff on a call-back (回访); each share is also shown alone;
 - rework rate: sent back at verification / verifications.
 
 A rate with nothing to count is None, not zero. The composite is the weighted mean of the rates
@@ -23,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases import selectors
-from cases.models import Case, Metric, MetricWeight, Rating, Status
+from cases.models import Case, Metric, MetricWeight, RatedVia, Rating, Status
 from core.scope import Scope
 from grids.models import Area
 from orgs.capabilities import GRID_WORKERS
@@ -67,6 +68,10 @@ class Tally:
     rated: int = 0
     satisfied: int = 0
     basic: int = 0
+    # Of the rated, those recorded by staff on a call-back (回访).
+    rated_callback: int = 0
+    satisfied_callback: int = 0
+    basic_callback: int = 0
     verified: int = 0
     reworked: int = 0
 
@@ -82,6 +87,16 @@ class Tally:
             Metric.SATISFACTION: _ratio(satisfied, self.rated),
             Metric.ON_TIME: _ratio(self.on_time, self.due),
             Metric.REWORK: _ratio(self.reworked, self.verified),
+        }
+
+    @property
+    def satisfaction_by_source(self) -> dict[str, Decimal | None]:
+        """The satisfaction rate of the residents' own ratings and of the call-backs, apart."""
+        callback = self.satisfied_callback + BASIC_SATISFACTION * self.basic_callback
+        own = self.satisfied - self.satisfied_callback + BASIC_SATISFACTION * (self.basic - self.basic_callback)
+        return {
+            RatedVia.RESIDENT: _ratio(own, self.rated - self.rated_callback),
+            RatedVia.CALLBACK: _ratio(callback, self.rated_callback),
         }
 
     def composite(self, weights: dict[str, Decimal]) -> Decimal | None:
@@ -110,6 +125,7 @@ def _ratio(numerator, denominator: int) -> Decimal | None:
 
 def _counts(now: datetime.datetime) -> dict:
     closed = Q(status=Status.CLOSED)
+    callback = Q(rated_via=RatedVia.CALLBACK)
     return {
         "reported": Count("pk"),
         "dispatched": Count(
@@ -125,6 +141,9 @@ def _counts(now: datetime.datetime) -> dict:
         "rated": Count("pk", filter=~Q(rating="")),
         "satisfied": Count("pk", filter=Q(rating=Rating.SATISFIED)),
         "basic": Count("pk", filter=Q(rating=Rating.BASIC)),
+        "rated_callback": Count("pk", filter=~Q(rating="") & callback),
+        "satisfied_callback": Count("pk", filter=Q(rating=Rating.SATISFIED) & callback),
+        "basic_callback": Count("pk", filter=Q(rating=Rating.BASIC) & callback),
         "verified": Coalesce(Sum("verifications"), 0),
         "reworked": Coalesce(Sum("reworks"), 0),
     }

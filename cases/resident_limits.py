@@ -5,7 +5,11 @@ reports, core.request_context), the device's cookie, and the building as a whole
 The first two live in the cache and count every attempt, valid or not: each one may carry photos
 to decode. When the cache cannot be reached they let reports through and say so in the log,
 because a resident's report matters more than the counter. The building's ceiling counts cases
-in the database, so it holds whatever the cache does."""
+in the database, so it holds whatever the cache does.
+
+The tracking page's look-ups are counted per address, and per case number too: four digits are
+guessed in at most ten thousand tries, so no number may be tried more than a few times an hour
+from wherever the tries come."""
 
 import logging
 from datetime import timedelta
@@ -49,3 +53,16 @@ def over_limit(request, *, plate: DoorPlate, device: str) -> bool:
     over = _over_counters(request, plate, device)
     recent = selectors.resident_reports_since(plate.building, timezone.now() - WINDOW)
     return over or recent >= settings.QR_REPORTS_PER_BUILDING
+
+
+def tracking_over_limit(request, *, number: str) -> bool:
+    """Asked before a look-up is made; `number` is the case number typed, or "" for a 查询码."""
+    address = client_address(request.META) or "unknown"
+    try:
+        over = _count(f"track-address:{address}") > settings.TRACK_LOOKUPS_PER_ADDRESS
+        if number:
+            over = _count(f"track-number:{number}") > settings.TRACK_LOOKUPS_PER_NUMBER or over
+    except RedisError as exc:
+        log.warning("tracking look-up counters unavailable, letting the look-up through: %s", exc.__class__.__name__)
+        return False
+    return over

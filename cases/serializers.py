@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases import selectors
-from cases.models import Case, CaseEvent, Category, Importance, Source, Urgency
+from cases.models import Case, CaseEvent, Category, Importance, Rating, Source, Urgency
 from cases.photos import clean_photos
 from core.drf import ScopedPrimaryKeyRelatedField as _ScopedPk
 from grids.models import Area
@@ -51,6 +51,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "extension_days",
             "supervised",
             "rating",
+            "rated_via",
             "created_at",
         ]
         read_only_fields = fields
@@ -132,6 +133,12 @@ class ResolveSerializer(serializers.Serializer):
 class VerifySerializer(NoteSerializer):
     passed = serializers.BooleanField()
     photos = PhotosField()
+
+
+class CallbackSerializer(serializers.Serializer):
+    rating = serializers.ChoiceField(choices=Rating.choices)
+    reopen = serializers.BooleanField(required=False, default=False)
+    note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
 
 
 class MergeSerializer(serializers.Serializer):

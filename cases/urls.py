@@ -29,4 +29,5 @@ urlpatterns = [
     path("r/<str:token>/duplicates/", aid_views.plate_duplicates, name="plate_duplicates"),
     path("t/", views.track, name="track"),
     path("t/<str:code>/", views.track_case, name="track_case"),
+    path("t/<str:code>/photos/<int:pk>/", views.track_photo, name="track_photo"),
 ]

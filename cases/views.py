@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from cases import forms, resident_limits, selectors, services, workflow
+from cases import forms, resident_limits, selectors, services, tracking, workflow
 from cases.models import OPEN, Action, CasePhoto, DoorPlate, Level, Status
 from core.capabilities import Capability
 from core.scope import area_scope_or_404
@@ -146,6 +146,8 @@ def case_new(request):
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         else:
             messages.success(request, _("已上报,案件编号 %(number)s") % {"number": case.number})
+            if case.source in tracking.CALLER_SOURCES:
+                messages.info(request, _("请将查询码 %(code)s 告知报事群众") % {"code": case.tracking_code})
             return redirect("cases:detail", pk=case.pk)
     return render(request, "cases/case_new.html", {"form": form})
 
@@ -161,6 +163,8 @@ def case_detail(request, pk: int):
         "assisting": list(case.assisting.all()),
         "overdue": case.is_overdue,
         "steps": steps,
+        # The intake confirmation for a caller: their code, to read out or print for them.
+        "caller_code": tracking.code_for_staff(scope, case),
     }
     replies = selectors.reply_templates(case, steps)
     # Each step's form has ids of its own, so every label points at its own field.
@@ -289,15 +293,30 @@ def _with_device(response, device: str):
     return response
 
 
+NOT_FOUND = gettext_lazy("未找到该案件。请核对查询码,或案件编号和报事时所留手机号的后四位")
+
+
+@csrf_protect
 def track(request):
-    form = forms.TrackForm(request.GET or None)
-    if form.is_valid():
-        return redirect("cases:track_case", code=form.cleaned_data["code"].strip().upper())
+    """By 查询码, or by case number and the phone's last four digits: both POSTed, so no digits
+    end up in an address bar or a log, and all failures read the same."""
+    form = forms.TrackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        query, digits = form.cleaned_data["code"], form.cleaned_data["last_digits"].strip()
+        number = tracking.normalized(query) if tracking.is_number(query) else ""
+        if resident_limits.tracking_over_limit(request, number=number):
+            messages.error(request, _("查询过于频繁,请一小时后再试;也可拨打社区电话查询"))
+            return render(request, "cases/track.html", {"form": form}, status=429)
+        case = tracking.lookup(query, digits)
+        if case is not None:
+            return redirect("cases:track_case", code=case.tracking_code)
+        form.add_error(None, NOT_FOUND)
     return render(request, "cases/track.html", {"form": form})
 
 
 def track_case(request, code: str):
-    """Progress without anyone's personal data: steps and times, no names, phones or photos."""
+    """Progress without anyone's personal data: the steps, the notes written for the resident and
+    the photos of the fix; no names or phones. Then the rating, once the case is closed."""
     case = selectors.by_tracking_code(code)
     form = forms.RateForm(request.POST or None)
     if request.method == "POST":
@@ -316,13 +335,23 @@ def track_case(request, code: str):
                 messages.success(request, _("感谢您的评价"))
             return redirect("cases:track_case", code=case.tracking_code)
         messages.error(request, _form_errors(form))
-    steps = case.events.exclude(action__in=[Action.REMIND, Action.OVERDUE, Action.SUPERVISE]).only("action", "at")
+    steps = tracking.progress(case)
+    resolutions = [step for step in steps if step.action == Action.RESOLVE]
     return render(
         request,
         "cases/track_case.html",
         {
             "case": case,
             "steps": steps,
+            "resolution": resolutions[-1] if resolutions else None,
             "form": form if case.status == Status.CLOSED and not case.rating else None,
         },
     )
+
+
+def track_photo(request, code: str, pk: int):
+    """A photo of the fix, for whoever holds the case's 查询码; no other photo of the case."""
+    item = tracking.after_photo(selectors.by_tracking_code(code), pk)
+    if item is None:
+        raise Http404
+    return FileResponse(item.image.open("rb"), content_type="image/jpeg")

@@ -147,6 +147,11 @@ ROWS = [
     Step("verify", frozenset({Status.RESOLVED}), at_place(Capability.VERIFY_CASE), Action.VERIFY_PASS,
          _S + "verify_case", forms.VerifyForm, serializers.VerifySerializer,
          lambda d: {"passed": d["passed"], "note": d["note"], "photos": d.get("photos", [])}),
+    # 回访: the caller's rating, recorded for them by staff of the case's place.
+    Step("callback", frozenset({Status.CLOSED}), at_place(Capability.RECORD_CALLBACK), Action.CALLBACK,
+         _S + "rate_by_callback", forms.CallbackForm, serializers.CallbackSerializer,
+         lambda d: {"rating": d["rating"], "reopen": d["reopen"], "note": d["note"]},
+         offered=lambda case: not case.rating),
 ]  # fmt: skip
 STEPS: dict[str, Step] = {step.slug: step for step in ROWS}
 

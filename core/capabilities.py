@@ -12,6 +12,7 @@ class Capability(StrEnum):
     DISPATCH_FOR_DISTRICT = "dispatch_for_district"  # the same for cases escalated to the district
     WORK_FOR_DEPARTMENT = "work_for_department"  # sign, return, ask for more time, resolve for a department
     VERIFY_CASE = "verify_case"  # check a fix on site
+    RECORD_CALLBACK = "record_callback"  # 回访: record a caller's rating on their behalf
     # Places, people and structure
     EDIT_PEOPLE = "edit_people"  # keep household cards and residents current
     MANAGE_COMMUNITY = "manage_community"  # needs, claims, meetings, door plates

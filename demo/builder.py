@@ -107,8 +107,34 @@ class _People:
     def phone(self) -> str:
         return self.rng.choice(MOBILE_PREFIXES) + f"{self.rng.randrange(10**8):08d}"
 
-    def birth(self, min_age: int, max_age: int, today: datetime.date) -> datetime.date:
-        return today - datetime.timedelta(days=self.rng.randint(min_age * 365 + 1, max_age * 365 - 1))
+    def birth_at_age(self, age: int, today: datetime.date) -> datetime.date:
+        """A birthday that makes someone `age` years old today."""
+        latest = today.replace(year=today.year - age)
+        earliest = latest.replace(year=latest.year - 1) + datetime.timedelta(days=1)
+        return earliest + datetime.timedelta(days=self.rng.randrange((latest - earliest).days + 1))
+
+
+def _family(rng: random.Random, elderly_alone: bool) -> list[tuple[str, int, bool]]:
+    """(relation to the head, age, male) of a household's members, ages that fit the relations: a
+    couple within a few years of each other and of opposite sex, children born when both parents
+    were adults, a parent of the head a generation older. The citizen IDs encode these birth dates
+    and sexes, so every age the pages derive from an ID fits too."""
+    if elderly_alone:
+        return [(Relation.HEAD, rng.randint(66, 90), rng.random() < 0.5)]
+    size = rng.choice((1, 2, 2, 3, 3, 3, 4, 5))
+    head_age = rng.randint(23, 80) if size <= 2 else rng.randint(30, 56)
+    head_male = rng.random() < 0.5
+    family = [(Relation.HEAD, head_age, head_male)]
+    if size >= 2:
+        family.append((Relation.SPOUSE, max(22, head_age + rng.randint(-6, 6)), not head_male))
+    youngest_parent = min(age for _relation, age, _male in family)
+    for _ in range(min(size - 2, 2)):
+        # Born when the younger parent was 22 to 40.
+        age = rng.randint(max(0, youngest_parent - 40), youngest_parent - 22)
+        family.append((Relation.CHILD, age, rng.random() < 0.5))
+    if size == 5:
+        family.append((Relation.PARENT, head_age + rng.randint(22, 32), rng.random() < 0.5))
+    return family
 
 
 class DemoBuilder:
@@ -238,26 +264,20 @@ class DemoBuilder:
         if occupancy == Occupancy.RENTED:
             self._tag(household, "rented-housing", rng)
         elderly_alone = rng.random() < 0.1
-        size = 1 if elderly_alone else rng.choice((1, 2, 2, 3, 3, 3, 4, 5))
         status = ResidenceStatus.FLOATING if occupancy == Occupancy.RENTED else ResidenceStatus.REGISTERED
+        family = _family(rng, elderly_alone)
+        size = len(family)
         members = []
-        for position in range(size):
-            if position == 0:
-                relation, ages = Relation.TENANT if status == ResidenceStatus.FLOATING else Relation.HEAD, (25, 80)
-            elif position == 1:
-                relation, ages = Relation.SPOUSE, (25, 80)
-            else:
-                relation, ages = Relation.CHILD, (1, 30)
-            if elderly_alone:
-                ages = (66, 90)
-            male = rng.random() < 0.5
+        for relation, age, male in family:
+            if relation == Relation.HEAD and status == ResidenceStatus.FLOATING:
+                relation = Relation.TENANT
             members.append(
                 grid_services.register_resident(
                     actor=SYSTEM,
                     household=household,
                     name=people.name(),
-                    citizen_id=people.citizen_id(people.birth(*ages, self.today), male),
-                    phone=people.phone() if ages[0] >= 18 else "",
+                    citizen_id=people.citizen_id(people.birth_at_age(age, self.today), male),
+                    phone=people.phone() if age >= 18 else "",
                     residence_status=status,
                     relation=relation,
                 )

@@ -328,6 +328,9 @@ TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 QR_REPORTS_PER_ADDRESS = env_int("QR_REPORTS_PER_ADDRESS", 5)
 QR_REPORTS_PER_DEVICE = env_int("QR_REPORTS_PER_DEVICE", 5)
 QR_REPORTS_PER_BUILDING = env_int("QR_REPORTS_PER_BUILDING", 30)
+# Look-ups on the tracking page an hour, per address and per case number (cases/resident_limits.py).
+TRACK_LOOKUPS_PER_ADDRESS = env_int("TRACK_LOOKUPS_PER_ADDRESS", 20)
+TRACK_LOOKUPS_PER_NUMBER = env_int("TRACK_LOOKUPS_PER_NUMBER", 5)
 # The largest request body, refused with 413 from its Content-Length before it is parsed: six
 # photos of 10 MB (cases.photos) and the form around them. The proxy's client_max_body_size
 # should say the same (README). Django's own bounds apply to what is parsed: the form fields

@@ -22,6 +22,9 @@ ROLES: dict[Capability, frozenset[str]] = {
     Capability.DISPATCH_FOR_DISTRICT: frozenset({Role.DISTRICT_STAFF}),
     Capability.WORK_FOR_DEPARTMENT: OFFICERS,
     Capability.VERIFY_CASE: GRID_TEAM | COMMUNITY_HANDLERS,
+    # 回访 is a call from the office that holds the place: the community, the street or the
+    # district's command centre, never the department whose work is being rated.
+    Capability.RECORD_CALLBACK: COMMUNITY_HANDLERS | {Role.STREET_STAFF, Role.DISTRICT_STAFF},
     # Keeping household cards and residents current is grid and community work (seed 002, 004).
     Capability.EDIT_PEOPLE: GRID_TEAM | COMMUNITY_HANDLERS,
     # Recording needs, claims and meetings is the community's and the street's work.

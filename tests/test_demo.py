@@ -2,6 +2,7 @@
 
 from base64 import b32decode
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db.models import Q
@@ -9,13 +10,18 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.oath import TOTP
 
+from cases import selectors as case_selectors
+from cases.models import Action, AlertKind, Case, CaseAlert, CaseEvent, Notification, Status
 from core.scope import Scope, scope_for
-from demo.builder import DEMO_PASSWORD
+from demo import beat
+from demo import cases as demo_cases
+from demo.builder import DEMO_PASSWORD, DemoBuilder
 from demo.two_factor import DEMO_TWO_FACTOR
 from funding import pay
+from funding import selectors as funding_selectors
 from funding.models import BudgetLine, BudgetRun, Scenario
 from grids import selectors
-from grids.models import Area, AreaKind, Household, Resident, ResidentTag
+from grids.models import Area, AreaKind, Household, Relation, Resident, ResidentTag
 from orgs.models import PartyMember, Post
 from orgs.selectors import coverage_report
 
@@ -96,3 +102,63 @@ def test_demo_loads_once_and_again_adds_nothing(db, run_tasks_here):
         client = Client()
         client.post(reverse("login"), {"username": username, "password": DEMO_PASSWORD})
         assert client.post(reverse("two_factor_verify"), {"code": codes[0]}).status_code == 302
+
+
+def _waiting(username: str, qs_of_scope) -> int:
+    return qs_of_scope(scope_for(User.objects.get(username=username))).count()
+
+
+def test_the_demo_tells_a_believable_story_with_work_for_every_role(db, run_tasks_here):
+    with run_tasks_here():
+        call_command("load_demo", no_progress=True, verbosity=0)
+    results = beat.run_once()  # what the `demo` command does before serving
+    assert set(results) == {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+
+    # Every role opens to work of its own.
+    in_status = lambda status: lambda scope: case_selectors.cases(scope).filter(status=status)  # noqa: E731
+    assert _waiting("community", in_status(Status.REPORTED)) >= 3  # 待受理
+    assert _waiting("street", in_status(Status.WHISTLED)) >= 3  # 待派遣
+    inbox = lambda status: lambda scope: case_selectors.inbox(scope).filter(status=status)  # noqa: E731
+    assert _waiting("officer", inbox(Status.DISPATCHED)) >= 2  # 待签收
+    assert _waiting("officer", inbox(Status.IN_PROGRESS)) >= 2  # 办理中
+    assert _waiting("grid_a", in_status(Status.RESOLVED)) >= 1  # 待核查
+    assert _waiting("grid_b", in_status(Status.RESOLVED)) >= 1
+    assert _waiting("finance", funding_selectors.runs) >= 1
+    # Beat has run: reminders and overdue notices exist, and reached the demo log-ins.
+    assert {AlertKind.REMINDER, AlertKind.OVERDUE} <= set(CaseAlert.objects.values_list("kind", flat=True))
+    told = set(Notification.objects.values_list("user__username", flat=True))
+    assert {"community", "officer"} <= told
+
+    # Each case says something of its own category, and is fed back in the words of its kind.
+    cases = Case.objects.filter(district__name="金川区").select_related("category")
+    assert cases.count() == 80 + len(demo_cases.WAITING)
+    for case in cases:
+        assert case.description in demo_cases.DESCRIPTIONS[case.category.code], case.number
+    resolved = CaseEvent.objects.filter(case__in=cases, action=Action.RESOLVE).select_related("case__category")
+    for event in resolved:
+        assert event.note.endswith(demo_cases.FEEDBACK[event.case.category.get_root().code])
+    # Callers' cases carry a phone, and some are rated on a call-back beside the residents' own.
+    callers = cases.filter(source__in=demo_cases.CALLER_SOURCES)
+    assert callers.exists() and all(c.reporter_phone for c in callers)
+    assert set(cases.exclude(rated_via="").values_list("rated_via", flat=True)) == {"resident", "callback"}
+
+    # Households whose ages, read from the citizen IDs, fit the members' relations.
+    today = DemoBuilder().today
+    residents = Resident.objects.filter(household__building__code__startswith="99").order_by("household_id", "pk")
+    families: dict[int, list[Resident]] = {}
+    for resident in residents:
+        families.setdefault(resident.household_id, []).append(resident)
+    for members in families.values():
+        heads = [m for m in members if m.relation in (Relation.HEAD, Relation.TENANT)]
+        assert len(heads) == 1
+        head = heads[0]
+        spouses = [m for m in members if m.relation == Relation.SPOUSE]
+        for spouse in spouses:
+            assert abs(spouse.age(today) - head.age(today)) <= 6 and spouse.sex != head.sex
+        parents = [head, *spouses]
+        for child in (m for m in members if m.relation == Relation.CHILD):
+            assert all(p.age(today) - child.age(today) >= 21 for p in parents)
+        for parent in (m for m in members if m.relation == Relation.PARENT):
+            assert parent.age(today) - head.age(today) >= 21
+        for member in members:
+            assert bool(member.phone) == (member.age(today) >= 18)

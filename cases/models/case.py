@@ -20,6 +20,7 @@ from cases.models.config import (
     Colour,
     Importance,
     Level,
+    RatedVia,
     Rating,
     Source,
     Status,
@@ -152,6 +153,7 @@ class Case(models.Model):
     reworks = models.PositiveSmallIntegerField(_("返工次数"), default=0)
     reopened = models.PositiveSmallIntegerField(_("重办次数"), default=0)
     rating = models.CharField(_("评价"), max_length=12, choices=Rating.choices, blank=True)
+    rated_via = models.CharField(_("评价方式"), max_length=8, choices=RatedVia.choices, blank=True)
     # For the resident: follows the case without a log-in; never the case's id.
     tracking_code = models.CharField(_("查询码"), max_length=16, unique=True)
     # A resubmitted form carries the same key and gets the same case back: the key is the
@@ -275,6 +277,7 @@ class Action(models.TextChoices):
     VERIFY_PASS = "verify_pass", _("核查通过")
     VERIFY_REWORK = "verify_rework", _("核查返工")
     RATE = "rate", _("评价")
+    CALLBACK = "callback", _("回访评价")
     REOPEN = "reopen", _("重新办理")
     ESCALATE = "escalate", _("升级")
     CORRECT = "correct", _("调整等级")

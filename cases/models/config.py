@@ -84,6 +84,13 @@ class Rating(models.TextChoices):
     DISSATISFIED = "dissatisfied", _("不满意")
 
 
+class RatedVia(models.TextChoices):
+    """Who gave the rating: the resident on the tracking page, or staff for a caller (回访)."""
+
+    RESIDENT = "resident", _("居民自评")
+    CALLBACK = "callback", _("电话回访")
+
+
 class Category(MPTTModel):
     """What a case is about: 矛盾纠纷, 安全隐患 … and their children, as data."""
 

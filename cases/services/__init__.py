@@ -12,6 +12,7 @@ Rooms: `recording` (lock, authorise, record), `reporting` (how cases and door pl
 from cases.services.aids import clean_query, delete_filter, save_filter, save_reply_template
 from cases.services.config import save_category
 from cases.services.department import (
+    rate_by_callback,
     rate_case,
     request_extension,
     resolve_case,
@@ -61,6 +62,7 @@ __all__ = [
     "merge_case",
     "move_up",
     "permitted_steps",
+    "rate_by_callback",
     "rate_case",
     "record",
     "reject_case",

@@ -1,5 +1,5 @@
 """The department's steps (sign, return, ask for more time, resolve), the grid worker's
-verification and the resident's rating."""
+verification, and the rating: the resident's own, or recorded by staff on a call-back (回访)."""
 
 import datetime
 from collections.abc import Iterable
@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Action, Case, PhotoStage, Rating, Status
+from cases.models import Action, Case, PhotoStage, RatedVia, Rating, Status
 from cases.photos import CleanPhoto
 from cases.services.recording import RESIDENT, CaseConflict, _lock, begin, record, required_text
 from cases.services.steps import start_dispatch_clock, start_resolution_clock
@@ -134,6 +134,34 @@ def verify_case(
     return case
 
 
+def _rate(case: Case, *, actor, role: str, action: str, via: str, rating: str, reopen: bool, note: str, at) -> Case:
+    """Each closing is rated once; a dissatisfied rating may have the case reopened once, and the
+    resolution clock starts again. `case` is locked in CLOSED by the caller."""
+    if case.rating:
+        raise CaseConflict(_("该案件已评价过"), code="conflict")
+    if reopen and rating != Rating.DISSATISFIED:
+        raise ValidationError(_("只有不满意时可以要求重新办理"), code="reopen_needs_dissatisfied")
+    if reopen and case.reopened >= 1:
+        raise ValidationError(_("该案件已重新办理过一次,不能再次重办"), code="reopened_once")
+    case.rating, case.rated_via = rating, via
+    note = note.strip()
+    record(
+        case, action=action, actor=actor, role=role, to_status=Status.CLOSED, at=at, note=note, data={"rating": rating}
+    )
+    if reopen:
+        case.reopened += 1
+        case.rating = case.rated_via = ""
+        case.closed_at = case.resolved_at = None
+        start_resolution_clock(case, at)
+        record(case, action=Action.REOPEN, actor=actor, role=role, to_status=_back_to_work(case), at=at, note=note)
+    return case
+
+
+def _valid_rating(rating: str) -> None:
+    if rating not in Rating.values:
+        raise ValidationError({"rating": [_("请选择满意、基本满意或不满意")]})
+
+
 @transaction.atomic
 def rate_case(
     *,
@@ -144,37 +172,48 @@ def rate_case(
     note: str = "",
     at: datetime.datetime | None = None,
 ) -> Case:
-    """The resident's verdict on a closed case. Each closing is rated once; a dissatisfied resident
-    may have it reopened once, and the resolution clock starts again. `actor` is None: the
-    resident is anonymous, and holding the tracking code is what lets them rate."""
+    """The resident's verdict on a closed case. `actor` is None: the resident is anonymous, and
+    holding the tracking code is what lets them rate."""
     if actor is not None:
         raise ValueError("a resident rates anonymously: actor must be None")
-    at = at or timezone.now()
-    if rating not in Rating.values:
-        raise ValidationError({"rating": [_("请选择满意、基本满意或不满意")]})
+    _valid_rating(rating)
     # Not a row of the workflow table: the resident is no post, and the page is the QR one.
     case = _lock(case, {Status.CLOSED})
-    if case.rating:
-        raise CaseConflict(_("该案件已评价过"), code="conflict")
-    if reopen and rating != Rating.DISSATISFIED:
-        raise ValidationError(_("只有不满意时可以要求重新办理"), code="reopen_needs_dissatisfied")
-    if reopen and case.reopened >= 1:
-        raise ValidationError(_("该案件已重新办理过一次,不能再次重办"), code="reopened_once")
-    case.rating = rating
-    record(
+    return _rate(
         case,
-        action=Action.RATE,
         actor=None,
         role=RESIDENT,
-        to_status=Status.CLOSED,
-        at=at,
-        note=note.strip(),
-        data={"rating": rating},
+        action=Action.RATE,
+        via=RatedVia.RESIDENT,
+        rating=rating,
+        reopen=reopen,
+        note=note,
+        at=at or timezone.now(),
     )
-    if reopen:
-        case.reopened += 1
-        case.rating = ""
-        case.closed_at = case.resolved_at = None
-        start_resolution_clock(case, at)
-        record(case, action=Action.REOPEN, actor=None, role=RESIDENT, to_status=_back_to_work(case), at=at, note=note)
-    return case
+
+
+@transaction.atomic
+def rate_by_callback(
+    *,
+    actor,
+    case: Case,
+    rating: str,
+    reopen: bool = False,
+    note: str = "",
+    at: datetime.datetime | None = None,
+) -> Case:
+    """回访: staff call the person who reported a closed case and record their rating for them,
+    marked as a call-back in the case and the metrics. The same once-only rules as the resident's."""
+    _valid_rating(rating)
+    case, role = begin("callback", case, actor)
+    return _rate(
+        case,
+        actor=actor,
+        role=role,
+        action=Action.CALLBACK,
+        via=RatedVia.CALLBACK,
+        rating=rating,
+        reopen=reopen,
+        note=note,
+        at=at or timezone.now(),
+    )

@@ -10,7 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases import deadlines
+from cases import deadlines, tracking
 from cases.models import COLOUR_OF, Action, Case, CaseCounter, Category, DoorPlate, Level, PhotoStage, Source, Status
 from cases.photos import CleanPhoto
 from cases.services.recording import RESIDENT, record, required_text
@@ -150,6 +150,7 @@ def _create_case(
             photos=photos,
             stage=PhotoStage.REPORT,
         )
+        tracking.send_code(case)  # a caller's code, by text message once this commits
         return case
 
     if submission_key is None:

@@ -14,7 +14,7 @@ from core.scope import scope_for
 PATHS = {
     "accept": "accept", "reject": "reject", "merge": "merge", "whistle": "whistle", "escalate": "escalate",
     "dispatch": "dispatch", "sign": "sign", "return": "return", "extend": "extend",
-    "decide-extension": "decide-extension", "resolve": "resolve", "verify": "verify",
+    "decide-extension": "decide-extension", "resolve": "resolve", "verify": "verify", "callback": "callback",
 }  # fmt: skip
 
 

@@ -134,6 +134,7 @@ NOT_READ = {
     "cases:photo": "one stored file through the case's scope",
     "cases:notification_read": "a POST about one of the user's own notifications",
     "cases:notifications_read_all": "a POST that marks the user's own notifications read in one statement",
+    "cases:track_photo": "one stored file of one case, found by its tracking code",
     "post-detail": "one row, as post-list",
     "need-claim": "a write about one need",
     "need-complete": "a write about one need",

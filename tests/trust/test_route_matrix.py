@@ -43,7 +43,7 @@ COMMUNITY_PAGE = {ALL: 404, COMMUNITY_UP: 200}  # a community's records: communi
 ADMIN_ONLY = {ALL: 404, "admin": 200}
 A_CASE = {ALL: 200, "officer_mz": 404}  # the A1 case is 城管局's; 民政局 has nothing to do with it
 # Objects nobody owns a copy of: the outside one is an id (or token) that names nothing.
-GLOBAL_KINDS = {"category", "plate", "tracking", "queue"}
+GLOBAL_KINDS = {"category", "plate", "tracking", "tracking_photo", "queue"}
 
 
 @dataclass(frozen=True)
@@ -167,6 +167,7 @@ ROWS: dict[str, Row] = {
     "cases:decide_extension": step(),
     "cases:resolve": step(),
     "cases:verify": step(),
+    "cases:callback": step(),
     "cases:photo": page("photo", get=A_CASE),
     "cases:door_plates": page(
         "community",
@@ -177,6 +178,7 @@ ROWS: dict[str, Row] = {
     "cases:resident_report": public("plate"),  # an empty form re-rendered
     "cases:track": public(),
     "cases:track_case": public("tracking"),
+    "cases:track_photo": public("tracking_photo", get=404, post=404),
     # The API -----------------------------------------------------------------------------------
     "api-root": api(),
     "schema": public(post=405),  # drf-spectacular serves the schema and its docs to anyone
@@ -228,6 +230,7 @@ ROWS: dict[str, Row] = {
     "case-decide_extension": api("case", get=405, post={ALL: 400, "officer_mz": 404}),
     "case-resolve": api("case", get=405, post={ALL: 400, "officer_mz": 404}),
     "case-verify": api("case", get=405, post={ALL: 400, "officer_mz": 404}),
+    "case-callback": api("case", get=405, post={ALL: 400, "officer_mz": 404}),
     "case-category-list": api(),
     "case-category-detail": api("category"),
     "routing-rule-list": api(),
