@@ -5,17 +5,15 @@ A lookup answers a case or None and nothing in between, so a wrong code, a wrong
 and digits and a number that is not one at all look the same to whoever is guessing."""
 
 import hmac
-import logging
 import re
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.db.models import Prefetch
 
 from cases.models import Action, Case, CasePhoto, PhotoStage, Source
+from cases.notifications import delivery
 from core.capabilities import Capability
 from core.logmask import mask_numbers
-from core.masking import mask_phone
 
 # Staff record these for someone who called or came in: that person gets the code by text message.
 CALLER_SOURCES = frozenset({Source.HOTLINE, Source.WALK_IN})
@@ -29,8 +27,6 @@ PUBLIC_NOTES = frozenset(
 )
 # The sweep's records are the offices' business, not a step of the case.
 INTERNAL = (Action.REMIND, Action.OVERDUE, Action.SUPERVISE)
-
-log = logging.getLogger(__name__)
 
 
 def normalized(text: str) -> str:
@@ -101,11 +97,7 @@ def code_for_staff(scope, case: Case) -> str | None:
 
 
 def send_code(case: Case) -> None:
-    """Tells the caller their 查询码 by text message, once the case is committed."""
+    """Tells the caller their 查询码 by text message through the SMS channel, once the case is
+    committed (the delivery is queued in the reporting transaction and sent after it)."""
     if case.source in CALLER_SOURCES and case.reporter_phone:
-        transaction.on_commit(lambda: _send(case))
-
-
-def _send(case: Case) -> None:
-    # Until the SMS channel is wired in, the message goes to the log; the phone is never written whole.
-    log.info("tracking code for case %s sent to %s", case.number, mask_phone(case.reporter_phone))
+        delivery.send_tracking_code(case)

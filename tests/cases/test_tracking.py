@@ -2,7 +2,6 @@
 digits, reading what was done about it, and the code a caller is given by staff."""
 
 import io
-import logging
 
 import pytest
 from django.core.cache import cache
@@ -11,7 +10,7 @@ from django.urls import reverse
 from PIL import Image
 
 from cases import services
-from cases.models import Case, PhotoStage
+from cases.models import Case, Delivery, PhotoStage
 from cases.photos import clean_photo
 from cases.views import NOT_FOUND
 from tests.cases.conftest import category
@@ -129,23 +128,22 @@ def test_the_page_shows_the_public_notes_and_the_photos_of_the_fix_then_asks_for
 
 
 def test_a_caller_is_sent_their_code_once_the_case_is_committed(
-    world, hotline, report, caplog, django_capture_on_commit_callbacks
+    world, hotline, report, django_capture_on_commit_callbacks
 ):
-    caplog.set_level(logging.INFO, logger="cases.tracking")
+    texts = Delivery.objects.filter(kind="tracking_code")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         case = hotline(submission_key="6f1d2d8e-7f5e-4a8e-9f55-2d3b4a5c6d7e")
-    assert not caplog.records  # nothing is sent before the commit
+    owed = texts.get()
+    assert owed.sent_at is None and owed.phone.endswith("8000")  # nothing is sent before the commit
     for callback in callbacks:
         callback()
-    sent = [r.getMessage() for r in caplog.records]
-    assert sent == [f"tracking code for case {case.number} sent to 138****8000"]
-    assert case.tracking_code not in sent[0]
-    caplog.clear()
+    sent = texts.get()
+    assert sent.sent_at is not None and case.tracking_code in sent.text and case.number in sent.text
     with django_capture_on_commit_callbacks(execute=True):
         again = hotline(submission_key="6f1d2d8e-7f5e-4a8e-9f55-2d3b4a5c6d7e")  # the same form twice
         report(by="grid_a", reporter_phone=PHONE)  # a patrol find has no caller
         report(by="community", source="walk_in")  # a caller who left no phone
-    assert again.pk == case.pk and caplog.records == []
+    assert again.pk == case.pk and texts.count() == 1
 
 
 def test_the_intake_confirmation_shows_the_callers_code(world, depts, client_for):
