@@ -2,17 +2,18 @@
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit
-from core.scope import forget
+from core.capabilities import Capability
+from core.scope import ADMIN, SYSTEM, SYSTEM_CAPACITY, forget, scope_for
 from core.scoping import full_clean
 from core.sessions import end_sessions
 from grids.access import require_unrestricted
-from grids.models import Area, Household
+from grids.models import Area, AreaKind, Household
 from orgs.models import (
     COMMUNITY_LEVEL_KINDS,
     ORG_PARENT_KINDS,
@@ -26,9 +27,52 @@ from orgs.models import (
     ServicePoints,
 )
 
-# Structure writes (posts, organisations, members, points) have no page yet: each service here
-# requires an unrestricted actor (grids.access.require_unrestricted) until the back office widens it
-# along the organisation chain.
+# Posts follow the organisation chain (require_appointer); organisations, members and points have
+# no page yet and require an unrestricted actor (grids.access.require_unrestricted).
+
+
+# The org chain: a post held at a place of the key's kind appoints at places of these kinds inside it.
+APPOINTS_AT = {
+    AreaKind.COMMUNITY: {AreaKind.GRID, AreaKind.COMPOUND, AreaKind.BUILDING},
+    AreaKind.STREET: {AreaKind.COMMUNITY},
+    AreaKind.TOWN: {AreaKind.COMMUNITY},
+    AreaKind.DISTRICT: {AreaKind.STREET, AreaKind.TOWN},
+    AreaKind.COUNTY: {AreaKind.STREET, AreaKind.TOWN},
+    AreaKind.COUNTY_CITY: {AreaKind.STREET, AreaKind.TOWN},
+}
+
+
+def post_place(post: Post) -> Area | None:
+    return post.area if post.area_id else (post.organization.area if post.organization_id else None)
+
+
+def appointer_capacity(scope, place: Area) -> str | None:
+    """Community staff appoint in their community (grids, compounds, buildings), street staff at
+    its communities, district staff at its streets; None if no post of the user's may."""
+    if scope.unrestricted:
+        return SYSTEM_CAPACITY if scope.user is SYSTEM else ADMIN
+    for held in scope.posts:
+        if Capability.APPOINT_POSTS not in scope.role_capabilities.get(held.role, ()) or not held.area_id:
+            continue
+        if place.kind in APPOINTS_AT.get(held.area.kind, ()) and scope.covers(place) and _inside(held.area, place):
+            return held.role
+    return None
+
+
+def _inside(top: Area, area: Area) -> bool:
+    return top.tree_id == area.tree_id and top.lft < area.lft and area.rght < top.rght
+
+
+def require_appointer(actor, post: Post) -> str:
+    """See appointer_capacity; a department's posts are the admin's."""
+    place = post_place(post)
+    if place is None:
+        return require_unrestricted(actor)
+    capacity = appointer_capacity(scope_for(actor), place)
+    if capacity is None:
+        raise PermissionDenied(_("您的岗位不能任免这一级的岗位"))
+    return capacity
+
 
 POST_FIELDS = ["user", "holder_name", "resident", "role", "area", "department", "organization", "slot", "start", "end"]
 
@@ -41,9 +85,11 @@ def _set(obj, names) -> list[str]:
 @transaction.atomic
 def appoint(*, actor, post: Post) -> Post:
     """Put someone in a post (an unsaved Post with its fields set)."""
-    capacity = require_unrestricted(actor)
+    capacity = require_appointer(actor, post)
     if post.user_id and not post.holder_name:
         post.holder_name = post.user.get_full_name() or post.user.get_username()
+    if post.start and post.end and post.end < post.start:
+        raise ValidationError({"end": [_("离任日期不能早于任职日期")]}, code="ends_before_start")
     full_clean(post)
     if post.slot and post.area_id:
         clash = (
@@ -63,7 +109,7 @@ def appoint(*, actor, post: Post) -> Post:
 
 @transaction.atomic
 def end_post(*, actor, post: Post, end: datetime.date) -> Post:
-    capacity = require_unrestricted(actor)
+    capacity = require_appointer(actor, post)
     if end < post.start:
         raise ValidationError({"end": [_("离任日期不能早于任职日期")]})
     post.end = end
