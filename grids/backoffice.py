@@ -184,6 +184,11 @@ def _edit_resident(*, actor, obj, data):
     return services.update_resident(actor=actor, resident=obj, **{**data, "phone": phone})
 
 
+def _open_tags(scope, resident):
+    tags = resident.tags.active().select_related("group")
+    return tags if scope.can_view_sensitive else tags.filter(group__sensitive=False)
+
+
 def _key_groups(scope):
     groups = KeyGroup.objects.filter(applies_to="resident")
     return groups if scope.can_view_sensitive else groups.filter(sensitive=False)
@@ -232,6 +237,15 @@ RESIDENTS = ObjectPages(
             allowed=lambda scope, obj: obj.ended_on is None and may_edit_people(scope, obj.household.building),
             form_kwargs=lambda scope, obj: {"groups": _key_groups(scope)},
             done=_("已标记"),
+        ),
+        Action(
+            "untag",
+            _("结束重点人群标记"),
+            forms.EndTagForm,
+            perform=lambda *, actor, obj, data: moves.end_resident_tag(actor=actor, **data).resident,
+            allowed=lambda scope, obj: may_edit_people(scope, obj.household.building),
+            form_kwargs=lambda scope, obj: {"tags": _open_tags(scope, obj)},
+            done=_("标记已结束"),
         ),
     ],
 )

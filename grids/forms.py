@@ -13,6 +13,7 @@ from grids.models import (
     ResidenceStatus,
     Resident,
     ResidentEnd,
+    ResidentTag,
 )
 from grids.services import CARD_FIELDS
 
@@ -160,3 +161,13 @@ class TagForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, groups, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = groups
+
+
+class EndTagForm(BootstrapFormMixin, forms.Form):
+    tag = forms.ModelChoiceField(label=_("重点人群标记"), queryset=ResidentTag.objects.none())
+    until = forms.DateField(label=_("截止日期"), widget=DateInput)
+
+    def __init__(self, *args, tags, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tag"].queryset = tags
+        self.fields["tag"].label_from_instance = lambda tag: f"{tag.group.name}({tag.since:%Y-%m-%d}起)"

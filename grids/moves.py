@@ -16,7 +16,7 @@ from core.blind_index import blind_index
 from core.identity import parse_citizen_id
 from core.scoping import full_clean
 from grids.access import require_people_editor
-from grids.models import Household, Move, MoveDirection, Relation, Resident, ResidentEnd
+from grids.models import Household, Move, MoveDirection, Relation, Resident, ResidentEnd, ResidentTag
 from grids.services import DUPLICATE_ID_MESSAGE, RESIDENT_FIELDS, _save_unique_id, build_resident, check_one_head
 
 
@@ -80,6 +80,17 @@ def end_resident(
         fields.append("moves")
     audit.record(actor=actor, action=f"grids.end_resident.{reason}", target=resident, fields=fields, capacity=capacity)
     return resident
+
+
+@transaction.atomic
+def end_resident_tag(*, actor, tag: ResidentTag, until: datetime.date) -> ResidentTag:
+    """A key-group tag ends on a date (the reason it was kept no longer holds); it stays on record."""
+    capacity = require_people_editor(actor, tag.resident.household.building)
+    tag.until = until
+    full_clean(tag)
+    tag.save(update_fields=["until"])
+    audit.record(actor=actor, action="grids.end_resident_tag", target=tag, fields=["until"], capacity=capacity)
+    return tag
 
 
 @transaction.atomic

@@ -395,11 +395,18 @@ def tag_resident(
     note: str = "",
 ) -> ResidentTag:
     capacity = require_people_editor(actor, resident.household.building)
+    _check_sensitive(actor, group)
     tag = ResidentTag(resident=resident, group=group, since=since, until=until, legal_basis=legal_basis, note=note)
     full_clean(tag)
     tag.save()
     audit.record(actor=actor, action="grids.tag_resident", target=tag, fields=_tag_fields(tag), capacity=capacity)
     return tag
+
+
+def _check_sensitive(actor, group: KeyGroup) -> None:
+    # A sensitive group is shown only in a logged reveal, so only who may reveal may set it.
+    if group.sensitive and not actor.has_perm("grids.view_sensitive"):
+        raise ValidationError({"group": [_("标记敏感人群需要查看敏感信息的权限")]}, code="sensitive_group")
 
 
 def _tag_fields(tag) -> list[str]:
@@ -418,6 +425,7 @@ def tag_household(
     note: str = "",
 ) -> HouseholdTag:
     capacity = require_people_editor(actor, household.building)
+    _check_sensitive(actor, group)
     tag = HouseholdTag(household=household, group=group, since=since, until=until, legal_basis=legal_basis, note=note)
     full_clean(tag)
     tag.save()

@@ -9,7 +9,7 @@ from grids import selectors as grid_selectors
 from grids.models import AreaKind
 from orgs import forms, services
 from orgs.filters import PostFilter
-from orgs.models import Post
+from orgs.models import Post, Slot
 
 # Where posts are appointed from a page: the places of the area roles (a department's posts and
 # a party organisation's committee are appointed elsewhere).
@@ -21,7 +21,7 @@ def _rows(scope):
 
 
 def _get(scope, pk: int) -> Post:
-    post = _rows(scope).filter(pk=pk).first()
+    post = _rows(scope).prefetch_related("hand_overs__to").filter(pk=pk).first()
     if post is None:
         raise Http404
     return post
@@ -59,6 +59,10 @@ POSTS = ObjectPages(
         Column(_("区域"), lambda p: p.area or p.organization or p.department),
         Column(_("任职日期"), lambda p: p.start),
         Column(_("离任日期"), lambda p: p.end),
+        Column(
+            _("代岗记录"),
+            lambda p: "; ".join(f"{h.to.holder_name} {h.start}–{h.end} {h.reason}" for h in p.hand_overs.all()),
+        ),
     ],
     create=Action(
         "new",
@@ -77,6 +81,14 @@ POSTS = ObjectPages(
             perform=lambda *, actor, obj, data: services.end_post(actor=actor, post=obj, end=data["end"]),
             allowed=lambda scope, obj: obj.end is None and _may_appoint_at(scope, obj),
             done=_("已离任"),
+        ),
+        Action(
+            "hand_over",
+            _("B岗代岗"),
+            forms.HandOverForm,
+            perform=lambda *, actor, obj, data: services.hand_over(actor=actor, post=obj, **data).post,
+            allowed=lambda scope, obj: obj.slot == Slot.A and obj.end is None and _may_appoint_at(scope, obj),
+            done=_("已安排B岗代岗"),
         ),
     ],
 )

@@ -42,3 +42,9 @@ class AppointForm(BootstrapFormMixin, forms.Form):
 
 class EndPostForm(BootstrapFormMixin, forms.Form):
     end = forms.DateField(label=_("离任日期"), widget=DateInput)
+
+
+class HandOverForm(BootstrapFormMixin, forms.Form):
+    start = forms.DateField(label=_("代岗开始"), widget=DateInput)
+    end = forms.DateField(label=_("代岗结束"), widget=DateInput)
+    reason = forms.CharField(label=_("事由"), max_length=200)

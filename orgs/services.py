@@ -19,12 +19,14 @@ from orgs.models import (
     ORG_PARENT_KINDS,
     Coverage,
     Department,
+    HandOver,
     Organization,
     OrgKind,
     OwnersCommittee,
     PartyMember,
     Post,
     ServicePoints,
+    Slot,
 )
 
 # Posts follow the organisation chain (require_appointer); organisations, members and points have
@@ -119,6 +121,37 @@ def end_post(*, actor, post: Post, end: datetime.date) -> Post:
         _end_sessions_if_postless(post)
     audit.record(actor=actor, action="orgs.end_post", target=post, fields=["end"], capacity=capacity)
     return post
+
+
+@transaction.atomic
+def hand_over(*, actor, post: Post, start: datetime.date, end: datetime.date, reason: str) -> HandOver:
+    """AB岗: the B slot of the same role and place takes the A post over from start to end."""
+    capacity = require_appointer(actor, post)
+    if post.slot != Slot.A or not post.area_id:
+        raise ValidationError(_("只有网格的A岗可以交由B岗代岗"), code="not_a_slot")
+    if end < start:
+        raise ValidationError({"end": [_("代岗结束日期不能早于开始日期")]}, code="ends_before_start")
+    if start < post.start or (post.end is not None and end > post.end):
+        raise ValidationError({"start": [_("代岗期间须在A岗任职期内")]}, code="outside_term")
+    backup = (
+        Post.objects.unscoped("the B slot beside a post in scope")
+        .active(start)
+        .filter(area_id=post.area_id, role=post.role, slot=Slot.B)
+        .first()
+    )
+    if backup is None:
+        raise ValidationError({"start": [_("该岗位这一天没有在岗的B岗")]}, code="no_backup")
+    handing = HandOver(post=post, to=backup, start=start, end=end, reason=reason.strip())
+    full_clean(handing)
+    handing.save()
+    audit.record(
+        actor=actor,
+        action="orgs.hand_over",
+        target=post,
+        fields=["hand_overs.to", "hand_overs.start", "hand_overs.end", "hand_overs.reason"],
+        capacity=capacity,
+    )
+    return handing
 
 
 def _end_sessions_if_postless(post: Post) -> None:

@@ -11,8 +11,8 @@ from core.models import AuditEntry
 from core.scope import SYSTEM
 from core.scoping import guard_on
 from grids import moves, services
-from grids.models import Move, Relation, Resident, ResidentEnd
-from tests.factories import citizen_id
+from grids.models import Move, Relation, Resident, ResidentEnd, ResidentTag
+from tests.factories import citizen_id, key_group
 from tests.sign_in import force_login_verified
 
 DAY = datetime.date(2026, 3, 1)
@@ -187,3 +187,34 @@ def test_the_resident_list_filters_the_living(world, community):
     names = {obj.name for obj, _, _ in living}
     assert "A1住户" in names and "A1矫正对象" not in names
     assert "C1住户" not in names  # another community's
+
+
+def test_a_sensitive_group_is_refused_to_who_may_not_see_it(world):
+    grid_a = world.users["grid_a"]
+    with guard_on(), pytest.raises(ValidationError) as error:
+        services.tag_resident(
+            actor=grid_a, resident=world.residents["A2"], group=key_group("community-corrections"), since=DAY
+        )
+    assert "group" in error.value.message_dict
+    assert not ResidentTag.objects.filter(resident=world.residents["A2"]).exists()
+
+
+def test_the_tag_form_offers_no_sensitive_group_without_the_permission(world):
+    grid_a = force_login_verified(Client(), world.users["grid_a"])
+    groups = grid_a.get(f"/residents/{world.residents['A2'].pk}/tag/").context["form"].fields["group"].queryset
+    assert groups.exists() and not groups.filter(sensitive=True).exists()
+
+
+def test_a_tag_ends_on_a_date_and_stays_on_record(world, community):
+    tag = ResidentTag.objects.get(resident=world.residents["A1b"])
+    response = community.post(f"/residents/{world.residents['A1b'].pk}/untag/", {"tag": tag.pk, "until": "2026-03-01"})
+    assert response.status_code == 302
+    assert ResidentTag.objects.get(pk=tag.pk).until == DAY
+    assert AuditEntry.objects.filter(action="grids.end_resident_tag", target_id=str(tag.pk)).exists()
+
+
+def test_a_tag_ending_before_it_began_is_refused(world, community):
+    tag = ResidentTag.objects.get(resident=world.residents["A1b"])
+    response = community.post(f"/residents/{world.residents['A1b'].pk}/untag/", {"tag": tag.pk, "until": "2020-01-01"})
+    assert response.status_code == 400 and "截止日期不能早于起始日期" in response.content.decode()
+    assert ResidentTag.objects.get(pk=tag.pk).until is None

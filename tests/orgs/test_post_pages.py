@@ -4,7 +4,9 @@ import pytest
 from django.test import Client
 
 from core.models import AuditEntry
-from orgs.models import Post
+from core.scope import SYSTEM
+from orgs import services
+from orgs.models import HandOver, Post
 from tests.sign_in import force_login_verified
 
 
@@ -63,3 +65,41 @@ def test_a_grid_worker_cannot_end_their_own_post(world):
     post = Post.objects.unscoped("test").get(user=world.users["grid_a"])
     assert client.post(f"/posts/{post.pk}/end/", {"end": "2026-03-31"}).status_code == 404
     assert Post.objects.unscoped("test").get(pk=post.pk).end is None
+
+
+def _grid_a_posts(world):
+    a_post = Post.objects.unscoped("test").get(user=world.users["grid_a"])  # grid A's A slot
+    b_post = services.appoint(
+        actor=SYSTEM,
+        post=Post(holder_name="B岗网格员", role="grid_worker", area=world.areas["A"], slot="B", start=a_post.start),
+    )
+    return a_post, b_post
+
+
+def test_the_b_slot_takes_over_for_a_period_and_it_is_recorded(world):
+    a_post, b_post = _grid_a_posts(world)
+    client = force_login_verified(Client(), world.users["community"])
+    response = client.post(
+        f"/posts/{a_post.pk}/hand_over/", {"start": "2026-04-01", "end": "2026-04-14", "reason": "产假"}
+    )
+    assert response.status_code == 302
+    handing = HandOver.objects.unscoped("test").get(post=a_post)
+    assert (handing.to, str(handing.start), str(handing.end)) == (b_post, "2026-04-01", "2026-04-14")
+    page = client.get(f"/posts/{a_post.pk}/").content.decode()
+    assert "B岗网格员 2026-04-01–2026-04-14 产假" in page
+    assert AuditEntry.objects.filter(action="orgs.hand_over", target_id=str(a_post.pk)).exists()
+
+
+def test_a_hand_over_without_a_b_slot_or_ending_before_it_starts_is_refused(world):
+    a_post = Post.objects.unscoped("test").get(user=world.users["grid_a"])
+    client = force_login_verified(Client(), world.users["community"])
+    no_backup = client.post(
+        f"/posts/{a_post.pk}/hand_over/", {"start": "2026-04-01", "end": "2026-04-14", "reason": "病假"}
+    )
+    assert no_backup.status_code == 400 and "没有在岗的B岗" in no_backup.content.decode()
+    _grid_a_posts(world)
+    backwards = client.post(
+        f"/posts/{a_post.pk}/hand_over/", {"start": "2026-04-14", "end": "2026-04-01", "reason": "病假"}
+    )
+    assert backwards.status_code == 400 and "代岗结束:代岗结束日期不能早于开始日期" in backwards.content.decode()
+    assert not HandOver.objects.unscoped("test").exists()

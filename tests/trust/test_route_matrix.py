@@ -135,12 +135,15 @@ ROWS: dict[str, Row] = {
     "grids:resident_edit": back_office("resident", may=PEOPLE_EDITORS),
     "grids:resident_end": back_office("resident", may=PEOPLE_EDITORS),
     "grids:resident_tag": back_office("resident", may=PEOPLE_EDITORS),
+    "grids:resident_untag": back_office("resident", may=PEOPLE_EDITORS),
     "grids:resident_history": page("resident", get=PLACES),
     # Posts follow the org chain: the grid's post is the community's to end; any level appoints below.
     "orgs:post_list": page(get=PLACES),
     "orgs:post_create": back_office(may=("community", "street", "district", "admin")),
     "orgs:post": page("post", get=PLACES),
     "orgs:post_end": back_office("post", may=("community", "admin")),
+    # Only an A slot is handed over, and the matrix's posts hold none (tests/orgs/test_post_pages.py).
+    "orgs:post_hand_over": page("post", get=404),
     "orgs:post_history": page("post", get=PLACES),
     # orgs --------------------------------------------------------------------------------------
     "orgs:chart": page(get=PLACES),
