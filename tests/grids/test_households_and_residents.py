@@ -1,8 +1,10 @@
 """迁入/迁出, the end of a resident and the one 户主 of a household: services, constraint and pages."""
 
 import datetime
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.test import Client
@@ -218,3 +220,13 @@ def test_a_tag_ending_before_it_began_is_refused(world, community):
     response = community.post(f"/residents/{world.residents['A1b'].pk}/untag/", {"tag": tag.pk, "until": "2020-01-01"})
     assert response.status_code == 400 and "截止日期不能早于起始日期" in response.content.decode()
     assert ResidentTag.objects.get(pk=tag.pk).until is None
+
+
+def test_the_migration_gives_a_headless_household_its_first_resident_as_head(world):
+    migration = import_module("grids.migrations.0005_resident_end_and_one_head")
+    head, spouse = world.residents["A1"], world.residents["A1c"]
+    Resident.objects.unscoped("test").filter(pk=head.pk).update(relation="child")
+    migration.repair_heads(apps, None)
+    assert (_resident(head.pk).relation, _resident(spouse.pk).relation) == ("head", "spouse")
+    heads = Resident.objects.unscoped("test").filter(relation="head").values_list("household", flat=True)
+    assert len(heads) == len(set(heads))
