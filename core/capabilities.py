@@ -15,6 +15,9 @@ class Capability(StrEnum):
     RECORD_CALLBACK = "record_callback"  # 回访: record a caller's rating on their behalf
     # Places, people and structure
     EDIT_PEOPLE = "edit_people"  # keep household cards and residents current
+    KEEP_GRIDS = "keep_grids"  # create, rename, redraw grids, compounds and buildings in a community
+    KEEP_STREETS = "keep_streets"  # the same for streets and communities in a district
+    APPOINT_POSTS = "appoint_posts"  # appoint, end and hand over posts below one's own place
     MANAGE_COMMUNITY = "manage_community"  # needs, claims, meetings, door plates
     FIELD_WORK = "field_work"  # works in the street: home page opens on the grids
     # Leaders and money

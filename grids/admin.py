@@ -16,7 +16,7 @@ from core.masking import mask_citizen_id, mask_phone
 from core.scope import scope_for
 from grids import services
 from grids.forms import RevealForm
-from grids.models import Area, City, Household, HouseholdTag, KeyGroup, Resident, ResidentTag, SensitiveAccess
+from grids.models import Area, City, Household, HouseholdTag, KeyGroup, Move, Resident, ResidentTag, SensitiveAccess
 
 
 @admin.register(City)
@@ -287,6 +287,24 @@ class KeyGroupAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.save_key_group(actor=request.user, group=obj)
+
+
+@admin.register(Move)
+class MoveAdmin(admin.ModelAdmin):
+    """迁入/迁出 are written by grids.moves with the resident's change; here they are read only."""
+
+    list_display = ["on", "direction", "resident", "household"]
+    list_filter = ["direction"]
+    list_select_related = ["resident", "household__building"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(SensitiveAccess)

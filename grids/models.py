@@ -200,6 +200,18 @@ class Relation(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+class ResidentEnd(models.TextChoices):
+    MOVED_OUT = "moved_out", _("迁出")
+    DIED = "died", _("死亡")
+    DEPARTED = "departed", _("离开")
+
+
+class ResidentQuerySet(ScopedQuerySet):
+    def living(self):
+        """Who lives in the household today: the card's "N口之家" counts these."""
+        return self.filter(ended_on__isnull=True)
+
+
 class Resident(models.Model):
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="residents", verbose_name=_("住户"))
     name = models.CharField(_("姓名"), max_length=50, db_index=True)
@@ -212,13 +224,30 @@ class Resident(models.Model):
     residence_status = models.CharField(_("居住类型"), max_length=12, choices=ResidenceStatus.choices)
     relation = models.CharField(_("与户主关系"), max_length=12, choices=Relation.choices)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    # A death or a departure ends a resident; the row stays, so the household's history is kept.
+    ended_on = models.DateField(_("注销日期"), null=True, blank=True)
+    end_reason = models.CharField(_("注销原因"), max_length=12, choices=ResidentEnd.choices, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ResidentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("居民")
         verbose_name_plural = _("居民")
         ordering = ["household", "id"]
+        constraints = [
+            # 户主: exactly one per household among those living there; the services keep "at least".
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=Q(relation="head", ended_on__isnull=True),
+                name="resident_one_head_per_household",
+                violation_error_message=_("该户已有户主"),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True, end_reason="") | Q(ended_on__isnull=False) & ~Q(end_reason=""),
+                name="resident_end_has_reason",
+                violation_error_message=_("注销须同时填写日期和原因"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -242,6 +271,35 @@ class Resident(models.Model):
         on = on or timezone.localdate()
         before_birthday = (on.month, on.day) < (self.birth_date.month, self.birth_date.day)
         return on.year - self.birth_date.year - before_birthday
+
+
+class MoveDirection(models.TextChoices):
+    IN = "in", _("迁入")
+    OUT = "out", _("迁出")
+
+
+class Move(models.Model):
+    """迁入/迁出: the household's own history of who came and who left, kept when the person moves on."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="moves", verbose_name=_("住户"))
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="moves", verbose_name=_("居民"))
+    direction = models.CharField(_("类型"), max_length=3, choices=MoveDirection.choices)
+    on = models.DateField(_("日期"))
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("迁入迁出记录")
+        verbose_name_plural = _("迁入迁出记录")
+        ordering = ["-on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} {self.on}"
+
+    @classmethod
+    def in_scope(cls, scope) -> Q:
+        return scope.area_q("household__building__")
 
 
 class KeyGroupSubject(models.TextChoices):

@@ -7,7 +7,7 @@ from django.http import Http404
 from core.blind_index import blind_index
 from core.identity import ID_LIKE, PHONE_LIKE, normalize_phone
 from core.scope import Scope
-from grids.models import Area, AreaKind, Household, HouseholdTag, Resident, ResidentTag
+from grids.models import Area, AreaKind, Household, HouseholdTag, Move, Resident, ResidentTag
 
 
 def areas(scope: Scope) -> QuerySet[Area]:
@@ -45,10 +45,11 @@ def visible_tags(tags: QuerySet) -> QuerySet:
 
 def with_counts(queryset: QuerySet[Area]) -> QuerySet[Area]:
     """Households, residents and key-group residents under each area: one query for any number of rows."""
-    tagged = Resident.objects.filter(Exists(visible_tags(ResidentTag.objects).filter(resident=OuterRef("pk"))))
+    living = Resident.objects.living()
+    tagged = living.filter(Exists(visible_tags(ResidentTag.objects).filter(resident=OuterRef("pk"))))
     return queryset.annotate(
         household_count=_count(Household.objects.all(), "building"),
-        resident_count=_count(Resident.objects.all(), "household__building"),
+        resident_count=_count(living, "household__building"),
         key_group_count=_count(tagged, "household__building"),
     )
 
@@ -78,7 +79,7 @@ def households_under(scope: Scope, area: Area) -> QuerySet[Household]:
         households(scope)
         .filter(building__tree_id=area.tree_id, building__lft__gte=area.lft, building__lft__lte=area.rght)
         .select_related("building")
-        .annotate(resident_count=Count("residents"))
+        .annotate(resident_count=Count("residents", filter=Q(residents__ended_on__isnull=True)))
         .order_by("building__lft", "unit", "floor", "room")
     )
 
@@ -88,9 +89,12 @@ def get_household(scope: Scope, pk: int) -> Household:
         households(scope)
         .select_related("building__parent")
         .prefetch_related(
+            # The card lists who lives there ("N口之家"); who has left is in its history below.
             Prefetch(
                 "residents",
-                queryset=Resident.objects.order_by("id").prefetch_related(
+                queryset=Resident.objects.living()
+                .order_by("id")
+                .prefetch_related(
                     Prefetch(
                         "tags",
                         queryset=visible_tags(ResidentTag.objects).select_related("group"),
@@ -103,6 +107,8 @@ def get_household(scope: Scope, pk: int) -> Household:
                 queryset=visible_tags(HouseholdTag.objects).select_related("group"),
                 to_attr="visible_tags",
             ),
+            Prefetch("residents", queryset=Resident.objects.exclude(ended_on=None), to_attr="former_residents"),
+            Prefetch("moves", queryset=Move.objects.select_related("resident").order_by("-on", "-id")),
         )
         .filter(pk=pk)
         .first()
@@ -154,7 +160,7 @@ def key_group_residents(scope: Scope, area: Area) -> QuerySet[Resident]:
     )
     tagged = Exists(visible_tags(ResidentTag.objects).filter(resident=OuterRef("pk")))
     return (
-        with_visible_tags(residents(scope))
+        with_visible_tags(residents(scope).living())
         .filter(in_area, tagged)
         .select_related("household__building")
         .order_by("household__building__lft", "household_id", "id")

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,7 +17,7 @@ from core.identity import normalize_phone, parse_citizen_id
 from core.models import Result
 from core.scope import scope_for
 from core.scoping import full_clean
-from grids.access import require_people_editor, require_unrestricted
+from grids.access import require_people_editor, require_place_keeper, require_unrestricted
 from grids.models import (
     PARENT_KINDS,
     ROOT_KINDS,
@@ -26,6 +27,7 @@ from grids.models import (
     Household,
     HouseholdTag,
     KeyGroup,
+    Relation,
     Resident,
     ResidentTag,
     SensitiveAccess,
@@ -68,9 +70,10 @@ def create_area(
     declared_households: int | None = None,
     address: str = "",
 ) -> Area:
-    """Structure: see grids.access.require_unrestricted for who may, for now."""
-    capacity = require_unrestricted(actor)
+    """Grids, compounds and buildings by the community's staff, streets and communities by the
+    district's, districts by the admin (grids.access.require_place_keeper)."""
     _check_parent(kind, parent)
+    capacity = require_place_keeper(actor, kind, parent)
     if kind in ROOT_KINDS:
         if city is None:
             raise ValidationError(_("区、县、县级市必须指定所属城市"), code="root_without_city")
@@ -98,8 +101,8 @@ def create_area(
 @transaction.atomic
 def update_area(*, actor, area: Area, name: str, address: str = "", declared_households: int | None = None) -> Area:
     """Changes what an area is called and declares; never its place in the tree (see move_area).
-    Structure: see grids.access.require_unrestricted for who may, for now."""
-    capacity = require_unrestricted(actor)
+    Who may: as create_area, at the area itself."""
+    capacity = require_place_keeper(actor, area.kind, area)
     area.name = name
     area.address = address
     if area.kind == AreaKind.COMMUNITY:
@@ -118,10 +121,11 @@ def update_area(*, actor, area: Area, name: str, address: str = "", declared_hou
 
 @transaction.atomic
 def move_area(*, actor, area: Area, new_parent: Area) -> Area:
-    """Re-hang a street, community, grid or building under another parent of the right kind.
-    Structure: see grids.access.require_unrestricted for who may, for now."""
-    capacity = require_unrestricted(actor)
+    """Re-hang a street, community, grid or building under another parent of the right kind
+    (redraw): the actor must keep the area where it is and where it goes."""
+    capacity = require_place_keeper(actor, area.kind, area)
     _check_parent(area.kind, new_parent)
+    require_place_keeper(actor, area.kind, new_parent)
     if new_parent.tree_id != area.tree_id:
         raise ValidationError(_("不能跨区县移动区域"), code="cross_tree_move")
     _lock_tree(area.tree_id)
@@ -132,6 +136,26 @@ def move_area(*, actor, area: Area, new_parent: Area) -> Area:
     area.move_to(new_parent, "last-child")
     audit.record(actor=actor, action="grids.move_area", target=area, fields=["parent"], capacity=capacity)
     return area
+
+
+HOLDS_SOMETHING_MESSAGE = gettext_lazy("该区域下仍有下级区域、住户、岗位或其他记录,不能删除")
+
+
+@transaction.atomic
+def remove_area(*, actor, area: Area) -> None:
+    """Only an empty place goes: one that still holds anything (a child, a household, a post, a
+    case) is refused, whatever room the holder lives in (the database's PROTECT says so)."""
+    capacity = require_place_keeper(actor, area.kind, area)
+    _lock_tree(area.tree_id)
+    area.refresh_from_db()
+    if not area.is_leaf_node():
+        raise ValidationError(HOLDS_SOMETHING_MESSAGE, code="holds_something")
+    audit.record(actor=actor, action="grids.remove_area", target=area, fields=["kind", "name"], capacity=capacity)
+    try:
+        with transaction.atomic():
+            area.delete()
+    except ProtectedError:
+        raise ValidationError(HOLDS_SOMETHING_MESSAGE, code="holds_something") from None
 
 
 def _preorder_parents(nodes: list[Area]) -> None:
@@ -273,8 +297,26 @@ def build_resident(
         relation=relation,
         **_identity_fields(citizen_id, phone),
     )
+    check_one_head(resident)
     full_clean(resident, exclude=["citizen_id_hash"])
     return resident
+
+
+SECOND_HEAD_MESSAGE = gettext_lazy("该户已有户主,请通过“变更户主”更换")
+
+
+def check_one_head(resident: Resident) -> None:
+    """A 户主 joins a household only where nobody living there is one (the constraint's own words
+    would name no field)."""
+    if resident.relation != Relation.HEAD or resident.ended_on is not None:
+        return
+    heads = (
+        Resident.objects.unscoped("the resident's own household")
+        .living()
+        .filter(household_id=resident.household_id, relation=Relation.HEAD)
+    )
+    if heads.exclude(pk=resident.pk).exists():
+        raise ValidationError({"relation": [SECOND_HEAD_MESSAGE]}, code="second_head")
 
 
 # Says nothing of where the person is registered: that may be outside the caller's scope.
@@ -301,6 +343,7 @@ def _save_unique_id(resident: Resident, **save_kwargs: Any) -> None:
         )
         if taken.exclude(pk=resident.pk).exists():
             raise ValidationError({"citizen_id": [DUPLICATE_ID_MESSAGE]}) from None
+        check_one_head(resident)  # a 户主 registered at the same moment by someone else
         raise
 
 
@@ -310,12 +353,15 @@ def update_resident(
 ) -> Resident:
     """Everything but the ID number, which only correct_citizen_id changes."""
     capacity = require_people_editor(actor, resident.household.building)
+    if resident.relation == Relation.HEAD and relation != Relation.HEAD and resident.ended_on is None:
+        raise ValidationError({"relation": [_("户主请通过“变更户主”更换")]}, code="head_needs_successor")
     phone = normalize_phone(phone)
     resident.name = name.strip()
     resident.phone = phone
     resident.phone_hash = blind_index(phone) if phone else ""
     resident.residence_status = residence_status
     resident.relation = relation
+    check_one_head(resident)
     full_clean(resident, exclude=["citizen_id", "citizen_id_hash"])
     fields = ["name", "phone", "residence_status", "relation"]
     resident.save(update_fields=[*fields, "phone_hash"])
@@ -349,11 +395,18 @@ def tag_resident(
     note: str = "",
 ) -> ResidentTag:
     capacity = require_people_editor(actor, resident.household.building)
+    _check_sensitive(actor, group)
     tag = ResidentTag(resident=resident, group=group, since=since, until=until, legal_basis=legal_basis, note=note)
     full_clean(tag)
     tag.save()
     audit.record(actor=actor, action="grids.tag_resident", target=tag, fields=_tag_fields(tag), capacity=capacity)
     return tag
+
+
+def _check_sensitive(actor, group: KeyGroup) -> None:
+    # A sensitive group is shown only in a logged reveal, so only who may reveal may set it.
+    if group.sensitive and not actor.has_perm("grids.view_sensitive"):
+        raise ValidationError({"group": [_("标记敏感人群需要查看敏感信息的权限")]}, code="sensitive_group")
 
 
 def _tag_fields(tag) -> list[str]:
@@ -372,6 +425,7 @@ def tag_household(
     note: str = "",
 ) -> HouseholdTag:
     capacity = require_people_editor(actor, household.building)
+    _check_sensitive(actor, group)
     tag = HouseholdTag(household=household, group=group, since=since, until=until, legal_basis=legal_basis, note=note)
     full_clean(tag)
     tag.save()

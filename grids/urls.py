@@ -1,6 +1,7 @@
 from django.urls import path
 
 from grids import views
+from grids.backoffice import PAGES
 
 app_name = "grids"
 urlpatterns = [
@@ -13,4 +14,5 @@ urlpatterns = [
     path("residents/", views.resident_search, name="resident_search"),
     path("residents/<int:pk>/", views.resident_detail, name="resident"),
     path("residents/<int:pk>/reveal/", views.resident_reveal, name="resident_reveal"),
+    *(pattern for pages in PAGES for pattern in pages.urls()),
 ]

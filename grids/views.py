@@ -11,6 +11,7 @@ from core.identity import looks_like_id_or_phone
 from core.scope import area_scope_or_404
 from grids import panels, selectors, services
 from grids.access import may_edit_people
+from grids.backoffice import HOUSEHOLDS, PLACES, RESIDENTS
 from grids.forms import HouseholdCardForm, ResidentForm, ResidentSearchForm, RevealForm
 from grids.models import AreaKind
 
@@ -38,6 +39,7 @@ def area_detail(request, pk: int):
         "area": area,
         "ancestors": area.get_ancestors().filter(scope.area_q()),
         "children": selectors.children(scope, area),
+        "links": PLACES.links(scope, area),
         **panels.context(panels.AREA, scope, area),
     }
     if area.kind in (AreaKind.GRID, AreaKind.COMPOUND, AreaKind.BUILDING):
@@ -61,6 +63,7 @@ def household_detail(request, pk: int):
             "household": household,
             "can_edit": may_edit_people(scope, household.building),
             "resident_form": ResidentForm(),
+            "links": HOUSEHOLDS.links(scope, household),
             **panels.context(panels.HOUSEHOLD, scope, household),
         },
     )
@@ -110,6 +113,7 @@ def resident_create(request, pk: int):
             "household": household,
             "can_edit": True,
             "resident_form": form,
+            "links": HOUSEHOLDS.links(scope, household),
             **panels.context(panels.HOUSEHOLD, scope, household),
         },
         status=400,
@@ -144,7 +148,12 @@ def resident_detail(request, pk: int):
     return render(
         request,
         "grids/resident_detail.html",
-        {"resident": resident, "revealed": False, "reveal_form": RevealForm() if scope.can_view_sensitive else None},
+        {
+            "resident": resident,
+            "revealed": False,
+            "reveal_form": RevealForm() if scope.can_view_sensitive else None,
+            "links": RESIDENTS.links(scope, resident),
+        },
     )
 
 

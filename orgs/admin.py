@@ -2,7 +2,7 @@ from django.contrib import admin
 from mptt.admin import MPTTModelAdmin
 
 from orgs import services
-from orgs.models import Coverage, Department, Organization, OwnersCommittee, PartyMember, Post, ServicePoints
+from orgs.models import Coverage, Department, HandOver, Organization, OwnersCommittee, PartyMember, Post, ServicePoints
 
 
 @admin.register(Department)
@@ -23,6 +23,23 @@ class PostAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.appoint(actor=request.user, post=obj)
+
+
+@admin.register(HandOver)
+class HandOverAdmin(admin.ModelAdmin):
+    """AB岗 hand-overs are recorded on the post's page (orgs.services.hand_over); read only here."""
+
+    list_display = ["post", "to", "start", "end", "reason"]
+    list_select_related = ["post__area", "to__area"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class CoverageInline(admin.TabularInline):

@@ -27,6 +27,12 @@ ROLES: dict[Capability, frozenset[str]] = {
     Capability.RECORD_CALLBACK: COMMUNITY_HANDLERS | {Role.STREET_STAFF, Role.DISTRICT_STAFF},
     # Keeping household cards and residents current is grid and community work (seed 002, 004).
     Capability.EDIT_PEOPLE: GRID_TEAM | COMMUNITY_HANDLERS,
+    # Places inside a community are its staff's to keep; streets and communities the district's.
+    Capability.KEEP_GRIDS: frozenset({Role.COMMUNITY_STAFF}),
+    Capability.KEEP_STREETS: frozenset({Role.DISTRICT_STAFF}),
+    # Each level appoints the level below it: community staff in the community, street staff the
+    # community-level posts, district staff the street posts (strictly below their own place).
+    Capability.APPOINT_POSTS: frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DISTRICT_STAFF}),
     # Recording needs, claims and meetings is the community's and the street's work.
     Capability.MANAGE_COMMUNITY: COMMUNITY_HANDLERS | {Role.STREET_STAFF},
     Capability.FIELD_WORK: GRID_WORKERS | {Role.SUNK_STAFF, Role.BUILDING_HEAD, Role.UNIT_HEAD},

@@ -241,6 +241,37 @@ class Post(models.Model):
         )
 
 
+class HandOver(models.Model):
+    """AB岗 (seed 004): while the A holder is away, the B slot takes the post over for a period."""
+
+    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="hand_overs", verbose_name=_("A岗"))
+    to = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="taken_over", verbose_name=_("B岗"))
+    start = models.DateField(_("代岗开始"))
+    end = models.DateField(_("代岗结束"))
+    reason = models.CharField(_("事由"), max_length=200)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("AB岗代岗")
+        verbose_name_plural = _("AB岗代岗")
+        ordering = ["-start", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")),
+                name="handover_dates",
+                violation_error_message=_("代岗结束日期不能早于开始日期"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post.holder_name} → {self.to.holder_name} ({self.start}–{self.end})"
+
+    @classmethod
+    def in_scope(cls, scope) -> Q:
+        return scope.area_q("post__area__")
+
+
 class OwnersCommittee(models.Model):
     """业主委员会 of a compound: a body that should have a party organisation (红色业委会, seed 000)."""
 

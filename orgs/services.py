@@ -2,33 +2,79 @@
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit
-from core.scope import forget
+from core.capabilities import Capability
+from core.scope import ADMIN, SYSTEM, SYSTEM_CAPACITY, forget, scope_for
 from core.scoping import full_clean
 from core.sessions import end_sessions
 from grids.access import require_unrestricted
-from grids.models import Area, Household
+from grids.models import Area, AreaKind, Household
 from orgs.models import (
     COMMUNITY_LEVEL_KINDS,
     ORG_PARENT_KINDS,
     Coverage,
     Department,
+    HandOver,
     Organization,
     OrgKind,
     OwnersCommittee,
     PartyMember,
     Post,
     ServicePoints,
+    Slot,
 )
 
-# Structure writes (posts, organisations, members, points) have no page yet: each service here
-# requires an unrestricted actor (grids.access.require_unrestricted) until the back office widens it
-# along the organisation chain.
+# Posts follow the organisation chain (require_appointer); organisations, members and points have
+# no page yet and require an unrestricted actor (grids.access.require_unrestricted).
+
+
+# The org chain: a post held at a place of the key's kind appoints at places of these kinds inside it.
+APPOINTS_AT = {
+    AreaKind.COMMUNITY: {AreaKind.GRID, AreaKind.COMPOUND, AreaKind.BUILDING},
+    AreaKind.STREET: {AreaKind.COMMUNITY},
+    AreaKind.TOWN: {AreaKind.COMMUNITY},
+    AreaKind.DISTRICT: {AreaKind.STREET, AreaKind.TOWN},
+    AreaKind.COUNTY: {AreaKind.STREET, AreaKind.TOWN},
+    AreaKind.COUNTY_CITY: {AreaKind.STREET, AreaKind.TOWN},
+}
+
+
+def post_place(post: Post) -> Area | None:
+    return post.area if post.area_id else (post.organization.area if post.organization_id else None)
+
+
+def appointer_capacity(scope, place: Area) -> str | None:
+    """Community staff appoint in their community (grids, compounds, buildings), street staff at
+    its communities, district staff at its streets; None if no post of the user's may."""
+    if scope.unrestricted:
+        return SYSTEM_CAPACITY if scope.user is SYSTEM else ADMIN
+    for held in scope.posts:
+        if Capability.APPOINT_POSTS not in scope.role_capabilities.get(held.role, ()) or not held.area_id:
+            continue
+        if place.kind in APPOINTS_AT.get(held.area.kind, ()) and scope.covers(place) and _inside(held.area, place):
+            return held.role
+    return None
+
+
+def _inside(top: Area, area: Area) -> bool:
+    return top.tree_id == area.tree_id and top.lft < area.lft and area.rght < top.rght
+
+
+def require_appointer(actor, post: Post) -> str:
+    """See appointer_capacity; a department's posts are the admin's."""
+    place = post_place(post)
+    if place is None:
+        return require_unrestricted(actor)
+    capacity = appointer_capacity(scope_for(actor), place)
+    if capacity is None:
+        raise PermissionDenied(_("您的岗位不能任免这一级的岗位"))
+    return capacity
+
 
 POST_FIELDS = ["user", "holder_name", "resident", "role", "area", "department", "organization", "slot", "start", "end"]
 
@@ -41,9 +87,11 @@ def _set(obj, names) -> list[str]:
 @transaction.atomic
 def appoint(*, actor, post: Post) -> Post:
     """Put someone in a post (an unsaved Post with its fields set)."""
-    capacity = require_unrestricted(actor)
+    capacity = require_appointer(actor, post)
     if post.user_id and not post.holder_name:
         post.holder_name = post.user.get_full_name() or post.user.get_username()
+    if post.start and post.end and post.end < post.start:
+        raise ValidationError({"end": [_("离任日期不能早于任职日期")]}, code="ends_before_start")
     full_clean(post)
     if post.slot and post.area_id:
         clash = (
@@ -63,7 +111,7 @@ def appoint(*, actor, post: Post) -> Post:
 
 @transaction.atomic
 def end_post(*, actor, post: Post, end: datetime.date) -> Post:
-    capacity = require_unrestricted(actor)
+    capacity = require_appointer(actor, post)
     if end < post.start:
         raise ValidationError({"end": [_("离任日期不能早于任职日期")]})
     post.end = end
@@ -73,6 +121,37 @@ def end_post(*, actor, post: Post, end: datetime.date) -> Post:
         _end_sessions_if_postless(post)
     audit.record(actor=actor, action="orgs.end_post", target=post, fields=["end"], capacity=capacity)
     return post
+
+
+@transaction.atomic
+def hand_over(*, actor, post: Post, start: datetime.date, end: datetime.date, reason: str) -> HandOver:
+    """AB岗: the B slot of the same role and place takes the A post over from start to end."""
+    capacity = require_appointer(actor, post)
+    if post.slot != Slot.A or not post.area_id:
+        raise ValidationError(_("只有网格的A岗可以交由B岗代岗"), code="not_a_slot")
+    if end < start:
+        raise ValidationError({"end": [_("代岗结束日期不能早于开始日期")]}, code="ends_before_start")
+    if start < post.start or (post.end is not None and end > post.end):
+        raise ValidationError({"start": [_("代岗期间须在A岗任职期内")]}, code="outside_term")
+    backup = (
+        Post.objects.unscoped("the B slot beside a post in scope")
+        .active(start)
+        .filter(area_id=post.area_id, role=post.role, slot=Slot.B)
+        .first()
+    )
+    if backup is None:
+        raise ValidationError({"start": [_("该岗位这一天没有在岗的B岗")]}, code="no_backup")
+    handing = HandOver(post=post, to=backup, start=start, end=end, reason=reason.strip())
+    full_clean(handing)
+    handing.save()
+    audit.record(
+        actor=actor,
+        action="orgs.hand_over",
+        target=post,
+        fields=["hand_overs.to", "hand_overs.start", "hand_overs.end", "hand_overs.reason"],
+        capacity=capacity,
+    )
+    return handing
 
 
 def _end_sessions_if_postless(post: Post) -> None:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from orgs import views
+from orgs.backoffice import POSTS
 
 app_name = "orgs"
 urlpatterns = [
@@ -10,4 +11,5 @@ urlpatterns = [
     path("orgs/coverage/", views.coverage_report, name="coverage"),
     # 一委一站一居; co-building units, the four lists and joint meetings are in cobuilding.urls
     path("areas/<int:pk>/structure/", views.community_structure, name="community_structure"),
+    *POSTS.urls(),
 ]

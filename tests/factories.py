@@ -80,7 +80,12 @@ class ResidentFactory(factory.Factory):
     name = factory.Sequence(lambda n: f"居民{n}")
     citizen_id = factory.LazyFunction(citizen_id)
     residence_status = ResidenceStatus.REGISTERED
-    relation = Relation.HEAD
+    # The household's first living resident is its 户主 (one per household, a constraint).
+    relation = factory.LazyAttribute(
+        lambda o: (
+            Relation.OTHER if o.household.residents.living().filter(relation=Relation.HEAD).exists() else Relation.HEAD
+        )
+    )
     phone = ""
 
     @classmethod

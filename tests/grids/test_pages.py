@@ -184,7 +184,7 @@ PAGES = [
     ("grids:area_children", "areas", "S1", 5),
     ("grids:area", "areas", "K1", 7),
     ("grids:area", "areas", "A", 12),
-    ("grids:household", "households", "A1", 8),
+    ("grids:household", "households", "A1", 10),  # + who left and the moves, one query each
     ("grids:resident", "residents", "A1", 7),
     ("grids:resident_search", None, None, 6),
 ]

@@ -192,13 +192,30 @@ def _tree(world) -> list:
     return list(Area.objects.order_by("pk").values_list("pk", "name", "parent", "tree_id", "lft", "rght"))
 
 
-@pytest.mark.parametrize("persona", ["community", "street", "district", "leader", "grid_a"])
-@pytest.mark.parametrize(("name", "write"), STRUCTURE_WRITES, ids=[n for n, _ in STRUCTURE_WRITES])
-def test_area_writes_need_an_unrestricted_actor_for_now(world, persona, name, write):
+# The grid and buildings of K1 are its staff's to keep; a whole subtree at once is the admin's.
+KEEPERS = {"create_area": {"community"}, "update_area": {"community"}, "move_area": {"community"}}
+REFUSED = [
+    (persona, name, write)
+    for name, write in STRUCTURE_WRITES
+    for persona in ["community", "street", "district", "leader", "grid_a"]
+    if persona not in KEEPERS.get(name, ())
+]
+
+
+@pytest.mark.parametrize(("persona", "name", "write"), REFUSED, ids=[f"{p}-{n}" for p, n, _ in REFUSED])
+def test_area_writes_refuse_who_does_not_keep_that_level_and_change_nothing(world, persona, name, write):
     before = (_tree(world), AuditEntry.objects.count())
     with guard_on(), pytest.raises(PermissionDenied):
         write(world, world.users[persona])
     assert (_tree(world), AuditEntry.objects.count()) == before
+
+
+@pytest.mark.parametrize(("name", "write"), [(n, w) for n, w in STRUCTURE_WRITES if n in KEEPERS])
+def test_community_staff_keep_the_grids_and_buildings_of_their_community(world, name, write, written):
+    with guard_on():
+        write(world, world.users["community"])
+    entry = written().get()
+    assert (entry.actor, entry.capacity, entry.action) == (world.users["community"], "community_staff", f"grids.{name}")
 
 
 @pytest.mark.parametrize(("name", "write"), STRUCTURE_WRITES, ids=[n for n, _ in STRUCTURE_WRITES])

@@ -41,6 +41,14 @@ COMMUNITY_UP = ("community", "street", "district", "leader", "admin")
 PLACES = {ALL: 200, DEPARTMENTS: 404}  # anyone with a place sees it; officers have none
 COMMUNITY_PAGE = {ALL: 404, COMMUNITY_UP: 200}  # a community's records: community staff and above
 ADMIN_ONLY = {ALL: 404, "admin": 200}
+PEOPLE_EDITORS = ("grid_a", "grid_b", "community", "admin")  # keep households and residents
+
+
+def back_office(obj=None, *, may) -> "Row":
+    """A back-office form: its page for those who may, a 400 for their empty POST, 404 for the rest."""
+    return page(obj, get={ALL: 404, may: 200}, post={ALL: 404, may: 400})
+
+
 A_CASE = {ALL: 200, "officer_mz": 404}  # the A1 case is 城管局's; 民政局 has nothing to do with it
 # Objects nobody owns a copy of: the outside one is an id (or token) that names nothing.
 GLOBAL_KINDS = {"category", "plate", "tracking", "tracking_photo", "queue"}
@@ -110,6 +118,33 @@ ROWS: dict[str, Row] = {
     # Only those who may reveal (community staff with the sensitive permission, the admin);
     # an empty form is a 400.
     "grids:resident_reveal": page("resident", get=405, post={ALL: 404, ("community", "admin"): 400}),
+    # The back office (core.backoffice): lists and histories for anyone with places; the forms for
+    # who may write there. The grid's places: community staff; a new street: the district's staff.
+    "grids:place_list": page(get=PLACES),
+    "grids:place_create": back_office(may=("community", "district", "admin")),
+    "grids:place_edit": back_office("area", may=("community", "admin")),
+    "grids:place_move": back_office("area", may=("community", "admin")),
+    "grids:place_remove": back_office("area", may=("community", "admin")),
+    "grids:place_history": page("area", get=PLACES),
+    "grids:household_list": page(get=PLACES),
+    "grids:household_create": back_office(may=PEOPLE_EDITORS),
+    "grids:household_move_in": back_office("household", may=PEOPLE_EDITORS),
+    "grids:household_head": back_office("household", may=PEOPLE_EDITORS),
+    "grids:household_history": page("household", get=PLACES),
+    "grids:resident_list": page(get=PLACES),
+    "grids:resident_edit": back_office("resident", may=PEOPLE_EDITORS),
+    "grids:resident_end": back_office("resident", may=PEOPLE_EDITORS),
+    "grids:resident_tag": back_office("resident", may=PEOPLE_EDITORS),
+    "grids:resident_untag": back_office("resident", may=PEOPLE_EDITORS),
+    "grids:resident_history": page("resident", get=PLACES),
+    # Posts follow the org chain: the grid's post is the community's to end; any level appoints below.
+    "orgs:post_list": page(get=PLACES),
+    "orgs:post_create": back_office(may=("community", "street", "district", "admin")),
+    "orgs:post": page("post", get=PLACES),
+    "orgs:post_end": back_office("post", may=("community", "admin")),
+    # Only an A slot is handed over, and the matrix's posts hold none (tests/orgs/test_post_pages.py).
+    "orgs:post_hand_over": page("post", get=404),
+    "orgs:post_history": page("post", get=PLACES),
     # orgs --------------------------------------------------------------------------------------
     "orgs:chart": page(get=PLACES),
     "orgs:organization": page("organization", get={**PLACES, "grid_b": 404}),  # grid B has no branch
