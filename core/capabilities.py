@@ -14,6 +14,7 @@ class Capability(StrEnum):
     VERIFY_CASE = "verify_case"  # check a fix on site
     # Places, people and structure
     EDIT_PEOPLE = "edit_people"  # keep household cards and residents current
+    EXPORT_PEOPLE = "export_people"  # take a scope's residents away as an Excel file
     MANAGE_COMMUNITY = "manage_community"  # needs, claims, meetings, door plates
     FIELD_WORK = "field_work"  # works in the street: home page opens on the grids
     # Leaders and money

@@ -24,6 +24,8 @@ ROLES: dict[Capability, frozenset[str]] = {
     Capability.VERIFY_CASE: GRID_TEAM | COMMUNITY_HANDLERS,
     # Keeping household cards and residents current is grid and community work (seed 002, 004).
     Capability.EDIT_PEOPLE: GRID_TEAM | COMMUNITY_HANDLERS,
+    # A copy of the roll leaves the system: the offices that answer for it, not the phones in the street.
+    Capability.EXPORT_PEOPLE: COMMUNITY_HANDLERS | {Role.STREET_STAFF, Role.DISTRICT_STAFF},
     # Recording needs, claims and meetings is the community's and the street's work.
     Capability.MANAGE_COMMUNITY: COMMUNITY_HANDLERS | {Role.STREET_STAFF},
     Capability.FIELD_WORK: GRID_WORKERS | {Role.SUNK_STAFF, Role.BUILDING_HEAD, Role.UNIT_HEAD},
