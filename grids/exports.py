@@ -21,7 +21,18 @@ from grids.imports.columns import HEADINGS, label_of
 from grids.models import Area, AreaKind, Occupancy, Relation, ResidenceStatus, Resident
 
 # The columns, as the audit log names them; the same as the import's, so a file reads alike.
-COLUMNS = ["building", "unit", "floor", "room", "occupancy", "name", "citizen_id", "phone", "residence_status", "relation"]
+COLUMNS = [
+    "building",
+    "unit",
+    "floor",
+    "room",
+    "occupancy",
+    "name",
+    "citizen_id",
+    "phone",
+    "residence_status",
+    "relation",
+]
 EXPORTED_KINDS = (AreaKind.STREET, AreaKind.TOWN, AreaKind.COMMUNITY, AreaKind.GRID)
 
 
@@ -99,7 +110,7 @@ def export_residents(*, actor, area: Area, reveal: bool = False, reason: str = "
             ]
         )
         rows += 1
-    out = tempfile.TemporaryFile()
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - the response streams and closes it
     workbook.save(out)
     out.seek(0)
     with transaction.atomic():

@@ -38,8 +38,9 @@ def _own_run(request, pk: int) -> ImportRun:
 @login_required
 def import_start(request):
     _importer_scope(request)
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = ImportUploadForm(request.POST, request.FILES) if posted else ImportUploadForm()
+    if posted and form.is_valid():
         try:
             run = services.start_import(actor=request.user, upload=form.cleaned_data["workbook"])
         except PermissionDenied:
@@ -117,8 +118,9 @@ def export_residents(request):
     if not scope.may(Capability.EXPORT_PEOPLE):
         raise Http404
     areas = exports.exportable_areas(scope)
-    form = ExportForm(request.POST or None, areas=areas, can_reveal=scope.can_view_sensitive)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = ExportForm(request.POST if posted else None, areas=areas, can_reveal=scope.can_view_sensitive)
+    if posted and form.is_valid():
         area = next(area for area in areas if area.pk == form.cleaned_data["area"])
         try:
             out = exports.export_residents(

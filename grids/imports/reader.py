@@ -25,9 +25,7 @@ def _not_xlsx() -> ValidationError:
 def check_file(upload) -> None:
     """Refuse a file that is not a workbook we can read, or lacks a column; the pointer is rewound."""
     if upload.size > MAX_BYTES:
-        raise ValidationError(
-            _("文件超过%(mb)dMB,请分批导入"), code="too_big", params={"mb": MAX_BYTES // 2**20}
-        )
+        raise ValidationError(_("文件超过%(mb)dMB,请分批导入"), code="too_big", params={"mb": MAX_BYTES // 2**20})
     upload.seek(0)
     if not zipfile.is_zipfile(upload):
         raise _not_xlsx()
@@ -106,9 +104,7 @@ def rows(fileobj) -> Iterator[tuple[int, dict[str, str]]]:
             empty = 0
             seen += 1
             if seen > MAX_ROWS:
-                raise ValidationError(
-                    _("数据超过%(n)d行,请分批导入"), code="too_many_rows", params={"n": MAX_ROWS}
-                )
+                raise ValidationError(_("数据超过%(n)d行,请分批导入"), code="too_many_rows", params={"n": MAX_ROWS})
             yield number, texts
     finally:
         workbook.close()

@@ -80,9 +80,9 @@ class ResidentImport:
         self.scope = scope
         self.buildings = {
             building.code: building
-            for building in Area.objects.within(scope).filter(kind=AreaKind.BUILDING).only(
-                "pk", "code", "tree_id", "lft", "rght", "level", "kind", "name"
-            )
+            for building in Area.objects.within(scope)
+            .filter(kind=AreaKind.BUILDING)
+            .only("pk", "code", "tree_id", "lft", "rght", "level", "kind", "name")
             if scope.capacity(Capability.EDIT_PEOPLE, at=building) is not None
         }
         self.building_pks = {building.pk for building in self.buildings.values()}
@@ -148,21 +148,36 @@ class ResidentImport:
     # Facts from the database, one query each per chunk -------------------------------------------
     def _existing_residents(self, rows: list[Parsed]) -> dict[str, Resident]:
         hashes = [row.id_hash for row in rows]
-        found = Resident.objects.unscoped(
-            "an ID taken elsewhere refuses the row without saying where; only in-scope rows are used"
-        ).filter(citizen_id_hash__in=hashes).select_related("household")
-        return {resident.citizen_id_hash: resident for resident in found.only(
-            "pk", "citizen_id_hash", "name", "phone_hash", "residence_status", "relation",
-            "household__id", "household__building_id",
-        )}
+        found = (
+            Resident.objects.unscoped(
+                "an ID taken elsewhere refuses the row without saying where; only in-scope rows are used"
+            )
+            .filter(citizen_id_hash__in=hashes)
+            .select_related("household")
+        )
+        return {
+            resident.citizen_id_hash: resident
+            for resident in found.only(
+                "pk",
+                "citizen_id_hash",
+                "name",
+                "phone_hash",
+                "residence_status",
+                "relation",
+                "household__id",
+                "household__building_id",
+            )
+        }
 
     def _load_households(self, rows: list[Parsed]) -> None:
         wanted = {row.household_key for row in rows} - set(self.households)
         if not wanted:
             return
-        found = Household.objects.within(self.scope).filter(
-            building_id__in={key[0] for key in wanted}, room__in={key[2] for key in wanted}
-        ).values_list("pk", "building_id", "unit", "room", "floor", "occupancy")
+        found = (
+            Household.objects.within(self.scope)
+            .filter(building_id__in={key[0] for key in wanted}, room__in={key[2] for key in wanted})
+            .values_list("pk", "building_id", "unit", "room", "floor", "occupancy")
+        )
         states = {}
         for pk, building_id, unit, room, floor, occupancy in found:
             if (building_id, unit, room) in wanted:
@@ -247,8 +262,13 @@ class ResidentImport:
         if new_households:
             made = Household.objects.bulk_create(
                 [
-                    Household(building=row.building, unit=row.unit, floor=state.floor, room=row.room,
-                              occupancy=state.occupancy)
+                    Household(
+                        building=row.building,
+                        unit=row.unit,
+                        floor=state.floor,
+                        room=row.room,
+                        occupancy=state.occupancy,
+                    )
                     for state, row in new_households
                 ]
             )

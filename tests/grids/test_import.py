@@ -232,5 +232,5 @@ def test_an_oversize_file_is_refused_before_it_is_read(world, client_for, settin
 
 def test_a_sheet_of_empty_rows_ends_quickly_with_nothing_to_import(world, client_for, run_tasks_here):
     workbook_rows = [[""] * 9 + [" "] for _ in range(60_000)]  # about 10 MB of XML, no data
-    client, run = _dry_run(world, client_for, run_tasks_here, xlsx(workbook_rows))
+    _client, run = _dry_run(world, client_for, run_tasks_here, xlsx(workbook_rows))
     assert run.status == "done" and run.rows == 0 and run.error == "工作表中没有数据行"

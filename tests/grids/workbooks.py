@@ -18,6 +18,17 @@ def xlsx(rows, headings=HEADINGS) -> bytes:
     return buffer.getvalue()
 
 
-def row(building, room, name, citizen_id, relation="户主", *, unit="1", floor=5, occupancy="自住", phone="",
-        status="户籍人口"):
+def row(
+    building,
+    room,
+    name,
+    citizen_id,
+    relation="户主",
+    *,
+    unit="1",
+    floor=5,
+    occupancy="自住",
+    phone="",
+    status="户籍人口",
+):
     return [building, unit, floor, room, occupancy, name, citizen_id, phone, status, relation]
