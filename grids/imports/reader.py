@@ -2,6 +2,7 @@
 XML, and every bound (file size, unpacked size, rows, a run of empty rows) is checked before or
 while reading, so neither a renamed CSV nor a sheet of a million empty rows costs more than a moment."""
 
+import re
 import zipfile
 from collections.abc import Iterator
 
@@ -16,6 +17,8 @@ MAX_UNPACKED = 400 * 2**20  # a 100,000-row sheet unpacks to about 40 MB
 MAX_ROWS = 200_000
 # A sheet ends at its last row with data; after this many empty rows in a row, reading stops.
 EMPTY_RUN = 1000
+_SHEET = re.compile(r"^xl/worksheets/sheet\d+\.xml$")
+_DIMENSION = re.compile(r'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"')
 
 
 def _not_xlsx() -> ValidationError:
@@ -57,9 +60,12 @@ def positions(fileobj) -> dict[str, int]:
     """Each column's index, from the first row; every column must be there (names in the error)."""
     workbook, sheet = _open_sheet(fileobj)
     try:
-        header = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
+        return _positions(next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ()))
     finally:
         workbook.close()
+
+
+def _positions(header) -> dict[str, int]:
     found = {str(value).strip(): index for index, value in enumerate(header) if value is not None}
     missing = [column.heading for column in COLUMNS if column.heading not in found]
     if missing:
@@ -78,23 +84,28 @@ def _text(value) -> str:
 
 
 def size_hint(fileobj) -> int:
-    """The sheet's declared number of data rows (for the progress bar only; it may be wrong)."""
-    workbook, sheet = _open_sheet(fileobj)
+    """The first sheet's declared number of data rows, for the progress bar only (it may be wrong or
+    missing). Read from the sheet's opening bytes: asking openpyxl would parse the whole sheet."""
     try:
-        return max(min((sheet.max_row or 1) - 1, MAX_ROWS), 0)
-    finally:
-        workbook.close()
+        with zipfile.ZipFile(fileobj) as archive:
+            sheets = sorted(name for name in archive.namelist() if _SHEET.match(name))
+            with archive.open(sheets[0]) as sheet:
+                head = sheet.read(4096).decode("utf-8", "replace")
+    except (zipfile.BadZipFile, IndexError, KeyError):
+        return 0
+    found = _DIMENSION.search(head)
+    return min(max(int(found.group(1)) - 1, 0), MAX_ROWS) if found else 0
 
 
 def rows(fileobj) -> Iterator[tuple[int, dict[str, str]]]:
     """(row number in the sheet, {column key: text}) for every row with any data in it."""
-    where = positions(fileobj)
-    fileobj.seek(0)
     workbook, sheet = _open_sheet(fileobj)
     empty = 0
     seen = 0
     try:
-        for number, values in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+        every = sheet.iter_rows(values_only=True)
+        where = _positions(next(every, ()))
+        for number, values in enumerate(every, start=2):
             texts = {key: _text(values[index]) if index < len(values) else "" for key, index in where.items()}
             if not any(texts.values()):
                 empty += 1
