@@ -6,6 +6,8 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -234,3 +236,19 @@ def test_a_sheet_of_empty_rows_ends_quickly_with_nothing_to_import(world, client
     workbook_rows = [[""] * 9 + [" "] for _ in range(60_000)]  # about 10 MB of XML, no data
     _client, run = _dry_run(world, client_for, run_tasks_here, xlsx(workbook_rows))
     assert run.status == "done" and run.rows == 0 and run.error == "工作表中没有数据行"
+
+
+def test_the_result_page_reads_as_many_queries_for_a_large_run_as_for_a_small_one(world, client_for, run_tasks_here):
+    a = world.areas
+    client = client_for(world.users["community"])
+    counts = []
+    for size in [3, 60]:
+        content = xlsx([row(a["A1"].code, f"{size}-{n}", f"户主{n}", citizen_id()) for n in range(size)])
+        with run_tasks_here():
+            _upload(client, content)
+        run = ImportRun.objects.filter(owner=world.users["community"]).first()
+        assert run.created == size
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("grids:import_run", args=[run.pk])).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
