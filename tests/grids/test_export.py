@@ -6,7 +6,9 @@ import zipfile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.capabilities import Capability
 from core.models import AuditEntry
+from core.scope import scope_for
 from grids import services
 from grids.import_models import PeopleExport
 
@@ -78,3 +80,8 @@ def test_a_neighbours_area_is_not_offered(world, client_for):
     response = client.post(reverse("grids:export_residents"), {"area": world.areas["K2"].pk})
     assert response.status_code == 400 and not PeopleExport.objects.exists()
     assert client_for(world.users["grid_a"]).get(reverse("grids:export_residents")).status_code == 404
+
+
+def test_export_is_the_community_and_the_offices_above_it(world):
+    may = {name for name, user in world.users.items() if scope_for(user).may(Capability.EXPORT_PEOPLE)}
+    assert may == {"community", "street", "district", "admin"}
