@@ -417,3 +417,7 @@ class SensitiveAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.resident} ({self.at:%Y-%m-%d %H:%M})"
+
+
+# The import and export records live in their own module; imported here so the app registers them.
+from grids.import_models import ImportRow, ImportRun, PeopleExport  # noqa: E402, F401

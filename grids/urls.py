@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grids import views
+from grids import import_views, views
 from grids.backoffice import PAGES
 
 app_name = "grids"
@@ -14,5 +14,12 @@ urlpatterns = [
     path("residents/", views.resident_search, name="resident_search"),
     path("residents/<int:pk>/", views.resident_detail, name="resident"),
     path("residents/<int:pk>/reveal/", views.resident_reveal, name="resident_reveal"),
+    path("residents/import/", import_views.import_start, name="import_start"),
+    path("residents/import/template/", import_views.import_template, name="import_template"),
+    path("residents/import/<int:pk>/", import_views.import_run, name="import_run"),
+    path("residents/import/<int:pk>/status/", import_views.import_status, name="import_status"),
+    path("residents/import/<int:pk>/apply/", import_views.import_apply, name="import_apply"),
+    path("residents/import/<int:pk>/refused/", import_views.import_refused, name="import_refused"),
+    path("residents/export/", import_views.export_residents, name="export_residents"),
     *(pattern for pages in PAGES for pattern in pages.urls()),
 ]

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from PIL import Image
@@ -20,6 +21,7 @@ from cobuilding.models import Agreement, CoBuildingUnit, JointMeeting, Need, Ser
 from core.scope import SYSTEM
 from funding import services as funding_services
 from funding import whatif
+from grids.import_models import ImportRun, ImportStatus
 from orgs import services as org_services
 from orgs.models import Department, OrgKind, PartyMember, Post, Role
 from tests.factories import department
@@ -142,6 +144,20 @@ def _community_records(world, building: str, community) -> dict[str, dict[str, i
     }
 
 
+def _import_run(world, building: str) -> ImportRun:
+    """A finished dry run with refused rows: the community's own for its buildings, the admin's outside."""
+    run = ImportRun(
+        owner=world.users["admin" if building == OUTSIDE else "community"],
+        file_name=f"{building}.xlsx",
+        status=ImportStatus.DONE,
+        refused=1,
+    )
+    run.source.save(f"route-{building}.xlsx", ContentFile(b"unread"), save=False)
+    run.refused_file.save(f"route-{building}-refused.xlsx", ContentFile(b"refused"), save=False)
+    run.save()
+    return run
+
+
 def build_targets(world) -> dict[str, dict[str, dict[str, object]]]:
     """{building: {kind: {kwarg: value}}} for A1, B1 and E1."""
     a, u = world.areas, world.users
@@ -199,6 +215,7 @@ def build_targets(world) -> dict[str, dict[str, dict[str, object]]]:
         )
         for b in ["A1", "B1", OUTSIDE]
     }
+    imports = {b: _import_run(world, b) for b in ["A1", "B1", OUTSIDE]}
     targets = {}
     for building, community in [("A1", a["K1"]), ("B1", a["K1"]), (OUTSIDE, a["K4"])]:
         side = OUTSIDE if building == OUTSIDE else "A1"  # B1 shares K1's records and the district's runs
@@ -216,6 +233,7 @@ def build_targets(world) -> dict[str, dict[str, dict[str, object]]]:
             "run": runs[side],
             "scenario": {"pk": scenarios[side].pk},
             "case": {"pk": case.pk},
+            "import": {"pk": imports[building].pk},
             "photo": {"pk": case.photos.get().pk},
             "category": {"pk": category.pk},
             "rule": {"pk": rules[side].pk},

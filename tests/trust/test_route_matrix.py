@@ -49,6 +49,9 @@ def back_office(obj=None, *, may) -> "Row":
     return page(obj, get={ALL: 404, may: 200}, post={ALL: 404, may: 400})
 
 
+PEOPLE_EDITORS = {ALL: 404, ("grid_a", "grid_b", "community", "admin"): 200}
+OWN_RUN = {ALL: 404, "community": 200}
+EXPORTERS = {ALL: 404, ("community", "street", "district", "admin"): 200}
 A_CASE = {ALL: 200, "officer_mz": 404}  # the A1 case is 城管局's; 民政局 has nothing to do with it
 # Objects nobody owns a copy of: the outside one is an id (or token) that names nothing.
 GLOBAL_KINDS = {"category", "plate", "tracking", "tracking_photo", "queue"}
@@ -145,6 +148,20 @@ ROWS: dict[str, Row] = {
     # Only an A slot is handed over, and the matrix's posts hold none (tests/orgs/test_post_pages.py).
     "orgs:post_hand_over": page("post", get=404),
     "orgs:post_history": page("post", get=PLACES),
+    # The import: those who keep people (an upload without a file is a 400); a run is its owner's
+    # alone (the world's is the community's; the admin's outside one is the admin's, and missing).
+    "grids:import_start": page(
+        get=PEOPLE_EDITORS, post={**PEOPLE_EDITORS, ("grid_a", "grid_b", "community", "admin"): 400}
+    ),
+    "grids:import_template": page(get=PEOPLE_EDITORS),
+    "grids:import_run": page("import", get=OWN_RUN),
+    "grids:import_status": page("import", get=OWN_RUN),
+    "grids:import_refused": page("import", get=OWN_RUN),
+    "grids:import_apply": page("import", get=405, post={ALL: 404, "community": 302}),
+    # The export: community staff and the offices above; an empty form is a 400.
+    "grids:export_residents": page(
+        get=EXPORTERS, post={**EXPORTERS, ("community", "street", "district", "admin"): 400}
+    ),
     # orgs --------------------------------------------------------------------------------------
     "orgs:chart": page(get=PLACES),
     "orgs:organization": page("organization", get={**PLACES, "grid_b": 404}),  # grid B has no branch

@@ -1,0 +1,240 @@
+"""Importing residents from Excel: start (a dry run of the uploaded file), apply (the real run of a
+dry run), and the run itself, which the Celery task calls with the run's id."""
+
+import io
+import itertools
+import logging
+import uuid
+from collections.abc import Iterable, Iterator
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from core import audit
+from core.after_commit import enqueue_on_commit
+from core.capabilities import Capability
+from core.scope import ADMIN, Scope, scope_for
+from grids.import_models import ImportRow, ImportRun, ImportStatus, RowOutcome
+from grids.imports import reader
+from grids.imports.columns import COLUMNS, HEADINGS
+from grids.imports.residents import CHUNK, Outcome, ResidentImport
+
+logger = logging.getLogger(__name__)
+WRITTEN = ["household", "name", "citizen_id", "phone", "residence_status", "relation"]
+
+
+def _capacity(scope: Scope) -> str:
+    # Importing needs the capability somewhere; each row is then checked at its own building.
+    if scope.unrestricted:
+        return ADMIN
+    allowing = {
+        post.role for post in scope.posts if Capability.EDIT_PEOPLE in scope.role_capabilities.get(post.role, ())
+    }
+    return ",".join(sorted(allowing))[:40]
+
+
+def _require_importer(actor) -> Scope:
+    scope = scope_for(actor)
+    if not scope.has_areas or not scope.may(Capability.EDIT_PEOPLE):
+        raise PermissionDenied(_("您的岗位不能维护住户和居民"))
+    return scope
+
+
+def progress_key(run: ImportRun) -> str:
+    return f"grids-import-progress:{run.pk}"
+
+
+def progress(run: ImportRun) -> int:
+    """Percent done: 100 once finished, else what the running task last reported."""
+    if run.status in (ImportStatus.DONE, ImportStatus.FAILED):
+        return 100
+    return int(cache.get(progress_key(run), 0))
+
+
+@transaction.atomic
+def start_import(*, actor, upload) -> ImportRun:
+    """A dry run of the uploaded workbook: checked here for being one with every column, then read
+    row by row by the task. The stored file is named by a random id, never by what the user typed."""
+    scope = _require_importer(actor)
+    reader.check_file(upload)
+    run = ImportRun(owner=actor, file_name=(upload.name or "")[:200], dry_run=True)
+    run.source.save(f"{uuid.uuid4().hex}.xlsx", upload, save=False)
+    run.save()
+    audit.record(
+        actor=actor, action="grids.start_import", target=run, fields=["file_name", "source"], capacity=_capacity(scope)
+    )
+    _queue(run)
+    return run
+
+
+@transaction.atomic
+def apply_import(*, actor, run: ImportRun, all_or_nothing: bool) -> ImportRun:
+    """The real run of a finished dry run; a second request for it returns the first."""
+    scope = _require_importer(actor)
+    run = ImportRun.objects.select_for_update().get(pk=run.pk, owner=actor)
+    if hasattr(run, "applied_as"):
+        return run.applied_as
+    if not run.dry_run or run.status != ImportStatus.DONE or not run.source:
+        raise ValidationError(_("只能在试导入完成后正式导入"), code="not_checked")
+    try:
+        with transaction.atomic():
+            real = ImportRun.objects.create(
+                owner=actor,
+                file_name=run.file_name,
+                source=run.source.name,
+                dry_run=False,
+                checked_by=run,
+                all_or_nothing=all_or_nothing,
+            )
+    except IntegrityError:
+        return ImportRun.objects.get(checked_by=run)
+    audit.record(
+        actor=actor,
+        action="grids.apply_import",
+        target=real,
+        fields=["checked_by", "all_or_nothing"],
+        capacity=_capacity(scope),
+    )
+    _queue(real)
+    return real
+
+
+def _queue(run: ImportRun) -> None:
+    from grids.tasks import run_import  # tasks import this module
+
+    enqueue_on_commit(run_import, run.pk)
+
+
+class _Rollback(Exception):
+    """Leaves the import's transaction with nothing kept: a dry run, or all-or-nothing with refusals."""
+
+
+def _batched(rows: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(rows)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def run_import(run_id: int) -> None:
+    """Safe to run twice: only a pending run is claimed. Reads and writes as the run's owner, so a
+    row is accepted only at a building the owner may keep people at today."""
+    claimed = ImportRun.objects.filter(pk=run_id, status=ImportStatus.PENDING).update(status=ImportStatus.RUNNING)
+    if not claimed:
+        return
+    run = ImportRun.objects.select_related("owner").get(pk=run_id)
+    scope = scope_for(run.owner)
+    try:
+        outcomes = _process(run, scope)
+    except (ValidationError, PermissionDenied) as exc:
+        _finish_failed(run, " ".join(getattr(exc, "messages", [str(exc)])))
+        return
+    except Exception:
+        logger.exception("import run %s failed", run_id)
+        _finish_failed(run, _("导入出错,请稍后重试或联系管理员"))
+        raise
+    _finish(run, scope, outcomes)
+
+
+def _process(run: ImportRun, scope: Scope) -> list[Outcome]:
+    if not scope.has_areas or not scope.may(Capability.EDIT_PEOPLE):
+        raise PermissionDenied(_("您的岗位不能维护住户和居民"))
+    outcomes: list[Outcome] = []
+    with run.source.open("rb") as stored:
+        source = io.BytesIO(stored.read())
+    total = reader.size_hint(source) or 1
+    source.seek(0)
+    engine = ResidentImport(actor=run.owner, scope=scope)
+    try:
+        with transaction.atomic():
+            for batch in _batched(reader.rows(source), CHUNK):
+                outcomes.extend(engine.chunk(batch))
+                cache.set(progress_key(run), min(99, len(outcomes) * 100 // total), 3600)
+            refused = sum(outcome.outcome == RowOutcome.REFUSED for outcome in outcomes)
+            if run.dry_run or not outcomes or (run.all_or_nothing and refused):
+                raise _Rollback
+            run.applied = True
+            _count(run, outcomes)
+            run.save(update_fields=["applied", "created", "updated", "unchanged", "refused"])
+            audit.record(
+                actor=run.owner,
+                action="grids.import_residents",
+                target=run,
+                fields=[*WRITTEN, "created", "updated", "unchanged", "refused"],
+                capacity=_capacity(scope),
+            )
+    except _Rollback:
+        pass
+    return outcomes
+
+
+def _count(run: ImportRun, outcomes: list[Outcome]) -> None:
+    counts = {value: 0 for value in RowOutcome.values}
+    for outcome in outcomes:
+        counts[outcome.outcome] += 1
+    for value, n in counts.items():
+        setattr(run, value, n)
+
+
+@transaction.atomic
+def _finish(run: ImportRun, scope: Scope, outcomes: list[Outcome]) -> None:
+    _count(run, outcomes)
+    for batch in _batched(outcomes, CHUNK):
+        ImportRow.objects.bulk_create(
+            [ImportRow(run=run, number=o.number, outcome=o.outcome, reason=o.reason[:500]) for o in batch]
+        )
+    if run.refused:
+        run.refused_file.save(f"{uuid.uuid4().hex}-refused.xlsx", ContentFile(_refused_workbook(outcomes)), save=False)
+    if not outcomes:
+        run.error = _("工作表中没有数据行")
+    run.status = ImportStatus.DONE
+    run.finished_at = timezone.now()
+    if not run.dry_run:
+        _drop_source(run)
+    run.save()
+    if not run.applied:
+        action = "grids.check_import" if run.dry_run else "grids.refuse_import"
+        audit.record(
+            actor=run.owner,
+            action=action,
+            target=run,
+            fields=["created", "updated", "unchanged", "refused"],
+            capacity=_capacity(scope),
+        )
+
+
+def _drop_source(run: ImportRun) -> None:
+    """The uploaded file holds everyone's ID and phone: gone once the real run is over."""
+    name = run.source.name
+    if name:
+        run.source.storage.delete(name)
+    ImportRun.objects.filter(source=name).exclude(pk=run.pk).update(source="")
+    run.source = ""
+
+
+def _finish_failed(run: ImportRun, message: str) -> None:
+    with transaction.atomic():
+        run.status = ImportStatus.FAILED
+        run.error = message[:300]
+        run.finished_at = timezone.now()
+        if not run.dry_run:
+            _drop_source(run)
+        run.save()
+        audit.record(actor=run.owner, action="grids.fail_import", target=run, fields=["error"])
+
+
+def _refused_workbook(outcomes: list[Outcome]) -> bytes:
+    """The refused rows as they were, with their row number and reason: fix them and import this file."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("拒绝行"))
+    sheet.append([*HEADINGS, "原行号", "拒绝原因"])
+    for outcome in outcomes:
+        if outcome.outcome == RowOutcome.REFUSED:
+            sheet.append([*(outcome.cells[column.key] for column in COLUMNS), outcome.number, outcome.reason])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,10 @@
+from celery import shared_task
+
+from grids.imports import services
+
+
+# No retries: a failed run is marked failed with its reason, and a retry would find it no longer
+# pending; the user uploads again. acks_late re-delivers a run lost with its worker before the claim.
+@shared_task(acks_late=True, max_retries=0)
+def run_import(run_id: int) -> None:
+    services.run_import(run_id)
