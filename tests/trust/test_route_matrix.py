@@ -49,7 +49,6 @@ def back_office(obj=None, *, may) -> "Row":
     return page(obj, get={ALL: 404, may: 200}, post={ALL: 404, may: 400})
 
 
-PEOPLE_EDITORS = {ALL: 404, ("grid_a", "grid_b", "community", "admin"): 200}
 OWN_RUN = {ALL: 404, "community": 200}
 EXPORTERS = {ALL: 404, ("community", "street", "district", "admin"): 200}
 A_CASE = {ALL: 200, "officer_mz": 404}  # the A1 case is 城管局's; 民政局 has nothing to do with it
@@ -150,10 +149,8 @@ ROWS: dict[str, Row] = {
     "orgs:post_history": page("post", get=PLACES),
     # The import: those who keep people (an upload without a file is a 400); a run is its owner's
     # alone (the world's is the community's; the admin's outside one is the admin's, and missing).
-    "grids:import_start": page(
-        get=PEOPLE_EDITORS, post={**PEOPLE_EDITORS, ("grid_a", "grid_b", "community", "admin"): 400}
-    ),
-    "grids:import_template": page(get=PEOPLE_EDITORS),
+    "grids:import_start": page(get={ALL: 404, PEOPLE_EDITORS: 200}, post={ALL: 404, PEOPLE_EDITORS: 400}),
+    "grids:import_template": page(get={ALL: 404, PEOPLE_EDITORS: 200}),
     "grids:import_run": page("import", get=OWN_RUN),
     "grids:import_status": page("import", get=OWN_RUN),
     "grids:import_refused": page("import", get=OWN_RUN),
