@@ -203,11 +203,12 @@ def inbox(scope: Scope) -> QuerySet[Case]:
     return qs
 
 
-def inbox_page(qs: QuerySet[Case], cursor: str | None, size: int) -> tuple[list[Case], str | None]:
+def inbox_page(qs: QuerySet[Case], cursor: str | None, size: int, key=INBOX_DUE) -> tuple[list[Case], str | None]:
     """The inbox most urgent first: the deadline each case runs against now, oldest first, so the
     overdue ones lead. The order is the `case_department_inbox` index's, so a page reads `size`
-    rows of it however large the backlog; keyset like `keyset_page`."""
-    qs = qs.annotate(due=INBOX_DUE).order_by("due", "id")
+    rows of it however large the backlog; keyset like `keyset_page`. Another work queue passes the
+    time it runs on as `key` (the oldest report first, the soonest deadline first)."""
+    qs = qs.annotate(due=key).order_by("due", "id")
     if cursor:
         due, pk = _position(cursor)
         qs = qs.filter(Q(due__gt=due) | Q(due=due, pk__gt=pk))

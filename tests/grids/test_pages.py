@@ -179,7 +179,7 @@ def _grow(world, buildings: int) -> None:
 # (url name, world collection, key, queries): the count is pinned, and must not move when the
 # district grows.
 PAGES = [
-    ("home", None, None, 7),
+    ("home", None, None, 8),  # the street's workbench panel: one grouped query
     ("grids:tree", None, None, 4),
     ("grids:area_children", "areas", "S1", 5),
     ("grids:area", "areas", "K1", 7),
