@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import (
@@ -21,7 +22,9 @@ from cases.models import (
     RoutingRule,
     Source,
 )
+from core.capabilities import Capability
 from core.scope import Scope
+from grids.models import AreaKind
 from orgs.models import Department
 
 
@@ -224,3 +227,20 @@ def notifications_page(scope: Scope, before: int | None, size: int) -> tuple[lis
         qs = qs.filter(pk__lt=before)
     rows = list(qs[: size + 1])
     return rows[:size], (rows[size - 1].pk if len(rows) > size else None)
+
+
+def door_plates_link(scope: Scope, area) -> dict:
+    """For the places' pages: where the QR door plates of a community, grid or building are, for
+    whoever may issue them (the door-plate page's own check)."""
+    if area.kind not in (AreaKind.COMMUNITY, AreaKind.GRID, AreaKind.BUILDING) or not scope.may(
+        Capability.MANAGE_COMMUNITY
+    ):
+        return {}
+    if area.kind == AreaKind.COMMUNITY:
+        community = area
+    else:
+        community = area.get_ancestors().filter(kind=AreaKind.COMMUNITY).first()
+    if community is None or not scope.covers(community):
+        return {}
+    url = reverse("cases:door_plates", args=[community.pk])
+    return {"door_plates_url": url + (f"#plate-{area.pk}" if area.kind == AreaKind.BUILDING else "")}

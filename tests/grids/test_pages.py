@@ -183,7 +183,7 @@ PAGES = [
     ("grids:tree", None, None, 4),
     ("grids:area_children", "areas", "S1", 5),
     ("grids:area", "areas", "K1", 7),
-    ("grids:area", "areas", "A", 12),
+    ("grids:area", "areas", "A", 13),  # its community, for the door plates link
     ("grids:household", "households", "A1", 8),
     ("grids:resident", "residents", "A1", 7),
     ("grids:resident_search", None, None, 6),
