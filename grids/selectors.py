@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from core.bilingual import localized
 from core.blind_index import blind_index
 from core.identity import ID_LIKE, PHONE_LIKE, normalize_phone
 from core.scope import Scope
@@ -174,17 +175,17 @@ def key_group_breakdown(scope: Scope) -> list[dict]:
     by_resident = (
         visible_tags(ResidentTag.objects)
         .filter(resident__in=residents(scope))
-        .values("group__name", "group__order")
+        .values("group__name", "group__name_en", "group__order")
         .annotate(n=Count("resident", distinct=True))
     )
     by_household = (
         visible_tags(HouseholdTag.objects)
         .filter(household__in=households(scope))
-        .values("group__name", "group__order")
+        .values("group__name", "group__name_en", "group__order")
         .annotate(n=Count("household", distinct=True))
     )
     rows = sorted([*by_resident, *by_household], key=lambda row: row["group__order"])
-    return [{"name": row["group__name"], "count": row["n"]} for row in rows]
+    return [{"name": localized(row["group__name"], row["group__name_en"]), "count": row["n"]} for row in rows]
 
 
 def occupancy_breakdown(scope: Scope) -> dict[str, int]:
