@@ -21,6 +21,8 @@ class Entry:
     label: Promise
     url_name: str
     opens: Callable[[Scope, object], bool]  # (scope, user) → the view answers this caller with the page
+    # Tools of a few (the audit log, the admin) sit in the account menu, so the bar holds one line.
+    tool: bool = False
 
     @property
     def url(self) -> str:
@@ -62,8 +64,8 @@ MENU = [
     Entry(_("组织覆盖"), "orgs:coverage", _places),
     Entry(_("共建单位"), "cobuilding:units", _places),
     Entry(_("经费测算"), "funding:runs", _places),
-    Entry(_("审计日志"), "core:audit", _auditor),
-    Entry(_("后台管理"), "admin:index", _staff),
+    Entry(_("审计日志"), "core:audit", _auditor, tool=True),
+    Entry(_("后台管理"), "admin:index", _staff, tool=True),
 ]
 
 

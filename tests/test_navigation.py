@@ -17,8 +17,7 @@ PERSONAS = ("grid_a", "community", "street", "sunk", "officer", "district", "lea
 
 
 def _menu_hrefs(page: str) -> list[str]:
-    nav = page[page.index('<ul class="navbar-nav') : page.index("</ul>", page.index('<ul class="navbar-nav'))]
-    return re.findall(r'href="([^"]+)"', nav)
+    return re.findall(r'href="([^"]+)" data-menu', page)
 
 
 def _workbench_hrefs(page: str) -> list[str]:
