@@ -21,7 +21,6 @@ def home(request):
         "posts": scope.posts,
         # What the posts allow, not "may" (which a superuser passes): a superuser's home is the tree.
         "field_worker": Capability.FIELD_WORK in scope.capabilities,
-        "leader": scope.may(Capability.VIEW_DASHBOARD),
     }
     if context["field_worker"]:
         context["grids"] = selectors.grids_of(scope)
