@@ -84,6 +84,7 @@ def test_the_readmes_workbench_screenshots(browser, live_server, run_tasks_here)
         call_command("load_demo", no_progress=True, verbosity=0)
     for username, name, device in SCREENS:
         context, page = _signed_in(browser, live_server, User.objects.get(username=username), device=device)
+        page.set_default_timeout(60_000)  # the whole demo city behind the page
         page.goto("/")
         page.get_by_test_id("workbench").wait_for()
         page.screenshot(path=str(DOCS / name), full_page=device is PHONE)
