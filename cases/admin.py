@@ -40,9 +40,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Category)
 class CategoryAdmin(MPTTModelAdmin):
-    list_display = ["name", "code", "importance", "urgency", "resident_pickable", "default_department"]
+    list_display = ["name", "name_en", "code", "importance", "urgency", "resident_pickable", "default_department"]
     list_filter = ["resident_pickable", "importance", "urgency"]
-    search_fields = ["name", "code"]
+    search_fields = ["name", "name_en", "code"]
     mptt_level_indent = 16
 
     def get_readonly_fields(self, request, obj=None):

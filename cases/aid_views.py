@@ -42,7 +42,7 @@ def case_export(request):
     """The list as filtered (queue, filters, search and order alike) as an Excel file, streamed."""
     scope = selectors.case_scope_or_404(request.scope)
     queue = request.GET.get("queue", "")
-    title, qs, filters, by_due = views.listed_cases(request, scope, queue)
+    title, qs, filters, by_due, _work = views.listed_cases(request, scope, queue)
     qs = selectors.for_list(qs)
     if queue == "inbox":
         qs = qs.annotate(due=INBOX_DUE).order_by("due", "id")

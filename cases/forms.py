@@ -52,7 +52,7 @@ class SubmissionKeyMixin(forms.Form):
 
 class CategoryChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Category) -> str:
-        return "—" * obj.level + " " + obj.name if obj.level else obj.name
+        return "—" * obj.level + " " + obj.label if obj.level else obj.label
 
 
 class ReportForm(BootstrapFormMixin, SubmissionKeyMixin):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import (
@@ -26,6 +27,7 @@ from cases.models import (
     SavedFilter,
     Source,
 )
+from core.capabilities import Capability
 from core.scope import Scope
 from grids.models import AreaKind
 from orgs.models import Department
@@ -229,11 +231,12 @@ def inbox(scope: Scope) -> QuerySet[Case]:
     return qs
 
 
-def inbox_page(qs: QuerySet[Case], cursor: str | None, size: int) -> tuple[list[Case], str | None]:
+def inbox_page(qs: QuerySet[Case], cursor: str | None, size: int, key=INBOX_DUE) -> tuple[list[Case], str | None]:
     """The inbox most urgent first: the deadline each case runs against now, oldest first, so the
     overdue ones lead. The order is the `case_department_inbox` index's, so a page reads `size`
-    rows of it however large the backlog; keyset like `keyset_page`."""
-    return _due_page(qs.annotate(due=INBOX_DUE), cursor, size)
+    rows of it however large the backlog; keyset like `keyset_page`. Another work queue passes the
+    time it runs on as `key` (the oldest report first, the soonest deadline first)."""
+    return _due_page(qs.annotate(due=key), cursor, size)
 
 
 def due_page(qs: QuerySet[Case], cursor: str | None, size: int) -> tuple[list[Case], str | None]:
@@ -267,6 +270,8 @@ def notification_settings(scope: Scope) -> NotificationSettings:
 
 def unread_count(scope: Scope) -> int:
     return Notification.objects.within(scope).filter(user=scope.user, read_at__isnull=True).count()
+
+
 def reply_templates(case: Case, steps: set[str]) -> dict[str, list[ReplyTemplate]]:
     """常用语 for the steps offered on this case: those for any step or that step, for the case's
     category or one above it (or any), at the case's place or above it (or anywhere). One query."""
@@ -314,3 +319,20 @@ def plate_duplicates(building, category: Category | None) -> QuerySet[Case]:
     category, status and day only (no number, description, name or phone)."""
     qs = Case.objects.unscoped("the QR page: open cases at the plate's building and grid, shown without details")
     return possible_duplicates(qs, building, category)
+
+
+def door_plates_link(scope: Scope, area) -> dict:
+    """For the places' pages: where the QR door plates of a community, grid or building are, for
+    whoever may issue them (the door-plate page's own check)."""
+    if area.kind not in (AreaKind.COMMUNITY, AreaKind.GRID, AreaKind.BUILDING) or not scope.may(
+        Capability.MANAGE_COMMUNITY
+    ):
+        return {}
+    if area.kind == AreaKind.COMMUNITY:
+        community = area
+    else:
+        community = area.get_ancestors().filter(kind=AreaKind.COMMUNITY).first()
+    if community is None or not scope.covers(community):
+        return {}
+    url = reverse("cases:door_plates", args=[community.pk])
+    return {"door_plates_url": url + (f"#plate-{area.pk}" if area.kind == AreaKind.BUILDING else "")}

@@ -1,3 +1,4 @@
+import functools
 import secrets
 
 import segno
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from cases import forms, resident_limits, selectors, services, tracking, workflow
+from cases import forms, queues, resident_limits, selectors, services, tracking, workflow
 from cases.models import OPEN, Action, CasePhoto, DoorPlate, Level, Status
 from core.capabilities import Capability
 from core.scope import area_scope_or_404
@@ -21,14 +22,8 @@ from grids.models import AreaKind
 
 PAGE_SIZE = 30
 BOARD_SIZE = 50
-
-# Named work queues over the same list: (title, the queue's cases for a scope and user).
-QUEUES = {
-    "triage": (gettext_lazy("待受理"), lambda scope, user: selectors.cases(scope).filter(status=Status.REPORTED)),
-    "inbox": (gettext_lazy("部门待办"), lambda scope, user: selectors.inbox(scope)),
-    "verify": (gettext_lazy("待核查"), lambda scope, user: selectors.cases(scope).filter(status=Status.RESOLVED)),
-    "mine": (gettext_lazy("我上报的"), lambda scope, user: selectors.cases(scope).filter(reporter=user)),
-}
+# The queues offered as tabs above every case list, those the caller may open.
+TABS = ("mine", "triage", "verify", "inbox")
 
 
 def _may_report(scope) -> bool:
@@ -44,15 +39,15 @@ def listed_cases(request, scope, queue: str):
     sorted by time left: what the list page shows and the export writes."""
     qs = selectors.cases(scope)
     title = _("案件")
+    work = None
     if queue:
-        if queue not in QUEUES:
-            raise Http404
-        title, queued = QUEUES[queue]
-        qs = queued(scope, request.user)
+        work = queues.open_for(scope, queue)
+        title = work.title
+        qs = queues.queue_cases(scope, work, request.user)
     grids = grid_selectors.areas(scope).filter(kind=AreaKind.GRID).order_by("tree_id", "lft")
     filters = forms.CaseFilterForm(request.GET or None, grids=grids)
     qs, by_due = _filtered(qs, filters)
-    return title, qs, filters, by_due
+    return title, qs, filters, by_due, work
 
 
 def _filtered(qs, filters):
@@ -74,8 +69,13 @@ def _filtered(qs, filters):
 @login_required
 def case_list(request, queue: str = ""):
     scope = selectors.case_scope_or_404(request.scope)
-    title, qs, filters, by_due = listed_cases(request, scope, queue)
-    page = selectors.inbox_page if queue == "inbox" else selectors.due_page if by_due else selectors.keyset_page
+    title, qs, filters, by_due, work = listed_cases(request, scope, queue)
+    if by_due:
+        page = selectors.due_page
+    elif work is None or work.key is None:
+        page = selectors.keyset_page
+    else:
+        page = functools.partial(selectors.inbox_page, key=work.key)
     try:
         rows, next_cursor = page(selectors.for_list(qs), request.GET.get("after"), PAGE_SIZE)
     except ValueError:
@@ -96,6 +96,8 @@ def case_list(request, queue: str = ""):
             "can_report": _may_report(scope),
             "saved_filters": list(selectors.saved_filters(request.scope)),
             "filter_query": services.clean_query(params.urlencode()),
+            "tabs": [queues.QUEUES[slug] for slug in TABS if queues.may_open(scope, queues.QUEUES[slug])],
+            "dispatcher": scope.may(Capability.DISPATCH_FOR_STREET) and scope.has_areas,
         },
     )
 

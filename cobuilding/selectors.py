@@ -4,7 +4,7 @@ A unit, list entry or meeting is in scope where its community (or meeting area) 
 each model); points, ratings and posts are reached from a unit already read through it.
 """
 
-from django.db.models import IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, IntegerField, Min, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -13,6 +13,7 @@ from cobuilding.models import (
     CoBuildingUnit,
     JointMeeting,
     Need,
+    NeedStatus,
     PointsRule,
     Rating,
     ServiceProject,
@@ -129,3 +130,16 @@ def get_need_to_manage(scope: Scope, pk: int | str) -> Need:
     if scope.capacity(Capability.MANAGE_COMMUNITY, at=need.community) is None:
         raise Http404
     return need
+
+
+def unclaimed_needs(scope: Scope) -> list[dict]:
+    """Per community: how many needs no unit has claimed yet and since when the oldest waits. One
+    query, a row per community of the scope that has any."""
+    return list(
+        needs(scope)
+        .filter(status=NeedStatus.OPEN, claimed_by__isnull=True)
+        .order_by()
+        .values("community", "community__name")
+        .annotate(count=Count("pk"), oldest=Min("raised_on"))
+        .order_by("oldest", "community")
+    )

@@ -101,7 +101,7 @@ class UserSession(AbstractBaseSession):
     """A session row that knows whose it is, so a user's other sessions can be ended in one query
     (Django's own table holds only an encoded blob). Filled by core.sessions.SessionStore."""
 
-    user_id = models.IntegerField(null=True, db_index=True)
+    user_id = models.IntegerField(_("用户编号"), null=True, db_index=True)
 
     class Meta(AbstractBaseSession.Meta):
         verbose_name = _("登录会话")
@@ -119,7 +119,9 @@ class PasswordAge(models.Model):
     assessors ask for. Set by the password page (core.passwords.note_password_changed); a user
     without a row counts from the day they joined."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, verbose_name=_("用户")
+    )
     changed_at = models.DateTimeField(_("密码设置时间"))
 
     class Meta:

@@ -263,7 +263,7 @@ class BudgetRun(models.Model):
 class BudgetCommunity(models.Model):
     """One community's inputs as the run saw them."""
 
-    run = models.ForeignKey(BudgetRun, on_delete=models.CASCADE, related_name="communities")
+    run = models.ForeignKey(BudgetRun, on_delete=models.CASCADE, related_name="communities", verbose_name=_("测算"))
     community = models.ForeignKey("grids.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("社区"))
     name = models.CharField(_("社区名称"), max_length=100)
     fiscal_class = models.CharField(_("财政类别"), max_length=16, choices=FiscalClass.choices)
@@ -298,7 +298,9 @@ class BudgetCommunity(models.Model):
 
 
 class BudgetLine(models.Model):
-    community = models.ForeignKey(BudgetCommunity, on_delete=models.CASCADE, related_name="lines")
+    community = models.ForeignKey(
+        BudgetCommunity, on_delete=models.CASCADE, related_name="lines", verbose_name=_("社区")
+    )
     item = models.CharField(_("经费项目"), max_length=32, choices=Item.choices)
     amount = models.DecimalField(_("金额"), max_digits=14, decimal_places=2)
     city = models.DecimalField(_("市级承担"), max_digits=14, decimal_places=2)

@@ -3,13 +3,13 @@ user may run budgets or plan a re-division (a post allows it at its own place an
 
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.http import Http404
 
 from core.capabilities import Capability
 from core.scope import Scope
 from funding.calculators import Rules
-from funding.models import BudgetCommunity, BudgetRun, NewUnitCost, Policy, PolicySubject, Scenario
+from funding.models import BudgetCommunity, BudgetRun, NewUnitCost, Policy, PolicySubject, RunStatus, Scenario
 from grids.models import ROOT_KINDS, Area, AreaKind, City
 
 
@@ -160,3 +160,12 @@ def get_scenario(scope: Scope, pk: int) -> Scenario:
     if scenario is None:
         raise Http404
     return scenario
+
+
+# Started and not yet finished: what a finance officer waits for.
+IN_PROGRESS = Q(status__in=[RunStatus.PENDING, RunStatus.RUNNING])
+
+
+def runs_in_progress(scope: Scope) -> dict:
+    """Runs queued or computing, and since when the oldest of them: one query."""
+    return runs(scope).filter(IN_PROGRESS).order_by().aggregate(count=Count("pk"), oldest=Min("created_at"))

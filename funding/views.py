@@ -39,8 +39,13 @@ def run_list(request):
                 return redirect("funding:run", pk=run.pk)
     elif request.method == "POST":
         raise Http404
-    page = Paginator(selectors.runs(scope), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "funding/run_list.html", {"runs": page, "form": form})
+    runs = selectors.runs(scope)
+    # ?status=active: the runs still queued or computing, the finance workbench's link.
+    active = request.GET.get("status") == "active"
+    if active:
+        runs = runs.filter(selectors.IN_PROGRESS)
+    page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "funding/run_list.html", {"runs": page, "form": form, "active": active})
 
 
 @login_required

@@ -6,7 +6,7 @@ request test a kept connection and open a new one when the old one died with the
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -29,3 +29,9 @@ def server_error(request):
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     add_never_cache_headers(response)
     return response
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the product's page in the user's language instead of Django's English one;
+    rendered without the request's context, so it reads nothing from the database."""
+    return HttpResponseForbidden(loader.render_to_string("403_csrf.html"))

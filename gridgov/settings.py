@@ -281,6 +281,8 @@ MEDIA_URL = "media/"
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# A refused form gets the product's page in the user's language (templates/403_csrf.html).
+CSRF_FAILURE_VIEW = "gridgov.errors.csrf_failure"
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
 # Served over TLS in production: browsers refuse plain HTTP to this host for a year, and Django

@@ -6,11 +6,16 @@ from functools import wraps
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.utils.translation import gettext_lazy as _
 
 from core.scoping import guard_off
 
 
 class AdminSite(admin.AdminSite):
+    site_header = _("网格治理 · 后台管理")
+    site_title = _("GridGov 后台")
+    index_title = _("配置与数据")
+
     def has_permission(self, request):
         # As django-otp's OTPAdminSite does, but for the whole house's rule: an admin session must
         # have passed its second step, whichever page it signed in on. The middleware sends it

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from core.capabilities import Capability
 from core.passwords import note_password_changed
 from core.sessions import end_sessions
+from gridgov import workbench
 from grids import selectors
 from grids.models import Occupancy
 from orgs import selectors as org_selectors
@@ -12,14 +13,14 @@ from orgs import selectors as org_selectors
 
 @login_required
 def home(request):
-    """One page, arranged for the user's posts: a grid worker sees their grids first."""
+    """The workbench: the to-dos of the user's posts, a panel each, then their places."""
     scope = request.scope
     context = {
         "scope": scope,
+        "panels": workbench.panels(scope, request.user),
         "posts": scope.posts,
         # What the posts allow, not "may" (which a superuser passes): a superuser's home is the tree.
         "field_worker": Capability.FIELD_WORK in scope.capabilities,
-        "leader": scope.may(Capability.VIEW_DASHBOARD),
     }
     if context["field_worker"]:
         context["grids"] = selectors.grids_of(scope)

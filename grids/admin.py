@@ -277,7 +277,7 @@ class HouseholdTagAdmin(TagAdmin):
 class KeyGroupAdmin(admin.ModelAdmin):
     # Not list-editable: one click on the list once put a sensitive group on grid workers' home
     # pages. The change form saves through the service, which records who turned it which way.
-    list_display = ["name", "code", "applies_to", "sensitive", "order"]
+    list_display = ["name", "name_en", "code", "applies_to", "sensitive", "order"]
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and scope_for(request.user).unrestricted

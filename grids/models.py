@@ -11,6 +11,7 @@ from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 
 from core import identity
+from core.bilingual import localized
 from core.scoping import ScopedQuerySet, ScopedTreeManager
 
 
@@ -312,6 +313,7 @@ class KeyGroup(models.Model):
 
     code = models.SlugField(_("代码"), unique=True)
     name = models.CharField(_("名称"), max_length=50)
+    name_en = models.CharField(_("英文名称"), max_length=80, blank=True, help_text=_("英文界面显示;留空则显示中文名称"))
     applies_to = models.CharField(_("适用对象"), max_length=10, choices=KeyGroupSubject.choices)
     # Sensitive personal information in the sense of PIPL art. 28 (health, finances, criminal
     # records): hidden from lists and counts, shown only in a logged reveal.
@@ -325,7 +327,11 @@ class KeyGroup(models.Model):
         ordering = ["order", "id"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return localized(self.name, self.name_en)
 
 
 class ActiveTagQuerySet(models.QuerySet):

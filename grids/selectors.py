@@ -1,9 +1,13 @@
 """Reads of places and people, always through the caller's scope."""
 
+import datetime
+
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
+from core.bilingual import localized
 from core.blind_index import blind_index
 from core.identity import ID_LIKE, PHONE_LIKE, normalize_phone
 from core.scope import Scope
@@ -177,19 +181,46 @@ def key_group_breakdown(scope: Scope) -> list[dict]:
     by_resident = (
         visible_tags(ResidentTag.objects)
         .filter(resident__in=residents(scope))
-        .values("group__name", "group__order")
+        .values("group__name", "group__name_en", "group__order")
         .annotate(n=Count("resident", distinct=True))
     )
     by_household = (
         visible_tags(HouseholdTag.objects)
         .filter(household__in=households(scope))
-        .values("group__name", "group__order")
+        .values("group__name", "group__name_en", "group__order")
         .annotate(n=Count("household", distinct=True))
     )
     rows = sorted([*by_resident, *by_household], key=lambda row: row["group__order"])
-    return [{"name": row["group__name"], "count": row["n"]} for row in rows]
+    return [{"name": localized(row["group__name"], row["group__name_en"]), "count": row["n"]} for row in rows]
 
 
 def occupancy_breakdown(scope: Scope) -> dict[str, int]:
     counted = households(scope).order_by().values("occupancy").annotate(n=Count("pk"))
     return {row["occupancy"]: row["n"] for row in counted}
+
+
+EXPIRING_DAYS = 30
+
+
+def _expiring(tags: QuerySet, on: datetime.date) -> QuerySet:
+    return visible_tags(tags).filter(until__lte=on + datetime.timedelta(days=EXPIRING_DAYS))
+
+
+def expiring_tags(scope: Scope, on: datetime.date | None = None) -> tuple[QuerySet, QuerySet]:
+    """Active, non-sensitive key-group tags of residents and of households that end within
+    EXPIRING_DAYS: to renew with a new basis, or to let lapse."""
+    on = on or timezone.localdate()
+    return (
+        _expiring(ResidentTag.objects, on).filter(resident__in=residents(scope)),
+        _expiring(HouseholdTag.objects, on).filter(household__in=households(scope)),
+    )
+
+
+def expiring_counts(scope: Scope, on: datetime.date | None = None) -> dict:
+    """How many tags end within EXPIRING_DAYS and the soonest end, in one query: counted per end
+    date, so at most EXPIRING_DAYS + 1 rows of each kind come back however many tags there are."""
+    by_resident, by_household = (
+        tags.order_by().values("until").annotate(n=Count("pk")) for tags in expiring_tags(scope, on)
+    )
+    rows = list(by_resident.union(by_household, all=True))
+    return {"count": sum(row["n"] for row in rows), "soonest": min((row["until"] for row in rows), default=None)}

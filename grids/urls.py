@@ -12,6 +12,7 @@ urlpatterns = [
     path("households/<int:pk>/edit/", views.household_edit, name="household_edit"),
     path("households/<int:pk>/residents/", views.resident_create, name="resident_create"),
     path("residents/", views.resident_search, name="resident_search"),
+    path("residents/expiring-tags/", views.expiring_tags, name="expiring_tags"),
     path("residents/<int:pk>/", views.resident_detail, name="resident"),
     path("residents/<int:pk>/reveal/", views.resident_reveal, name="resident_reveal"),
     path("residents/import/", import_views.import_start, name="import_start"),

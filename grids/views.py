@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.capabilities import Capability
 from core.identity import looks_like_id_or_phone
 from core.scope import area_scope_or_404
 from grids import panels, selectors, services
@@ -181,4 +182,25 @@ def resident_reveal(request, pk: int):
         "grids/resident_detail.html",
         {"resident": selectors.get_resident(scope, pk), "revealed": False, "reveal_form": form},
         status=400,
+    )
+
+
+@login_required
+def expiring_tags(request):
+    """Key-group tags ending within 30 days, soonest first: the community renews them with a new
+    basis or lets them lapse. The community's work, so a 404 for anyone else."""
+    scope = area_scope_or_404(request.scope)
+    if not scope.may(Capability.HANDLE_IN_COMMUNITY):
+        raise Http404
+    by_resident, by_household = selectors.expiring_tags(scope)
+    residents = by_resident.select_related("group", "resident__household__building").order_by("until", "pk")
+    households = by_household.select_related("group", "household__building").order_by("until", "pk")
+    return render(
+        request,
+        "grids/expiring_tags.html",
+        {
+            "days": selectors.EXPIRING_DAYS,
+            "residents": Paginator(residents, PAGE_SIZE).get_page(request.GET.get("page")),
+            "households": Paginator(households, PAGE_SIZE).get_page(request.GET.get("hpage")),
+        },
     )

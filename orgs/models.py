@@ -394,8 +394,10 @@ class Organization(MPTTModel):
 class Coverage(models.Model):
     """支部包片: an organisation covers areas (a compound branch may cover several compounds and grids)."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="coverage")
-    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="coverage")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="coverage", verbose_name=_("党组织")
+    )
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="coverage", verbose_name=_("区域"))
 
     class Meta:
         verbose_name = _("覆盖区域")

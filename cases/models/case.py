@@ -352,8 +352,8 @@ class CasePhoto(models.Model):
     event = models.ForeignKey(CaseEvent, on_delete=models.PROTECT, related_name="photos", verbose_name=_("记录"))
     stage = models.CharField(_("阶段"), max_length=8, choices=PhotoStage.choices)
     image = models.FileField(_("照片"), upload_to=_photo_path)
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
+    width = models.PositiveIntegerField(_("宽度"))
+    height = models.PositiveIntegerField(_("高度"))
 
     class Meta:
         verbose_name = _("案件照片")
@@ -367,11 +367,13 @@ class CasePhoto(models.Model):
 class CaseCounter(models.Model):
     """The last sequence number given out in a district on a day; one row lock per number."""
 
-    district = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    last = models.PositiveIntegerField(default=0)
+    district = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+", verbose_name=_("区县"))
+    day = models.DateField(_("日期"))
+    last = models.PositiveIntegerField(_("当日已用编号"), default=0)
 
     class Meta:
+        verbose_name = _("案件编号计数")
+        verbose_name_plural = _("案件编号计数")
         constraints = [models.UniqueConstraint(fields=["district", "day"], name="casecounter_one_per_day")]
 
     def __str__(self) -> str:
@@ -387,12 +389,14 @@ class AlertKind(models.TextChoices):
 class CaseAlert(models.Model):
     """What the sweep has already done for one deadline of a case: at most once each."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="alerts")
-    kind = models.CharField(max_length=12, choices=AlertKind.choices)
-    due = models.DateTimeField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("案件"))
+    kind = models.CharField(_("类型"), max_length=12, choices=AlertKind.choices)
+    due = models.DateTimeField(_("期限"))
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("期限提醒")
+        verbose_name_plural = _("期限提醒")
         constraints = [models.UniqueConstraint(fields=["case", "kind", "due"], name="casealert_once_per_deadline")]
 
     def __str__(self) -> str:

@@ -6,6 +6,7 @@ from django.db.models import ProtectedError, Q
 from django.utils.translation import gettext_lazy as _
 from mptt.models import MPTTModel, TreeForeignKey
 
+from core.bilingual import localized
 from grids.models import Area
 from orgs.models import Department
 
@@ -95,6 +96,7 @@ class Category(MPTTModel):
     """What a case is about: 矛盾纠纷, 安全隐患 … and their children, as data."""
 
     name = models.CharField(_("名称"), max_length=60)
+    name_en = models.CharField(_("英文名称"), max_length=80, blank=True, help_text=_("英文界面显示;留空则显示中文名称"))
     code = models.SlugField(_("代码"), max_length=40, unique=True)
     parent = TreeForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("上级")
@@ -120,7 +122,11 @@ class Category(MPTTModel):
         verbose_name_plural = _("事项类别")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return localized(self.name, self.name_en)
 
 
 class LimitUnit(models.TextChoices):

@@ -179,11 +179,11 @@ def _grow(world, buildings: int) -> None:
 # (url name, world collection, key, queries): the count is pinned, and must not move when the
 # district grows.
 PAGES = [
-    ("home", None, None, 7),
+    ("home", None, None, 8),  # the street's workbench panel: one grouped query
     ("grids:tree", None, None, 4),
     ("grids:area_children", "areas", "S1", 5),
     ("grids:area", "areas", "K1", 7),
-    ("grids:area", "areas", "A", 12),
+    ("grids:area", "areas", "A", 13),  # its community, for the door plates link
     ("grids:household", "households", "A1", 10),  # + who left and the moves, one query each
     ("grids:resident", "residents", "A1", 7),
     ("grids:resident_search", None, None, 6),

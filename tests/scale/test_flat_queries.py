@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from cases import services as case_services
 from cases import workflow
@@ -30,6 +31,10 @@ SMALL, LARGE = 3, 30
 # (route, persona, the route's arguments from the world and what was grown, query string or how to make it)
 READS = [
     ("home", "community", None, ""),
+    ("home", "grid_a", None, ""),
+    ("home", "street", None, ""),
+    ("home", "officer", None, ""),
+    ("home", "leader", None, ""),
     ("grids:tree", "community", None, ""),
     ("grids:area", "community", lambda w, g: [w.areas["A1"].pk], ""),
     ("grids:area", "community", lambda w, g: [w.areas["K1"].pk], ""),
@@ -60,6 +65,7 @@ READS = [
     ("orgs:post_create", "community", None, ""),
     ("grids:import_start", "community", None, ""),
     ("grids:export_residents", "community", None, ""),
+    ("grids:expiring_tags", "community", None, ""),
     ("orgs:chart", "community", None, ""),
     ("orgs:organization", "community", lambda w, g: [w.orgs["A"].pk], ""),
     ("orgs:members", "community", None, ""),
@@ -71,6 +77,7 @@ READS = [
     ("cobuilding:meetings", "community", None, ""),
     ("cobuilding:meeting", "community", lambda w, g: [g["meeting"].pk], ""),
     ("funding:runs", "street", None, ""),
+    ("funding:runs", "street", None, "status=active"),
     ("funding:pay", "street", None, ""),
     ("funding:scenarios", "street", None, ""),
     ("funding:scenario_create", "street", None, ""),
@@ -84,6 +91,10 @@ READS = [
     ("cases:queue", "officer", lambda w, g: ["inbox"], ""),
     ("cases:queue", "community", lambda w, g: ["verify"], ""),
     ("cases:queue", "grid_a", lambda w, g: ["mine"], ""),
+    ("cases:queue", "grid_a", lambda w, g: ["my-open"], ""),
+    ("cases:queue", "community", lambda w, g: ["late"], ""),
+    ("cases:queue", "street", lambda w, g: ["dispatch"], ""),
+    ("cases:queue", "officer", lambda w, g: ["to-sign"], ""),
     ("cases:board", "street", None, ""),
     ("cases:ranking", "leader", None, ""),
     ("cases:dashboard", "leader", None, ""),
@@ -220,7 +231,11 @@ def _grow(world, depts, n: int, grown: dict) -> dict:
             grown.setdefault("case", case)  # one the community, the street and 城管局 all see
         household = HouseholdFactory(building=area["A1" if i % 2 else "A2"])
         resident = ResidentFactory(household=household)
-        grid_services.tag_resident(actor=SYSTEM, resident=resident, group=key_group("empty-nest-elderly"), since=since)
+        # Every other tag ends within the month: the community's workbench counts and lists those.
+        until = timezone.localdate() + datetime.timedelta(days=10) if i % 2 else None
+        grid_services.tag_resident(
+            actor=SYSTEM, resident=resident, group=key_group("empty-nest-elderly"), since=since, until=until
+        )
         member = org_services.register_member(
             actor=SYSTEM,
             member=PartyMember(

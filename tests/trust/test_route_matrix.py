@@ -117,6 +117,7 @@ ROWS: dict[str, Row] = {
     "grids:resident_create": page("household", get=405, post={ALL: 400, DEPARTMENTS: 404}),
     "grids:resident_search": page(get=PLACES),
     "grids:resident": page("resident", get=PLACES),
+    "grids:expiring_tags": page(get={ALL: 404, ("community", "admin"): 200}),  # the community's work
     # Only those who may reveal (community staff with the sensitive permission, the admin);
     # an empty form is a 400.
     "grids:resident_reveal": page("resident", get=405, post={ALL: 404, ("community", "admin"): 400}),
@@ -187,7 +188,7 @@ ROWS: dict[str, Row] = {
     "funding:scenario": page("scenario", get={ALL: 404, ("community", "street", "district", "leader", "admin"): 200}),
     # cases -------------------------------------------------------------------------------------
     "cases:list": page(),
-    "cases:queue": page("queue"),
+    "cases:queue": page("queue", get={ALL: 404, ("community", "admin"): 200}),  # 待受理: who triages
     "cases:board": page(get={ALL: 404, ("street", "district", "admin"): 200}),  # who dispatches
     "cases:ranking": page(),
     "cases:dashboard": page(),

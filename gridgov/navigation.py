@@ -1,0 +1,75 @@
+"""The menu, declared once: each entry is a page and the check its view makes before answering,
+so a role is offered exactly the pages it may open (tests/test_navigation.py walks them per role).
+
+The checks are the views' own: a page of places opens to a scope with areas
+(`area_scope_or_404`), the case pages to one with areas or departments (`case_scope_or_404`),
+the dispatch board to who may dispatch for a street, the audit log to its readers."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from core.capabilities import Capability
+from core.scope import Scope
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: Promise
+    url_name: str
+    opens: Callable[[Scope, object], bool]  # (scope, user) → the view answers this caller with the page
+    # Tools of a few (the audit log, the admin) sit in the account menu, so the bar holds one line.
+    tool: bool = False
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+def _anyone(scope, user) -> bool:
+    return True
+
+
+def _places(scope, user) -> bool:
+    return scope.has_areas
+
+
+def _cases(scope, user) -> bool:
+    return scope.has_areas or bool(scope.department_ids)
+
+
+def _dispatcher(scope, user) -> bool:
+    return scope.has_areas and scope.may(Capability.DISPATCH_FOR_STREET)
+
+
+def _auditor(scope, user) -> bool:
+    return user.is_staff and user.has_perm("core.audit_reader")
+
+
+def _staff(scope, user) -> bool:
+    return user.is_staff
+
+
+MENU = [
+    Entry(_("工作台"), "home", _anyone),
+    Entry(_("案件"), "cases:list", _cases),
+    Entry(_("派遣台"), "cases:board", _dispatcher),
+    Entry(_("指挥看板"), "cases:dashboard", _cases),
+    Entry(_("区域"), "grids:tree", _places),
+    Entry(_("居民查询"), "grids:resident_search", _places),
+    Entry(_("党组织"), "orgs:chart", _places),
+    Entry(_("组织覆盖"), "orgs:coverage", _places),
+    Entry(_("共建单位"), "cobuilding:units", _places),
+    Entry(_("经费测算"), "funding:runs", _places),
+    Entry(_("审计日志"), "core:audit", _auditor, tool=True),
+    Entry(_("后台管理"), "admin:index", _staff, tool=True),
+]
+
+
+def menu_for(scope: Scope, user) -> list[Entry]:
+    if not user.is_authenticated:
+        return []
+    return [entry for entry in MENU if entry.opens(scope, user)]

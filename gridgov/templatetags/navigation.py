@@ -1,0 +1,17 @@
+from django import template
+
+from core.scope import scope_for
+from gridgov.navigation import menu_for
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def menu(context):
+    """The menu entries the signed-in user may open, the current page's marked."""
+    request = context.get("request")
+    if request is None or not hasattr(request, "user"):
+        return []
+    scope = getattr(request, "scope", None) or scope_for(request.user)
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    return [(entry, entry.url_name == current) for entry in menu_for(scope, request.user)]

@@ -1,0 +1,186 @@
+"""The workbench (工作台): the home page as the to-dos of the user's posts, a panel per kind of work.
+
+Each panel is declared once below: who gets it (a capability their posts allow; a superuser, who
+has no posts, keeps the area tree instead) and how it is read — one grouped query a panel,
+however much is waiting. An item is a count that links to the list it counts, oldest first. A new
+kind of work (the grid worker's visits due, once the grid-work issue lands) is one more entry in
+PANELS with its builder; nothing else changes.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from cases import queues
+from cobuilding import selectors as cobuilding_selectors
+from core.capabilities import Capability
+from core.scope import Scope
+from funding import selectors as funding_selectors
+from grids import selectors as grid_selectors
+
+
+@dataclass(frozen=True)
+class Item:
+    title: Promise | str
+    count: int
+    url: str
+    overdue: int = 0
+    # The oldest's time and how to read it: "since" it has waited, or "due" (time left, or overdue).
+    oldest: datetime.datetime | datetime.date | None = None
+    shows: str = "since"
+    testid: str = ""
+
+    @property
+    def past_due(self) -> bool:
+        return self.shows == "due" and self.oldest is not None and self.oldest < timezone.now()
+
+
+@dataclass(frozen=True)
+class Panel:
+    key: str
+    title: Promise
+    items: list[Item] = field(default_factory=list)
+    # Big buttons first (the grid worker's phone): (label, url, count or None, test id).
+    buttons: list[tuple] = field(default_factory=list)
+    figures: list[tuple] = field(default_factory=list)  # (label, value, red) for a leader's glance
+    link: tuple | None = None  # (label, url): where the panel leads on
+
+
+def _queue_items(scope: Scope, user, slugs: list[str]) -> list[Item]:
+    now = timezone.now()
+    read = queues.counts(scope, slugs, user, now)
+    items = []
+    for slug in slugs:
+        queue, row = queues.QUEUES[slug], read[slug]
+        items.append(
+            Item(
+                queue.title,
+                row["count"],
+                reverse("cases:queue", args=[slug]),
+                overdue=row["overdue"],
+                oldest=row["oldest"],
+                shows=queue.shows,
+                testid=f"todo-{slug}",
+            )
+        )
+    return items
+
+
+def _mine(scope: Scope, capability: Capability) -> bool:
+    return capability in scope.capabilities
+
+
+def community(scope, user) -> Panel:
+    slugs = ["triage", "late"] + (["verify"] if _mine(scope, Capability.VERIFY_CASE) else [])
+    return Panel("community", _("社区待办"), _queue_items(scope, user, slugs))
+
+
+def people(scope, user) -> Panel:
+    expiring = grid_selectors.expiring_counts(scope)
+    item = Item(
+        _("重点人群标记 30 天内到期"),
+        expiring["count"],
+        reverse("grids:expiring_tags"),
+        oldest=expiring["soonest"],
+        shows="until",
+        testid="todo-expiring-tags",
+    )
+    return Panel("people", _("居民"), [item])
+
+
+def needs(scope, user) -> Panel:
+    items = [
+        Item(
+            _("%(community)s 待认领的需求") % {"community": row["community__name"]},
+            row["count"],
+            reverse("cobuilding:community_lists", args=[row["community"]]) + "#needs",
+            oldest=row["oldest"],
+            testid=f"todo-needs-{row['community']}",
+        )
+        for row in cobuilding_selectors.unclaimed_needs(scope)
+    ]
+    return Panel("needs", _("共建需求"), items)
+
+
+def street(scope, user) -> Panel:
+    return Panel(
+        "street",
+        _("派遣待办"),
+        _queue_items(scope, user, ["dispatch", "extensions", "escalated"]),
+        link=(_("街道派遣台"), reverse("cases:board")),
+    )
+
+
+def officer(scope, user) -> Panel:
+    return Panel("officer", _("部门待办"), _queue_items(scope, user, ["to-sign", "working", "rework"]))
+
+
+def field_work(scope, user) -> Panel:
+    """The grid worker's phone: report and verify as big buttons, then their own open reports."""
+    slugs = [s for s, c in (("verify", Capability.VERIFY_CASE), ("my-open", Capability.REPORT_CASE)) if _mine(scope, c)]
+    items = _queue_items(scope, user, slugs)
+    buttons = []
+    if _mine(scope, Capability.REPORT_CASE):
+        buttons.append((_("上报事件"), reverse("cases:new"), None, "report-button"))
+    for item in items:
+        if item.testid == "todo-verify":
+            buttons.append((item.title, item.url, item.count, "verify-button"))
+    return Panel("field", _("网格工作"), [i for i in items if i.testid != "todo-verify"], buttons=buttons)
+
+
+def leader(scope, user) -> Panel:
+    figures = queues.today(scope)
+    return Panel(
+        "leader",
+        _("今日概况"),
+        figures=[
+            (_("今日上报"), figures["reported"], False),
+            (_("今日办结"), figures["closed"], False),
+            (_("在办"), figures["open"], False),
+            (_("超期"), figures["overdue"], figures["overdue"] > 0),
+            (_("红色在办"), figures["red"], figures["red"] > 0),
+        ],
+        link=(_("指挥看板"), reverse("cases:dashboard")),
+    )
+
+
+def finance(scope, user) -> Panel:
+    running = funding_selectors.runs_in_progress(scope)
+    item = Item(
+        _("进行中的测算"),
+        running["count"],
+        reverse("funding:runs") + "?" + urlencode({"status": "active"}),
+        oldest=running["oldest"],
+        testid="todo-runs",
+    )
+    return Panel("finance", _("经费测算"), [item], link=(_("经费测算"), reverse("funding:runs")))
+
+
+# (who gets the panel: a capability their posts allow, and what else must hold; the builder)
+PANELS: list[tuple[Callable[[Scope], bool], Callable[[Scope, object], Panel]]] = [
+    (
+        lambda s: (
+            _mine(s, Capability.FIELD_WORK)
+            and s.has_areas
+            and (_mine(s, Capability.REPORT_CASE) or _mine(s, Capability.VERIFY_CASE))
+        ),
+        field_work,
+    ),
+    (lambda s: _mine(s, Capability.HANDLE_IN_COMMUNITY) and s.has_areas, community),
+    (lambda s: _mine(s, Capability.HANDLE_IN_COMMUNITY) and s.has_areas, people),
+    (lambda s: _mine(s, Capability.HANDLE_IN_COMMUNITY) and s.has_areas, needs),
+    (lambda s: _mine(s, Capability.DISPATCH_FOR_STREET) and s.has_areas, street),
+    (lambda s: _mine(s, Capability.WORK_FOR_DEPARTMENT) and bool(s.department_ids), officer),
+    (lambda s: _mine(s, Capability.VIEW_DASHBOARD), leader),
+    (lambda s: _mine(s, Capability.RUN_BUDGETS) and s.has_areas, finance),
+]
+
+
+def panels(scope: Scope, user) -> list[Panel]:
+    return [build(scope, user) for applies, build in PANELS if applies(scope)]

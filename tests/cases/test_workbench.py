@@ -1,0 +1,161 @@
+"""The workbench: each role's home shows its own to-dos, counted against a hand-built set of cases;
+every count links to a list that holds exactly those cases, oldest first; a role's missing panels
+are 404s for it; and the page reads the same number of queries however much is waiting."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases import services
+from cases.models import Case
+
+LONG_AGO = datetime.timedelta(days=40)
+
+
+@pytest.fixture
+def desk(world, report, dispatched):
+    """One case in each state a workbench counts, at A1 (grid A, community K1, street S1)."""
+    community, grid_a, officer = world.users["community"], world.users["grid_a"], world.users["officer"]
+    old = timezone.now() - LONG_AGO
+    c = {}
+    c["reported_old"] = report(at=old)
+    c["reported_new"] = report()
+    c["late"] = services.accept_case(actor=community, case=report(at=old), at=old)
+    c["accepted"] = services.accept_case(actor=community, case=report())
+    resolved = services.accept_case(actor=community, case=report())
+    c["resolved"] = services.resolve_case(actor=community, case=resolved, feedback="已清理")
+    c["whistled"] = services.whistle_case(actor=community, case=report(), note="需要执法")
+    escalated = services.accept_case(actor=community, case=report())
+    c["escalated"] = services.escalate_case(actor=community, case=escalated, reason="社区无法解决")
+    c["to_sign"] = dispatched()
+    working = services.sign_case(actor=officer, case=dispatched())
+    c["extension"] = services.request_extension(actor=officer, case=working, days=5, reason="等待配件")
+    rework = services.sign_case(actor=officer, case=dispatched())
+    rework = services.resolve_case(actor=officer, case=rework, feedback="已处理")
+    c["rework"] = services.verify_case(actor=grid_a, case=rework, passed=False, note="仍有杂物")
+    # Someone else's report in the same community: the community counts it, grid worker A does not.
+    c["grid_b"] = report(building="B1", by="grid_b")
+    return c
+
+
+def _counts(client) -> dict[str, int]:
+    panels = client.get(reverse("home")).context["panels"]
+    return {item.testid: item.count for panel in panels for item in panel.items} | {
+        testid: count for panel in panels for _, _, count, testid in panel.buttons if count is not None
+    }
+
+
+def test_community_staff_see_what_waits_for_the_community(desk, client_for, world):
+    counts = _counts(client_for(world.users["community"]))
+    assert counts["todo-triage"] == 3  # two at A1, one at B1
+    assert counts["todo-late"] == 1
+    assert counts["todo-verify"] == 1
+    panels = client_for(world.users["community"]).get(reverse("home")).context["panels"]
+    triage = next(item for panel in panels for item in panel.items if item.testid == "todo-triage")
+    assert triage.overdue == 1 and triage.oldest == desk["reported_old"].created_at
+
+
+def test_the_grid_worker_gets_report_and_verify_buttons_and_their_open_reports(desk, client_for, world):
+    client = client_for(world.users["grid_a"])
+    page = client.get(reverse("home"))
+    assert [testid for panel in page.context["panels"] for *_, testid in panel.buttons] == [
+        "report-button",
+        "verify-button",
+    ]
+    counts = _counts(client)
+    assert counts["verify-button"] == 1
+    mine = Case.objects.unscoped("the test's own count").filter(reporter=world.users["grid_a"])
+    assert counts["todo-my-open"] == mine.exclude(status="closed").count() == 10
+    assert [panel.key for panel in page.context["panels"]] == ["field"]
+
+
+def test_street_staff_see_dispatch_extensions_and_escalations(desk, client_for, world):
+    counts = _counts(client_for(world.users["street"]))
+    assert (counts["todo-dispatch"], counts["todo-extensions"], counts["todo-escalated"]) == (2, 1, 1)
+
+
+def test_the_officer_sees_what_to_sign_what_is_in_hand_and_what_came_back(desk, client_for, world):
+    counts = _counts(client_for(world.users["officer"]))
+    assert (counts["todo-to-sign"], counts["todo-working"], counts["todo-rework"]) == (1, 2, 1)
+    # Another department's officer has the same panel, with nothing in it.
+    other = _counts(client_for(world.users["officer_mz"]))
+    assert (other["todo-to-sign"], other["todo-working"], other["todo-rework"]) == (0, 0, 0)
+
+
+def test_the_leader_sees_todays_figures_and_the_dashboard(desk, client_for, world):
+    page = client_for(world.users["leader"]).get(reverse("home"))
+    (panel,) = page.context["panels"]
+    figures = {str(label): value for label, value, _ in panel.figures}
+    assert figures["今日上报"] == 9  # all but the two reported 40 days ago
+    assert figures["在办"] == 11  # none has closed
+    assert panel.link[1] == reverse("cases:dashboard")
+
+
+def test_a_user_with_several_posts_sees_each_panel(desk, client_for, world):
+    """The sunk officer works in grids A and C for 民政局: a department's panel, no reporting."""
+    keys = [panel.key for panel in client_for(world.users["sunk"]).get(reverse("home")).context["panels"]]
+    assert keys == ["officer"]
+    keys = [panel.key for panel in client_for(world.users["district"]).get(reverse("home")).context["panels"]]
+    assert keys == ["street"]
+
+
+@pytest.mark.parametrize("persona", ["community", "grid_a", "street", "officer"])
+def test_every_count_links_to_a_list_of_exactly_those_cases_oldest_first(desk, client_for, world, persona):
+    client = client_for(world.users[persona])
+    panels = client.get(reverse("home")).context["panels"]
+    items = [item for panel in panels for item in panel.items if "/cases/queue/" in item.url]
+    assert items
+    for item in items:
+        response = client.get(item.url)
+        assert response.status_code == 200, item.url
+        rows = response.context["cases"]
+        assert len(rows) == item.count, item.url
+        if item.count:
+            assert item.oldest == rows[0].due == min(row.due for row in rows), item.url
+
+
+LACKING = {
+    "grid_a": ["triage", "late", "dispatch", "extensions", "escalated", "inbox", "to-sign", "working", "rework"],
+    "community": ["dispatch", "extensions", "escalated", "inbox", "to-sign", "working", "rework"],
+    "street": ["triage", "late", "verify", "inbox", "to-sign", "working", "rework"],
+    "officer": ["triage", "late", "verify", "dispatch", "extensions", "escalated", "mine", "my-open"],
+    "leader": ["triage", "late", "verify", "dispatch", "to-sign", "working", "rework", "my-open"],
+}
+
+
+@pytest.mark.parametrize("persona", sorted(LACKING))
+def test_the_lists_of_panels_a_role_lacks_are_404_for_it(world, client_for, persona):
+    client = client_for(world.users[persona])
+    for slug in LACKING[persona]:
+        assert client.get(reverse("cases:queue", args=[slug])).status_code == 404, slug
+    assert client.get(reverse("grids:expiring_tags")).status_code == (200 if persona == "community" else 404)
+
+
+def test_overdue_items_are_marked_red(desk, client_for, world):
+    page = client_for(world.users["community"]).get(reverse("home")).content.decode()
+    assert 'data-testid="todo-triage-overdue"' in page
+    assert 'data-testid="todo-verify-overdue"' not in page
+
+
+# The home page's queries per persona: the session, the user, their posts, each panel's one
+# grouped query, and the places and summaries below the panels.
+PINNED = {"community": 11, "grid_a": 8, "street": 8, "officer": 5, "leader": 8}
+
+
+@pytest.mark.parametrize("persona", sorted(PINNED))
+def test_the_workbench_reads_the_same_queries_however_much_waits(
+    world, client_for, report, dispatched, django_assert_num_queries, persona
+):
+    client = client_for(world.users[persona])
+    report()
+    dispatched()
+    with django_assert_num_queries(PINNED[persona]):
+        client.get(reverse("home"))
+    for _ in range(4):
+        report()
+        report(building="B1", by="grid_b")
+        dispatched()
+    with django_assert_num_queries(PINNED[persona]):
+        client.get(reverse("home"))
