@@ -227,7 +227,8 @@ class Resident(models.Model):
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     # A death or a departure ends a resident; the row stays, so the household's history is kept.
     ended_on = models.DateField(_("注销日期"), null=True, blank=True)
-    end_reason = models.CharField(_("注销原因"), max_length=12, choices=ResidentEnd.choices, blank=True)
+    # db_default: the bulk loaders write rows with their own column lists.
+    end_reason = models.CharField(_("注销原因"), max_length=12, choices=ResidentEnd.choices, blank=True, db_default="")
 
     objects = ResidentQuerySet.as_manager()
 

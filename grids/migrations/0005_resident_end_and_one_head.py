@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='resident',
             name='end_reason',
-            field=models.CharField(blank=True, choices=[('moved_out', '迁出'), ('died', '死亡'), ('departed', '离开')], max_length=12, verbose_name='注销原因'),
+            field=models.CharField(blank=True, choices=[('moved_out', '迁出'), ('died', '死亡'), ('departed', '离开')], db_default='', max_length=12, verbose_name='注销原因'),
         ),
         migrations.AddField(
             model_name='resident',
