@@ -124,6 +124,8 @@ def once_lines(runs: dict) -> list[str]:
             lambda r: ", ".join(f"{k} {v:,}" for k, v in r["once"]["sweep_counts"].items()),
         )
         row("district budget run (start and compute), s", lambda r: f"{r['once']['budget_s']:.1f}", "—")
+    else:
+        lines += ["", "The deadline sweep and the district budget run were not timed in this run (`--no-once`)."]
     return lines
 
 
@@ -169,9 +171,16 @@ def markdown(runs: dict, *, args, started: datetime.datetime, load_at_start: tup
                   f"Target: latency within {GROWTH}× and the same queries per request.", "",
                   *growth_table(city, runs["tenth"]), "", "### The paths on the tenth", "",
                   *path_table(runs["tenth"])]  # fmt: skip
-    lines += ["", "## Timed once, and the workers", "", *once_lines(runs), "", "## Reproduce", "", "```sh", command,
-              "```", ""]  # fmt: skip
+    lines += ["", "## Timed once, and the workers", "", *once_lines(runs), "", "## Reproduce", "", *REPRODUCE,
+              "```sh", command, "```", ""]  # fmt: skip
     return "\n".join(lines) + "\n"
 
 
+REPRODUCE = [
+    "The data: `load_city` into two databases of one PostgreSQL 15 cluster, written with the bench's",
+    "keys (`BENCH_KEYS` in `bench/run.py`): `bench/run.py --generate city --database-url …` (and",
+    "`--generate city-tenth`) migrates an empty database and loads it. wrk comes from `apt-get install",
+    "wrk`; the run starts its own Redis (`--redis-port`, default 6381) and gunicorn (`--http-port`, 8441).",
+    "",
+]
 CONNECTIONS_NOTE = "16 connections (one thread) after a 2 s warm-up per path"
