@@ -39,6 +39,8 @@ def describe(targets_: list[tuple[str, float]]) -> str:
 
 
 def verdict(path: dict, ratio: float) -> str:
+    if not path["load"]["requests"]:
+        return "**not measured**: no answer within the run"
     misses = []
     for what, limit in targets(path["name"]):
         if what == "ratio" and ratio < limit:
@@ -90,7 +92,9 @@ def growth_table(city: dict, tenth: dict) -> list[str]:
         other = small[path["name"]]
         ratio = path["load"]["p50"] / other["load"]["p50"] if other["load"]["p50"] else 0
         misses = []
-        if ratio > GROWTH:
+        if not (path["load"]["requests"] and other["load"]["requests"]):
+            misses.append("not measured: no answer within the run")
+        elif ratio > GROWTH:
             misses.append(f"{ratio / GROWTH:.2f}× over")
         if path["queries"] != other["queries"]:
             misses.append("queries differ")
