@@ -2,32 +2,18 @@
 
 import django.db.models.deletion
 from django.db import migrations, models
+from django.db.models import Exists, OuterRef
 
 
 def repair_heads(apps, schema_editor):
     """Before the constraint: a household with several 户主 keeps the first registered one (the
-    others become 其他, to be corrected on the page); one with residents but no 户主 gets its first."""
+    others become 其他, to be corrected on the page); one with residents but no 户主 gets its first.
+    Two set-based statements (a city has a million residents: nothing is read into Python)."""
     Resident = apps.get_model("grids", "Resident")
-    heads = Resident.objects.filter(relation="head").order_by("household_id", "id")
-    seen = set()
-    demote = []
-    for pk, household_id in heads.values_list("pk", "household_id").iterator():
-        if household_id in seen:
-            demote.append(pk)
-        seen.add(household_id)
-    for start in range(0, len(demote), 1000):
-        Resident.objects.filter(pk__in=demote[start : start + 1000]).update(relation="other")
-    headless = (
-        Resident.objects.exclude(household_id__in=Resident.objects.filter(relation="head").values("household_id"))
-        .order_by("household_id", "id")
-        .values_list("pk", "household_id")
-    )
-    promote = {}
-    for pk, household_id in headless.iterator():
-        promote.setdefault(household_id, pk)
-    ids = list(promote.values())
-    for start in range(0, len(ids), 1000):
-        Resident.objects.filter(pk__in=ids[start : start + 1000]).update(relation="head")
+    same_household = Resident.objects.filter(household_id=OuterRef("household_id"))
+    earlier = same_household.filter(pk__lt=OuterRef("pk"))
+    Resident.objects.filter(Exists(earlier.filter(relation="head")), relation="head").update(relation="other")
+    Resident.objects.filter(~Exists(same_household.filter(relation="head")), ~Exists(earlier)).update(relation="head")
 
 
 class Migration(migrations.Migration):

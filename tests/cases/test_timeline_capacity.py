@@ -1,6 +1,11 @@
 """The timeline names who took each step and in which capacity (the post's role and its place or
 department), not the case's department: the grid worker's verification is the grid worker's."""
 
+import importlib
+from types import SimpleNamespace
+
+from django.apps import apps as django_apps
+from django.db import connection
 from django.urls import reverse
 
 from cases import selectors, services
@@ -54,3 +59,14 @@ def test_the_timeline_reads_a_fixed_number_of_queries(world, dispatched, django_
     for case in (short, long):
         with django_assert_num_queries(2):  # the events with their actors' posts' places, the photos
             assert [capacity(e) for e in selectors.timeline(case)]
+
+
+def test_the_backfill_gives_old_events_the_post_they_were_taken_in(world, dispatched):
+    """Migration 0012 over events recorded before 0011: the same capacities the recorder stores."""
+    case = _loop(world, dispatched)
+    stored = {e.pk: (e.actor_area_id, e.actor_department_id) for e in case.events.all()}
+    CaseEvent.objects.filter(case=case).update(actor_area=None, actor_department=None)
+    backfill = importlib.import_module("cases.migrations.0012_event_capacity_backfill").backfill
+    with connection.cursor() as cursor:  # the migration's schema editor only executes its statements
+        backfill(django_apps, SimpleNamespace(execute=cursor.execute))
+    assert {e.pk: (e.actor_area_id, e.actor_department_id) for e in case.events.all()} == stored
