@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.capabilities import Capability
 from core.scope import Scope
@@ -23,6 +24,8 @@ class Entry:
     opens: Callable[[Scope, object], bool]  # (scope, user) → the view answers this caller with the page
     # Tools of a few (the audit log, the admin) sit in the account menu, so the bar holds one line.
     tool: bool = False
+    # The records staff keep (places, households, residents, posts, imports) share one dropdown.
+    records: bool = False
 
     @property
     def url(self) -> str:
@@ -45,6 +48,14 @@ def _dispatcher(scope, user) -> bool:
     return scope.has_areas and scope.may(Capability.DISPATCH_FOR_STREET)
 
 
+def _people_editor(scope, user) -> bool:
+    return scope.has_areas and scope.may(Capability.EDIT_PEOPLE)
+
+
+def _people_exporter(scope, user) -> bool:
+    return scope.has_areas and scope.may(Capability.EXPORT_PEOPLE)
+
+
 def _auditor(scope, user) -> bool:
     return user.is_staff and user.has_perm("core.audit_reader")
 
@@ -59,10 +70,16 @@ MENU = [
     Entry(_("派遣台"), "cases:board", _dispatcher),
     Entry(_("指挥看板"), "cases:dashboard", _cases),
     Entry(_("区域"), "grids:tree", _places),
-    Entry(_("居民查询"), "grids:resident_search", _places),
-    Entry(_("党组织"), "orgs:chart", _places),
+    Entry(pgettext_lazy("menu", "党组织"), "orgs:chart", _places),
+    Entry(_("居民查询"), "grids:resident_search", _places, records=True),
+    Entry(_("区域维护"), "grids:place_list", _places, records=True),
+    Entry(_("住户"), "grids:household_list", _places, records=True),
+    Entry(_("居民"), "grids:resident_list", _places, records=True),
+    Entry(_("岗位任职"), "orgs:post_list", _places, records=True),
+    Entry(_("导入居民"), "grids:import_start", _people_editor, records=True),
+    Entry(_("导出居民"), "grids:export_residents", _people_exporter, records=True),
     Entry(_("组织覆盖"), "orgs:coverage", _places),
-    Entry(_("共建单位"), "cobuilding:units", _places),
+    Entry(pgettext_lazy("menu", "共建单位"), "cobuilding:units", _places),
     Entry(_("经费测算"), "funding:runs", _places),
     Entry(_("审计日志"), "core:audit", _auditor, tool=True),
     Entry(_("后台管理"), "admin:index", _staff, tool=True),

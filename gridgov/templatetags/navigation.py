@@ -15,3 +15,9 @@ def menu(context):
     scope = getattr(request, "scope", None) or scope_for(request.user)
     current = request.resolver_match.view_name if request.resolver_match else ""
     return [(entry, entry.url_name == current) for entry in menu_for(scope, request.user)]
+
+
+@register.filter
+def records(entries):
+    """The menu's record-keeping entries, shown together in one dropdown."""
+    return [(entry, current) for entry, current in entries if entry.records]
