@@ -189,12 +189,13 @@ class ObjectPages:
 
     def history_view(self, request, pk: int):
         obj = self.get(request.scope, pk)
-        entries = (
+        # Not "entries": base.html's `{% menu as entries %}` writes that name into the page's context.
+        history = (
             AuditEntry.objects.filter(target_type=ContentType.objects.get_for_model(obj), target_id=str(obj.pk))
             .select_related("actor")
             .order_by("-at", "-id")[:HISTORY_ROWS]
         )
-        return render(request, "backoffice/history.html", {"pages": self, "obj": obj, "entries": entries})
+        return render(request, "backoffice/history.html", {"pages": self, "obj": obj, "history": history})
 
 
 def add_errors(form: forms.Form, exc: ValidationError) -> None:
