@@ -19,7 +19,19 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from cases import deadlines
-from cases.models import COLOUR_OF, Action, Case, CaseCounter, CaseEvent, Category, Level, Rating, Source, Status
+from cases.models import (
+    COLOUR_OF,
+    Action,
+    Case,
+    CaseCounter,
+    CaseEvent,
+    Category,
+    Level,
+    RatedVia,
+    Rating,
+    Source,
+    Status,
+)
 from cases.services.recording import RESIDENT
 from demo.cases import DESCRIPTIONS, ROUTES
 from demo.city.plan import Scale
@@ -30,12 +42,12 @@ from orgs.models import Role
 CASE_COLUMNS = ["id", "number", "category_id", "area_id", "district_id", "street_id", "community_id", "grid_id",
                 "location_note", "source", "description", "reporter_id", "reporter_phone", "importance", "urgency",
                 "colour", "level", "status", "last_action", "department_id", "response_due", "resolution_due",
-                "response_remind_at", "resolution_remind_at", "due_provisional", "extension_days",
-                "extension_reason", "supervised", "accepted_at", "dispatched_at", "signed_at", "resolved_at",
-                "closed_at", "verifications", "reworks", "reopened", "rating", "tracking_code", "submission_key",
-                "created_at", "updated_at"]  # fmt: skip
-EVENT_COLUMNS = ["id", "case_id", "action", "actor_id", "actor_role", "at", "from_status", "to_status",
-                 "department_id", "note", "data"]  # fmt: skip
+                "dispatch_due", "response_remind_at", "dispatch_remind_at", "resolution_remind_at", "due_provisional",
+                "extension_days", "extension_reason", "supervised", "accepted_at", "dispatched_at", "signed_at",
+                "resolved_at", "closed_at", "verifications", "reworks", "reopened", "rating", "rated_via",
+                "tracking_code", "submission_key", "created_at", "updated_at"]  # fmt: skip
+EVENT_COLUMNS = ["id", "case_id", "action", "actor_id", "actor_role", "actor_area_id", "actor_department_id", "at",
+                 "from_status", "to_status", "department_id", "note", "data"]  # fmt: skip
 SOURCES = [Source.GRID_PATROL, Source.RESIDENT_QR, Source.HOTLINE, Source.WALK_IN]
 SOURCE_WEIGHTS = [55, 15, 20, 10]
 REJECTED, IN_COMMUNITY = 0.03, 0.45  # the rest are whistled to the street
@@ -69,7 +81,8 @@ class _Loop:
         self.events: list[tuple] = []
         self.stopped = False
 
-    def step(self, action, actor, role, to_status, hours, *, note="", data=None, moves=True) -> bool:
+    def step(self, action, who: tuple, to_status, hours, *, note="", data=None, moves=True) -> bool:
+        """`who` is (user id, role, area id, department id): the actor and the post the step was taken in."""
         at = self.at + datetime.timedelta(hours=hours)
         if self.stopped or at >= self.end or (self.events and len(self.events) == self.stall_after):
             self.stopped = True
@@ -77,7 +90,7 @@ class _Loop:
         self.at = at
         case = self.case
         self.events.append(
-            (self.event_id(), case["id"], action, actor, role, at, case["status"] if self.events else "", to_status,
+            (self.event_id(), case["id"], action, *who, at, case["status"] if self.events else "", to_status,
              case["department_id"], note, data or {})
         )  # fmt: skip
         if moves:
@@ -161,91 +174,90 @@ class CaseMaker:
         due = deadlines.response_due(limit, at, self.calendar)
         source = rng.choices(SOURCES, SOURCE_WEIGHTS)[0]
         district, street, community = grid["district"], grid["street"], grid["community"]
-        reporter, role = {
-            Source.GRID_PATROL: (self.users[grid["worker"]], Role.GRID_WORKER),
-            Source.RESIDENT_QR: (None, RESIDENT),
-            Source.HOTLINE: (self.users[district["staff"]], Role.DISTRICT_STAFF),
-            Source.WALK_IN: (self.users[community["staff"]], Role.COMMUNITY_STAFF),
+        reporter = {
+            Source.GRID_PATROL: (self.users[grid["worker"]], Role.GRID_WORKER, grid["id"], None),
+            Source.RESIDENT_QR: (None, RESIDENT, None, None),
+            Source.HOTLINE: (self.users[district["staff"]], Role.DISTRICT_STAFF, district["id"], None),
+            Source.WALK_IN: (self.users[community["staff"]], Role.COMMUNITY_STAFF, community["id"], None),
         }[source]
-        description = rng.choice(DESCRIPTIONS[root_code])
+        description = rng.choice(DESCRIPTIONS[category.code])
         row = dict.fromkeys(CASE_COLUMNS)
         row.update(
             id=self.writer.next_id(Case), number=number, category_id=category.pk,
             area_id=rng.choice(grid["children"])["id"], district_id=district["id"], street_id=street["id"],
             community_id=community["id"], grid_id=grid["id"], location_note="", source=source,
-            description=description, reporter_id=reporter, importance=importance, urgency=urgency, colour=colour,
+            description=description, reporter_id=reporter[0], importance=importance, urgency=urgency, colour=colour,
             level=Level.COMMUNITY, status=Status.REPORTED, last_action=Action.REPORT, response_due=due.at,
             response_remind_at=due.remind_at, due_provisional=due.provisional, extension_reason="", supervised=False,
-            verifications=0, reworks=0, reopened=0, rating="", tracking_code=self._tracking_code(),
+            verifications=0, reworks=0, reopened=0, rating="", rated_via="", tracking_code=self._tracking_code(),
             submission_key=uuid.UUID(int=rng.getrandbits(128), version=4), created_at=at, updated_at=at,
         )  # fmt: skip
         stall_after = rng.randrange(1, 7) if rng.random() < STALLED else None
         loop = _Loop(row, self.end, stall_after, functools.partial(self.writer.next_id, CaseEvent))
-        loop.step(Action.REPORT, reporter, role, Status.REPORTED, 0, note=description, data={"source": source})
+        loop.step(Action.REPORT, reporter, Status.REPORTED, 0, note=description, data={"source": source})
         self._walk(loop, grid, category, root_code, colour)
         return row, loop.events
 
     def _walk(self, loop: _Loop, grid: dict, category: Category, root_code: str, colour: str) -> None:
         rng, case = self.rng, loop.case
-        community_staff = self.users[grid["community"]["staff"]]
-        worker = self.users[grid["worker"]]
+        community_staff = (self.users[grid["community"]["staff"]], Role.COMMUNITY_STAFF, grid["community"]["id"], None)
+        worker = (self.users[grid["worker"]], Role.GRID_WORKER, grid["id"], None)
         limit = self.limit(category, colour)
         path = rng.random()
         if path < REJECTED:
-            if loop.step(Action.REJECT, community_staff, Role.COMMUNITY_STAFF, Status.REJECTED, rng.uniform(0.2, 4),
+            if loop.step(Action.REJECT, community_staff, Status.REJECTED, rng.uniform(0.2, 4),
                          note="不属于受理范围"):  # fmt: skip
                 case["closed_at"] = loop.at
             return
         if path < REJECTED + IN_COMMUNITY:
-            handler, handler_role = community_staff, Role.COMMUNITY_STAFF
-            if not loop.step(
-                Action.ACCEPT, community_staff, Role.COMMUNITY_STAFF, Status.ACCEPTED, rng.uniform(0.2, 3)
-            ):
+            handler = community_staff
+            if not loop.step(Action.ACCEPT, community_staff, Status.ACCEPTED, rng.uniform(0.2, 3)):
                 return
             case["accepted_at"] = loop.at
             self._resolution_clock(case, limit, loop.at)
         else:
-            if not loop.step(Action.WHISTLE, community_staff, Role.COMMUNITY_STAFF, Status.WHISTLED,
-                             rng.uniform(0.5, 4), note="需职能部门处置",
-                             data={"from_level": Level.COMMUNITY, "to_level": Level.STREET}):  # fmt: skip
+            hours = rng.uniform(0.5, 4)
+            waiting = deadlines.dispatch_due(limit, loop.at + datetime.timedelta(hours=hours))  # start_dispatch_clock
+            if not loop.step(Action.WHISTLE, community_staff, Status.WHISTLED, hours, note="需职能部门处置",
+                             data={"from_level": Level.COMMUNITY, "to_level": Level.STREET,
+                                   "dispatch_due": waiting.at.isoformat()}):  # fmt: skip
                 return
             case["level"], case["accepted_at"] = Level.STREET, loop.at  # move_up accepts a case still reported
+            case.update(dispatch_due=waiting.at, dispatch_remind_at=waiting.remind_at)
             department = self.skeleton.departments[(grid["district"]["id"], self.routes[root_code])]
             hours = rng.uniform(0.5, 8)
             dispatch_at = loop.at + datetime.timedelta(hours=hours)
             previous = case["department_id"]
             case["department_id"] = department["id"]  # the dispatch event names its department
-            if not loop.step(Action.DISPATCH, self.users[grid["street"]["staff"]], Role.STREET_STAFF,
-                             Status.DISPATCHED, hours, data={"assisting": []}):  # fmt: skip
+            street_staff = (self.users[grid["street"]["staff"]], Role.STREET_STAFF, grid["street"]["id"], None)
+            if not loop.step(Action.DISPATCH, street_staff, Status.DISPATCHED, hours, data={"assisting": []}):
                 case["department_id"] = previous
                 return
             response = deadlines.response_due(limit, dispatch_at, self.calendar)
             case.update(dispatched_at=dispatch_at, response_due=response.at, response_remind_at=response.remind_at)
             self._resolution_clock(case, limit, dispatch_at, also=response.provisional)
-            handler, handler_role = self.users[department["officer"]], Role.DEPARTMENT_OFFICER
+            handler = (self.users[department["officer"]], Role.DEPARTMENT_OFFICER, None, department["id"])
             sign_hours = rng.uniform(0.5, 30)
             on_time = loop.at + datetime.timedelta(hours=sign_hours) <= case["response_due"]
-            if not loop.step(
-                Action.SIGN, handler, handler_role, Status.IN_PROGRESS, sign_hours, data={"on_time": on_time}
-            ):
+            if not loop.step(Action.SIGN, handler, Status.IN_PROGRESS, sign_hours, data={"on_time": on_time}):
                 return
             case["signed_at"] = loop.at
-        self._finish(loop, handler, handler_role, worker)
+        self._finish(loop, handler, worker)
 
-    def _finish(self, loop: _Loop, handler: int, handler_role: str, worker: int) -> None:
+    def _finish(self, loop: _Loop, handler: tuple, worker: tuple) -> None:
         rng, case = self.rng, loop.case
         working = case["status"]  # where a rework sends it back: accepted or in progress
         for attempt in range(2):
             hours = rng.uniform(4, 120)
             on_time = loop.at + datetime.timedelta(hours=hours) <= case["resolution_due"]
             feedback = "已返工" if attempt else "已到现场处置完毕"
-            if not loop.step(Action.RESOLVE, handler, handler_role, Status.RESOLVED, hours, note=feedback,
+            if not loop.step(Action.RESOLVE, handler, Status.RESOLVED, hours, note=feedback,
                              data={"on_time": on_time}):  # fmt: skip
                 return
             case["resolved_at"] = loop.at
             rework = attempt == 0 and rng.random() < REWORK
             action, to_status = (Action.VERIFY_REWORK, working) if rework else (Action.VERIFY_PASS, Status.CLOSED)
-            if not loop.step(action, worker, Role.GRID_WORKER, to_status, rng.uniform(2, 24),
+            if not loop.step(action, worker, to_status, rng.uniform(2, 24),
                              note="仍未整改到位" if rework else ""):  # fmt: skip
                 return
             case["verifications"] += 1
@@ -256,8 +268,9 @@ class CaseMaker:
             case["resolved_at"] = None
         if rng.random() < RATED:
             rating = rng.choices(Rating.values, [7, 2, 1])[0]
-            if loop.step(Action.RATE, None, RESIDENT, Status.CLOSED, rng.uniform(2, 48), data={"rating": rating}):
-                case["rating"] = rating
+            resident = (None, RESIDENT, None, None)
+            if loop.step(Action.RATE, resident, Status.CLOSED, rng.uniform(2, 48), data={"rating": rating}):
+                case["rating"], case["rated_via"] = rating, RatedVia.RESIDENT
 
     def _resolution_clock(self, case: dict, limit, at: datetime.datetime, also: bool = False) -> None:
         """cases.services.steps.start_resolution_clock, on the row instead of a locked case."""

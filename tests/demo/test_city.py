@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import deadlines, workflow
-from cases.models import ENDED, Action, Case, CaseCounter, CaseEvent, Status
+from cases.models import ENDED, Action, Case, CaseCounter, CaseEvent, RatedVia, Status
 from core.blind_index import blind_index
 from core.identity import parse_citizen_id
 from core.models import AuditEntry
@@ -106,7 +106,7 @@ def test_the_trees_are_what_django_mptt_itself_builds(city, model):
 def test_every_case_walks_the_workflow(city):
     scopes = {}
     ours = Case.objects.filter(district__code__startswith=OURS)
-    for case in ours.select_related("area", "district").prefetch_related("events"):
+    for case in ours.select_related("area", "district", "category").prefetch_related("events"):
         events = list(case.events.all())
         assert events[0].action == Action.REPORT and events[0].from_status == ""
         status = Status.REPORTED
@@ -124,9 +124,18 @@ def test_every_case_walks_the_workflow(city):
                 capability, where = step.who(case)
                 if where == workflow.DEPARTMENT:
                     assert scope.capacity(capability, department_id=event.department_id) == event.actor_role
+                    assert (event.actor_area_id, event.actor_department_id) == (None, event.department_id)
                 else:
                     assert scope.capacity(capability, at=case.area) == event.actor_role
+                    # The post the step was taken in, as cases.services.recording names it.
+                    post = next(p for p in scope.posts if p.role == event.actor_role)
+                    assert (event.actor_area_id, event.actor_department_id) == (post.area_id, None)
+            if event.action == Action.WHISTLE:
+                assert case.dispatch_due == deadlines.dispatch_due(deadlines.limit_for(case.category, case.colour),
+                                                                   event.at).at  # fmt: skip
+                assert datetime.datetime.fromisoformat(event.data["dispatch_due"]) == case.dispatch_due
             status = event.to_status
+        assert bool(case.rating) == (case.rated_via == RatedVia.RESIDENT)
         case.refresh_from_db(fields=["status"])
         assert case.status == status
         assert case.last_action == events[-1].action
