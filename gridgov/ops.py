@@ -53,6 +53,11 @@ class Health(HealthCheckView):
             response.status_code = 503
         return response
 
+    def render_to_response(self, context, **response_kwargs):
+        """No HTML page (django-health-check's template is not installed, and was a 500): a browser
+        or a load balancer asking for text/html or */* reads the same plain lines as text/plain."""
+        return self.render_to_response_text(response_kwargs.get("status", 200))
+
 
 def _may_read_metrics(request) -> bool:
     """A scraper on an allowed address talking to us directly (not through the proxy, whose own
