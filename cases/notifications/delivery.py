@@ -23,7 +23,6 @@ from cases.models import (
     Delivery,
     Notification,
     NotificationKind,
-    NotificationSettings,
     WorkChatHook,
     default_channels,
 )
@@ -59,7 +58,7 @@ def announce(case: Case, event: CaseEvent) -> list[int]:
     notes = Notification.objects.bulk_create(
         [Notification(user=user, case=case, event=event, kind=kind, text=text) for user in users]
     )
-    chosen = {s.user_id: s for s in NotificationSettings.objects.filter(user__in=users)}
+    chosen = {user.pk: user.notification_settings for user in users if hasattr(user, "notification_settings")}
     first_try = timezone.now() + PENDING_AFTER
     deliveries = []
     for note in notes:

@@ -57,9 +57,11 @@ class Audience:
         self.department_ids.add(department_id)
 
     def users(self) -> list:
+        """The active holders, each with their 通知设置 (if they saved any) read in the same query."""
         posts = Post.objects.unscoped("whoever must be told of a case, wherever they are").active()
         holders = posts.filter(self.posts, user__isnull=False).values("user_id")
-        return list(get_user_model().objects.filter(pk__in=holders, is_active=True).order_by("pk"))
+        users = get_user_model().objects.filter(pk__in=holders, is_active=True).select_related("notification_settings")
+        return list(users.order_by("pk"))
 
 
 def _community(audience: Audience, case: Case) -> None:

@@ -184,9 +184,10 @@ def test_the_lists_page_shows_claim_and_completion(units, world, client_for):
 @pytest.mark.parametrize(
     ("url_name", "key", "queries"),
     [
-        ("cobuilding:units", None, 6),
-        ("cobuilding:community_lists", "K1", 9),
-        ("cobuilding:unit", "hospital", 12),
+        # each page also reads the header's unread-notification count
+        ("cobuilding:units", None, 7),
+        ("cobuilding:community_lists", "K1", 10),
+        ("cobuilding:unit", "hospital", 13),
     ],
 )
 def test_query_counts_are_pinned(units, world, client_for, django_assert_num_queries, url_name, key, queries):

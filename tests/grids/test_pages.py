@@ -177,16 +177,17 @@ def _grow(world, buildings: int) -> None:
 
 
 # (url name, world collection, key, queries): the count is pinned, and must not move when the
-# district grows.
+# district grows. Full pages include the header's unread-notification count (the htmx fragment
+# of an area's children has no header).
 PAGES = [
-    ("home", None, None, 8),  # the street's workbench panel: one grouped query
-    ("grids:tree", None, None, 4),
+    ("home", None, None, 9),  # the street's workbench panel: one grouped query
+    ("grids:tree", None, None, 5),
     ("grids:area_children", "areas", "S1", 5),
-    ("grids:area", "areas", "K1", 7),
-    ("grids:area", "areas", "A", 13),  # its community, for the door plates link
-    ("grids:household", "households", "A1", 10),  # + who left and the moves, one query each
-    ("grids:resident", "residents", "A1", 7),
-    ("grids:resident_search", None, None, 6),
+    ("grids:area", "areas", "K1", 8),
+    ("grids:area", "areas", "A", 14),  # its community, for the door plates link
+    ("grids:household", "households", "A1", 11),  # + who left and the moves, one query each
+    ("grids:resident", "residents", "A1", 8),
+    ("grids:resident_search", None, None, 7),
 ]
 
 

@@ -9,10 +9,11 @@ from cases.models import Case
 from tests.cases.conftest import category
 
 # Session and user, category and building, the caller's posts, the building's ancestors, the
-# time limit, the calendar (2), the counter, the case, its event, the audit chain (2), the new
-# case's assisting departments for the response, and the request's savepoint (2); on PostgreSQL
-# the audit chain's advisory lock too.
-CREATE_QUERIES = 17 + (connection.vendor == "postgresql")
+# time limit, the calendar (2), the counter, the case, its event, the audit chain (2), who is told
+# of the report (the community's handlers, with their 通知设置 joined), their notifications in one
+# insert, the work-messaging robots of the places told, the new case's assisting departments for
+# the response, and the request's savepoint (2); on PostgreSQL the audit chain's advisory lock too.
+CREATE_QUERIES = 20 + (connection.vendor == "postgresql")
 
 
 def test_creating_a_case_through_the_api_runs_a_fixed_number_of_queries(world, client_for):

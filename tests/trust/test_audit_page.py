@@ -81,7 +81,7 @@ def test_it_costs_the_same_however_many_entries(client, auditor, outsider, djang
     # session, user, the device that verified the session (an auditor is staff, so has two-factor
     # sign-in), the user's and group permissions, the type choices, the header's unread count,
     # the page of entries, and the user's posts for the menu (which offers only the pages they may open)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         assert client.get(URL, {"action": "grids."}).status_code == 200
 
 
