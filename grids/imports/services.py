@@ -32,9 +32,7 @@ def _capacity(scope: Scope) -> str:
     # Importing needs the capability somewhere; each row is then checked at its own building.
     if scope.unrestricted:
         return ADMIN
-    allowing = {
-        post.role for post in scope.posts if Capability.EDIT_PEOPLE in scope.role_capabilities.get(post.role, ())
-    }
+    allowing = {role for role in scope.roles if Capability.EDIT_PEOPLE in scope.role_capabilities.get(role, ())}
     return ",".join(sorted(allowing))[:40]
 
 

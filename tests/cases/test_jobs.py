@@ -8,7 +8,7 @@ import pytest
 from django.db.models import ProtectedError
 from django.urls import reverse
 
-from cases import sweep, tasks
+from cases import services, sweep, tasks
 from cases.models import Action, CaseAlert, CaseEvent, DoorPlate, TimeLimit
 from core.models import AuditEntry
 from tests.cases.conftest import at
@@ -17,14 +17,15 @@ from tests.cases.conftest import at
 def test_one_broken_case_is_logged_and_the_sweep_goes_on(world, dispatched, monkeypatch, caplog):
     broken = dispatched(at=at(2026, 11, 23, 9))
     fine = dispatched(at=at(2026, 11, 23, 9))
-    recipients = sweep._recipients
+    record = services.record
 
-    def fail_for_one(case, kind):
+    # The case recorder fails for one case after its alert row was written, so the rollback shows.
+    def fail_for_one(case, **kwargs):
         if case.pk == broken.pk:
             raise RuntimeError("a broken row")
-        return recipients(case, kind)
+        return record(case, **kwargs)
 
-    monkeypatch.setattr(sweep, "_recipients", fail_for_one)
+    monkeypatch.setattr(services, "record", fail_for_one)
     with caplog.at_level(logging.ERROR, logger="cases.sweep"):
         counts = sweep.sweep_deadlines(now=fine.response_due + datetime.timedelta(minutes=1))
     assert counts["overdue"] == 1
@@ -33,7 +34,7 @@ def test_one_broken_case_is_logged_and_the_sweep_goes_on(world, dispatched, monk
     assert not broken.events.filter(action=Action.OVERDUE).exists()
     assert broken.number in caplog.text
     # Mended, it is swept on the next run.
-    monkeypatch.setattr(sweep, "_recipients", recipients)
+    monkeypatch.setattr(services, "record", record)
     assert sweep.sweep_deadlines(now=fine.response_due + datetime.timedelta(minutes=2))["overdue"] == 1
 
 

@@ -12,8 +12,8 @@ from core.models import AuditEntry
 from core.scope import scope_for
 
 PATHS = {
-    "accept": "accept", "reject": "reject", "merge": "merge", "whistle": "whistle", "escalate": "escalate",
-    "dispatch": "dispatch", "sign": "sign", "return": "return", "extend": "extend",
+    "accept": "accept", "reject": "reject", "merge": "merge", "whistle": "whistle", "correct": "correct",
+    "escalate": "escalate", "dispatch": "dispatch", "sign": "sign", "return": "return", "extend": "extend",
     "decide-extension": "decide-extension", "resolve": "resolve", "verify": "verify", "callback": "callback",
 }  # fmt: skip
 

@@ -44,7 +44,8 @@ PEOPLE_WRITES = [
         actor=actor, resident=w.residents["A1"], citizen_id=citizen_id(datetime.date(1990, 1, 2))
     )),
     ("tag_resident", lambda w, actor: services.tag_resident(
-        actor=actor, resident=w.residents["A1"], group=key_group("disabled"), since=SINCE
+        # Not a sensitive group: only who may reveal may set one (tested in test_households_and_residents).
+        actor=actor, resident=w.residents["A1"], group=key_group("floating-population"), since=SINCE
     )),
     ("tag_household", lambda w, actor: services.tag_household(
         actor=actor, household=w.households["A1"], group=key_group("rented-housing"), since=SINCE
