@@ -20,8 +20,10 @@ from cases.models import (
     DoorPlate,
     MetricWeight,
     Notification,
+    NotificationSettings,
     ReplyTemplate,
     RoutingRule,
+    SavedFilter,
     TimeLimit,
     WorkChatHook,
 )
@@ -225,3 +227,18 @@ class ReplyTemplateAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.save_reply_template(actor=request.user, template=obj)
+
+
+@admin.register(SavedFilter)
+class SavedFilterAdmin(ReadOnlyAdmin):
+    """Each user keeps their own on the case list."""
+
+    list_display = ["user", "name"]
+
+
+@admin.register(NotificationSettings)
+class NotificationSettingsAdmin(ReadOnlyAdmin):
+    """Each user chooses on their 通知设置 page; the phone stays encrypted and is not shown."""
+
+    list_display = ["user"]
+    exclude = ["phone"]

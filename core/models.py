@@ -137,9 +137,13 @@ class Lease(models.Model):
     once however many beat schedulers start. A row, not a Redis key or a session advisory lock:
     it holds on SQLite and PostgreSQL alike, through PgBouncer, and with Redis down."""
 
-    name = models.CharField(max_length=64, primary_key=True)
-    holder = models.CharField(max_length=64, blank=True)
-    held_until = models.DateTimeField()
+    name = models.CharField(_("任务"), max_length=64, primary_key=True)
+    holder = models.CharField(_("持有者"), max_length=64, blank=True)
+    held_until = models.DateTimeField(_("持有至"))
+
+    class Meta:
+        verbose_name = _("任务租约")
+        verbose_name_plural = _("任务租约")
 
     def __str__(self) -> str:
         return f"{self.name} until {self.held_until:%Y-%m-%d %H:%M:%S}"

@@ -16,6 +16,7 @@ from core.masking import mask_citizen_id, mask_phone
 from core.scope import scope_for
 from grids import services
 from grids.forms import RevealForm
+from grids.import_models import ImportRow, ImportRun, PeopleExport
 from grids.models import Area, City, Household, HouseholdTag, KeyGroup, Move, Resident, ResidentTag, SensitiveAccess
 
 
@@ -289,13 +290,8 @@ class KeyGroupAdmin(admin.ModelAdmin):
         services.save_key_group(actor=request.user, group=obj)
 
 
-@admin.register(Move)
-class MoveAdmin(admin.ModelAdmin):
-    """迁入/迁出 are written by grids.moves with the resident's change; here they are read only."""
-
-    list_display = ["on", "direction", "resident", "household"]
-    list_filter = ["direction"]
-    list_select_related = ["resident", "household__building"]
+class RecordAdmin(admin.ModelAdmin):
+    """What the services wrote as it happened: read here, never changed."""
 
     def has_add_permission(self, request):
         return False
@@ -305,6 +301,37 @@ class MoveAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Move)
+class MoveAdmin(RecordAdmin):
+    """迁入/迁出 are written by grids.moves with the resident's change; here they are read only."""
+
+    list_display = ["on", "direction", "resident", "household"]
+    list_filter = ["direction"]
+    list_select_related = ["resident", "household__building"]
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(RecordAdmin):
+    """Imports and their counts; the uploaded and refused workbooks hold personal data and are
+    served only to the run's owner on its page, so they are not shown here."""
+
+    list_display = ["started_at", "owner", "file_name", "status", "created", "updated", "unchanged", "refused"]
+    list_filter = ["status", "dry_run"]
+    exclude = ["source", "refused_file"]
+
+
+@admin.register(ImportRow)
+class ImportRowAdmin(RecordAdmin):
+    list_display = ["run", "number", "outcome", "reason"]
+    list_filter = ["outcome"]
+
+
+@admin.register(PeopleExport)
+class PeopleExportAdmin(RecordAdmin):
+    list_display = ["at", "user", "area", "rows", "revealed"]
+    list_filter = ["revealed"]
 
 
 @admin.register(SensitiveAccess)

@@ -51,7 +51,9 @@ class ReplyTemplate(models.Model):
 class SavedFilter(models.Model):
     """A user's named query string of the case list: their own, listed and deleted by them alone."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("用户")
+    )
     name = models.CharField(_("名称"), max_length=40)
     query = models.CharField(_("筛选条件"), max_length=500)
     created_at = models.DateTimeField(auto_now_add=True)

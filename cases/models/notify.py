@@ -56,9 +56,13 @@ def default_channels(kind: str) -> list[str]:
 class Notification(models.Model):
     """One event told to one user: their in-app inbox row, and what their deliveries carry."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications")
-    event = models.ForeignKey(CaseEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("用户")
+    )
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("案件"))
+    event = models.ForeignKey(
+        CaseEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("案件环节")
+    )
     kind = models.CharField(_("类型"), max_length=20, choices=NotificationKind.choices)
     text = models.CharField(_("内容"), max_length=200)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
@@ -128,13 +132,17 @@ class Delivery(models.Model):
     """One message through one channel to one recipient for one event, recorded once and sent once:
     claimed by a conditional update on `sent_at` before the channel is called."""
 
-    event = models.ForeignKey(CaseEvent, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(CaseEvent, on_delete=models.CASCADE, related_name="+", verbose_name=_("案件环节"))
     channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices)
     # "user:<pk>", "hook:<pk>" or "reporter": with event and channel, what is sent only once.
     recipient = models.CharField(_("接收方"), max_length=40)
     kind = models.CharField(_("类型"), max_length=20, choices=NotificationKind.choices)
-    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    hook = models.ForeignKey(WorkChatHook, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("通知")
+    )
+    hook = models.ForeignKey(
+        WorkChatHook, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("工作群机器人")
+    )
     # A resident's number, for the tracking code: decrypted only by the SMS channel as it sends.
     phone = EncryptedCharField(_("手机号"), max_length=20, blank=True, null=True)
     text = models.CharField(_("内容"), max_length=300)
@@ -170,7 +178,11 @@ class NotificationSettings(models.Model):
     """通知设置: which channels a user wants per kind, and the number their SMS go to."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="notification_settings"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="notification_settings",
+        verbose_name=_("用户"),
     )
     phone = EncryptedCharField(_("接收短信的手机号"), max_length=20, blank=True, null=True)
     # {kind: [channel, ...]}; a kind not in it takes default_channels(kind).
