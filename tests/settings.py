@@ -24,3 +24,14 @@ WHITENOISE_AUTOREFRESH = True
 # declared for the whole run, as a mirror of the test database, so each test can say it reads it.
 if "replica" not in DATABASES:  # noqa: F405
     DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+
+# Under pytest-xdist each worker's cache is a Redis database of its own: a test's cache.clear()
+# (Django's RedisCache flushes its database) must not reset the rate limits another worker's test
+# is counting. The broker stays shared.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker.startswith("gw") and CACHES["default"]["BACKEND"].endswith("RedisCache"):  # noqa: F405
+    _location = CACHES["default"]["LOCATION"]  # noqa: F405
+    _base, _, _db = _location.rpartition("/")
+    if not _db.isdigit():
+        _base, _db = _location.rstrip("/"), "0"
+    CACHES["default"]["LOCATION"] = f"{_base}/{int(_db) + 1 + int(_worker[2:]) % 15}"  # noqa: F405

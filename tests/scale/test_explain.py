@@ -76,7 +76,7 @@ def _people(buildings: list[Area]) -> None:
                 citizen_id="110101198001010011",
                 citizen_id_hash=f"explain-{h}-{n}",
                 residence_status="registered",
-                relation="head",
+                relation="head" if n == 0 else "other",  # one 户主 per household
             )
             for h in Household.objects.values_list("pk", flat=True)
             for n in range(RESIDENTS_PER_HOUSEHOLD)
