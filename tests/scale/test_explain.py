@@ -65,7 +65,7 @@ def _district(city: City, d: int) -> Area:
 
 
 def _people(buildings: list[Area]) -> None:
-    Household.objects.bulk_create(
+    made = Household.objects.bulk_create(
         Household(building=b, floor=1 + n // 4, room=f"{n}") for b in buildings for n in range(HOUSEHOLDS_PER_BUILDING)
     )
     Resident.objects.bulk_create(
@@ -78,7 +78,7 @@ def _people(buildings: list[Area]) -> None:
                 residence_status="registered",
                 relation="head" if n == 0 else "other",  # one 户主 per household
             )
-            for h in Household.objects.values_list("pk", flat=True)
+            for h in (household.pk for household in made)  # not the shared world's households
             for n in range(RESIDENTS_PER_HOUSEHOLD)
         ),
         batch_size=5000,
