@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases import exports, selectors, services, views
-from cases.models import CURRENT_DUE, INBOX_DUE, Category, DoorPlate, Status
+from cases.models import CURRENT_DUE, INBOX_DUE, Status
 from core.scope import area_scope_or_404
 from grids import selectors as grid_selectors
 
@@ -99,7 +99,7 @@ def _category_or_none(value: str):
         return None
     if not value.isdecimal() or len(value) > 18:
         raise BadRequest
-    return Category.objects.filter(pk=int(value)).first()
+    return selectors.category_or_none(int(value))
 
 
 def _duplicate_rows(rows, *, detailed: bool) -> list[dict]:
@@ -131,6 +131,6 @@ def possible_duplicates(request):
 
 def plate_duplicates(request, token: str):
     """The same question from a door plate, answered without anyone's details."""
-    plate = get_object_or_404(DoorPlate.objects.select_related("building"), token=token)
+    plate = selectors.door_plate(token)
     rows = selectors.plate_duplicates(plate.building, _category_or_none(request.GET.get("category", "")))
     return JsonResponse({"cases": _duplicate_rows(rows, detailed=False)})

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,6 +21,7 @@ from cases.models import (
     Case,
     CaseEvent,
     Category,
+    DoorPlate,
     Notification,
     NotificationSettings,
     ReplyTemplate,
@@ -336,3 +338,13 @@ def door_plates_link(scope: Scope, area) -> dict:
         return {}
     url = reverse("cases:door_plates", args=[community.pk])
     return {"door_plates_url": url + (f"#plate-{area.pk}" if area.kind == AreaKind.BUILDING else "")}
+
+
+def door_plate(token: str) -> DoorPlate:
+    """The plate a resident's QR code names, with its building and grid; the token is the authority."""
+    return get_object_or_404(DoorPlate.objects.select_related("building__parent"), token=token)
+
+
+def category_or_none(pk: int | None) -> Category | None:
+    """A category named in a query string (configuration, the same for everyone), or None."""
+    return Category.objects.filter(pk=pk).first() if pk is not None else None

@@ -255,7 +255,7 @@ DEVICE_COOKIE = "gg_device"
 
 @csrf_exempt  # checked by _resident_form instead, once the limit has passed: the check parses the body
 def resident_report(request, token: str):
-    plate = get_object_or_404(DoorPlate.objects.select_related("building__parent"), token=token)
+    plate = selectors.door_plate(token)
     # The resident has no account and no scope: the plate's token is what places the report.
     device = request.COOKIES.get(DEVICE_COOKIE) or secrets.token_urlsafe(16)
     if request.method == "POST" and resident_limits.over_limit(request, plate=plate, device=device):

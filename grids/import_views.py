@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from core.capabilities import Capability
 from core.scope import area_scope_or_404
-from grids import exports
+from grids import exports, selectors
 from grids.import_forms import ExportForm, ImportApplyForm, ImportUploadForm
 from grids.import_models import ImportRun, RowOutcome
 from grids.imports import services
@@ -31,13 +31,13 @@ def _importer_scope(request):
 
 
 def _own_run(request, pk: int) -> ImportRun:
-    _importer_scope(request)
-    return get_object_or_404(ImportRun.objects.select_related("applied_as"), pk=pk, owner=request.user)
+    scope = _importer_scope(request)
+    return get_object_or_404(selectors.own_import_runs(scope), pk=pk)
 
 
 @login_required
 def import_start(request):
-    _importer_scope(request)
+    scope = _importer_scope(request)
     posted = request.method == "POST"
     form = ImportUploadForm(request.POST, request.FILES) if posted else ImportUploadForm()
     if posted and form.is_valid():
@@ -49,7 +49,7 @@ def import_start(request):
             form.add_error("workbook", exc)
         else:
             return redirect("grids:import_run", pk=run.pk)
-    recent = ImportRun.objects.filter(owner=request.user)[:RECENT]
+    recent = selectors.own_import_runs(scope)[:RECENT]
     status = 400 if form.errors else 200
     return render(request, "grids/import_start.html", {"form": form, "recent": recent}, status=status)
 

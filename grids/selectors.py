@@ -11,6 +11,7 @@ from core.bilingual import localized
 from core.blind_index import blind_index
 from core.identity import ID_LIKE, PHONE_LIKE, normalize_phone
 from core.scope import Scope
+from grids.import_models import ImportRun
 from grids.models import Area, AreaKind, Household, HouseholdTag, Move, Resident, ResidentTag
 
 
@@ -224,3 +225,8 @@ def expiring_counts(scope: Scope, on: datetime.date | None = None) -> dict:
     )
     rows = list(by_resident.union(by_household, all=True))
     return {"count": sum(row["n"] for row in rows), "soonest": min((row["until"] for row in rows), default=None)}
+
+
+def own_import_runs(scope: Scope) -> QuerySet[ImportRun]:
+    """A user's imports are their own, whatever their posts (the workbooks hold personal data)."""
+    return ImportRun.objects.filter(owner=scope.user).select_related("applied_as")
