@@ -25,6 +25,7 @@ from orgs.models import (
     OwnersCommittee,
     PartyMember,
     Post,
+    Role,
     ServicePoints,
     Slot,
 )
@@ -41,6 +42,42 @@ APPOINTS_AT = {
     AreaKind.DISTRICT: {AreaKind.STREET, AreaKind.TOWN},
     AreaKind.COUNTY: {AreaKind.STREET, AreaKind.TOWN},
     AreaKind.COUNTY_CITY: {AreaKind.STREET, AreaKind.TOWN},
+}
+
+
+_PARTY_POSTS = {
+    Role.SECRETARY,
+    Role.DEPUTY_SECRETARY,
+    Role.ORG_COMMITTEE_MEMBER,
+    Role.GROUP_LEADER,
+    Role.CO_BUILDING_SECRETARY,
+}
+_GRID_POSTS = {
+    Role.GRID_WORKER,
+    Role.GRID_WORKER_PART_TIME,
+    Role.GRID_CHIEF,
+    Role.GRID_GROUP_LEADER,
+    Role.BUILDING_HEAD,
+    Role.UNIT_HEAD,
+    Role.SUNK_STAFF,
+}
+_COMMUNITY_POSTS = {
+    Role.COMMUNITY_STAFF,
+    Role.COMMITTEE_MEMBER,
+    Role.STATION_HEAD,
+    Role.WINDOW_STAFF,
+    Role.RC_DIRECTOR,
+    Role.RC_MEMBER,
+}
+# The roles the chain may give at each kind of place. The district's own posts (指挥中心, 领导,
+# 财政) and the departments' are the admin's: an appointer never hands out more than the chain's.
+APPOINTABLE_ROLES = {
+    AreaKind.GRID: _GRID_POSTS | _PARTY_POSTS,
+    AreaKind.COMPOUND: _GRID_POSTS | _PARTY_POSTS,
+    AreaKind.BUILDING: _GRID_POSTS | _PARTY_POSTS,
+    AreaKind.COMMUNITY: _COMMUNITY_POSTS | _PARTY_POSTS,
+    AreaKind.STREET: {Role.STREET_STAFF} | _PARTY_POSTS,
+    AreaKind.TOWN: {Role.STREET_STAFF} | _PARTY_POSTS,
 }
 
 
@@ -88,6 +125,17 @@ def _set(obj, names) -> list[str]:
 def appoint(*, actor, post: Post) -> Post:
     """Put someone in a post (an unsaved Post with its fields set)."""
     capacity = require_appointer(actor, post)
+    place = post_place(post)
+    if capacity not in (ADMIN, SYSTEM_CAPACITY) and post.role not in APPOINTABLE_ROLES.get(place.kind, ()):
+        raise ValidationError(
+            {
+                "role": [
+                    _("%(kind)s不能由您任命为“%(role)s”")
+                    % {"kind": place.get_kind_display(), "role": post.get_role_display()}
+                ]
+            },
+            code="role_not_appointable",
+        )
     if post.user_id and not post.holder_name:
         post.holder_name = post.user.get_full_name() or post.user.get_username()
     if post.start and post.end and post.end < post.start:

@@ -52,6 +52,18 @@ def test_street_staff_appoint_at_a_community_of_their_street(world):
     assert Post.objects.unscoped("test").filter(holder_name="新社工", area=world.areas["K2"]).exists()
 
 
+@pytest.mark.parametrize(("role", "place"), [("finance_officer", "A2"), ("leader", "A2"), ("street_staff", "K2")])
+def test_an_appointer_gives_only_the_roles_of_the_chain(world, role, place):
+    """Community staff cannot make anyone (themselves included) a finance officer or a leader,
+    nor street staff a street officer at a community: each is a field error and nothing is written."""
+    persona = "street" if place == "K2" else "community"
+    client = force_login_verified(Client(), world.users[persona])
+    before = _posts()
+    response = _appoint(client, world, role=role, area=world.areas[place].pk)
+    assert response.status_code == 400 and "不能由您任命为" in response.content.decode()
+    assert _posts() == before
+
+
 def test_ending_a_post_keeps_it_and_its_history(world):
     client = force_login_verified(Client(), world.users["community"])
     post = Post.objects.unscoped("test").get(user=world.users["grid_a"])
