@@ -67,8 +67,10 @@ def end_resident(
     others = resident.household.residents.living().exclude(pk=resident.pk)
     fields = ["ended_on", "end_reason"]
     heads_others = resident.relation == Relation.HEAD and others.exists()
-    if heads_others and (new_head is None or not others.filter(pk=new_head.pk).exists()):
+    if heads_others and new_head is None:
         raise ValidationError({"new_head": [_("户主注销前请指定同户在住的新户主")]}, code="needs_new_head")
+    if new_head is not None and not others.filter(pk=new_head.pk).exists():
+        raise ValidationError({"new_head": [_("新户主须是本户在住居民")]}, code="new_head_not_living_here")
     resident.ended_on, resident.end_reason = on, reason
     full_clean(resident, exclude=["citizen_id", "citizen_id_hash"], validate_constraints=False)
     resident.save(update_fields=fields)
@@ -97,6 +99,8 @@ def end_resident_tag(*, actor, tag: ResidentTag, until: datetime.date) -> Reside
 def change_head(*, actor, household: Household, new_head: Resident, old_head_relation: str) -> Household:
     """户主变更: the old 户主 takes the relation given, the new one becomes 户主, in one step."""
     capacity = require_people_editor(actor, household.building)
+    # Two head changes at once would both pass the checks below and one would break the constraint.
+    household = Household.objects.reread(household).select_for_update().get()
     living = household.residents.living()
     if not living.filter(pk=new_head.pk).exists():
         raise ValidationError({"new_head": [_("新户主须是本户在住居民")]})

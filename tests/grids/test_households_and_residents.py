@@ -79,6 +79,14 @@ def test_a_head_who_leaves_others_behind_names_the_new_head(world):
     assert (_resident(head.pk).end_reason, _resident(spouse.pk).relation) == (ResidentEnd.DIED, Relation.HEAD)
 
 
+def test_the_new_head_must_live_in_the_household(world):
+    head, stranger = world.residents["A1"], world.residents["B1"]
+    with pytest.raises(ValidationError) as error:
+        moves.end_resident(actor=SYSTEM, resident=head, on=DAY, reason=ResidentEnd.DIED, new_head=stranger)
+    assert "new_head" in error.value.message_dict
+    assert (_resident(head.pk).ended_on, _resident(stranger.pk).relation) == (None, world.residents["B1"].relation)
+
+
 def test_someone_who_moved_out_moves_in_elsewhere_as_themselves(world):
     spouse = world.residents["A1c"]
     moves.end_resident(actor=SYSTEM, resident=spouse, on=DAY, reason=ResidentEnd.MOVED_OUT)
