@@ -77,6 +77,7 @@ def export_residents(*, actor, area: Area, reveal: bool = False, reason: str = "
     )
     residents = (
         Resident.objects.within(scope)
+        .living()
         .filter(under)
         .order_by("household__building__code", "household__unit", "household__room", "pk")
         .values_list(

@@ -181,7 +181,7 @@ def key_group_breakdown(scope: Scope) -> list[dict]:
     """Residents and households in each non-sensitive key group across the scope: one query each."""
     by_resident = (
         visible_tags(ResidentTag.objects)
-        .filter(resident__in=residents(scope))
+        .filter(resident__in=residents(scope).living())
         .values("group__name", "group__name_en", "group__order")
         .annotate(n=Count("resident", distinct=True))
     )
@@ -212,7 +212,7 @@ def expiring_tags(scope: Scope, on: datetime.date | None = None) -> tuple[QueryS
     EXPIRING_DAYS: to renew with a new basis, or to let lapse."""
     on = on or timezone.localdate()
     return (
-        _expiring(ResidentTag.objects, on).filter(resident__in=residents(scope)),
+        _expiring(ResidentTag.objects, on).filter(resident__in=residents(scope).living()),
         _expiring(HouseholdTag.objects, on).filter(household__in=households(scope)),
     )
 

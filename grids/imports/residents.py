@@ -182,7 +182,7 @@ class ResidentImport:
         for pk, building_id, unit, room, floor, occupancy in found:
             if (building_id, unit, room) in wanted:
                 states[pk] = self.households[(building_id, unit, room)] = HouseholdState(pk, floor, occupancy)
-        heads = Resident.objects.within(self.scope).filter(household_id__in=states, relation=Relation.HEAD)
+        heads = Resident.objects.within(self.scope).living().filter(household_id__in=states, relation=Relation.HEAD)
         for household_id, pk in heads.values_list("household_id", "pk"):
             states[household_id].head = pk
 

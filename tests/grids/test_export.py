@@ -1,5 +1,6 @@
 """The residents export: masked unless revealed with a reason, recorded, watermarked."""
 
+import datetime
 import io
 import zipfile
 
@@ -9,8 +10,9 @@ from openpyxl import load_workbook
 from core.capabilities import Capability
 from core.models import AuditEntry
 from core.scope import scope_for
-from grids import services
+from grids import moves, services
 from grids.import_models import PeopleExport
+from grids.models import ResidentEnd
 
 
 def _export(client, area, **more):
@@ -85,3 +87,13 @@ def test_a_neighbours_area_is_not_offered(world, client_for):
 def test_export_is_the_community_and_the_offices_above_it(world):
     may = {name for name, user in world.users.items() if scope_for(user).may(Capability.EXPORT_PEOPLE)}
     assert may == {"community", "street", "district", "admin"}
+
+
+def test_who_has_left_is_not_exported_as_living_there(world, client_for):
+    left = world.residents["A1c"]
+    moves.end_resident(
+        actor=world.users["community"], resident=left, on=datetime.date(2026, 11, 1), reason=ResidentEnd.MOVED_OUT
+    )
+    text = _unzipped(_export(client_for(world.users["street"]), world.areas["K1"]))
+    assert left.name not in text
+    assert PeopleExport.objects.get().rows == 4  # the five of K1, less the one who moved out
