@@ -27,7 +27,7 @@ COLUMNS = [
     Column("occupancy", "居住状态", False, "自住", "自住、出租或空置;留空为自住", Occupancy),
     Column("name", "姓名", True, "张三", "不超过50字"),
     Column("citizen_id", "公民身份号码", True, "11010519491231002X", "18位,请设为文本格式以免末位被改写"),
-    Column("phone", "手机号", False, "13812345678", "11位手机号,可留空"),
+    Column("phone", "手机号", False, "13812345678", "11位手机号;已登记的居民留空则保留原号码"),
     Column("residence_status", "居住类型", True, "户籍人口", "户籍人口、常住非户籍或流动人口", ResidenceStatus),
     Column("relation", "与户主关系", True, "户主", "每户只能有一位户主", Relation),
 ]

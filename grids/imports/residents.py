@@ -243,17 +243,15 @@ class ResidentImport:
         if resident is None:
             new_residents.append((state, row))
             return Outcome(row.number, "created")
-        wanted = {
-            "name": row.name,
-            "phone_hash": blind_index(row.phone) if row.phone else "",
-            "residence_status": row.residence_status,
-            "relation": row.relation,
-        }
+        wanted = {"name": row.name, "residence_status": row.residence_status, "relation": row.relation}
+        if row.phone:  # an empty cell keeps the phone on record, as the resident's page does
+            wanted["phone_hash"] = blind_index(row.phone)
         resident_changed = any(getattr(resident, key) != value for key, value in wanted.items())
         if resident_changed:
             for key, value in wanted.items():
                 setattr(resident, key, value)
-            resident.phone = row.phone or None
+            if row.phone:
+                resident.phone = row.phone
             changed_residents.append(resident)
         return Outcome(row.number, "updated" if resident_changed or household_changed else "unchanged")
 
@@ -295,7 +293,12 @@ class ResidentImport:
                 if state.head is row:
                     state.head = resident.pk
         if changed_residents:
-            Resident.objects.within(self.scope).bulk_update(changed_residents, RESIDENT_UPDATES, batch_size=500)
+            # A row without a phone leaves the phone as it was: those are written without it.
+            kept = [r for r in changed_residents if "phone" in r.get_deferred_fields()]
+            phoned = [r for r in changed_residents if "phone" not in r.get_deferred_fields()]
+            residents = Resident.objects.within(self.scope)
+            residents.bulk_update(phoned, RESIDENT_UPDATES, batch_size=500)
+            residents.bulk_update(kept, [f for f in RESIDENT_UPDATES if not f.startswith("phone")], batch_size=500)
         changed = [state for state in self.households.values() if state.changed and state.pk is not None]
         if changed:
             Household.objects.within(self.scope).bulk_update(

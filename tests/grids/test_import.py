@@ -252,3 +252,16 @@ def test_the_result_page_reads_as_many_queries_for_a_large_run_as_for_a_small_on
             assert client.get(reverse("grids:import_run", args=[run.pk])).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_an_empty_phone_cell_keeps_the_phone_on_record(world, client_for, run_tasks_here):
+    a, r, h = world.areas, world.residents, world.households
+    Resident.objects.filter(pk=r["A1b"].pk).update(phone="+8613700137000")  # the hash is not compared here
+    sheet = [
+        row(a["A1"].code, h["A1b"].room, r["A1b"].name, r["A1b"].citizen_id, floor=h["A1b"].floor, status="常住非户籍")
+    ]
+    client, run = _dry_run(world, client_for, run_tasks_here, xlsx(sheet))
+    with run_tasks_here():
+        client.post(reverse("grids:import_apply", args=[run.pk]))
+    kept = Resident.objects.get(pk=r["A1b"].pk)
+    assert (kept.residence_status, kept.phone) == ("resident", "+8613700137000")
