@@ -12,7 +12,7 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 
-from cases.models import Channel, Delivery, NotificationSettings
+from cases.models import Channel, Delivery
 from core import gateway
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ def _phone(delivery: Delivery) -> str:
     """Decrypted here, as the message goes out, and nowhere else."""
     if delivery.phone:
         return delivery.phone
-    mine = NotificationSettings.objects.filter(user_id=delivery.notification.user_id).first()
+    mine = getattr(delivery.notification.user, "notification_settings", None)  # read with the delivery
     return mine.phone if mine else ""
 
 

@@ -2,11 +2,12 @@
 transaction (so a step that commits has told, and one that rolls back has told no one), and the
 deliveries go out after the commit, each once however often its task arrives.
 
-A delivery is claimed by a conditional update on `sent_at`, and the claim commits only with the
-hand-over: a task run twice sends nothing twice (the second claim waits on the first's row lock,
-then finds it sent), and a channel that fails (SMTP down, an SMS provider answering 500) rolls
-the claim back, so the delivery stays owed; it is tried again with a growing wait by beat's
-pass, which also sends whatever the queue lost."""
+A delivery is claimed by a conditional update on `sent_at` and its attempts, and the claim
+commits only with the hand-over: a task run twice sends nothing twice (the second claim waits on
+the first's row lock, then finds it sent), and a channel that fails (SMTP down, an SMS provider
+answering 500) gives the row back, under the same lock, with one more attempt and a later time,
+so the delivery stays owed; beat's pass tries it again once its wait is over, and sends whatever
+the queue lost."""
 
 import datetime
 import logging
@@ -30,6 +31,7 @@ from cases.notifications.channels import CHANNELS
 from cases.notifications.recipients import KIND_OF_ACTION, audience_for
 from core.after_commit import enqueue_on_commit
 from core.identity import normalize_phone
+from core.logmask import mask_numbers
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +57,8 @@ def announce(case: Case, event: CaseEvent) -> list[int]:
     audience = audience_for(case, event, kind)
     users = [user for user in audience.users() if user.pk != event.actor_id]
     text = _text(case, kind, event.note)
+    # What leaves the system (mail, SMS, a group robot) carries no whole ID or phone number.
+    outbound = _text(case, kind, mask_numbers(event.note))
     notes = Notification.objects.bulk_create(
         [Notification(user=user, case=case, event=event, kind=kind, text=text) for user in users]
     )
@@ -68,7 +72,7 @@ def announce(case: Case, event: CaseEvent) -> list[int]:
             if (channel == Channel.EMAIL and note.user.email) or (channel == Channel.SMS and mine and mine.phone):
                 deliveries.append(
                     Delivery(event=event, channel=channel, recipient=f"user:{note.user_id}", kind=kind,
-                             notification=note, text=text, next_try_at=first_try)
+                             notification=note, text=outbound, next_try_at=first_try)
                 )  # fmt: skip
     if audience.area_ids or audience.department_ids:
         hooks = WorkChatHook.objects.filter(active=True).filter(
@@ -76,7 +80,7 @@ def announce(case: Case, event: CaseEvent) -> list[int]:
         )
         deliveries += [
             Delivery(event=event, channel=Channel.WORK_CHAT, recipient=f"hook:{hook.pk}", kind=kind, hook=hook,
-                     text=text, next_try_at=first_try)
+                     text=outbound, next_try_at=first_try)
             for hook in hooks.order_by("pk")
         ]  # fmt: skip
     return _queue(deliveries)
@@ -115,32 +119,40 @@ def send_tracking_code(case: Case, phone: str | None = None) -> int | None:
 
 
 def _wait(attempts: int) -> datetime.timedelta:
-    return min(PENDING_AFTER * 2**attempts, LONGEST_WAIT)
+    # 2, 4, 8 … minutes, then hourly: the exponent stops growing once the wait is the longest.
+    return min(PENDING_AFTER * 2 ** min(attempts, 6), LONGEST_WAIT)
 
 
 def send_deliveries(ids: list[int]) -> int:
     """Hands each owed delivery to its channel once; returns how many went out."""
     sent = 0
     owed = Delivery.objects.unscoped("the delivery task sends the deliveries it was handed, by id")
-    for delivery in owed.filter(pk__in=ids, sent_at__isnull=True).select_related("notification__user", "hook"):
-        try:
-            with transaction.atomic():
-                claim = Delivery.objects.reread(delivery).filter(sent_at__isnull=True)
-                if not claim.update(sent_at=timezone.now()):
-                    continue
+    related = ("notification__user__notification_settings", "hook")
+    for delivery in owed.filter(pk__in=ids, sent_at__isnull=True).select_related(*related):
+        with transaction.atomic():
+            # The claim holds the row until this commits; a second task waiting on it finds it
+            # sent, or failed with one more attempt (and so no longer the row it read): either way
+            # it sends nothing, and a failure is retried only after its wait.
+            claim = Delivery.objects.reread(delivery).filter(sent_at__isnull=True, attempts=delivery.attempts)
+            if not claim.update(sent_at=timezone.now()):
+                continue
+            try:
                 CHANNELS[delivery.channel].send(delivery)
-        except OSError as exc:
-            _failed(delivery, exc)
-            continue
+            except Exception as exc:  # any channel's failure keeps this one owed; the others go on
+                _failed(delivery, exc)
+                continue
         sent += 1
     return sent
 
 
-def _failed(delivery: Delivery, exc: OSError) -> None:
+def _failed(delivery: Delivery, exc: Exception) -> None:
     attempts = delivery.attempts + 1
-    log.warning("delivery %s through %s failed (attempt %s): %s", delivery.pk, delivery.channel, attempts, exc)
-    Delivery.objects.reread(delivery).filter(sent_at__isnull=True).update(
-        attempts=attempts, next_try_at=timezone.now() + _wait(attempts), last_error=str(exc)[:200]
+    log.warning(
+        "delivery %s through %s failed (attempt %s): %s",
+        delivery.pk, delivery.channel, attempts, exc, exc_info=not isinstance(exc, OSError),
+    )  # fmt: skip
+    Delivery.objects.reread(delivery).update(
+        sent_at=None, attempts=attempts, next_try_at=timezone.now() + _wait(attempts), last_error=str(exc)[:200]
     )
 
 

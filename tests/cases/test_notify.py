@@ -201,3 +201,37 @@ def test_a_tracking_code_to_a_number_that_is_no_mobile_number_is_refused(world):
         delivery.send_tracking_code(case, "12345")
     assert delivery.send_tracking_code(case, "139 1234 5678") is not None
     assert Delivery.objects.get(kind="tracking_code").phone == "+8613912345678"
+
+
+def test_a_channel_failing_in_any_way_keeps_its_delivery_owed_and_the_wait_stays_bounded(
+    world, settings, run_tasks_here
+):
+    settings.SMS_BACKEND, settings.SMS_HTTP_URL = "http", ""  # misconfigured: urllib refuses the URL
+    with run_tasks_here(), transaction.atomic():
+        case = services.report_case(
+            actor=world.users["community"],
+            category=category("urban-events-clutter"),
+            area=world.areas["A1"],
+            description="来电反映路灯不亮",
+            source=Source.HOTLINE,
+            reporter_phone="13812345678",
+        )
+    owed = Delivery.objects.get(kind="tracking_code")
+    assert (owed.sent_at, owed.attempts) == (None, 1) and owed.next_try_at > timezone.now()
+    assert case.tracking_code in owed.text
+    # Beat's pass before the wait is over sends nothing again; after it, it tries once more.
+    assert delivery.send_owed() == 0 and Delivery.objects.get(pk=owed.pk).attempts == 1
+    assert delivery.send_owed(now=timezone.now() + LATER) == 0 and Delivery.objects.get(pk=owed.pk).attempts == 2
+    assert delivery._wait(1000) == delivery.LONGEST_WAIT  # a row failing for days never overflows
+
+
+def test_what_leaves_the_system_carries_no_whole_phone_number(world, mailboxes):
+    case = services.report_case(
+        actor=world.users["grid_a"],
+        category=category("urban-events-clutter"),
+        area=world.areas["A1"],
+        description="楼道堆物,联系人电话13812345678",
+    )
+    mailed_text = Delivery.objects.filter(event__case=case, channel="email").values_list("text", flat=True)
+    assert mailed_text and all("13812345678" not in text and "*5678" in text for text in mailed_text)
+    assert "13812345678" in Notification.objects.filter(case=case).first().text  # the in-app notice is inside
