@@ -3,7 +3,8 @@ its lease runs out (core.models.Lease).
 
 Taking one is a single conditional UPDATE (free or run out → mine), committed at once, so two
 processes racing for it cannot both win, on PostgreSQL or SQLite; no connection or process keeps
-anything meanwhile, which is what several machines and a transaction-mode pooler need.
+anything meanwhile, which is what several machines and a transaction-mode pooler need. Times are
+the database's (`Now()`), so machines whose clocks disagree still agree on who holds a lease.
 """
 
 import datetime
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db.models.functions import Now
 
 from core.models import Lease
 
@@ -20,14 +21,13 @@ _NEVER = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 
 
 def _take(name: str, holder: str, seconds: int) -> bool:
-    now = timezone.now()
     try:
         with transaction.atomic():
             Lease.objects.get_or_create(name=name, defaults={"held_until": _NEVER})
     except IntegrityError:  # another process made the row a moment ago: it exists now
         pass
-    taken = Lease.objects.filter(name=name, held_until__lte=now).update(
-        holder=holder, held_until=now + datetime.timedelta(seconds=seconds)
+    taken = Lease.objects.filter(name=name, held_until__lte=Now()).update(
+        holder=holder, held_until=Now() + datetime.timedelta(seconds=seconds)
     )
     return taken == 1
 
@@ -42,4 +42,4 @@ def lease(name: str, *, seconds: int) -> Iterator[bool]:
         yield mine
     finally:
         if mine:
-            Lease.objects.filter(name=name, holder=holder).update(held_until=timezone.now())
+            Lease.objects.filter(name=name, holder=holder).update(held_until=Now())
