@@ -177,7 +177,8 @@ PANELS: list[tuple[Callable[[Scope], bool], Callable[[Scope, object], Panel]]] =
     (lambda s: _mine(s, Capability.HANDLE_IN_COMMUNITY) and s.has_areas, needs),
     (lambda s: _mine(s, Capability.DISPATCH_FOR_STREET) and s.has_areas, street),
     (lambda s: _mine(s, Capability.WORK_FOR_DEPARTMENT) and bool(s.department_ids), officer),
-    (lambda s: _mine(s, Capability.VIEW_DASHBOARD), leader),
+    # The dashboard it links to is a case page: it opens to a scope with places or departments.
+    (lambda s: _mine(s, Capability.VIEW_DASHBOARD) and (s.has_areas or bool(s.department_ids)), leader),
     (lambda s: _mine(s, Capability.RUN_BUDGETS) and s.has_areas, finance),
 ]
 
