@@ -209,6 +209,8 @@ SMS_BACKEND = env_str("SMS_BACKEND", "log")
 if SMS_BACKEND not in ("log", "http"):
     raise ImproperlyConfigured(f"SMS_BACKEND must be log or http, not {SMS_BACKEND!r}")
 SMS_HTTP_URL = env_str("SMS_HTTP_URL", "")
+if SMS_BACKEND == "http" and not SMS_HTTP_URL:
+    raise ImproperlyConfigured("SMS_BACKEND=http needs SMS_HTTP_URL: every text message would fail")
 # Also the wait for a work-messaging webhook; a delivery's claim is held that long at most.
 SMS_HTTP_TIMEOUT = env_int("SMS_HTTP_TIMEOUT", 10)
 

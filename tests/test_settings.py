@@ -62,6 +62,15 @@ def test_settings_refuse_to_start_without_a_secret_key_unless_debug():
     assert _import_settings({"DEBUG": "1"}).returncode == 0
 
 
+def test_an_http_sms_provider_without_its_url_refuses_to_start():
+    refused = _import_settings({"DEBUG": "1", "SMS_BACKEND": "http", "SMS_HTTP_URL": ""})
+    assert refused.returncode != 0 and "SMS_BACKEND=http needs SMS_HTTP_URL" in refused.stderr
+    assert (
+        _import_settings({"DEBUG": "1", "SMS_BACKEND": "http", "SMS_HTTP_URL": "http://127.0.0.1:9/sms"}).returncode
+        == 0
+    )
+
+
 def test_default_is_sqlite_with_eager_celery_and_urls_switch_to_postgres_and_redis():
     embedded = _import_settings({"DEBUG": "1"})
     assert embedded.stdout.split() == ["django.db.backends.sqlite3", "True"]
