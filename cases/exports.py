@@ -14,7 +14,7 @@ from openpyxl.styles import Font
 
 from cases.models import Case, Colour, Level, Status
 from core import audit
-from core.scope import ADMIN, Scope
+from core.scope import Scope
 
 # The columns, as the audit log names them. No phone, no reporter: what the list shows.
 COLUMNS = ["number", "created_at", "category", "colour", "status", "level", "place", "department", "due", "description"]
@@ -79,9 +79,5 @@ def export_cases(*, actor, scope: Scope, cases: QuerySet[Case], title: str, crit
     out = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the response, which closes it
     workbook.save(out)
     out.seek(0)
-    audit.record(actor=actor, action="cases.export_list", fields=COLUMNS, capacity=_capacity(scope))
+    audit.record(actor=actor, action="cases.export_list", fields=COLUMNS, capacity=audit.reader_capacity(scope))
     return out
-
-
-def _capacity(scope: Scope) -> str:
-    return ADMIN if scope.unrestricted else ",".join(sorted({post.role for post in scope.posts}))[:40]

@@ -7,7 +7,7 @@ from django.db import models
 
 from core import request_context
 from core.models import AuditEntry, Result
-from core.scope import SYSTEM
+from core.scope import ADMIN, SYSTEM, Scope
 
 
 def record(
@@ -40,3 +40,9 @@ def record(
     )
     entry.save()
     return entry
+
+
+def reader_capacity(scope: Scope) -> str:
+    """The capacity of a read that needs no one capability (an export of what the reader sees):
+    the roles of the reader's posts, or the admin."""
+    return ADMIN if scope.unrestricted else ",".join(sorted(scope.roles))[:40]

@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from core import audit
-from core.scope import ADMIN, Scope
+from core.scope import Scope
 from funding import selectors
 from funding.models import BudgetRun
 
@@ -35,10 +35,11 @@ def export_budget_run(*, actor, scope: Scope, run: BudgetRun) -> bytes:
             cell.number_format = "#,##0.00"
     buffer = BytesIO()
     workbook.save(buffer)
-    audit.record(actor=actor, action="funding.export_budget_run", target=run, fields=COLUMNS, capacity=_capacity(scope))
+    audit.record(
+        actor=actor,
+        action="funding.export_budget_run",
+        target=run,
+        fields=COLUMNS,
+        capacity=audit.reader_capacity(scope),
+    )
     return buffer.getvalue()
-
-
-def _capacity(scope: Scope) -> str:
-    # Seeing a run needs no capability, only a post in its district: name the roles of the posts.
-    return ADMIN if scope.unrestricted else ",".join(sorted({post.role for post in scope.posts}))[:40]
