@@ -6,8 +6,21 @@ from core.lockout_audit import released_by
 from core.models import AuditEntry
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """What the services wrote as it happened (cases, events, moves, imports): read here, never changed."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """Read-only, and only for auditors: the log is append-only and names who looked at what."""
 
     list_display = ["at", "actor", "capacity", "action", "result", "target_type", "target_id", "client_address"]
@@ -21,15 +34,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request):
         return request.user.has_perm("core.audit_reader")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class AuditedAccessAttemptAdmin(AccessAttemptAdmin):

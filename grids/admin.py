@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from mptt.admin import MPTTModelAdmin
 
+from core.admin import ReadOnlyAdmin
 from core.blind_index import blind_index
 from core.identity import looks_like_id_or_phone, normalize_phone, parse_citizen_id
 from core.masking import mask_citizen_id, mask_phone
@@ -290,21 +291,8 @@ class KeyGroupAdmin(admin.ModelAdmin):
         services.save_key_group(actor=request.user, group=obj)
 
 
-class RecordAdmin(admin.ModelAdmin):
-    """What the services wrote as it happened: read here, never changed."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Move)
-class MoveAdmin(RecordAdmin):
+class MoveAdmin(ReadOnlyAdmin):
     """迁入/迁出 are written by grids.moves with the resident's change; here they are read only."""
 
     list_display = ["on", "direction", "resident", "household"]
@@ -313,7 +301,7 @@ class MoveAdmin(RecordAdmin):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(RecordAdmin):
+class ImportRunAdmin(ReadOnlyAdmin):
     """Imports and their counts; the uploaded and refused workbooks hold personal data and are
     served only to the run's owner on its page, so they are not shown here."""
 
@@ -323,13 +311,13 @@ class ImportRunAdmin(RecordAdmin):
 
 
 @admin.register(ImportRow)
-class ImportRowAdmin(RecordAdmin):
+class ImportRowAdmin(ReadOnlyAdmin):
     list_display = ["run", "number", "outcome", "reason"]
     list_filter = ["outcome"]
 
 
 @admin.register(PeopleExport)
-class PeopleExportAdmin(RecordAdmin):
+class PeopleExportAdmin(ReadOnlyAdmin):
     list_display = ["at", "user", "area", "rows", "revealed"]
     list_filter = ["revealed"]
 
