@@ -30,7 +30,7 @@ def test_a_case_goes_round_the_loop(browser, live_server, phone, screenshot, tmp
     chengguan = department("城市管理局", district)
     fire = Category.objects.get(code="safety-fire")
     RoutingRule.objects.create(category=fire.parent, area=district, department=chengguan)
-    user_with_posts("gw", dict(role=Role.GRID_WORKER, area=grid, slot=Slot.A))
+    user_with_posts("gridworker_zhang", dict(role=Role.GRID_WORKER, area=grid, slot=Slot.A))
     user_with_posts("cs", dict(role=Role.COMMUNITY_STAFF, area=community))
     user_with_posts("st", dict(role=Role.STREET_STAFF, area=street))
     user_with_posts("of", dict(role=Role.DEPARTMENT_OFFICER, department=chengguan))
@@ -40,7 +40,7 @@ def test_a_case_goes_round_the_loop(browser, live_server, phone, screenshot, tmp
     photo.write_bytes(out.getvalue())
 
     # The grid worker, on a phone.
-    log_in(phone, "gw", "pw")
+    log_in(phone, "gridworker_zhang", "pw")
     phone.goto("/cases/new/")
     phone.get_by_label("地点(楼栋)").select_option(label="银湖社区第1网格 · 3号楼")
     phone.get_by_label("类别").select_option(value=str(fire.pk))
@@ -104,6 +104,6 @@ def test_a_case_goes_round_the_loop(browser, live_server, phone, screenshot, tmp
     page.get_by_role("button", name="提交评价").click()
     expect(page.get_by_text("感谢您的评价")).to_be_visible()
     assert Case.objects.get(pk=case.pk).rating == "satisfied"
-    assert "gw" not in page.content()
+    assert "gridworker_zhang" not in page.content()
     for context in contexts:  # no keep-alive connection outlives the live server
         context.close()
