@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases import exports, selectors, services, views
-from cases.models import CURRENT_DUE, INBOX_DUE, Status
+from cases.models import Status
 from core.scope import area_scope_or_404
 from grids import selectors as grid_selectors
 
@@ -42,14 +42,9 @@ def case_export(request):
     """The list as filtered (queue, filters, search and order alike) as an Excel file, streamed."""
     scope = selectors.case_scope_or_404(request.scope)
     queue = request.GET.get("queue", "")
-    title, qs, filters, by_due, _work = views.listed_cases(request, scope, queue)
+    title, qs, filters, key = views.listed_cases(request, scope, queue)
     qs = selectors.for_list(qs)
-    if queue == "inbox":
-        qs = qs.annotate(due=INBOX_DUE).order_by("due", "id")
-    elif by_due:
-        qs = qs.annotate(due=CURRENT_DUE).order_by("due", "id")
-    else:
-        qs = qs.order_by("-created_at", "-id")
+    qs = qs.order_by("-created_at", "-id") if key is None else qs.annotate(due=key).order_by("due", "id")
     out = exports.export_cases(actor=request.user, scope=scope, cases=qs, title=str(title), criteria=_criteria(filters))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return FileResponse(

@@ -13,7 +13,6 @@ from django.utils import timezone
 from cases.models import (
     AWAITING_DISPATCH,
     AWAITING_RESPONSE,
-    CURRENT_DUE,
     INBOX,
     INBOX_DUE,
     OPEN,
@@ -237,13 +236,9 @@ def inbox_page(qs: QuerySet[Case], cursor: str | None, size: int, key=INBOX_DUE)
     """The inbox most urgent first: the deadline each case runs against now, oldest first, so the
     overdue ones lead. The order is the `case_department_inbox` index's, so a page reads `size`
     rows of it however large the backlog; keyset like `keyset_page`. Another work queue passes the
-    time it runs on as `key` (the oldest report first, the soonest deadline first)."""
+    time it runs on as `key` (the oldest report first, the soonest deadline first); a list sorted
+    by time left passes CURRENT_DUE: overdue first, cases without a clock last."""
     return _due_page(qs.annotate(due=key), cursor, size)
-
-
-def due_page(qs: QuerySet[Case], cursor: str | None, size: int) -> tuple[list[Case], str | None]:
-    """Any list by time left: overdue first, then the nearest deadline, cases without a clock last."""
-    return _due_page(qs.annotate(due=CURRENT_DUE), cursor, size)
 
 
 def _due_page(qs: QuerySet[Case], cursor: str | None, size: int) -> tuple[list[Case], str | None]:

@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from cases import forms, queues, resident_limits, selectors, services, tracking, workflow
-from cases.models import OPEN, Action, CasePhoto, DoorPlate, Level, Status
+from cases.models import CURRENT_DUE, OPEN, Action, CasePhoto, DoorPlate, Level, Status
 from core.capabilities import Capability
 from core.scope import area_scope_or_404
 from grids import selectors as grid_selectors
@@ -35,8 +35,9 @@ def _form_errors(form) -> str:
 
 
 def listed_cases(request, scope, queue: str):
-    """The list's title, its cases (the queue's, filtered), the filter form and whether it is
-    sorted by time left: what the list page shows and the export writes."""
+    """The list's title, its cases (the queue's, filtered), the filter form and the time it runs
+    on (None for newest reported first): what the list page shows and the export writes, in one
+    order."""
     qs = selectors.cases(scope)
     title = _("案件")
     work = None
@@ -47,7 +48,8 @@ def listed_cases(request, scope, queue: str):
     grids = grid_selectors.areas(scope).filter(kind=AreaKind.GRID).order_by("tree_id", "lft")
     filters = forms.CaseFilterForm(request.GET or None, grids=grids)
     qs, by_due = _filtered(qs, filters)
-    return title, qs, filters, by_due, work
+    key = CURRENT_DUE if by_due else (work.key if work else None)
+    return title, qs, filters, key
 
 
 def _filtered(qs, filters):
@@ -69,13 +71,8 @@ def _filtered(qs, filters):
 @login_required
 def case_list(request, queue: str = ""):
     scope = selectors.case_scope_or_404(request.scope)
-    title, qs, filters, by_due, work = listed_cases(request, scope, queue)
-    if by_due:
-        page = selectors.due_page
-    elif work is None or work.key is None:
-        page = selectors.keyset_page
-    else:
-        page = functools.partial(selectors.inbox_page, key=work.key)
+    title, qs, filters, key = listed_cases(request, scope, queue)
+    page = selectors.keyset_page if key is None else functools.partial(selectors.inbox_page, key=key)
     try:
         rows, next_cursor = page(selectors.for_list(qs), request.GET.get("after"), PAGE_SIZE)
     except ValueError:

@@ -50,6 +50,18 @@ def test_the_export_matches_the_list(world, listed, client_for, query):
     assert ("蓝色" in stated) == ("colour" in query)
 
 
+@pytest.mark.parametrize("query", [{}, {"sort": "due"}, {"q": "楼道"}])
+def test_a_queue_exports_in_the_queues_own_order(world, listed, client_for, query):
+    """待受理 runs oldest report first, unlike the whole list; its export keeps that order."""
+    client = client_for(world.users["community"])
+    shown = _list_numbers(client.get(reverse("cases:queue", args=["triage"]), query).content.decode())
+    rows = _sheet(client.get(reverse("cases:export"), {"queue": "triage", **query}))
+    header = rows.index(next(r for r in rows if r and r[0] == "编号"))
+    assert [r[0] for r in rows[header + 1 :]] == shown and len(shown) == (3 if "q" in query else 4)
+    if not query:
+        assert shown[0] == listed[4].number  # the oldest report leads
+
+
 def test_a_queue_exports_its_own_cases_and_every_export_is_audited(world, listed, client_for):
     client = client_for(world.users["community"])
     rows = _sheet(client.get(reverse("cases:export"), {"queue": "triage"}))
