@@ -61,6 +61,18 @@ def phone(browser, live_server):
 
 
 @pytest.fixture
+def eager_tasks():
+    """The live server runs in this process: what its pages queue after commit runs here, whatever
+    the broker (tests/test_celery.py covers the worker path)."""
+    from gridgov.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
 def screenshot(request):
     def save(page, name: str) -> Path:
         ARTIFACTS.mkdir(exist_ok=True)

@@ -5,7 +5,6 @@ from django.apps import apps
 from playwright.sync_api import expect
 
 from core.scope import SYSTEM
-from gridgov.celery import app
 from grids.models import AreaKind
 from orgs import services
 from orgs.models import OrgKind, Role
@@ -13,16 +12,6 @@ from tests.e2e.conftest import log_in
 from tests.factories import AreaFactory, user_with_posts
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def eager_tasks():
-    # The live server runs in this process: its queued task runs in-process here, whatever the broker
-    # (tests/test_celery.py covers the worker path).
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
 
 
 def test_finance_officer_runs_a_budget_and_reads_it(browser, live_server, screenshot, eager_tasks):
