@@ -20,6 +20,7 @@ class NotificationKind(models.TextChoices):
     WHISTLED = "whistled", _("吹哨待派遣")
     ESCALATED = "escalated", _("升级待派遣")
     DISPATCHED = "dispatched", _("派遣待签收")
+    ASSISTING = "assisting", _("派遣协办")
     RETURNED = "returned", _("部门退回")
     EXTENSION_ASKED = "extension_asked", _("延期待审批")
     EXTENSION_DECIDED = "extension_decided", _("延期已审批")

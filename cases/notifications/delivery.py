@@ -28,7 +28,7 @@ from cases.models import (
     default_channels,
 )
 from cases.notifications.channels import CHANNELS
-from cases.notifications.recipients import KIND_OF_ACTION, audience_for
+from cases.notifications.recipients import KIND_OF_ACTION, audiences_for
 from core.after_commit import enqueue_on_commit
 from core.identity import normalize_phone
 from core.logmask import mask_numbers
@@ -50,12 +50,32 @@ def _text(case: Case, kind: str, note: str) -> str:
 
 def announce(case: Case, event: CaseEvent) -> list[int]:
     """Records who is told of this event (in-app) and what goes out to them through which channel;
-    queues the sending for after the commit. Returns the deliveries recorded."""
+    queues the sending for after the commit. Returns the deliveries recorded. Whoever two
+    audiences share is told once, as the first names them; the actor is never told."""
     kind = KIND_OF_ACTION.get(event.action)
     if kind is None:
         return []
-    audience = audience_for(case, event, kind)
-    users = [user for user in audience.users() if user.pk != event.actor_id]
+    deliveries: list[Delivery] = []
+    told_users, told_hooks = {event.actor_id}, set()
+    for each_kind, audience in audiences_for(case, event, kind):
+        users = [user for user in audience.users() if user.pk not in told_users]
+        told_users.update(user.pk for user in users)
+        hooks = [hook for hook in _hooks(audience) if hook.pk not in told_hooks]
+        told_hooks.update(hook.pk for hook in hooks)
+        deliveries += _deliveries(case, event, each_kind, users, hooks)
+    return _queue(deliveries)
+
+
+def _hooks(audience) -> list[WorkChatHook]:
+    if not (audience.area_ids or audience.department_ids):
+        return []
+    hooks = WorkChatHook.objects.filter(active=True).filter(
+        Q(area_id__in=sorted(audience.area_ids)) | Q(department_id__in=sorted(audience.department_ids))
+    )
+    return list(hooks.order_by("pk"))
+
+
+def _deliveries(case: Case, event: CaseEvent, kind: str, users: list, hooks: list[WorkChatHook]) -> list[Delivery]:
     text = _text(case, kind, event.note)
     # What leaves the system (mail, SMS, a group robot) carries no whole ID or phone number.
     outbound = _text(case, kind, mask_numbers(event.note))
@@ -74,16 +94,12 @@ def announce(case: Case, event: CaseEvent) -> list[int]:
                     Delivery(event=event, channel=channel, recipient=f"user:{note.user_id}", kind=kind,
                              notification=note, text=outbound, next_try_at=first_try)
                 )  # fmt: skip
-    if audience.area_ids or audience.department_ids:
-        hooks = WorkChatHook.objects.filter(active=True).filter(
-            Q(area_id__in=sorted(audience.area_ids)) | Q(department_id__in=sorted(audience.department_ids))
-        )
-        deliveries += [
-            Delivery(event=event, channel=Channel.WORK_CHAT, recipient=f"hook:{hook.pk}", kind=kind, hook=hook,
-                     text=outbound, next_try_at=first_try)
-            for hook in hooks.order_by("pk")
-        ]  # fmt: skip
-    return _queue(deliveries)
+    deliveries += [
+        Delivery(event=event, channel=Channel.WORK_CHAT, recipient=f"hook:{hook.pk}", kind=kind, hook=hook,
+                 text=outbound, next_try_at=first_try)
+        for hook in hooks
+    ]  # fmt: skip
+    return deliveries
 
 
 def _queue(deliveries: list[Delivery]) -> list[int]:

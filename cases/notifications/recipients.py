@@ -2,7 +2,8 @@
 
 Each kind of event hands the case to someone: a report to the community's handlers, a whistle or
 an escalation to the dispatchers of the level it reached, a dispatch (or a decision on an
-extension, or a rework) to the department's officers, a return to whoever dispatched it, a
+extension, or a rework) to the department's officers (and a dispatch, as 协办, to the officers of
+the departments assisting), a return to whoever dispatched it, a
 request for more time to the level's dispatchers, a resolution to the grid's workers who verify
 it. The sweep's reminders, overdue records and 督办 go to whoever holds the case now (督办 to the
 street as well). Besides the users, an audience names the units (places and departments) whose
@@ -128,3 +129,16 @@ def audience_for(case: Case, event: CaseEvent, kind: str) -> Audience:
         if kind == NotificationKind.SUPERVISION:
             audience.add_area(case.street_id, Capability.DISPATCH_FOR_STREET)
     return audience
+
+
+def audiences_for(case: Case, event: CaseEvent, kind: str) -> list[tuple[str, Audience]]:
+    """Each kind the event is told as, with its audience: a dispatch also tells the departments
+    assisting the lead one, as 协办 (they work on it but do not sign for it)."""
+    told = [(kind, audience_for(case, event, kind))]
+    if kind == NotificationKind.DISPATCHED:
+        assisting = Audience()
+        for department_id in case.assisting.values_list("pk", flat=True):
+            assisting.add_department(department_id)
+        if assisting.department_ids:
+            told.append((NotificationKind.ASSISTING, assisting))
+    return told

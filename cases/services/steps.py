@@ -163,6 +163,7 @@ def dispatch_case(
     case.response_due, case.response_remind_at = response.at, response.remind_at
     case.resolution_due, case.resolution_remind_at = resolution.at, resolution.remind_at
     case.due_provisional = response.provisional or resolution.provisional
+    case.assisting.set(assisting)  # before the event is recorded: it tells them
     record(
         case,
         action=Action.DISPATCH,
@@ -173,7 +174,6 @@ def dispatch_case(
         note=note,
         data={"assisting": [d.name for d in assisting]},
     )
-    case.assisting.set(assisting)
     return case
 
 

@@ -235,3 +235,13 @@ def test_what_leaves_the_system_carries_no_whole_phone_number(world, mailboxes):
     mailed_text = Delivery.objects.filter(event__case=case, channel="email").values_list("text", flat=True)
     assert mailed_text and all("13812345678" not in text and "*5678" in text for text in mailed_text)
     assert "13812345678" in Notification.objects.filter(case=case).first().text  # the in-app notice is inside
+
+
+def test_a_dispatch_tells_the_assisting_departments_as_such(mailboxes, report, depts, run_tasks_here):
+    u = mailboxes
+    with run_tasks_here():
+        case = services.whistle_case(case=report(), actor=u["community"], note="需要多部门")
+        services.dispatch_case(case=case, actor=u["street"], department=depts["城管局"], assisting=[depts["民政局"]])
+    # 民政局's officer, and its staff sunk into a grid, who work for it too.
+    assert told("dispatched") == {"officer"} and told("assisting") == {"officer_mz", "sunk"}
+    assert mailed("派遣协办") == ["officer_mz", "sunk"]
