@@ -1,5 +1,6 @@
-"""What the district's IT watches: a health endpoint for the load balancer (database, replica,
-Redis, beat) and the Prometheus metrics endpoint, which is not public."""
+"""What the district's IT watches: a health endpoint for the load balancer (can this machine serve:
+its database), a full one for monitoring (replica, Redis, beat as well) and the Prometheus metrics
+endpoint, which is not public."""
 
 import dataclasses
 import datetime
@@ -35,14 +36,22 @@ class BeatHeartbeat(HealthCheck):
 
 
 class Health(HealthCheckView):
-    """200 when every check passes; 503 naming the failed checks, which a load balancer takes the
-    machine out for (django-health-check answers 500, which reads as the app's own failure)."""
+    """200 when every check passes; 503 naming the failed checks (django-health-check answers 500,
+    which reads as the app's own failure).
+
+    The load balancer's probe (`full=False`) asks only what this machine cannot serve a page
+    without, the primary database: a dead beat or Redis is one fault for every machine alike, and
+    taking them all out of the pool for it would turn a late reminder into an outage (pages work
+    without Redis: sessions are in the database, the limits let reports through and log it). The
+    full check, for monitoring, adds the replica, the cache and beat's heartbeat."""
+
+    full = False
 
     def get_checks(self):
         checks = [("health_check.checks.Database", {"alias": "default"})]
-        if replica_configured():
+        if self.full and replica_configured():
             checks.append(("health_check.checks.Database", {"alias": REPLICA}))
-        if settings.REDIS_URL:  # the cache (sessions' neighbour, the rate limits) and beat
+        if self.full and settings.REDIS_URL:  # the cache (the rate limits, the leases' neighbour) and beat
             checks += [("health_check.checks.Cache", {}), (BeatHeartbeat, {})]
         self.checks = checks
         return super().get_checks()

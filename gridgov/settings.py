@@ -376,7 +376,7 @@ SPECTACULAR_SETTINGS = {
 # deadlines are computed from statutory holidays and weekends and shown as provisional.
 HOLIDAYS_OFFICIAL_THROUGH = env_int("HOLIDAYS_OFFICIAL_THROUGH", 2026)
 
-# Operations (docs/operations.md): /health/ fails (503) when beat's heartbeat is older than this;
+# Operations (docs/scaling.md): /health/full/ fails (503) when beat's heartbeat is older than this;
 # /metrics/ answers a scraper on one of these addresses talking to the app directly, or anyone
 # with METRICS_TOKEN as a bearer token, and is a 404 to everyone else.
 BEAT_HEARTBEAT_MAX_MINUTES = env_int("BEAT_HEARTBEAT_MAX_MINUTES", 5)

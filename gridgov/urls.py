@@ -35,6 +35,7 @@ urlpatterns = [
     path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("admin/", admin.site.urls),
     path("health/", ops.Health.as_view(), name="health"),
+    path("health/full/", ops.Health.as_view(full=True), name="health_full"),
     path("metrics/", ops.metrics, name="metrics"),
 ]
 

@@ -235,6 +235,7 @@ ROWS: dict[str, Row] = {
     "schema": public(post=405),  # drf-spectacular serves the schema and its docs to anyone
     "api-docs": public(post=405),
     "health": public(post=405),  # the load balancer's, anonymous
+    "health_full": public(post=405),  # monitoring's, anonymous like the probe
     "metrics": public(post=405),  # the test client talks from 127.0.0.1 directly (tests/test_ops.py: from elsewhere)
     "area-list": api(),
     "area-detail": api("area", get=PLACES),
@@ -334,7 +335,7 @@ def _ask(client: Client, method: str, path: str) -> int | str:
     """One request, rolled back afterwards with the cookies it changed (a log-out ends the session)."""
     cookies = copy.deepcopy(client.cookies)
     cache.clear()  # the QR page's per-address and per-device counters are not rolled back with the rows
-    beat_heartbeat()  # and /health/ answers 200 only with a recent beat heartbeat in the cache
+    beat_heartbeat()  # and /health/full/ answers 200 only with a recent beat heartbeat in the cache
     content_type = "application/json" if path.startswith("/api/") else "application/x-www-form-urlencoded"
     with transaction.atomic():
         response = client.generic(method, path, content_type=content_type)
