@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases import exports, selectors, services, views
+from cases import exports, queues, selectors, services, views
 from cases.models import Status
 from core.scope import area_scope_or_404
 from grids import selectors as grid_selectors
@@ -67,16 +67,17 @@ def case_print(request, pk: int):
 @login_required
 @require_POST
 def saved_filter_create(request):
-    """保存当前筛选: the list's own query string under a name; errors shown on the list."""
+    """保存当前筛选: the list's own query string (and its work queue) under a name; an error is shown
+    on the list it came from, with its filter still applied."""
+    query, queue = request.POST.get("query", ""), request.POST.get("queue", "")
     try:
-        saved = services.save_filter(
-            actor=request.user, name=request.POST.get("name", ""), query=request.POST.get("query", "")
-        )
+        saved = services.save_filter(actor=request.user, name=request.POST.get("name", ""), query=query, queue=queue)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect("cases:list")
+        back = reverse("cases:queue", args=[queue]) if queue in queues.QUEUES else reverse("cases:list")
+        return redirect(f"{back}?{services.clean_query(query)}")
     messages.success(request, _("已保存筛选“%(name)s”") % {"name": saved.name})
-    return redirect(f"{reverse('cases:list')}?{saved.query}")
+    return redirect(saved.get_absolute_url())
 
 
 @login_required

@@ -4,6 +4,7 @@ saved filters of the case list."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from mptt.models import TreeForeignKey
 
@@ -56,6 +57,7 @@ class SavedFilter(models.Model):
     )
     name = models.CharField(_("名称"), max_length=40)
     query = models.CharField(_("筛选条件"), max_length=500)
+    queue = models.SlugField(_("待办队列"), max_length=20, blank=True, help_text=_("空为全部案件"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -68,6 +70,11 @@ class SavedFilter(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        """The list it was saved on, the whole list or a work queue, with its filter."""
+        page = reverse("cases:queue", args=[self.queue]) if self.queue else reverse("cases:list")
+        return f"{page}?{self.query}"
 
     @classmethod
     def in_scope(cls, scope) -> Q:

@@ -6,6 +6,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from cases.models import ReplyTemplate, SavedFilter
+from cases.queues import QUEUES
 from core import audit
 from core.scope import scope_for
 from core.scoping import full_clean
@@ -43,8 +44,9 @@ def clean_query(query: str) -> str:
 
 
 @transaction.atomic
-def save_filter(*, actor, name: str, query: str) -> SavedFilter:
-    """A named filter of the case list, the actor's own; the same name again replaces its query."""
+def save_filter(*, actor, name: str, query: str, queue: str = "") -> SavedFilter:
+    """A named filter of the case list or of one work queue, the actor's own; the same name again
+    replaces what it holds. Whether the actor may open the queue is asked when they open it."""
     scope = scope_for(actor)
     if scope.user is None:
         raise PermissionDenied(_("请先登录"))
@@ -54,19 +56,21 @@ def save_filter(*, actor, name: str, query: str) -> SavedFilter:
     query = clean_query(query)
     if not query:
         raise ValidationError({"query": [_("当前没有筛选条件可保存")]})
+    if queue and queue not in QUEUES:
+        raise ValidationError({"queue": [_("没有这个待办队列")]})
     mine = SavedFilter.objects.within(scope).select_for_update()
     existing = mine.filter(name=name).first()
     if existing is None and mine.count() >= MAX_FILTERS:
         raise ValidationError(_("最多保存%(n)s个筛选") % {"n": MAX_FILTERS})
     saved = existing or SavedFilter(user=actor, name=name)
-    saved.query = query
+    saved.query, saved.queue = query, queue
     full_clean(saved, exclude=["user"], validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
             saved.save()
     except IntegrityError as exc:  # the same name saved twice at once: the first one stands
         raise ValidationError({"name": [_("已有同名筛选")]}) from exc
-    audit.record(actor=actor, action="saved_filter.save", target=saved, fields=["name", "query"])
+    audit.record(actor=actor, action="saved_filter.save", target=saved, fields=["name", "query", "queue"])
     return saved
 
 
@@ -76,5 +80,5 @@ def delete_filter(*, actor, saved: SavedFilter) -> None:
     saved = SavedFilter.objects.within(scope_for(actor)).filter(pk=saved.pk).select_for_update().first()
     if saved is None:
         return
-    audit.record(actor=actor, action="saved_filter.delete", target=saved, fields=["name", "query"])
+    audit.record(actor=actor, action="saved_filter.delete", target=saved, fields=["name", "query", "queue"])
     saved.delete()

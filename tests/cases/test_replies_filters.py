@@ -88,3 +88,28 @@ def test_each_user_sees_and_deletes_only_their_own(world, client_for):
     assert community.get(reverse("cases:saved_filter_delete", args=[mine.pk])).status_code == 405
     assert community.post(reverse("cases:saved_filter_delete", args=[mine.pk])).status_code == 302
     assert list(SavedFilter.objects.unscoped("test").values_list("name", flat=True)) == ["街道的"]
+
+
+def test_a_filter_saved_on_a_work_queue_opens_that_queue(world, client_for, report):
+    report(description="楼道杂物")
+    client = client_for(world.users["community"])
+    url = reverse("cases:saved_filter_create")
+    response = client.post(url, {"name": "待受理红色", "query": "colour=red", "queue": "triage"})
+    triage = reverse("cases:queue", args=["triage"])
+    assert response["Location"] == f"{triage}?colour=red"
+    assert SavedFilter.objects.unscoped("test").get().queue == "triage"
+    html = client.get(triage, {"colour": "red"}).content.decode()
+    assert f'href="{triage}?colour=red">待受理红色</a>' in html
+    assert 'name="queue" value="triage"' in html  # saving again from the queue keeps it
+
+
+def test_a_refused_save_goes_back_to_the_list_it_came_from_with_its_filter(world, client_for):
+    client = client_for(world.users["community"])
+    url = reverse("cases:saved_filter_create")
+    response = client.post(url, {"name": " ", "query": "colour=red&evil=1", "queue": "triage"}, follow=True)
+    assert response.redirect_chain[0][0] == f"{reverse('cases:queue', args=['triage'])}?colour=red"
+    assert "请为筛选命名" in response.content.decode()
+    response = client.post(url, {"name": "无此队列", "query": "colour=red", "queue": "nope"}, follow=True)
+    assert response.redirect_chain[0][0] == f"{reverse('cases:list')}?colour=red"
+    assert "没有这个待办队列" in response.content.decode()
+    assert not SavedFilter.objects.unscoped("test").exists()
