@@ -27,6 +27,7 @@ from cases.models import (
     TimeLimit,
     WorkChatHook,
 )
+from cases.notifications import services as notification_services
 from core.admin import ReadOnlyAdmin
 
 
@@ -165,6 +166,16 @@ class WorkChatHookAdmin(admin.ModelAdmin):
     list_select_related = ["area", "department"]
     autocomplete_fields = ["area", "department"]
 
+    def save_model(self, request, obj, form, change):
+        notification_services.save_work_chat_hook(actor=request.user, hook=obj)
+
+    def delete_model(self, request, obj):
+        notification_services.delete_work_chat_hook(actor=request.user, hook=obj)
+
+    def delete_queryset(self, request, queryset):
+        for hook in queryset:
+            notification_services.delete_work_chat_hook(actor=request.user, hook=hook)
+
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):
@@ -217,6 +228,13 @@ class ReplyTemplateAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.save_reply_template(actor=request.user, template=obj)
+
+    def delete_model(self, request, obj):
+        services.delete_reply_template(actor=request.user, template=obj)
+
+    def delete_queryset(self, request, queryset):
+        for template in queryset:
+            services.delete_reply_template(actor=request.user, template=template)
 
 
 @admin.register(SavedFilter)

@@ -213,3 +213,37 @@ def test_admin_service_points_go_through_the_service_and_are_recorded(world, cli
     assert response.status_code == 302
     entry = ServicePoints.objects.get(member=member)
     assert AuditEntry.objects.filter(action="orgs.award_points", target_id=str(entry.pk)).exists()
+
+
+def test_a_group_robot_changed_or_removed_in_admin_is_recorded_with_who_did_it(world, client_for):
+    from cases.models import WorkChatHook
+    from core.models import AuditEntry
+
+    client = client_for(world.users["admin"])
+    add = {"provider": "wecom", "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k1", "active": "on"}
+    response = client.post(reverse("admin:cases_workchathook_add"), {**add, "area": world.areas["K1"].pk})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    hook = WorkChatHook.objects.get()
+    client.post(reverse("admin:cases_workchathook_delete", args=[hook.pk]), {"post": "yes"})
+    assert not WorkChatHook.objects.exists()
+    entries = AuditEntry.objects.filter(action__startswith="work_chat_hook.").order_by("pk")
+    assert [(e.action, e.actor_id, e.target_id) for e in entries] == [
+        ("work_chat_hook.create", world.users["admin"].pk, str(hook.pk)),
+        ("work_chat_hook.delete", world.users["admin"].pk, str(hook.pk)),
+    ]
+
+
+def test_reply_templates_removed_in_admin_in_bulk_are_each_recorded(world, client_for):
+    from cases.models import ReplyTemplate
+    from core.models import AuditEntry
+
+    made = [ReplyTemplate.objects.create(title=f"常用语{i}", text="已受理", step="accept") for i in range(2)]
+    client = client_for(world.users["admin"])
+    response = client.post(
+        reverse("admin:cases_replytemplate_changelist"),
+        {"action": "delete_selected", "_selected_action": [t.pk for t in made], "post": "yes"},
+    )
+    assert response.status_code == 302 and not ReplyTemplate.objects.exists()
+    assert sorted(
+        AuditEntry.objects.filter(action="reply_template.delete").values_list("target_id", flat=True)
+    ) == sorted(str(t.pk) for t in made)

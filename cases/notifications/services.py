@@ -1,15 +1,18 @@
-"""A user's own inbox and settings: marking read and choosing channels. Each acts only on the
-actor's own rows, whatever their posts."""
+"""A user's own inbox and settings: marking read and choosing channels, each acting only on the
+actor's own rows, whatever their posts; and the work-messaging group robots the administrators
+keep in Django admin, whose every change is recorded (a webhook address is where staff hear of
+cases: who pointed it elsewhere must be known)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import CHOOSABLE, STAFF_KINDS, Notification, NotificationSettings
+from cases.models import CHOOSABLE, STAFF_KINDS, Notification, NotificationSettings, WorkChatHook
 from core import audit
 from core.identity import normalize_phone
 from core.scope import Scope
+from core.scoping import full_clean
 
 
 def _mine(actor):
@@ -54,3 +57,23 @@ def save_notification_settings(*, actor, channels: dict[str, list[str]], phone: 
     mine.save()
     audit.record(actor=actor, action="notification_settings.change", target=mine, fields=["channels", "phone"])
     return mine
+
+
+HOOK_FIELDS = ["provider", "url", "area", "department", "active"]
+
+
+@transaction.atomic
+def save_work_chat_hook(*, actor, hook: WorkChatHook) -> WorkChatHook:
+    """From Django admin, whose permissions have already decided; `actor` is whom the audit names."""
+    creating = hook.pk is None
+    full_clean(hook)
+    hook.save()
+    action = "work_chat_hook.create" if creating else "work_chat_hook.change"
+    audit.record(actor=actor, action=action, target=hook, fields=HOOK_FIELDS)
+    return hook
+
+
+@transaction.atomic
+def delete_work_chat_hook(*, actor, hook: WorkChatHook) -> None:
+    audit.record(actor=actor, action="work_chat_hook.delete", target=hook, fields=HOOK_FIELDS)
+    hook.delete()

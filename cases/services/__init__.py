@@ -9,7 +9,7 @@ Rooms: `recording` (lock, authorise, record), `reporting` (how cases and door pl
 `steps` (community and street), `department` (department, verification, rating), `config`.
 """
 
-from cases.services.aids import clean_query, delete_filter, save_filter, save_reply_template
+from cases.services.aids import clean_query, delete_filter, delete_reply_template, save_filter, save_reply_template
 from cases.services.config import save_category
 from cases.services.department import (
     rate_by_callback,
@@ -55,6 +55,7 @@ __all__ = [
     "correct_case",
     "decide_extension",
     "delete_filter",
+    "delete_reply_template",
     "dispatch_case",
     "door_plates",
     "escalate_case",

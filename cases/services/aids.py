@@ -31,6 +31,13 @@ def save_reply_template(*, actor, template: ReplyTemplate) -> ReplyTemplate:
     return template
 
 
+@transaction.atomic
+def delete_reply_template(*, actor, template: ReplyTemplate) -> None:
+    """From Django admin, like its saving; the audit keeps what was removed."""
+    audit.record(actor=actor, action="reply_template.delete", target=template, fields=["title", "step"])
+    template.delete()
+
+
 def clean_query(query: str) -> str:
     """The list's querystring kept to the list's own parameters, re-encoded: what is stored is a
     querystring the list understands, whatever was sent."""
