@@ -103,12 +103,14 @@ def _reach_q(scope: Scope, queue: Queue) -> Q:
         departments = sorted({post.department_id for post in allowed if post.department_id})
         return Q(department_id__in=departments) if departments else q
     for post in allowed:
-        if post.area_id:
-            q |= area_case_q(post.area)
-    if queue.slug == "escalated":
-        # Escalations come in at the level the caller dispatches for: the district's, or the street's.
-        level = Level.DISTRICT if scope.may(Capability.DISPATCH_FOR_DISTRICT) else Level.STREET
-        q &= Q(level=level)
+        if not post.area_id:
+            continue
+        here = area_case_q(post.area)
+        if queue.slug == "escalated":
+            # Escalations come in at the level each post dispatches for: the district's, or the street's.
+            district = Capability.DISPATCH_FOR_DISTRICT in scope.role_capabilities.get(post.role, ())
+            here &= Q(level=Level.DISTRICT if district else Level.STREET)
+        q |= here
     return q
 
 

@@ -76,6 +76,26 @@ def test_street_staff_see_dispatch_extensions_and_escalations(desk, client_for, 
     assert (counts["todo-dispatch"], counts["todo-extensions"], counts["todo-escalated"]) == (2, 1, 1)
 
 
+def test_escalations_come_in_at_the_level_each_post_dispatches_for(desk, client_for, world):
+    """Street staff of S1 who also hold a district post get S1's escalations from its communities
+    and the district's from its streets, each through the post that dispatches them."""
+    from orgs import services as org_services
+    from orgs.models import Post, Role
+
+    both = world.users["street"]
+    up = services.escalate_case(actor=both, case=desk["whistled"], reason="街道无法协调")  # now the district's
+    assert _counts(client_for(both))["todo-escalated"] == 1  # the street post alone: its community's one
+    district = world.areas["district"]
+    org_services.appoint(
+        actor=world.users["admin"],
+        post=Post(user=both, role=Role.DISTRICT_STAFF, area=district, start=datetime.date(2024, 1, 1)),
+    )
+    client = client_for(both)
+    assert _counts(client)["todo-escalated"] == 2
+    listed = client.get(reverse("cases:queue", args=["escalated"])).content.decode()
+    assert desk["escalated"].number in listed and up.number in listed
+
+
 def test_the_officer_sees_what_to_sign_what_is_in_hand_and_what_came_back(desk, client_for, world):
     counts = _counts(client_for(world.users["officer"]))
     assert (counts["todo-to-sign"], counts["todo-working"], counts["todo-rework"]) == (1, 2, 1)
