@@ -163,11 +163,16 @@ def household_party(scope: Scope, household: Household) -> dict:
     cares = Exists(PartyMember.households.through.objects.filter(partymember=OuterRef("pk"), household=household))
     # Members tied to a household in hand (living in it, or looking after it) go with it, like a
     # related manager's rows: a caring member of an organisation seated elsewhere still shows.
+    # Two look-ups by index joined by UNION: one OR across both joins made PostgreSQL read every
+    # member and every resident of the city for each card.
+    members = PartyMember.objects.unscoped("members tied to a household in hand").annotate(
+        cares=cares, lives_here=ExpressionWrapper(Q(resident__household=household), BooleanField())
+    )
     found = list(
-        PartyMember.objects.unscoped("members tied to a household in hand")
-        .filter(Q(resident__household=household) | Q(households=household))
-        .annotate(cares=cares, lives_here=ExpressionWrapper(Q(resident__household=household), BooleanField()))
-        .distinct()
+        members.filter(resident__household=household)
+        .order_by()
+        .union(members.filter(households=household).order_by())
+        .order_by("organization", "name", "pk")
     )
     return {
         "has_party_member": any(member.lives_here for member in found),
