@@ -81,6 +81,26 @@ def test_household_card_says_my_family_has_a_party_member(world, client_for):
     assert "我家有党员" not in other and "联系党员" not in other
 
 
+def test_household_panel_lists_each_member_once_by_either_tie(world):
+    """A1's resident member looks after A2; 党员乙 looks after A1 and A2: each shows once per card, with
+    the tie it has to that household."""
+    scope = scope_for(world.users["community"])
+    lives_in_a1 = PartyMember.objects.unscoped("test").get(resident=world.residents["A1"])
+    other = PartyMember.objects.unscoped("test").get(name="党员乙")
+    other.households.add(world.households["A1"], world.households["A2"])
+    lives_in_a1.households.add(world.households["A1"])  # lives in A1 and looks after it too
+
+    def ties(key):
+        panel = selectors.household_party(scope, world.households[key])
+        caring = [m.name for m in panel["party_members_caring"]]
+        assert len(caring) == len(set(caring))
+        return panel["has_party_member"], sorted(caring)
+
+    assert ties("A1") == (True, sorted([lives_in_a1.name, "党员乙"]))
+    assert ties("A2") == (False, sorted([lives_in_a1.name, "党员乙"]))
+    assert ties("A1b") == (False, [])
+
+
 def test_coverage_report_figures(world, client_for):
     report = client_for(world.users["community"]).get(reverse("orgs:coverage")).context["report"]
     [k1] = report.communities

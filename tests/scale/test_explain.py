@@ -17,6 +17,7 @@ from core.scope import SYSTEM, Scope
 from grids import selectors as grid_selectors
 from grids import services as grid_services
 from grids.models import Area, AreaKind, City, Household, Resident
+from orgs import selectors as org_selectors
 from orgs.models import Department
 
 pytestmark = [
@@ -180,6 +181,7 @@ def test_no_hot_path_scans_a_large_table(city):
         "area tree counts": grid_selectors.children(leader, district),
         "household card": grid_selectors.households(leader).filter(pk=household.pk),
         "household card residents": Resident.objects.unscoped("test").filter(household=household).order_by("id"),
+        "household card party members": org_selectors.household_members(household),
         "case detail events": selectors.timeline(case),
     }
     scans = {name: _scans(qs) for name, qs in paths.items()}
