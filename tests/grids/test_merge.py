@@ -16,7 +16,7 @@ from grids.merging import merge_area
 from grids.models import Area, AreaKind, AreaMerge, Household
 from orgs import services as org_services
 from orgs.models import Organization, Post, Role, Slot
-from tests.factories import HouseholdFactory
+from tests.factories import HouseholdFactory, department
 from tests.grids.test_tree import assert_tree_valid
 from tests.sign_in import force_login_verified
 
@@ -102,6 +102,16 @@ def test_two_grid_workers_on_the_same_slot_are_refused_and_named(world):
         merge_area(actor=world.users["community"], area=world.areas["A"], into=world.areas["B"])
     assert "专职网格员" in str(refused.value) and "A岗" in str(refused.value)
     assert _areas() == before
+
+
+def test_what_no_room_moves_refuses_the_merge_named_and_changes_nothing(world):
+    department("网格办", world.areas["A1"])  # orgs moves posts and organisations, not a department's jurisdiction
+    before = (_areas(), _households())
+    with pytest.raises(ValidationError) as refused:
+        merge_area(actor=world.users["community"], area=world.areas["A1"], into=world.areas["A2"])
+    assert "部门 1" in str(refused.value)
+    assert (_areas(), _households()) == before
+    assert Organization.objects.get(pk=world.orgs["A1"].pk).area == world.areas["A1"]
 
 
 def test_a_room_already_registered_in_the_target_is_refused_and_named(world):
