@@ -12,3 +12,9 @@ class CasesConfig(AppConfig):
         from grids import panels
 
         panels.provide(panels.AREA, selectors.door_plates_link)
+
+        # A place merged into a neighbour takes its cases, door plate and routing with it.
+        from cases.merging import move_area_holdings
+        from grids.merging import area_merging
+
+        area_merging.connect(move_area_holdings, dispatch_uid="cases.move_area_holdings")

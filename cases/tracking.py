@@ -26,7 +26,7 @@ PUBLIC_NOTES = frozenset(
     {Action.ACCEPT, Action.REJECT, Action.RESOLVE, Action.VERIFY_PASS, Action.VERIFY_REWORK, Action.REOPEN}
 )
 # The sweep's records are the offices' business, not a step of the case.
-INTERNAL = (Action.REMIND, Action.OVERDUE, Action.SUPERVISE)
+INTERNAL = (Action.REMIND, Action.OVERDUE, Action.SUPERVISE, Action.RELOCATE)
 
 
 def normalized(text: str) -> str:

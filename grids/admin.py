@@ -18,7 +18,18 @@ from core.scope import scope_for
 from grids import services
 from grids.forms import RevealForm
 from grids.import_models import ImportRow, ImportRun, PeopleExport
-from grids.models import Area, City, Household, HouseholdTag, KeyGroup, Move, Resident, ResidentTag, SensitiveAccess
+from grids.models import (
+    Area,
+    AreaMerge,
+    City,
+    Household,
+    HouseholdTag,
+    KeyGroup,
+    Move,
+    Resident,
+    ResidentTag,
+    SensitiveAccess,
+)
 
 
 @admin.register(City)
@@ -298,6 +309,16 @@ class MoveAdmin(ReadOnlyAdmin):
     list_display = ["on", "direction", "resident", "household"]
     list_filter = ["direction"]
     list_select_related = ["resident", "household__building"]
+
+
+@admin.register(AreaMerge)
+class AreaMergeAdmin(ReadOnlyAdmin):
+    """合并 records are written by grids.merging with the merge itself; here they are read only."""
+
+    list_display = ["on", "kind", "name", "code", "into_name", "counts"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code", "into_name"]
+    exclude = ["households"]  # who moved is on each household's page
 
 
 @admin.register(ImportRun)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.backoffice import Action, Column, ObjectPages
 from core.capabilities import Capability
-from grids import forms, moves, selectors, services
+from grids import forms, merging, moves, selectors, services
 from grids.access import PLACE_KEEPING, may_edit_people, may_keep_place
 from grids.filters import HouseholdFilter, PlaceFilter, ResidentFilter
 from grids.models import PARENT_KINDS, Area, AreaKind, KeyGroup, Resident
@@ -42,6 +42,19 @@ def _create_place(*, actor, obj, data) -> Area:
 
 def _remove_place(*, actor, obj, data) -> None:
     services.remove_area(actor=actor, area=obj)
+
+
+def _merge_place(*, actor, obj, data) -> Area:
+    return merging.merge_area(actor=actor, area=obj, into=data["into"]).into
+
+
+def _may_merge(scope, obj) -> bool:
+    return obj.kind in merging.MERGEABLE and may_keep_place(scope, obj.kind, obj)
+
+
+def _neighbours(scope, obj):
+    """Only neighbours the user keeps too: the same kind under the same parent, in their scope."""
+    return selectors.areas(scope).filter(kind=obj.kind, parent_id=obj.parent_id).exclude(pk=obj.pk)
 
 
 PLACES = ObjectPages(
@@ -97,6 +110,15 @@ PLACES = ObjectPages(
             perform=_remove_place,
             allowed=lambda scope, obj: may_keep_place(scope, obj.kind, obj),
             done=_("区域已删除"),
+        ),
+        Action(
+            "merge",
+            _("合并到…"),
+            forms.PlaceMergeForm,
+            perform=_merge_place,
+            allowed=_may_merge,
+            form_kwargs=lambda scope, obj: {"neighbours": _neighbours(scope, obj)},
+            done=_("已合并"),
         ),
     ],
 )

@@ -102,6 +102,19 @@ class ConfirmForm(BootstrapFormMixin, forms.Form):
     confirm = forms.BooleanField(label=_("确认"), required=True)
 
 
+class PlaceMergeForm(BootstrapFormMixin, forms.Form):
+    into = forms.ModelChoiceField(
+        label=_("合并到"),
+        queryset=Area.objects.none(),
+        help_text=_("住户、下级区域、岗位、案件和门牌迁入所选区域,原区域随后删除"),
+    )
+    confirm = forms.BooleanField(label=_("确认合并"), required=True)
+
+    def __init__(self, *args, neighbours, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = neighbours
+
+
 class HouseholdForm(BootstrapFormMixin, forms.Form):
     building = forms.ModelChoiceField(label=_("楼栋"), queryset=Area.objects.none())
     unit = forms.CharField(label=_("单元"), max_length=10, required=False)

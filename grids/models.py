@@ -304,6 +304,38 @@ class Move(models.Model):
         return scope.area_q("household__building__")
 
 
+class AreaMerge(models.Model):
+    """合并: a grid or building merged into a neighbour. The place itself is gone; what it was called,
+    where it went, what moved and which households came with it stay here."""
+
+    kind = models.CharField(_("类型"), max_length=16, choices=AreaKind.choices)
+    name = models.CharField(_("原名称"), max_length=100)
+    code = models.CharField(_("原编码"), max_length=24)
+    # SET_NULL: the record outlives a later removal of the place it went into (its name is kept).
+    into = models.ForeignKey(
+        Area, on_delete=models.SET_NULL, null=True, related_name="merged_in", verbose_name=_("并入区域")
+    )
+    into_name = models.CharField(_("并入区域名称"), max_length=100)
+    on = models.DateField(_("合并日期"))
+    counts = models.JSONField(_("迁移数量"), default=dict)
+    households = models.ManyToManyField(Household, related_name="merges", blank=True, verbose_name=_("迁移住户"))
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("区域合并记录")
+        verbose_name_plural = _("区域合并记录")
+        ordering = ["-on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.into_name} ({self.on})"
+
+    @classmethod
+    def in_scope(cls, scope) -> Q:
+        return scope.area_q("into__")
+
+
 class KeyGroupSubject(models.TextChoices):
     RESIDENT = "resident", _("居民")
     HOUSEHOLD = "household", _("住户")

@@ -114,6 +114,7 @@ def get_household(scope: Scope, pk: int) -> Household:
             ),
             Prefetch("residents", queryset=Resident.objects.exclude(ended_on=None), to_attr="former_residents"),
             Prefetch("moves", queryset=Move.objects.select_related("resident").order_by("-on", "-id")),
+            "merges",  # the building it was on before a merge (grids.merging)
         )
         .filter(pk=pk)
         .first()

@@ -18,6 +18,7 @@ from core.models import Result
 from core.scope import scope_for
 from core.scoping import full_clean
 from grids.access import require_people_editor, require_place_keeper, require_unrestricted
+from grids.holders import refuse_if_held
 from grids.models import (
     PARENT_KINDS,
     ROOT_KINDS,
@@ -144,17 +145,17 @@ HOLDS_SOMETHING_MESSAGE = gettext_lazy("该区域下仍有下级区域、住户�
 @transaction.atomic
 def remove_area(*, actor, area: Area) -> None:
     """Only an empty place goes: one that still holds anything (a child, a household, a post, a
-    case) is refused, whatever room the holder lives in (the database's PROTECT says so)."""
+    case, a door plate …), whatever room the holder lives in, is refused with the holders named
+    (grids.holders); such a place can be merged into a neighbour instead (grids.merging)."""
     capacity = require_place_keeper(actor, area.kind, area)
     _lock_tree(area.tree_id)
     area.refresh_from_db()
-    if not area.is_leaf_node():
-        raise ValidationError(HOLDS_SOMETHING_MESSAGE, code="holds_something")
+    refuse_if_held(area)
     audit.record(actor=actor, action="grids.remove_area", target=area, fields=["kind", "name"], capacity=capacity)
     try:
         with transaction.atomic():
             area.delete()
-    except ProtectedError:
+    except ProtectedError:  # a holder that appeared since the count
         raise ValidationError(HOLDS_SOMETHING_MESSAGE, code="holds_something") from None
 
 

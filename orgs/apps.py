@@ -19,3 +19,9 @@ class OrgsConfig(AppConfig):
 
         panels.provide(panels.AREA, selectors.posts_at)
         panels.provide(panels.HOUSEHOLD, selectors.household_party)
+
+        # A place merged into a neighbour takes its posts and organisations with it.
+        from grids.merging import area_merging
+        from orgs.merging import move_area_holdings
+
+        area_merging.connect(move_area_holdings, dispatch_uid="orgs.move_area_holdings")

@@ -284,6 +284,7 @@ class Action(models.TextChoices):
     REMIND = "remind", _("临期提醒")
     OVERDUE = "overdue", _("超期")
     SUPERVISE = "supervise", _("督办")
+    RELOCATE = "relocate", _("区域合并")  # its place was merged into a neighbour (grids.merging)
 
 
 class CaseEvent(models.Model):

@@ -182,6 +182,7 @@ NOT_READ = {
     "grids:place_edit": "one area's form, as grids:area",
     "grids:place_move": "one area's form and the parents of its kind (grids:place_create reads those)",
     "grids:place_remove": "a confirmation for one area",
+    "grids:place_merge": "one area's form and its neighbours of the same kind under the same parent",
     "need-claim": "a write about one need",
     "need-complete": "a write about one need",
     "agreement-detail": "one row, as agreement-list (none in the world)",

@@ -129,6 +129,7 @@ ROWS: dict[str, Row] = {
     "grids:place_edit": back_office("area", may=("community", "admin")),
     "grids:place_move": back_office("area", may=("community", "admin")),
     "grids:place_remove": back_office("area", may=("community", "admin")),
+    "grids:place_merge": back_office("area", may=("community", "admin")),  # tests/grids/test_merge.py
     "grids:place_history": page("area", get=PLACES),
     "grids:household_list": page(get=PLACES),
     "grids:household_create": back_office(may=PEOPLE_EDITORS),
