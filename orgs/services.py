@@ -4,6 +4,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,8 +31,9 @@ from orgs.models import (
     Slot,
 )
 
-# Posts follow the organisation chain (require_appointer); organisations, members and points have
-# no page yet and require an unrestricted actor (grids.access.require_unrestricted).
+# Posts follow the organisation chain (require_appointer), and so do party organisations
+# (require_org_keeper); members and points have no page yet and require an unrestricted actor
+# (grids.access.require_unrestricted).
 
 
 # The org chain: a post held at a place of the key's kind appoints at places of these kinds inside it.
@@ -102,6 +104,10 @@ def _inside(top: Area, area: Area) -> bool:
     return top.tree_id == area.tree_id and top.lft < area.lft and area.rght < top.rght
 
 
+def _inside_or_at(top: Area, area: Area) -> bool:
+    return top.tree_id == area.tree_id and top.lft <= area.lft and area.rght <= top.rght
+
+
 def require_appointer(actor, post: Post) -> str:
     """See appointer_capacity; a department's posts are the admin's."""
     place = post_place(post)
@@ -150,11 +156,34 @@ def appoint(*, actor, post: Post) -> Post:
         )
         if clash.exists():
             raise ValidationError({"slot": [_("该区域此岗位的%(slot)s已有人在岗") % {"slot": post.get_slot_display()}]})
+    if post.role in SINGLE_HOLDER_ROLES and post.organization_id:
+        _refuse_a_second_holder(post)
     post.save()
     if post.user_id:
         forget(post.user)  # their scope follows their posts
     audit.record(actor=actor, action="orgs.appoint", target=post, fields=_set(post, POST_FIELDS), capacity=capacity)
     return post
+
+
+# An organisation has one secretary (and a party group one leader) at a time; deputies and
+# committee members may be several.
+SINGLE_HOLDER_ROLES = {Role.SECRETARY, Role.GROUP_LEADER}
+
+
+def _refuse_a_second_holder(post: Post) -> None:
+    overlapping = (
+        Post.objects.unscoped("the holder beside a post being appointed in scope")
+        .filter(organization_id=post.organization_id, role=post.role)
+        .filter(Q(end__isnull=True) | Q(end__gte=post.start))
+        .exclude(pk=post.pk)
+    )
+    if post.end is not None:
+        overlapping = overlapping.filter(start__lte=post.end)
+    if overlapping.exists():
+        raise ValidationError(
+            {"role": [_("该党组织在这期间已有在任的%(role)s,请先办理离任") % {"role": post.get_role_display()}]},
+            code="second_holder",
+        )
 
 
 @transaction.atomic
@@ -212,19 +241,64 @@ def _end_sessions_if_postless(post: Post) -> None:
         end_sessions(post.user)
 
 
+def org_keeper_capacity(scope, seat: Area) -> str | None:
+    """Who keeps an organisation seated at `seat`: a post allowed to keep party organisations at a
+    place strictly above it (community staff their community's branches and groups, street staff
+    their street's tree with its community committees, district staff every street's); None if
+    no post of the user's may."""
+    if scope.unrestricted:
+        return SYSTEM_CAPACITY if scope.user is SYSTEM else ADMIN
+    for held in scope.posts:
+        if Capability.KEEP_PARTY_ORGS not in scope.role_capabilities.get(held.role, ()) or not held.area_id:
+            continue
+        if _inside(held.area, seat):
+            return held.role
+    return None
+
+
+def require_org_keeper(actor, seat: Area) -> str:
+    capacity = org_keeper_capacity(scope_for(actor), seat)
+    if capacity is None:
+        raise PermissionDenied(_("您的岗位不能维护这一级的党组织"))
+    return capacity
+
+
 def _check_org_parent(kind: str, parent: Organization | None) -> None:
     allowed = ORG_PARENT_KINDS[kind]
     if not allowed:
         if parent is not None:
-            raise ValidationError(_("街道党工委是顶级党组织,不能有上级"), code="root_with_parent")
+            raise ValidationError(
+                {"parent": [_("街道党工委是顶级党组织,不能有上级")]},
+                code="root_with_parent",
+            )
         return
     if parent is None or parent.kind not in allowed:
         names = "、".join(str(OrgKind(k).label) for k in sorted(allowed))
         raise ValidationError(
-            _("%(kind)s的上级必须是%(allowed)s"),
-            code="bad_parent",
-            params={"kind": OrgKind(kind).label, "allowed": names},
+            {
+                "parent": [
+                    ValidationError(
+                        _("%(kind)s的上级必须是%(allowed)s"),
+                        code="bad_parent",
+                        params={"kind": OrgKind(kind).label, "allowed": names},
+                    )
+                ]
+            }
         )
+
+
+def _check_seat_under_parent(area: Area, parent: Organization) -> None:
+    # Read afresh: an area in hand may predate inserts that shifted its tree's lft/rght.
+    fresh = Area.objects.unscoped("the tree fields of two areas in hand").in_bulk([area.pk, parent.area_id])
+    seat, top = fresh[area.pk], fresh[parent.area_id]
+    if not _inside_or_at(top, seat):
+        raise ValidationError({"area": [_("所在区域须在上级党组织所在区域之内")]}, code="outside_parent")
+
+
+def _check_term(term_start: datetime.date | None, term_end: datetime.date | None) -> None:
+    # The model's constraint says the same, but a constraint's message names no field.
+    if term_start and term_end and term_end <= term_start:
+        raise ValidationError({"term_end": [_("任期止必须晚于任期起")]}, code="term_ends_before_start")
 
 
 # Community-level party organisations serve five-year terms (换届).
@@ -245,16 +319,20 @@ def create_organization(
     property_company: Department | None = None,
     owners_committee: OwnersCommittee | None = None,
 ) -> Organization:
-    capacity = require_unrestricted(actor)
+    capacity = require_org_keeper(actor, area)
     _check_org_parent(kind, parent)
+    for covered in covers:
+        require_org_keeper(actor, covered)
     if parent is not None:
         # One writer per street tree: django-mptt shifts lft/rght across it.
         Organization.objects.unscoped("a lock on the tree's root, read for nothing else").select_for_update().filter(
             tree_id=parent.tree_id, parent__isnull=True
         ).first()
         parent.refresh_from_db()
+        _check_seat_under_parent(area, parent)
     if term_start and term_end is None and kind in COMMUNITY_LEVEL_KINDS:
         term_end = term_start.replace(year=term_start.year + COMMUNITY_TERM_YEARS) - datetime.timedelta(days=1)
+    _check_term(term_start, term_end)
     organization = Organization(
         kind=kind,
         name=name,
@@ -285,10 +363,13 @@ ORGANIZATION_EDITABLE = frozenset({"name", "area", "term_start", "term_end", "pr
 @transaction.atomic
 def update_organization(*, actor, organization: Organization, **changes) -> Organization:
     """Everything but the place in the tree (kind and parent)."""
-    capacity = require_unrestricted(actor)
+    capacity = require_org_keeper(actor, organization.area)
     unknown = set(changes) - ORGANIZATION_EDITABLE
     if unknown:
         raise TypeError(f"not editable here: {sorted(unknown)}")
+    if "area" in changes and changes["area"] != organization.area:
+        require_org_keeper(actor, changes["area"])
+    _check_term(changes.get("term_start", organization.term_start), changes.get("term_end", organization.term_end))
     for name, value in changes.items():
         setattr(organization, name, value)
     full_clean(organization, exclude=["lft", "rght", "tree_id", "level"])
@@ -301,8 +382,10 @@ def update_organization(*, actor, organization: Organization, **changes) -> Orga
 
 @transaction.atomic
 def cover(*, actor, organization: Organization, areas: list[Area]) -> None:
-    """支部包片: add areas the organisation is responsible for."""
-    capacity = require_unrestricted(actor)
+    """支部包片: add areas the organisation is responsible for (each one the actor's to give)."""
+    capacity = require_org_keeper(actor, organization.area)
+    for area in areas:
+        require_org_keeper(actor, area)
     _cover(organization, areas)
     audit.record(actor=actor, action="orgs.cover", target=organization, fields=["covers"], capacity=capacity)
 

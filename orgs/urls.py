@@ -2,6 +2,7 @@ from django.urls import path
 
 from orgs import views
 from orgs.backoffice import POSTS
+from orgs.org_pages import ORGANIZATIONS
 
 app_name = "orgs"
 urlpatterns = [
@@ -12,4 +13,5 @@ urlpatterns = [
     # 一委一站一居; co-building units, the four lists and joint meetings are in cobuilding.urls
     path("areas/<int:pk>/structure/", views.community_structure, name="community_structure"),
     *POSTS.urls(),
+    *ORGANIZATIONS.urls(),
 ]

@@ -10,6 +10,7 @@ from grids.models import AreaKind
 from orgs import selectors
 from orgs.forms import MemberFilterForm
 from orgs.models import COMMUNITY_LEVEL_KINDS, WINDOWS, WORK_COMMITTEES, Role
+from orgs.org_pages import ORGANIZATIONS
 
 PAGE_SIZE = 30
 CHART_LABELS = {
@@ -39,6 +40,7 @@ def organization_detail(request, pk: int):
             "organization": organization,
             "advisories": selectors.advisories_for(organization),
             "committee": selectors.committee(organization),
+            "links": ORGANIZATIONS.links(scope, organization),
             "coverage": organization.covers.order_by("tree_id", "lft"),
             "children": selectors.with_member_counts(organization.get_children()).select_related("area"),
             "members": Paginator(selectors.get_member_list(scope, organization=organization.pk), PAGE_SIZE).get_page(

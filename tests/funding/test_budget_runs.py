@@ -157,7 +157,8 @@ def test_run_detail_query_count_is_pinned(world, finance, start, client_for, dja
     with django_assert_num_queries(8):
         client.get(reverse("funding:run", args=[run.pk]))
     for n in range(4):
-        community = AreaFactory(kind="community", name=f"新社区{n}", parent=world.areas["S2"], declared_households=900)
+        # Under S1, where the street committee that is their parent sits.
+        community = AreaFactory(kind="community", name=f"新社区{n}", parent=world.areas["S1"], declared_households=900)
         org_services.create_organization(
             actor=SYSTEM, kind="community_branch", name=f"新社区{n}党支部", area=community, parent=world.orgs["S1"]
         )

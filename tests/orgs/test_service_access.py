@@ -1,5 +1,5 @@
-"""Structure writes refuse whoever the org chain does not allow (posts) or who is not the admin
-(organisations, members, points), change nothing when they refuse, and record who wrote which
+"""Structure writes refuse whoever the org chain does not allow (posts, organisations) or who is
+not the admin (members, points), change nothing when they refuse, and record who wrote which
 fields (names only)."""
 
 import datetime
@@ -66,7 +66,15 @@ def _snapshot() -> tuple:
 
 
 # Posts follow the org chain: A2's building head is K1's staff's to appoint, K1's secretary S1's.
-APPOINTERS = {"appoint": {"community"}, "end_post": {"street"}}
+# So do organisations: grid A's and grid B's branches are K1's, S1's and the district's to keep.
+KEEPERS = {"community", "street", "district"}
+APPOINTERS = {
+    "appoint": {"community"},
+    "end_post": {"street"},
+    "create_organization": KEEPERS,
+    "update_organization": KEEPERS,
+    "cover": KEEPERS,
+}
 REFUSED = [
     (persona, name, write)
     for name, write in STRUCTURE_WRITES

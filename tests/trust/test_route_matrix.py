@@ -168,6 +168,16 @@ ROWS: dict[str, Row] = {
     "orgs:members": page(get=PLACES),
     "orgs:coverage": page(get=PLACES),
     "orgs:community_structure": page("community", get=COMMUNITY_PAGE),
+    # Party organisations on pages: the world's is grid A's branch (K1's 总支 for grid B, outside
+    # its scope). Its seat is inside K1, S1 and the district, so their staff keep it; its committee
+    # follows the chain of posts, the community's to appoint (tests/orgs/test_organization_pages.py).
+    "orgs:organization_list": page(get=PLACES),
+    "orgs:organization_create": back_office(may=("community", "street", "district", "admin")),
+    "orgs:organization_edit": back_office("organization", may=("community", "street", "district", "admin")),
+    "orgs:organization_cover": back_office("organization", may=("community", "street", "district", "admin")),
+    "orgs:organization_appoint": back_office("organization", may=("community", "admin")),
+    "orgs:organization_end_post": back_office("organization", may=("community", "admin")),
+    "orgs:organization_history": page("organization", get={**PLACES, "grid_b": 404}),
     # cobuilding --------------------------------------------------------------------------------
     "cobuilding:units": page(get=PLACES),
     "cobuilding:unit": page("unit", get=COMMUNITY_PAGE),
