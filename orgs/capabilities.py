@@ -33,6 +33,9 @@ ROLES: dict[Capability, frozenset[str]] = {
     # Each level appoints the level below it: community staff in the community, street staff the
     # community-level posts, district staff the street posts (strictly below their own place).
     Capability.APPOINT_POSTS: frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DISTRICT_STAFF}),
+    # The party roll is kept by the offices: community staff for their community's organisations,
+    # street staff their street's, district staff the district's.
+    Capability.KEEP_PARTY_MEMBERS: frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DISTRICT_STAFF}),
     # A copy of the roll leaves the system: the offices that answer for it, not the phones in the street.
     Capability.EXPORT_PEOPLE: COMMUNITY_HANDLERS | {Role.STREET_STAFF, Role.DISTRICT_STAFF},
     # Recording needs, claims and meetings is the community's and the street's work.

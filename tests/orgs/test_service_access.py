@@ -66,7 +66,13 @@ def _snapshot() -> tuple:
 
 
 # Posts follow the org chain: A2's building head is K1's staff's to appoint, K1's secretary S1's.
-APPOINTERS = {"appoint": {"community"}, "end_post": {"street"}}
+# The roll is kept at the organisation's seat and above: grid A's branch by K1's, S1's and the district's staff.
+APPOINTERS = {
+    "appoint": {"community"},
+    "end_post": {"street"},
+    "register_member": {"community", "street", "district"},
+    "award_points": {"community", "street", "district"},
+}
 REFUSED = [
     (persona, name, write)
     for name, write in STRUCTURE_WRITES
