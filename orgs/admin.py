@@ -139,6 +139,10 @@ class PartyMemberAdmin(admin.ModelAdmin):
     autocomplete_fields = ["organization", "resident", "households"]
     inlines = [ServicePointsInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A member changes organisation by a transfer (the member's page), which keeps the record.
+        return ["organization", "left_on", "left_to"] if obj is not None else ["left_on", "left_to"]
+
     def save_model(self, request, obj, form, change):
         services.register_member(actor=request.user, member=obj)
 

@@ -336,3 +336,18 @@ def test_the_choice_of_households_is_the_organisations_own_places(world):
     choices = _client(world, "community").get(f"/orgs/members/{member.pk}/assign/").context["form"]
     offered = set(choices.fields["households"].queryset.values_list("building__name", flat=True))
     assert offered == {"A1楼", "A2楼", "A3楼"}
+
+
+def test_admin_neither_edits_a_ledger_entry_nor_moves_a_member_without_a_transfer(world):
+    member = _member("在职党员丁")
+    entry = services.award_points(actor=SYSTEM, member=member, on=DAY, points=5, reason="巡逻")
+    client = _client(world, "admin")
+    edit = client.post(
+        f"/admin/orgs/servicepoints/{entry.pk}/change/",
+        {"member": member.pk, "on": "2026-03-01", "points": 50, "reason": "改"},
+    )
+    assert edit.status_code == 403
+    entry.refresh_from_db()
+    assert entry.points == 5
+    page = client.get(f"/admin/orgs/partymember/{member.pk}/change/").content.decode()
+    assert 'name="organization"' not in page
