@@ -167,7 +167,8 @@ ROWS: dict[str, Row] = {
     "orgs:organization": page("organization", get={**PLACES, "grid_b": 404}),  # grid B has no branch
     "orgs:members": page(get=PLACES),  # the roll's list under its older name
     # The party roll: read by anyone with places (grid B has no branch of its own), kept by the
-    # offices above the organisation. The matrix's members are not in service: no 双报到 or points.
+    # offices above the organisation. The matrix's members are not in service (no 双报到 or points)
+    # and look after no household (nothing to unassign): tests/orgs/test_member_pages.py has those.
     "orgs:member_list": page(get=PLACES),
     "orgs:member": page("member", get={**PLACES, "grid_b": 404}),
     "orgs:member_create": back_office(may=MEMBER_KEEPERS),
@@ -177,7 +178,7 @@ ROWS: dict[str, Row] = {
     "orgs:member_points": page("member", get=404),
     "orgs:member_correct": page("member", get=404),
     "orgs:member_assign": back_office("member", may=MEMBER_KEEPERS),
-    "orgs:member_unassign": back_office("member", may=MEMBER_KEEPERS),
+    "orgs:member_unassign": page("member", get=404),  # they look after no household yet
     "orgs:member_history": page("member", get={**PLACES, "grid_b": 404}),
     "orgs:coverage": page(get=PLACES),
     "orgs:community_structure": page("community", get=COMMUNITY_PAGE),
