@@ -77,6 +77,7 @@ MENU = [
     Entry(_("居民"), "grids:resident_list", _places, records=True),
     Entry(_("岗位任职"), "orgs:post_list", _places, records=True),
     Entry(_("党组织维护"), "orgs:organization_list", _places, records=True),
+    Entry(_("党员名册"), "orgs:member_list", _places, records=True),
     Entry(_("导入居民"), "grids:import_start", _people_editor, records=True),
     Entry(_("导出居民"), "grids:export_residents", _people_exporter, records=True),
     Entry(_("组织覆盖"), "orgs:coverage", _places),

@@ -2,7 +2,17 @@ from django.contrib import admin
 from mptt.admin import MPTTModelAdmin
 
 from orgs import services
-from orgs.models import Coverage, Department, HandOver, Organization, OwnersCommittee, PartyMember, Post, ServicePoints
+from orgs.models import (
+    Coverage,
+    Department,
+    HandOver,
+    MemberTransfer,
+    Organization,
+    OwnersCommittee,
+    PartyMember,
+    Post,
+    ServicePoints,
+)
 
 
 @admin.register(Department)
@@ -107,8 +117,17 @@ class OwnersCommitteeAdmin(admin.ModelAdmin):
 
 
 class ServicePointsInline(admin.TabularInline):
+    # The ledger only grows, through orgs.member_services: shown here, never edited.
     model = ServicePoints
     extra = 0
+    can_delete = False
+    fields = readonly_fields = ["on", "points", "reason", "corrects"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(PartyMember)
@@ -119,6 +138,10 @@ class PartyMemberAdmin(admin.ModelAdmin):
     list_select_related = ["organization"]
     autocomplete_fields = ["organization", "resident", "households"]
     inlines = [ServicePointsInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A member changes organisation by a transfer (the member's page), which keeps the record.
+        return ["organization", "left_on", "left_to"] if obj is not None else ["left_on", "left_to"]
 
     def save_model(self, request, obj, form, change):
         services.register_member(actor=request.user, member=obj)
@@ -132,11 +155,34 @@ class ServicePointsAdmin(admin.ModelAdmin):
     list_select_related = ["member"]
     autocomplete_fields = ["member"]
 
+    # A wrong entry is corrected by a counter-entry (the member's page), never edited or deleted.
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     def save_model(self, request, obj, form, change):
-        if change:  # correcting an entry: no service for that yet
-            super().save_model(request, obj, form, change)
-            return
         saved = services.award_points(
             actor=request.user, member=obj.member, on=obj.on, points=obj.points, reason=obj.reason
         )
         obj.pk = saved.pk
+
+
+@admin.register(MemberTransfer)
+class MemberTransferAdmin(admin.ModelAdmin):
+    """组织关系转接 are made by orgs.member_services.transfer_member (the member's page): read here."""
+
+    list_display = ["member", "from_organization", "to_organization", "outside", "on"]
+    list_filter = ["on"]
+    search_fields = ["member__name", "outside", "reason"]
+    list_select_related = ["member", "from_organization", "to_organization"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -37,6 +37,9 @@ ROLES: dict[Capability, frozenset[str]] = {
     # seated inside their community, street staff their street's tree (its community committees
     # too), district staff every street's; each strictly below the place of their own post.
     Capability.KEEP_PARTY_ORGS: frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DISTRICT_STAFF}),
+    # The party roll is kept by the offices: community staff for their community's organisations,
+    # street staff their street's, district staff the district's.
+    Capability.KEEP_PARTY_MEMBERS: frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DISTRICT_STAFF}),
     # A copy of the roll leaves the system: the offices that answer for it, not the phones in the street.
     Capability.EXPORT_PEOPLE: COMMUNITY_HANDLERS | {Role.STREET_STAFF, Role.DISTRICT_STAFF},
     # Recording needs, claims and meetings is the community's and the street's work.

@@ -4,13 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import BootstrapFormMixin
 from grids.models import Area
-from orgs.models import AREA_ROLES, MemberKind, MemberStatus, Organization, OrgKind, Post, Role, Slot
-
-
-class MemberFilterForm(BootstrapFormMixin, forms.Form):
-    kind = forms.ChoiceField(label=_("管理类型"), choices=[("", _("全部")), *MemberKind.choices], required=False)
-    status = forms.ChoiceField(label=_("党员类别"), choices=[("", _("全部")), *MemberStatus.choices], required=False)
-    organization = forms.IntegerField(required=False, widget=forms.HiddenInput)
+from orgs.models import AREA_ROLES, Organization, OrgKind, Post, Role, Slot
 
 
 class DateInput(forms.DateInput):

@@ -439,6 +439,19 @@ class PartyMember(models.Model):
     kind = models.CharField(_("管理类型"), max_length=12, choices=MemberKind.choices)
     work_unit = models.CharField(_("工作单位"), max_length=100, blank=True)
     reported_on = models.DateField(_("到社区报到日期"), null=True, blank=True, help_text=_("在职党员双报到"))
+    # 双报到: the in-service member reports to the community and, through their unit, to the
+    # co-building unit it signed with (a name of the room above, never an import of it).
+    co_building_unit = models.ForeignKey(
+        "cobuilding.CoBuildingUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reported_members",
+        verbose_name=_("共建单位"),
+    )
+    # 组织关系转出本区: the member leaves the roll without being deleted.
+    left_on = models.DateField(_("转出日期"), null=True, blank=True)
+    left_to = models.CharField(_("转往组织"), max_length=100, blank=True)
     households = models.ManyToManyField(
         Household, blank=True, related_name="party_members_caring", verbose_name=_("联系住户(党员包住户)")
     )
@@ -455,6 +468,11 @@ class PartyMember(models.Model):
                 name="member_in_service_has_work_unit",
                 violation_error_message=_("在职党员须填写工作单位"),
             ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True, left_to="") | (Q(left_on__isnull=False) & ~Q(left_to="")),
+                name="member_left_with_destination",
+                violation_error_message=_("转出本区须同时填写转出日期和转往组织"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -466,6 +484,56 @@ class PartyMember(models.Model):
         return scope.area_q("organization__area__")
 
 
+class MemberTransfer(models.Model):
+    """组织关系转接: one move of a member's roll, from an organisation (or from outside the
+    district) to another (or out of it). Kept as rows, not only audit entries: the audit trail
+    names fields, never values, and a member's history must say from where to where."""
+
+    member = models.ForeignKey(PartyMember, on_delete=models.PROTECT, related_name="transfers", verbose_name=_("党员"))
+    from_organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="transfers_out",
+        verbose_name=_("转出党组织"),
+    )
+    to_organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="transfers_in",
+        verbose_name=_("转入党组织"),
+    )
+    outside = models.CharField(_("区外组织"), max_length=100, blank=True, help_text=_("从区外转入或转往区外时填写"))
+    on = models.DateField(_("转接日期"))
+    reason = models.CharField(_("事由"), max_length=200)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("组织关系转接")
+        verbose_name_plural = _("组织关系转接")
+        ordering = ["-on", "-id"]
+        constraints = [
+            # One end inside the district at least, and an end outside it is named.
+            models.CheckConstraint(
+                condition=(Q(from_organization__isnull=False) | Q(to_organization__isnull=False))
+                & (Q(from_organization__isnull=False, to_organization__isnull=False) | ~Q(outside="")),
+                name="transfer_has_both_ends",
+                violation_error_message=_("转接须有转出和转入两端,区外一端须写明组织"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.from_organization or self.outside} → {self.to_organization or self.outside}"
+
+    @classmethod
+    def in_scope(cls, scope) -> Q:
+        return scope.area_q("member__organization__area__")
+
+
 class ServicePoints(models.Model):
     """积分制: points an in-service member earns serving the community they reported to."""
 
@@ -473,6 +541,15 @@ class ServicePoints(models.Model):
     on = models.DateField(_("日期"))
     points = models.SmallIntegerField(_("积分"))
     reason = models.CharField(_("事由"), max_length=200)
+    # A wrong entry is never edited: a counter-entry of the opposite points names it.
+    corrects = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrected_by",
+        verbose_name=_("更正的记录"),
+    )
 
     class Meta:
         verbose_name = _("服务积分")

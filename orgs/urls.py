@@ -1,6 +1,7 @@
+from django.contrib.auth.decorators import login_required
 from django.urls import path
 
-from orgs import views
+from orgs import member_pages, views
 from orgs.backoffice import POSTS
 from orgs.org_pages import ORGANIZATIONS
 
@@ -8,10 +9,13 @@ app_name = "orgs"
 urlpatterns = [
     path("orgs/", views.org_chart, name="chart"),
     path("orgs/<int:pk>/", views.organization_detail, name="organization"),
-    path("orgs/members/", views.member_list, name="members"),
+    # The party roll (orgs/member_pages.py); "members" is the name the roll's list had before.
+    path("orgs/members/", login_required(member_pages.MEMBERS.list_view), name="members"),
+    path("orgs/members/<int:pk>/", member_pages.member_detail, name="member"),
     path("orgs/coverage/", views.coverage_report, name="coverage"),
     # 一委一站一居; co-building units, the four lists and joint meetings are in cobuilding.urls
     path("areas/<int:pk>/structure/", views.community_structure, name="community_structure"),
     *POSTS.urls(),
     *ORGANIZATIONS.urls(),
+    *member_pages.MEMBERS.urls(),
 ]

@@ -8,7 +8,6 @@ from core.scope import area_scope_or_404
 from grids import selectors as grid_selectors
 from grids.models import AreaKind
 from orgs import selectors
-from orgs.forms import MemberFilterForm
 from orgs.models import COMMUNITY_LEVEL_KINDS, WINDOWS, WORK_COMMITTEES, Role
 from orgs.org_pages import ORGANIZATIONS
 
@@ -46,30 +45,6 @@ def organization_detail(request, pk: int):
             "members": Paginator(selectors.get_member_list(scope, organization=organization.pk), PAGE_SIZE).get_page(
                 request.GET.get("page")
             ),
-        },
-    )
-
-
-@login_required
-def member_list(request):
-    scope = area_scope_or_404(request.scope)
-    form = MemberFilterForm(request.GET)
-    filters = form.cleaned_data if form.is_valid() else {}
-    found = selectors.get_member_list(
-        scope,
-        kind=filters.get("kind", ""),
-        status=filters.get("status", ""),
-        organization=filters.get("organization"),
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "orgs/member_list.html",
-        {
-            "form": form,
-            "members": Paginator(found, PAGE_SIZE).get_page(request.GET.get("page")),
-            "query": query.urlencode(),
         },
     )
 

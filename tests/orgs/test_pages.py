@@ -68,7 +68,7 @@ def test_org_chart_nests_the_tree_with_member_totals(world, client_for):
 
 def test_member_list_filters_by_kind(world, client_for):
     response = client_for(world.users["community"]).get(reverse("orgs:members"), {"kind": "in_service"})
-    assert [(m.name, m.work_unit) for m in response.context["members"]] == [("在职党员丁", "区教育局")]
+    assert [(m.name, m.work_unit) for m, _, _ in response.context["rows"]] == [("在职党员丁", "区教育局")]
 
 
 def test_household_card_says_my_family_has_a_party_member(world, client_for):

@@ -66,7 +66,8 @@ def _snapshot() -> tuple:
 
 
 # Posts follow the org chain: A2's building head is K1's staff's to appoint, K1's secretary S1's.
-# So do organisations: grid A's and grid B's branches are K1's, S1's and the district's to keep.
+# So do organisations: grid A's and grid B's branches are K1's, S1's and the district's to keep;
+# the roll is kept at the organisation's seat and above, by the same three.
 KEEPERS = {"community", "street", "district"}
 APPOINTERS = {
     "appoint": {"community"},
@@ -74,6 +75,8 @@ APPOINTERS = {
     "create_organization": KEEPERS,
     "update_organization": KEEPERS,
     "cover": KEEPERS,
+    "register_member": KEEPERS,
+    "award_points": KEEPERS,
 }
 REFUSED = [
     (persona, name, write)

@@ -43,6 +43,7 @@ PLACES = {ALL: 200, DEPARTMENTS: 404}  # anyone with a place sees it; officers h
 COMMUNITY_PAGE = {ALL: 404, COMMUNITY_UP: 200}  # a community's records: community staff and above
 ADMIN_ONLY = {ALL: 404, "admin": 200}
 PEOPLE_EDITORS = ("grid_a", "grid_b", "community", "admin")  # keep households and residents
+MEMBER_KEEPERS = ("community", "street", "district", "admin")  # keep the party roll
 
 
 def back_office(obj=None, *, may) -> "Row":
@@ -165,7 +166,21 @@ ROWS: dict[str, Row] = {
     # orgs --------------------------------------------------------------------------------------
     "orgs:chart": page(get=PLACES),
     "orgs:organization": page("organization", get={**PLACES, "grid_b": 404}),  # grid B has no branch
-    "orgs:members": page(get=PLACES),
+    "orgs:members": page(get=PLACES),  # the roll's list under its older name
+    # The party roll: read by anyone with places (grid B has no branch of its own), kept by the
+    # offices above the organisation. The matrix's members are not in service (no 双报到 or points)
+    # and look after no household (nothing to unassign): tests/orgs/test_member_pages.py has those.
+    "orgs:member_list": page(get=PLACES),
+    "orgs:member": page("member", get={**PLACES, "grid_b": 404}),
+    "orgs:member_create": back_office(may=MEMBER_KEEPERS),
+    "orgs:member_edit": back_office("member", may=MEMBER_KEEPERS),
+    "orgs:member_transfer": back_office("member", may=MEMBER_KEEPERS),
+    "orgs:member_dual": page("member", get=404),
+    "orgs:member_points": page("member", get=404),
+    "orgs:member_correct": page("member", get=404),
+    "orgs:member_assign": back_office("member", may=MEMBER_KEEPERS),
+    "orgs:member_unassign": page("member", get=404),  # they look after no household yet
+    "orgs:member_history": page("member", get={**PLACES, "grid_b": 404}),
     "orgs:coverage": page(get=PLACES),
     "orgs:community_structure": page("community", get=COMMUNITY_PAGE),
     # Party organisations on pages: the world's is grid A's branch (K1's 总支 for grid B, outside
