@@ -19,3 +19,8 @@ class OrgsConfig(AppConfig):
 
         panels.provide(panels.AREA, selectors.posts_at)
         panels.provide(panels.HOUSEHOLD, selectors.household_party)
+
+        # Posts and party members can be imported from Excel like residents (grids.imports.kinds).
+        from orgs import imports
+
+        imports.register()
