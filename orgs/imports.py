@@ -196,7 +196,7 @@ def posts_template(scope: Scope) -> bytes:
     sample["place"] = places[0].code if places else "(地点编码)"
     listed = {
         "地点": [["编码", "名称", "类型"], *([p.code, p.name, p.get_kind_display()] for p in places)],
-        "岗位": [["岗位"], *([str(label)] for label in ROLES if label not in Role.values)],
+        "岗位名称": [["岗位"], *([str(label)] for label in ROLES if label not in Role.values)],
     }
     notes = [
         _("第2行是示例,导入前请删除或改为真实数据。"),
