@@ -75,7 +75,6 @@ def _load_own() -> None:
     global _loaded
     if _loaded:
         return
-    _loaded = True
     from grids.imports import buildings, residents, template
 
     register(
@@ -110,3 +109,4 @@ def _load_own() -> None:
             chunk=200,
         )
     )
+    _loaded = True
