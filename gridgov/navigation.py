@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.capabilities import Capability
 from core.scope import Scope
+from grids.imports import kinds
 
 
 @dataclass(frozen=True)
@@ -26,10 +27,11 @@ class Entry:
     tool: bool = False
     # The records staff keep (places, households, residents, posts, imports) share one dropdown.
     records: bool = False
+    args: tuple[str, ...] = ()  # for a page of several entries (each import kind's)
 
     @property
     def url(self) -> str:
-        return reverse(self.url_name)
+        return reverse(self.url_name, args=self.args)
 
 
 def _anyone(scope, user) -> bool:
@@ -56,6 +58,13 @@ def _people_exporter(scope, user) -> bool:
     return scope.has_areas and scope.may(Capability.EXPORT_PEOPLE)
 
 
+def _importer(kind: str) -> Callable[[Scope, object], bool]:
+    def opens(scope, user) -> bool:
+        return kinds.get(kind).may_start(scope)
+
+    return opens
+
+
 def _auditor(scope, user) -> bool:
     return user.is_staff and user.has_perm("core.audit_reader")
 
@@ -79,6 +88,10 @@ MENU = [
     Entry(_("党组织维护"), "orgs:organization_list", _places, records=True),
     Entry(_("党员名册"), "orgs:member_list", _places, records=True),
     Entry(_("导入居民"), "grids:import_start", _people_editor, records=True),
+    *(
+        Entry(label, "grids:kind_import_start", _importer(kind), records=True, args=(kind,))
+        for kind, label in [("buildings", _("导入楼栋")), ("posts", _("导入岗位")), ("members", _("导入党员"))]
+    ),
     Entry(_("导出居民"), "grids:export_residents", _people_exporter, records=True),
     Entry(_("组织覆盖"), "orgs:coverage", _places),
     Entry(pgettext_lazy("menu", "共建单位"), "cobuilding:units", _places),

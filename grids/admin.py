@@ -62,6 +62,8 @@ class AreaAdmin(MPTTModelAdmin):
                 city=obj.city,
                 declared_households=obj.declared_households,
                 address=obj.address,
+                units=obj.units,
+                floors=obj.floors,
             )
             obj.pk = saved.pk
             return
@@ -73,6 +75,8 @@ class AreaAdmin(MPTTModelAdmin):
             name=obj.name,
             address=obj.address,
             declared_households=obj.declared_households,
+            units=obj.units,
+            floors=obj.floors,
         )
 
 

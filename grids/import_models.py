@@ -13,12 +13,23 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("失败")
 
 
+class ImportKind(models.TextChoices):
+    """What a workbook brings in; each kind's columns, checks and writes are in grids.imports.kinds
+    (posts and party members registered there by orgs, a floor above)."""
+
+    RESIDENTS = "residents", _("住户和居民")
+    BUILDINGS = "buildings", _("楼栋")
+    POSTS = "posts", _("岗位")
+    MEMBERS = "members", _("党员")
+
+
 class ImportRun(models.Model):
     """One pass over an uploaded workbook: a dry run (nothing kept) or the real run that follows it.
 
     Kept for its owner only; the uploaded file is removed once the real run is over."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("导入人"))
+    kind = models.CharField(_("导入内容"), max_length=16, choices=ImportKind.choices, default=ImportKind.RESIDENTS)
     file_name = models.CharField(_("文件名"), max_length=200)
     source = models.FileField(_("上传文件"), upload_to="imports/%Y/%m/", blank=True)
     dry_run = models.BooleanField(_("试导入"), default=True)
@@ -39,8 +50,8 @@ class ImportRun(models.Model):
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("居民导入")
-        verbose_name_plural = _("居民导入")
+        verbose_name = _("Excel导入")
+        verbose_name_plural = _("Excel导入")
         ordering = ["-started_at", "-pk"]
         indexes = [models.Index(fields=["owner", "-started_at"], name="importrun_owner_recent")]
 

@@ -2,6 +2,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -83,6 +84,20 @@ class Area(MPTTModel):
         _("申报户数"), null=True, blank=True, help_text=_("官方统计户数,经费测算以此为准;仅社区填写")
     )
     address = models.CharField(_("地址"), max_length=200, blank=True)
+    units = models.PositiveSmallIntegerField(
+        _("单元数"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
+        help_text=_("仅楼栋填写"),
+    )
+    floors = models.PositiveSmallIntegerField(
+        _("层数"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(200)],
+        help_text=_("仅楼栋填写"),
+    )
 
     objects = ScopedTreeManager()
     # django-mptt's own walks and writes start from a node in hand (see core.scoping).
@@ -102,6 +117,11 @@ class Area(MPTTModel):
                 condition=Q(kind="community") | Q(declared_households__isnull=True),
                 name="area_declared_households_only_on_community",
                 violation_error_message=_("只有社区填写申报户数"),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="building") | Q(units__isnull=True, floors__isnull=True),
+                name="area_units_floors_only_on_building",
+                violation_error_message=_("只有楼栋填写单元数和层数"),
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=sorted(ROOT_KINDS)) | Q(city__isnull=True),

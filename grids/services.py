@@ -70,6 +70,8 @@ def create_area(
     city: City | None = None,
     declared_households: int | None = None,
     address: str = "",
+    units: int | None = None,
+    floors: int | None = None,
 ) -> Area:
     """Grids, compounds and buildings by the community's staff, streets and communities by the
     district's, districts by the admin (grids.access.require_place_keeper)."""
@@ -90,33 +92,45 @@ def create_area(
         city=city if kind in ROOT_KINDS else None,
         declared_households=declared_households if kind == AreaKind.COMMUNITY else None,
         address=address,
+        units=units if kind == AreaKind.BUILDING else None,
+        floors=floors if kind == AreaKind.BUILDING else None,
     )
     full_clean(area, exclude=MPTT_FIELDS)
     area.save()
-    written = ["kind", "name", "code", "parent", "city", "declared_households", "address"]
+    written = ["kind", "name", "code", "parent", "city", "declared_households", "address", "units", "floors"]
     fields = [name for name in written if getattr(area, name) not in (None, "")]
     audit.record(actor=actor, action="grids.create_area", target=area, fields=fields, capacity=capacity)
     return area
 
 
 @transaction.atomic
-def update_area(*, actor, area: Area, name: str, address: str = "", declared_households: int | None = None) -> Area:
+def update_area(
+    *,
+    actor,
+    area: Area,
+    name: str,
+    address: str = "",
+    declared_households: int | None = None,
+    units: int | None = None,
+    floors: int | None = None,
+) -> Area:
     """Changes what an area is called and declares; never its place in the tree (see move_area).
-    Who may: as create_area, at the area itself."""
+    Who may: as create_area, at the area itself. A building's units and floors are kept as they
+    are unless given."""
     capacity = require_place_keeper(actor, area.kind, area)
     area.name = name
     area.address = address
     if area.kind == AreaKind.COMMUNITY:
         area.declared_households = declared_households
+    fields = ["name", "address", "declared_households"]
+    if area.kind == AreaKind.BUILDING:
+        for field, value in (("units", units), ("floors", floors)):
+            if value is not None:
+                setattr(area, field, value)
+                fields.append(field)
     full_clean(area, exclude=MPTT_FIELDS)
-    Area.objects.reread(area).update(name=area.name, address=area.address, declared_households=area.declared_households)
-    audit.record(
-        actor=actor,
-        action="grids.update_area",
-        target=area,
-        fields=["name", "address", "declared_households"],
-        capacity=capacity,
-    )
+    Area.objects.reread(area).update(**{field: getattr(area, field) for field in fields})
+    audit.record(actor=actor, action="grids.update_area", target=area, fields=fields, capacity=capacity)
     return area
 
 

@@ -3,6 +3,8 @@ from django.urls import path
 from grids import import_views, views
 from grids.backoffice import PAGES
 
+RESIDENTS = {"kind": "residents"}
+
 app_name = "grids"
 urlpatterns = [
     path("areas/", views.area_tree, name="tree"),
@@ -15,12 +17,19 @@ urlpatterns = [
     path("residents/expiring-tags/", views.expiring_tags, name="expiring_tags"),
     path("residents/<int:pk>/", views.resident_detail, name="resident"),
     path("residents/<int:pk>/reveal/", views.resident_reveal, name="resident_reveal"),
-    path("residents/import/", import_views.import_start, name="import_start"),
-    path("residents/import/template/", import_views.import_template, name="import_template"),
-    path("residents/import/<int:pk>/", import_views.import_run, name="import_run"),
-    path("residents/import/<int:pk>/status/", import_views.import_status, name="import_status"),
-    path("residents/import/<int:pk>/apply/", import_views.import_apply, name="import_apply"),
-    path("residents/import/<int:pk>/refused/", import_views.import_refused, name="import_refused"),
+    # The residents import's first URLs, kept; every kind's (residents too) take the kind.
+    path("residents/import/", import_views.import_start, RESIDENTS, name="import_start"),
+    path("residents/import/template/", import_views.import_template, RESIDENTS, name="import_template"),
+    path("residents/import/<int:pk>/", import_views.import_run, RESIDENTS, name="import_run"),
+    path("residents/import/<int:pk>/status/", import_views.import_status, RESIDENTS, name="import_status"),
+    path("residents/import/<int:pk>/apply/", import_views.import_apply, RESIDENTS, name="import_apply"),
+    path("residents/import/<int:pk>/refused/", import_views.import_refused, RESIDENTS, name="import_refused"),
+    path("imports/<slug:kind>/", import_views.import_start, name="kind_import_start"),
+    path("imports/<slug:kind>/template/", import_views.import_template, name="kind_import_template"),
+    path("imports/<slug:kind>/<int:pk>/", import_views.import_run, name="kind_import_run"),
+    path("imports/<slug:kind>/<int:pk>/status/", import_views.import_status, name="kind_import_status"),
+    path("imports/<slug:kind>/<int:pk>/apply/", import_views.import_apply, name="kind_import_apply"),
+    path("imports/<slug:kind>/<int:pk>/refused/", import_views.import_refused, name="kind_import_refused"),
     path("residents/export/", import_views.export_residents, name="export_residents"),
     *(pattern for pages in PAGES for pattern in pages.urls()),
 ]

@@ -25,3 +25,8 @@ class OrgsConfig(AppConfig):
         from orgs.merging import move_area_holdings
 
         area_merging.connect(move_area_holdings, dispatch_uid="orgs.move_area_holdings")
+
+        # Posts and party members can be imported from Excel like residents (grids.imports.kinds).
+        from orgs import imports
+
+        imports.register()

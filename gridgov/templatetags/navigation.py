@@ -14,7 +14,10 @@ def menu(context):
         return []
     scope = getattr(request, "scope", None) or scope_for(request.user)
     current = request.resolver_match.view_name if request.resolver_match else ""
-    return [(entry, entry.url_name == current) for entry in menu_for(scope, request.user)]
+    return [
+        (entry, entry.url_name == current and (not entry.args or entry.url == request.path))
+        for entry in menu_for(scope, request.user)
+    ]
 
 
 @register.filter

@@ -17,6 +17,7 @@ class Column:
     sample: str
     note: str
     choices: type[models.TextChoices] | None = None
+    echo: bool = True  # False: never written back (the refused-rows workbook leaves it empty)
 
 
 COLUMNS = [

@@ -2,6 +2,7 @@
 XML, and every bound (file size, unpacked size, rows, a run of empty rows) is checked before or
 while reading, so neither a renamed CSV nor a sheet of a million empty rows costs more than a moment."""
 
+import datetime
 import re
 import zipfile
 from collections.abc import Iterator
@@ -25,7 +26,7 @@ def _not_xlsx() -> ValidationError:
     return ValidationError(_("文件不是Excel工作簿(.xlsx),请用Excel“另存为”.xlsx后再上传"), code="not_xlsx")
 
 
-def check_file(upload) -> None:
+def check_file(upload, columns=COLUMNS) -> None:
     """Refuse a file that is not a workbook we can read, or lacks a column; the pointer is rewound."""
     if upload.size > MAX_BYTES:
         raise ValidationError(_("文件超过%(mb)dMB,请分批导入"), code="too_big", params={"mb": MAX_BYTES // 2**20})
@@ -44,7 +45,7 @@ def check_file(upload) -> None:
     if unpacked > MAX_UNPACKED:
         raise ValidationError(_("文件解压后过大,请分批导入"), code="too_big_unpacked")
     upload.seek(0)
-    positions(upload)
+    positions(upload, columns)
     upload.seek(0)
 
 
@@ -56,23 +57,23 @@ def _open_sheet(fileobj):
     return workbook, workbook.worksheets[0]
 
 
-def positions(fileobj) -> dict[str, int]:
+def positions(fileobj, columns=COLUMNS) -> dict[str, int]:
     """Each column's index, from the first row; every column must be there (names in the error)."""
     workbook, sheet = _open_sheet(fileobj)
     try:
-        return _positions(next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ()))
+        return _positions(next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ()), columns)
     finally:
         workbook.close()
 
 
-def _positions(header) -> dict[str, int]:
+def _positions(header, columns) -> dict[str, int]:
     found = {str(value).strip(): index for index, value in enumerate(header) if value is not None}
-    missing = [column.heading for column in COLUMNS if column.heading not in found]
+    missing = [column.heading for column in columns if column.heading not in found]
     if missing:
         raise ValidationError(
             _("工作表缺少以下列:%(columns)s"), code="missing_columns", params={"columns": "、".join(missing)}
         )
-    return {column.key: found[column.heading] for column in COLUMNS}
+    return {column.key: found[column.heading] for column in columns}
 
 
 def _text(value) -> str:
@@ -80,6 +81,8 @@ def _text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
+        value = value.date()  # a date cell: its day, as the user typed it
     return str(value).strip()
 
 
@@ -97,14 +100,14 @@ def size_hint(fileobj) -> int:
     return min(max(int(found.group(1)) - 1, 0), MAX_ROWS) if found else 0
 
 
-def rows(fileobj) -> Iterator[tuple[int, dict[str, str]]]:
+def rows(fileobj, columns=COLUMNS) -> Iterator[tuple[int, dict[str, str]]]:
     """(row number in the sheet, {column key: text}) for every row with any data in it."""
     workbook, sheet = _open_sheet(fileobj)
     empty = 0
     seen = 0
     try:
         every = sheet.iter_rows(values_only=True)
-        where = _positions(next(every, ()))
+        where = _positions(next(every, ()), columns)
         for number, values in enumerate(every, start=2):
             texts = {key: _text(values[index]) if index < len(values) else "" for key, index in where.items()}
             if not any(texts.values()):

@@ -1,5 +1,6 @@
-"""Importing residents from Excel: start (a dry run of the uploaded file), apply (the real run of a
-dry run), and the run itself, which the Celery task calls with the run's id."""
+"""Importing from Excel: start (a dry run of the uploaded file), apply (the real run of a dry run),
+and the run itself, which the Celery task calls with the run's id. What is imported (residents,
+buildings, posts, party members) is the run's kind, looked up in grids.imports.kinds."""
 
 import io
 import itertools
@@ -17,29 +18,27 @@ from openpyxl import Workbook
 
 from core import audit
 from core.after_commit import enqueue_on_commit
-from core.capabilities import Capability
 from core.scope import ADMIN, Scope, scope_for
 from grids.import_models import ImportRow, ImportRun, ImportStatus, RowOutcome
-from grids.imports import reader
-from grids.imports.columns import COLUMNS, HEADINGS
-from grids.imports.residents import CHUNK, Outcome, ResidentImport
+from grids.imports import kinds, reader
+from grids.imports.kinds import Kind
+from grids.imports.residents import Outcome
 
 logger = logging.getLogger(__name__)
-WRITTEN = ["household", "name", "citizen_id", "phone", "residence_status", "relation"]
 
 
-def _capacity(scope: Scope) -> str:
-    # Importing needs the capability somewhere; each row is then checked at its own building.
+def _capacity(scope: Scope, kind: Kind) -> str:
+    # Importing needs the capability somewhere; each row is then checked at its own place.
     if scope.unrestricted:
         return ADMIN
-    allowing = {role for role in scope.roles if Capability.EDIT_PEOPLE in scope.role_capabilities.get(role, ())}
+    allowing = {role for role in scope.roles if kind.capability in scope.role_capabilities.get(role, ())}
     return ",".join(sorted(allowing))[:40]
 
 
-def _require_importer(actor) -> Scope:
+def _require_importer(actor, kind: Kind) -> Scope:
     scope = scope_for(actor)
-    if not scope.has_areas or not scope.may(Capability.EDIT_PEOPLE):
-        raise PermissionDenied(_("您的岗位不能维护住户和居民"))
+    if not kind.may_start(scope):
+        raise PermissionDenied(kind.denied)
     return scope
 
 
@@ -55,16 +54,21 @@ def progress(run: ImportRun) -> int:
 
 
 @transaction.atomic
-def start_import(*, actor, upload) -> ImportRun:
+def start_import(*, actor, upload, kind: str = "residents") -> ImportRun:
     """A dry run of the uploaded workbook: checked here for being one with every column, then read
     row by row by the task. The stored file is named by a random id, never by what the user typed."""
-    scope = _require_importer(actor)
-    reader.check_file(upload)
-    run = ImportRun(owner=actor, file_name=(upload.name or "")[:200], dry_run=True)
+    declared = kinds.get(kind)
+    scope = _require_importer(actor, declared)
+    reader.check_file(upload, declared.columns)
+    run = ImportRun(owner=actor, kind=declared.slug, file_name=(upload.name or "")[:200], dry_run=True)
     run.source.save(f"{uuid.uuid4().hex}.xlsx", upload, save=False)
     run.save()
     audit.record(
-        actor=actor, action="grids.start_import", target=run, fields=["file_name", "source"], capacity=_capacity(scope)
+        actor=actor,
+        action="grids.start_import",
+        target=run,
+        fields=["kind", "file_name", "source"],
+        capacity=_capacity(scope, declared),
     )
     _queue(run)
     return run
@@ -73,7 +77,8 @@ def start_import(*, actor, upload) -> ImportRun:
 @transaction.atomic
 def apply_import(*, actor, run: ImportRun, all_or_nothing: bool) -> ImportRun:
     """The real run of a finished dry run; a second request for it returns the first."""
-    scope = _require_importer(actor)
+    kind = kinds.get(run.kind)
+    scope = _require_importer(actor, kind)
     run = ImportRun.objects.select_for_update().get(pk=run.pk, owner=actor)
     if hasattr(run, "applied_as"):
         return run.applied_as
@@ -83,6 +88,7 @@ def apply_import(*, actor, run: ImportRun, all_or_nothing: bool) -> ImportRun:
         with transaction.atomic():
             real = ImportRun.objects.create(
                 owner=actor,
+                kind=run.kind,
                 file_name=run.file_name,
                 source=run.source.name,
                 dry_run=False,
@@ -96,7 +102,7 @@ def apply_import(*, actor, run: ImportRun, all_or_nothing: bool) -> ImportRun:
         action="grids.apply_import",
         target=real,
         fields=["checked_by", "all_or_nothing"],
-        capacity=_capacity(scope),
+        capacity=_capacity(scope, kind),
     )
     _queue(real)
     return real
@@ -126,8 +132,9 @@ def run_import(run_id: int) -> None:
         return
     run = ImportRun.objects.select_related("owner").get(pk=run_id)
     scope = scope_for(run.owner)
+    kind = kinds.get(run.kind)
     try:
-        outcomes = _process(run, scope)
+        outcomes = _process(run, scope, kind)
     except (ValidationError, PermissionDenied) as exc:
         _finish_failed(run, " ".join(getattr(exc, "messages", [str(exc)])))
         return
@@ -135,21 +142,21 @@ def run_import(run_id: int) -> None:
         logger.exception("import run %s failed", run_id)
         _finish_failed(run, _("导入出错,请稍后重试或联系管理员"))
         raise
-    _finish(run, scope, outcomes)
+    _finish(run, scope, kind, outcomes)
 
 
-def _process(run: ImportRun, scope: Scope) -> list[Outcome]:
-    if not scope.has_areas or not scope.may(Capability.EDIT_PEOPLE):
-        raise PermissionDenied(_("您的岗位不能维护住户和居民"))
+def _process(run: ImportRun, scope: Scope, kind: Kind) -> list[Outcome]:
+    if not kind.may_start(scope):
+        raise PermissionDenied(kind.denied)
     outcomes: list[Outcome] = []
     with run.source.open("rb") as stored:
         source = io.BytesIO(stored.read())
     total = reader.size_hint(source) or 1
     source.seek(0)
-    engine = ResidentImport(actor=run.owner, scope=scope)
+    engine = kind.engine(actor=run.owner, scope=scope)
     try:
         with transaction.atomic():
-            for batch in _batched(reader.rows(source), CHUNK):
+            for batch in _batched(reader.rows(source, kind.columns), kind.chunk):
                 outcomes.extend(engine.chunk(batch))
                 cache.set(progress_key(run), min(99, len(outcomes) * 100 // total), 3600)
             refused = sum(outcome.outcome == RowOutcome.REFUSED for outcome in outcomes)
@@ -160,10 +167,10 @@ def _process(run: ImportRun, scope: Scope) -> list[Outcome]:
             run.save(update_fields=["applied", "created", "updated", "unchanged", "refused"])
             audit.record(
                 actor=run.owner,
-                action="grids.import_residents",
+                action=kind.action,
                 target=run,
-                fields=[*WRITTEN, "created", "updated", "unchanged", "refused"],
-                capacity=_capacity(scope),
+                fields=[*kind.written, "created", "updated", "unchanged", "refused"],
+                capacity=_capacity(scope, kind),
             )
     except _Rollback:
         pass
@@ -179,14 +186,16 @@ def _count(run: ImportRun, outcomes: list[Outcome]) -> None:
 
 
 @transaction.atomic
-def _finish(run: ImportRun, scope: Scope, outcomes: list[Outcome]) -> None:
+def _finish(run: ImportRun, scope: Scope, kind: Kind, outcomes: list[Outcome]) -> None:
     _count(run, outcomes)
-    for batch in _batched(outcomes, CHUNK):
+    for batch in _batched(outcomes, 2000):
         ImportRow.objects.bulk_create(
             [ImportRow(run=run, number=o.number, outcome=o.outcome, reason=o.reason[:500]) for o in batch]
         )
     if run.refused:
-        run.refused_file.save(f"{uuid.uuid4().hex}-refused.xlsx", ContentFile(_refused_workbook(outcomes)), save=False)
+        run.refused_file.save(
+            f"{uuid.uuid4().hex}-refused.xlsx", ContentFile(_refused_workbook(kind, outcomes)), save=False
+        )
     if not outcomes:
         run.error = _("工作表中没有数据行")
     run.status = ImportStatus.DONE
@@ -201,7 +210,7 @@ def _finish(run: ImportRun, scope: Scope, outcomes: list[Outcome]) -> None:
             action=action,
             target=run,
             fields=["created", "updated", "unchanged", "refused"],
-            capacity=_capacity(scope),
+            capacity=_capacity(scope, kind),
         )
 
 
@@ -225,14 +234,16 @@ def _finish_failed(run: ImportRun, message: str) -> None:
         audit.record(actor=run.owner, action="grids.fail_import", target=run, fields=["error"])
 
 
-def _refused_workbook(outcomes: list[Outcome]) -> bytes:
-    """The refused rows as they were, with their row number and reason: fix them and import this file."""
+def _refused_workbook(kind: Kind, outcomes: list[Outcome]) -> bytes:
+    """The refused rows as they were, with their row number and reason: fix them and import this file.
+    A column the kind keeps to itself (a party member's ID) comes back empty."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("拒绝行"))
-    sheet.append([*HEADINGS, "原行号", "拒绝原因"])
+    sheet.append([*kind.headings, "原行号", "拒绝原因"])
     for outcome in outcomes:
         if outcome.outcome == RowOutcome.REFUSED:
-            sheet.append([*(outcome.cells[column.key] for column in COLUMNS), outcome.number, outcome.reason])
+            cells = [outcome.cells[column.key] if column.echo else "" for column in kind.columns]
+            sheet.append([*cells, outcome.number, outcome.reason])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

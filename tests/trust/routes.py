@@ -144,16 +144,17 @@ def _community_records(world, building: str, community) -> dict[str, dict[str, i
     }
 
 
-def _import_run(world, building: str) -> ImportRun:
+def _import_run(world, building: str, kind: str = "residents") -> ImportRun:
     """A finished dry run with refused rows: the community's own for its buildings, the admin's outside."""
     run = ImportRun(
         owner=world.users["admin" if building == OUTSIDE else "community"],
+        kind=kind,
         file_name=f"{building}.xlsx",
         status=ImportStatus.DONE,
         refused=1,
     )
-    run.source.save(f"route-{building}.xlsx", ContentFile(b"unread"), save=False)
-    run.refused_file.save(f"route-{building}-refused.xlsx", ContentFile(b"refused"), save=False)
+    run.source.save(f"route-{kind}-{building}.xlsx", ContentFile(b"unread"), save=False)
+    run.refused_file.save(f"route-{kind}-{building}-refused.xlsx", ContentFile(b"refused"), save=False)
     run.save()
     return run
 
@@ -216,6 +217,7 @@ def build_targets(world) -> dict[str, dict[str, dict[str, object]]]:
         for b in ["A1", "B1", OUTSIDE]
     }
     imports = {b: _import_run(world, b) for b in ["A1", "B1", OUTSIDE]}
+    building_imports = {b: _import_run(world, b, "buildings") for b in ["A1", "B1", OUTSIDE]}
     targets = {}
     for building, community in [("A1", a["K1"]), ("B1", a["K1"]), (OUTSIDE, a["K4"])]:
         side = OUTSIDE if building == OUTSIDE else "A1"  # B1 shares K1's records and the district's runs
@@ -234,6 +236,9 @@ def build_targets(world) -> dict[str, dict[str, dict[str, object]]]:
             "scenario": {"pk": scenarios[side].pk},
             "case": {"pk": case.pk},
             "import": {"pk": imports[building].pk},
+            # The kinds' import pages, by the buildings import (community staff's and the admin's).
+            "import_kind": {"kind": "buildings"},
+            "kind_import": {"kind": "buildings", "pk": building_imports[building].pk},
             "photo": {"pk": case.photos.get().pk},
             "category": {"pk": category.pk},
             "rule": {"pk": rules[side].pk},
@@ -249,5 +254,5 @@ def build_targets(world) -> dict[str, dict[str, dict[str, object]]]:
 
 def missing(values: dict[str, object]) -> dict[str, object]:
     """The same kwargs naming nothing: the admin, who sees every place, gets these as the outside ones."""
-    nothing = {"token": "x" * 32, "code": "ZZZZZZZZ", "queue": "nonesuch"}
+    nothing = {"token": "x" * 32, "code": "ZZZZZZZZ", "queue": "nonesuch", "kind": "nonesuch"}
     return {key: nothing.get(key, MISSING) for key in values}

@@ -55,7 +55,7 @@ OWN_RUN = {ALL: 404, "community": 200}
 EXPORTERS = {ALL: 404, ("community", "street", "district", "admin"): 200}
 A_CASE = {ALL: 200, "officer_mz": 404}  # the A1 case is 城管局's; 民政局 has nothing to do with it
 # Objects nobody owns a copy of: the outside one is an id (or token) that names nothing.
-GLOBAL_KINDS = {"category", "plate", "tracking", "tracking_photo", "queue"}
+GLOBAL_KINDS = {"category", "plate", "tracking", "tracking_photo", "queue", "import_kind"}
 
 
 @dataclass(frozen=True)
@@ -159,6 +159,16 @@ ROWS: dict[str, Row] = {
     "grids:import_status": page("import", get=OWN_RUN),
     "grids:import_refused": page("import", get=OWN_RUN),
     "grids:import_apply": page("import", get=405, post={ALL: 404, "community": 302}),
+    # Every kind's import pages (by the buildings import: community staff keep buildings); a kind
+    # that names nothing is a 404 for everyone.
+    "grids:kind_import_start": page(
+        "import_kind", get={ALL: 404, ("community", "admin"): 200}, post={ALL: 404, ("community", "admin"): 400}
+    ),
+    "grids:kind_import_template": page("import_kind", get={ALL: 404, ("community", "admin"): 200}),
+    "grids:kind_import_run": page("kind_import", get=OWN_RUN),
+    "grids:kind_import_status": page("kind_import", get=OWN_RUN),
+    "grids:kind_import_refused": page("kind_import", get=OWN_RUN),
+    "grids:kind_import_apply": page("kind_import", get=405, post={ALL: 404, "community": 302}),
     # The export: community staff and the offices above; an empty form is a 400.
     "grids:export_residents": page(
         get=EXPORTERS, post={**EXPORTERS, ("community", "street", "district", "admin"): 400}
