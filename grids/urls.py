@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grids import import_views, views
+from grids import import_fix, import_views, views
 from grids.backoffice import PAGES
 
 app_name = "grids"
@@ -21,6 +21,7 @@ urlpatterns = [
     path("residents/import/<int:pk>/status/", import_views.import_status, name="import_status"),
     path("residents/import/<int:pk>/apply/", import_views.import_apply, name="import_apply"),
     path("residents/import/<int:pk>/refused/", import_views.import_refused, name="import_refused"),
+    path("residents/import/<int:pk>/rows/<int:number>/fix/", import_fix.import_fix, name="import_fix"),
     path("residents/export/", import_views.export_residents, name="export_residents"),
     *(pattern for pages in PAGES for pattern in pages.urls()),
 ]

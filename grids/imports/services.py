@@ -191,7 +191,9 @@ def _finish(run: ImportRun, scope: Scope, outcomes: list[Outcome]) -> None:
         run.error = _("工作表中没有数据行")
     run.status = ImportStatus.DONE
     run.finished_at = timezone.now()
-    if not run.dry_run:
+    # An applied run's refused rows are fixed on its page from the upload (grids.imports.fixes),
+    # which keeps it until they are or the run is too old; every other real run drops it now.
+    if not run.dry_run and not (run.applied and run.refused):
         _drop_source(run)
     run.save()
     if not run.applied:
