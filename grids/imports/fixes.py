@@ -10,12 +10,15 @@ sort out the few rows the import refused; after that the refused-rows workbook i
 
 import datetime
 import io
+import uuid
 from contextlib import closing
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
 
 from core import audit
 from grids.import_models import ImportRow, ImportRun, ImportStatus, RowOutcome
@@ -96,7 +99,8 @@ def fix_row(*, actor, run: ImportRun, number: int, values: dict[str, str]) -> Im
     row.save(update_fields=["outcome", "fixed_at"])
     run.refused -= 1
     setattr(run, outcome.outcome, getattr(run, outcome.outcome) + 1)
-    run.save(update_fields=["created", "updated", "unchanged", "refused"])
+    _forget_in_refused_file(run, number)
+    run.save(update_fields=["created", "updated", "unchanged", "refused", "refused_file"])
     if not run.refused:
         _drop_source(run)  # nothing left to fix: the upload goes, as it would have at the run's end
         run.save(update_fields=["source"])
@@ -108,6 +112,34 @@ def fix_row(*, actor, run: ImportRun, number: int, values: dict[str, str]) -> Im
         capacity=_capacity(scope),
     )
     return row
+
+
+def _forget_in_refused_file(run: ImportRun, number: int) -> None:
+    """The refused-rows workbook without the fixed row, so that importing it as it says does not
+    bring that row back; none at all once nothing is refused. The old file goes after commit."""
+    old = run.refused_file.name
+    if not old:
+        return
+    with run.refused_file.open("rb") as stored:
+        source = load_workbook(io.BytesIO(stored.read()), read_only=True)
+    try:
+        title = source.worksheets[0].title
+        heading, *rows = source.worksheets[0].iter_rows(values_only=True)
+    finally:
+        source.close()
+    rows = [values for values in rows if values[len(COLUMNS)] != number]  # the column after: 原行号
+    if rows:
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(title)
+        for values in [heading, *rows]:
+            sheet.append(values)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        run.refused_file.save(f"{uuid.uuid4().hex}-refused.xlsx", ContentFile(buffer.getvalue()), save=False)
+    else:
+        run.refused_file = ""
+    storage = run.refused_file.storage
+    transaction.on_commit(lambda: storage.delete(old))
 
 
 def drop_stale_sources() -> int:

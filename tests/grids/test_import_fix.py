@@ -3,6 +3,7 @@ as the import checks a row, written once, by the run's owner only; the upload ke
 as there is something to fix."""
 
 import datetime
+import io
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -11,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from core.models import AuditEntry
 from grids.import_models import ImportRow, ImportRun
@@ -103,15 +105,26 @@ def test_a_fix_that_passes_writes_the_resident_and_moves_the_counts(world, clien
     page = client.get(reverse("grids:import_run", args=[run.pk])).content.decode()
     assert 'data-testid="fixed-4"' in page and 'data-count="refused">1<' in page
     assert run.source  # row 5 is still to fix
+    # The refused-rows workbook now holds row 5 alone: importing it as it says brings nothing back twice.
+    download = client.get(reverse("grids:import_refused", args=[run.pk]))
+    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    assert [r[-2] for r in sheet.active.iter_rows(min_row=2, values_only=True)] == [5]
 
 
-def test_fixing_the_last_refused_row_drops_the_upload(world, client_for, run_tasks_here):
+def test_fixing_the_last_refused_row_drops_the_upload(
+    world, client_for, run_tasks_here, django_capture_on_commit_callbacks
+):
     client, run = _applied(world, client_for, run_tasks_here, _rows(world)[:3])
-    name = run.source.name
-    client.post(_fix_url(run, 4), _values(world, "电话改", citizen_id()))
+    name, refused_name = run.source.name, run.refused_file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_fix_url(run, 4), _values(world, "电话改", citizen_id()))
     run.refresh_from_db()
     assert run.refused == 0 and not run.source and not run.source.storage.exists(name)
+    assert not run.source.storage.exists(refused_name)
     assert not ImportRun.objects.get(pk=run.checked_by_id).source
+    assert not run.refused_file  # nothing refused is left to download
+    page = client.get(reverse("grids:import_run", args=[run.pk])).content.decode()
+    assert 'data-testid="refused-file"' not in page and 'data-testid="fix-note"' not in page
 
 
 def test_a_fix_that_fails_shows_the_new_reason_on_its_field_and_writes_nothing(world, client_for, run_tasks_here):
