@@ -190,6 +190,8 @@ CELERY_BEAT_SCHEDULE = {
     "deliver-pending-notifications": {"task": "cases.tasks.deliver_pending_notifications", "schedule": 60.0},
     "resume-pending-budget-runs": {"task": "funding.tasks.resume_pending_budget_runs", "schedule": 60.0},
     "beat-heartbeat": {"task": "gridgov.tasks.beat_heartbeat", "schedule": 60.0},
+    # The uploads kept for fixing refused rows, once too old (grids/imports/fixes.py says how long).
+    "drop-stale-import-sources": {"task": "grids.tasks.drop_stale_import_sources", "schedule": 3600.0},
 }
 # Notification channels (cases/notifications/channels.py). E-mail through Django's mail backends
 # (printed to the console while DEBUG unless a backend is set); SMS through the provider SMS_BACKEND

@@ -26,7 +26,8 @@ class ImportKind(models.TextChoices):
 class ImportRun(models.Model):
     """One pass over an uploaded workbook: a dry run (nothing kept) or the real run that follows it.
 
-    Kept for its owner only; the uploaded file is removed once the real run is over."""
+    Kept for its owner only; the uploaded file is removed once the real run is over, or, while
+    the real run has refused rows to fix on its page, a little later (grids.imports.fixes)."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("导入人"))
     kind = models.CharField(_("导入内容"), max_length=16, choices=ImportKind.choices, default=ImportKind.RESIDENTS)
@@ -75,6 +76,9 @@ class ImportRow(models.Model):
     number = models.PositiveIntegerField(_("行号"))
     outcome = models.CharField(_("结果"), max_length=10, choices=RowOutcome.choices)
     reason = models.CharField(_("原因"), max_length=500, blank=True)
+    # A refused row fixed on the run's page (grids.imports.fixes): its outcome is then the fix's, the
+    # refusal's reason stays beside it.
+    fixed_at = models.DateTimeField(_("手工修改时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("导入行")

@@ -8,3 +8,10 @@ from grids.imports import services
 @shared_task(acks_late=True, max_retries=0)
 def run_import(run_id: int) -> None:
     services.run_import(run_id)
+
+
+@shared_task
+def drop_stale_import_sources() -> int:
+    from grids.imports import fixes
+
+    return fixes.drop_stale_sources()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grids import import_views, views
+from grids import import_fix, import_views, views
 from grids.backoffice import PAGES
 
 RESIDENTS = {"kind": "residents"}
@@ -30,6 +30,7 @@ urlpatterns = [
     path("imports/<slug:kind>/<int:pk>/status/", import_views.import_status, name="kind_import_status"),
     path("imports/<slug:kind>/<int:pk>/apply/", import_views.import_apply, name="kind_import_apply"),
     path("imports/<slug:kind>/<int:pk>/refused/", import_views.import_refused, name="kind_import_refused"),
+    path("residents/import/<int:pk>/rows/<int:number>/fix/", import_fix.import_fix, name="import_fix"),
     path("residents/export/", import_views.export_residents, name="export_residents"),
     *(pattern for pages in PAGES for pattern in pages.urls()),
 ]

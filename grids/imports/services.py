@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from core import audit
 from core.after_commit import enqueue_on_commit
 from core.scope import ADMIN, Scope, scope_for
-from grids.import_models import ImportRow, ImportRun, ImportStatus, RowOutcome
+from grids.import_models import ImportKind, ImportRow, ImportRun, ImportStatus, RowOutcome
 from grids.imports import kinds, reader
 from grids.imports.kinds import Kind
 from grids.imports.residents import Outcome
@@ -200,7 +200,9 @@ def _finish(run: ImportRun, scope: Scope, kind: Kind, outcomes: list[Outcome]) -
         run.error = _("工作表中没有数据行")
     run.status = ImportStatus.DONE
     run.finished_at = timezone.now()
-    if not run.dry_run:
+    # An applied run's refused rows are fixed on its page from the upload (grids.imports.fixes),
+    # which keeps it until they are or the run is too old; every other real run drops it now.
+    if not run.dry_run and not (run.applied and run.refused and run.kind == ImportKind.RESIDENTS):
         _drop_source(run)
     run.save()
     if not run.applied:

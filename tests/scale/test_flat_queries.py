@@ -208,6 +208,7 @@ NOT_READ = {
     "orgs:member_correct": "one member's form and their own entries",
     "orgs:member_unassign": "one member's form and the households they look after",
     "orgs:member_history": "one member's audit entries, at most a page (core.backoffice.HISTORY_ROWS)",
+    "grids:import_fix": "one row of the user's own run, read from its upload (tests/grids/test_import_fix.py pins it)",
     "grids:place_edit": "one area's form, as grids:area",
     "grids:place_move": "one area's form and the parents of its kind (grids:place_create reads those)",
     "grids:place_remove": "a confirmation for one area",

@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from PIL import Image
 
 from cases import services as case_services
@@ -21,10 +22,11 @@ from cobuilding.models import Agreement, CoBuildingUnit, JointMeeting, Need, Ser
 from core.scope import SYSTEM
 from funding import services as funding_services
 from funding import whatif
-from grids.import_models import ImportRun, ImportStatus
+from grids.import_models import ImportRow, ImportRun, ImportStatus, RowOutcome
 from orgs import services as org_services
 from orgs.models import Department, OrgKind, PartyMember, Post, Role
 from tests.factories import department
+from tests.grids.workbooks import row, xlsx
 
 # Not walked, by pattern. The admin has its own permission system (is_staff and model
 # permissions, tests/test_admin.py) and hundreds of generated routes. DRF's format-suffix
@@ -144,6 +146,24 @@ def _community_records(world, building: str, community) -> dict[str, dict[str, i
     }
 
 
+def _fixable_run(world, building: str) -> ImportRun:
+    """An applied real run whose row 2 was refused, its upload kept for fixing it on the page."""
+    run = ImportRun(
+        owner=world.users["admin" if building == OUTSIDE else "community"],
+        file_name=f"{building}-applied.xlsx",
+        dry_run=False,
+        status=ImportStatus.DONE,
+        applied=True,
+        refused=1,
+        finished_at=timezone.now(),
+    )
+    sheet = xlsx([row(world.areas[building].code, "1", "电话错", "11010519491231002X", phone="1234")])
+    run.source.save(f"route-{building}-applied.xlsx", ContentFile(sheet), save=False)
+    run.save()
+    ImportRow.objects.create(run=run, number=2, outcome=RowOutcome.REFUSED, reason="手机号:手机号无效,请核对位数和号段")
+    return run
+
+
 def _import_run(world, building: str, kind: str = "residents") -> ImportRun:
     """A finished dry run with refused rows: the community's own for its buildings, the admin's outside."""
     run = ImportRun(
@@ -218,6 +238,7 @@ def build_targets(world) -> dict[str, dict[str, dict[str, object]]]:
     }
     imports = {b: _import_run(world, b) for b in ["A1", "B1", OUTSIDE]}
     building_imports = {b: _import_run(world, b, "buildings") for b in ["A1", "B1", OUTSIDE]}
+    fixable = {b: _fixable_run(world, b) for b in ["A1", "B1", OUTSIDE]}
     targets = {}
     for building, community in [("A1", a["K1"]), ("B1", a["K1"]), (OUTSIDE, a["K4"])]:
         side = OUTSIDE if building == OUTSIDE else "A1"  # B1 shares K1's records and the district's runs
@@ -239,6 +260,7 @@ def build_targets(world) -> dict[str, dict[str, dict[str, object]]]:
             # The kinds' import pages, by the buildings import (community staff's and the admin's).
             "import_kind": {"kind": "buildings"},
             "kind_import": {"kind": "buildings", "pk": building_imports[building].pk},
+            "import_row": {"pk": fixable[building].pk, "number": 2},
             "photo": {"pk": case.photos.get().pk},
             "category": {"pk": category.pk},
             "rule": {"pk": rules[side].pk},

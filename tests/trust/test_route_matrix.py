@@ -169,6 +169,8 @@ ROWS: dict[str, Row] = {
     "grids:kind_import_status": page("kind_import", get=OWN_RUN),
     "grids:kind_import_refused": page("kind_import", get=OWN_RUN),
     "grids:kind_import_apply": page("kind_import", get=405, post={ALL: 404, "community": 302}),
+    # Fixing a refused row of an applied run: its owner's form; an empty one is refused by the check.
+    "grids:import_fix": page("import_row", get=OWN_RUN, post={ALL: 404, "community": 400}),
     # The export: community staff and the offices above; an empty form is a 400.
     "grids:export_residents": page(
         get=EXPORTERS, post={**EXPORTERS, ("community", "street", "district", "admin"): 400}
