@@ -32,8 +32,9 @@ def test_there_are_foreign_relations_to_look_for():
 def test_grids_code_and_templates_walk_no_reverse_relation_of_another_app():
     uses = []
     for name in sorted(_foreign_accessors()):
-        # `obj.name`, `"name"` (select/prefetch_related, not an HTML attribute's value) or `name__`.
-        pattern = re.compile(rf"\.{name}\b|(?<!=)[\"']{name}[\"'_]|\b{name}__")
+        # `obj.name`, `"name"` (select/prefetch_related; not an HTML attribute's value, nor a choice's
+        # value such as the import kind `POSTS = "posts"`) or `name__`.
+        pattern = re.compile(rf"\.{name}\b|(?<!=)(?<!= )[\"']{name}[\"'_]|\b{name}__")
         for path in _grids_sources():
             for number, line in enumerate(path.read_text().splitlines(), start=1):
                 if pattern.search(line):
