@@ -53,7 +53,7 @@ def require_place_keeper(actor, kind: str, at) -> str:
 
 
 def require_unrestricted(actor) -> str:
-    """What no post keeps (districts, departments, members, points for now): only a
+    """What no post keeps (districts, departments, key groups, a whole subtree at once): only a
     superuser (Django admin) or the system (demo loader, commands, test data) writes it."""
     if not scope_for(actor).unrestricted:
         raise PermissionDenied(_("只有系统管理员可以维护组织结构"))

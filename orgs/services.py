@@ -1,4 +1,5 @@
-"""Writes to departments, posts, party organisations and members."""
+"""Writes to departments, posts and party organisations; the party roll's are in orgs.member_services
+(re-exported at the end of this module)."""
 
 import datetime
 
