@@ -10,6 +10,7 @@ from cobuilding.models import (
     Need,
     PointsRule,
     Rating,
+    ResourceBooking,
     ServiceProject,
     SharedResource,
     UnitPoints,
@@ -127,6 +128,17 @@ class SharedResourceAdmin(admin.ModelAdmin):
         services.list_resource(actor=request.user, resource=obj)
 
 
+@admin.register(ResourceBooking)
+class ResourceBookingAdmin(admin.ModelAdmin):
+    list_display = ["resource", "on", "unit", "purpose"]
+    list_filter = ["on"]
+    search_fields = ["resource__name", "unit__name", "purpose"]
+    autocomplete_fields = ["unit"]
+
+    def save_model(self, request, obj, form, change):
+        services.book_resource(actor=request.user, booking=obj)
+
+
 @admin.register(Need)
 class NeedAdmin(admin.ModelAdmin):
     """Claims and completion happen on the community's lists page, where the rules are kept."""
@@ -135,7 +147,7 @@ class NeedAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["title", "description"]
     autocomplete_fields = ["community"]
-    readonly_fields = ["status", "claimed_by", "claimed_on", "done_on", "result"]
+    readonly_fields = ["status", "claimed_by", "claimed_on", "answer", "done_on", "result"]
 
     def save_model(self, request, obj, form, change):
         if change:
