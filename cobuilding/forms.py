@@ -154,7 +154,10 @@ class MeetingForm(BootstrapFormMixin, forms.Form):
     minutes = forms.CharField(label=_("会议纪要"), widget=forms.Textarea(attrs={"rows": 4}))
     decisions = forms.CharField(label=_("议定事项"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     units = forms.ModelMultipleChoiceField(
-        label=_("参会单位"), queryset=CoBuildingUnit.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("参会单位"),
+        queryset=CoBuildingUnit.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
 
     def __init__(self, *args, areas, units, **kwargs):
@@ -165,7 +168,10 @@ class MeetingForm(BootstrapFormMixin, forms.Form):
 
 class AttendanceForm(BootstrapFormMixin, forms.Form):
     units = forms.ModelMultipleChoiceField(
-        label=_("参会单位"), queryset=CoBuildingUnit.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("参会单位"),
+        queryset=CoBuildingUnit.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     decisions = forms.CharField(label=_("议定事项"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
