@@ -10,6 +10,7 @@ from cobuilding.models import (
     Need,
     PointsRule,
     Rating,
+    ResourceBooking,
     ServiceProject,
     SharedResource,
     UnitPoints,
@@ -18,7 +19,11 @@ from cobuilding.models import (
 
 def _save_points(request, entry: UnitPoints, change: bool) -> None:
     if change:
-        services.correct_unit_points(actor=request.user, entry=entry)
+        # The ledger is append-only: a changed entry becomes a counter-entry to the stored one.
+        stored = UnitPoints.objects.select_related("unit__community").get(pk=entry.pk)
+        services.correct_unit_points(
+            actor=request.user, entry=stored, points=entry.points, on=entry.on, reason=entry.reason
+        )
     else:
         services.award_unit_points(
             actor=request.user, unit=entry.unit, on=entry.on, points=entry.points, reason=entry.reason
@@ -28,6 +33,8 @@ def _save_points(request, entry: UnitPoints, change: bool) -> None:
 class UnitPointsInline(admin.TabularInline):
     model = UnitPoints
     extra = 0
+    can_delete = False  # a wrong entry is corrected by a counter-entry, never removed
+    exclude = ["corrects"]
 
 
 @admin.register(CoBuildingUnit)
@@ -45,7 +52,8 @@ class CoBuildingUnitAdmin(admin.ModelAdmin):
         # The points ledger inline: each new or changed entry through the services; removals as usual.
         entries = formset.save(commit=False)
         for entry in formset.deleted_objects:
-            entry.delete()
+            if not isinstance(entry, UnitPoints):
+                entry.delete()
         for entry in entries:
             _save_points(request, entry, change=entry.pk is not None)
         formset.save_m2m()
@@ -68,6 +76,10 @@ class UnitPointsAdmin(admin.ModelAdmin):
     list_filter = ["on"]
     search_fields = ["unit__name", "reason"]
     autocomplete_fields = ["unit"]
+    exclude = ["corrects"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a wrong entry is corrected by a counter-entry, never removed
 
     def save_model(self, request, obj, form, change):
         _save_points(request, obj, change)
@@ -116,6 +128,17 @@ class SharedResourceAdmin(admin.ModelAdmin):
         services.list_resource(actor=request.user, resource=obj)
 
 
+@admin.register(ResourceBooking)
+class ResourceBookingAdmin(admin.ModelAdmin):
+    list_display = ["resource", "on", "unit", "purpose"]
+    list_filter = ["on"]
+    search_fields = ["resource__name", "unit__name", "purpose"]
+    autocomplete_fields = ["unit"]
+
+    def save_model(self, request, obj, form, change):
+        services.book_resource(actor=request.user, booking=obj)
+
+
 @admin.register(Need)
 class NeedAdmin(admin.ModelAdmin):
     """Claims and completion happen on the community's lists page, where the rules are kept."""
@@ -124,7 +147,7 @@ class NeedAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["title", "description"]
     autocomplete_fields = ["community"]
-    readonly_fields = ["status", "claimed_by", "claimed_on", "done_on", "result"]
+    readonly_fields = ["status", "claimed_by", "claimed_on", "answer", "done_on", "result"]
 
     def save_model(self, request, obj, form, change):
         if change:

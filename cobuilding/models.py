@@ -36,6 +36,9 @@ class CoBuildingUnit(models.Model):
     address = models.CharField(_("地址"), max_length=200, blank=True)
     contact = models.CharField(_("联系人"), max_length=50, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    # A unit that leaves the community is ended, never deleted: its points, ratings and claims stay.
+    ended_on = models.DateField(_("退出日期"), null=True, blank=True)
+    end_reason = models.CharField(_("退出原因"), max_length=200, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -63,6 +66,9 @@ class Agreement(models.Model):
     signed_on = models.DateField(_("签订日期"))
     valid_until = models.DateField(_("有效期至"))
     content = models.TextField(_("共建内容"))
+    # Ended before it ran out (解除): the agreement stays on the unit's page, no longer in force.
+    ended_on = models.DateField(_("解除日期"), null=True, blank=True)
+    end_reason = models.CharField(_("解除原因"), max_length=200, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -76,7 +82,12 @@ class Agreement(models.Model):
                 condition=Q(valid_until__gt=models.F("signed_on")),
                 name="agreement_dates",
                 violation_error_message=_("有效期须晚于签订日期"),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("signed_on")),
+                name="agreement_ended_after_signed",
+                violation_error_message=_("解除日期不能早于签订日期"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -87,6 +98,8 @@ class Agreement(models.Model):
         return scope.area_q("community__")
 
     def in_force(self, on: datetime.date) -> bool:
+        if self.ended_on is not None and self.ended_on <= on:
+            return False
         return self.signed_on <= on <= self.valid_until
 
 
@@ -97,6 +110,15 @@ class UnitPoints(models.Model):
     on = models.DateField(_("日期"))
     points = models.SmallIntegerField(_("积分"))
     reason = models.CharField(_("事由"), max_length=200)
+    # The ledger is append-only: a wrong entry is put right by a counter-entry (冲正) naming it.
+    corrects = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="correction",
+        verbose_name=_("更正的记录"),
+    )
 
     class Meta:
         db_table = "orgs_unitpoints"
@@ -268,10 +290,29 @@ class NeedStatus(models.TextChoices):
     DONE = "done", _("已完成")
 
 
+class NeedDirection(models.TextChoices):
+    # Seed 001's 双向需求清单: the community's needs claimed by units, and units' own needs answered
+    # by the community.
+    COMMUNITY = "community", _("社区需求")
+    UNIT = "unit", _("单位需求")
+
+
 class Need(models.Model):
-    """治理需求清单: a need the community raises, claimed by a unit (双向认领) and tracked to done."""
+    """治理需求清单: a need the community raises, claimed by a unit (双向认领) and tracked to done,
+    or a unit's own need that the community answers (双向需求清单)."""
 
     community = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="needs", verbose_name=_("社区"))
+    direction = models.CharField(
+        _("需求方向"), max_length=10, choices=NeedDirection.choices, default=NeedDirection.COMMUNITY
+    )
+    raised_by = models.ForeignKey(
+        CoBuildingUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="raised_needs",
+        verbose_name=_("提出单位"),
+    )
     title = models.CharField(_("需求"), max_length=200)
     description = models.TextField(_("说明"), blank=True)
     raised_on = models.DateField(_("提出日期"))
@@ -285,6 +326,7 @@ class Need(models.Model):
         verbose_name=_("认领单位"),
     )
     claimed_on = models.DateField(_("认领日期"), null=True, blank=True)
+    answer = models.CharField(_("社区回应"), max_length=300, blank=True)  # a unit's need, answered
     done_on = models.DateField(_("完成日期"), null=True, blank=True)
     result = models.CharField(_("完成情况"), max_length=300, blank=True)
 
@@ -297,9 +339,18 @@ class Need(models.Model):
         ordering = ["status", "-raised_on"]
         indexes = [models.Index(fields=["community", "status"], name="need_community_status")]
         constraints = [
+            # A community need: a unit claims it. A unit's need: the community answers it (no claimant).
             models.CheckConstraint(
-                condition=Q(status="open", claimed_by__isnull=True)
-                | Q(status__in=["claimed", "done"], claimed_by__isnull=False, claimed_on__isnull=False),
+                condition=Q(direction="community", raised_by__isnull=True)
+                & (
+                    Q(status="open", claimed_by__isnull=True)
+                    | Q(status__in=["claimed", "done"], claimed_by__isnull=False, claimed_on__isnull=False)
+                )
+                | Q(direction="unit", raised_by__isnull=False, claimed_by__isnull=True)
+                & (
+                    Q(status="open", claimed_on__isnull=True)
+                    | Q(status__in=["claimed", "done"], claimed_on__isnull=False)
+                ),
                 name="need_claim_matches_status",
             ),
             models.CheckConstraint(condition=~Q(status="done") | Q(done_on__isnull=False), name="need_done_has_date"),
@@ -334,6 +385,8 @@ class ServiceProject(models.Model):
     title = models.CharField(_("项目"), max_length=200)
     status = models.CharField(_("状态"), max_length=8, choices=ProjectStatus.choices, default=ProjectStatus.PLANNED)
     starts_on = models.DateField(_("开始日期"))
+    finished_on = models.DateField(_("完成日期"), null=True, blank=True)
+    outcome = models.CharField(_("实施成效"), max_length=300, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -349,3 +402,35 @@ class ServiceProject(models.Model):
     @classmethod
     def in_scope(cls, scope) -> Q:
         return scope.area_q("community__")
+
+
+class ResourceBooking(models.Model):
+    """A unit's booking of a shared resource for a day (seed 001: shared free or at low cost)."""
+
+    resource = models.ForeignKey(
+        SharedResource, on_delete=models.CASCADE, related_name="bookings", verbose_name=_("共享资源")
+    )
+    unit = models.ForeignKey(
+        CoBuildingUnit, on_delete=models.CASCADE, related_name="bookings", verbose_name=_("预约单位")
+    )
+    on = models.DateField(_("使用日期"))
+    purpose = models.CharField(_("用途"), max_length=200)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("资源预约")
+        verbose_name_plural = _("资源预约")
+        ordering = ["-on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resource", "on"], name="booking_one_a_day", violation_error_message=_("该日已被预约")
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource} {self.on:%Y-%m-%d} {self.unit}"
+
+    @classmethod
+    def in_scope(cls, scope) -> Q:
+        return scope.area_q("resource__community__")

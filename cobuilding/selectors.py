@@ -16,6 +16,7 @@ from cobuilding.models import (
     NeedStatus,
     PointsRule,
     Rating,
+    ResourceBooking,
     ServiceProject,
     SharedResource,
     UnitPoints,
@@ -43,7 +44,20 @@ def units(scope: Scope) -> QuerySet[CoBuildingUnit]:
 
 def claimants(scope: Scope, community: Area) -> QuerySet[CoBuildingUnit]:
     """The units that may claim a need of `community`: its own co-building units, in scope."""
-    return CoBuildingUnit.objects.within(scope).filter(community=community).order_by("name")
+    return CoBuildingUnit.objects.within(scope).filter(community=community, ended_on__isnull=True).order_by("name")
+
+
+def unit(scope: Scope, pk: int) -> CoBuildingUnit:
+    """One unit with its points total, for a form about it: a 404 outside the scope."""
+    found = units(scope).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def current_units(scope: Scope) -> QuerySet[CoBuildingUnit]:
+    """The units still in the co-building, as far as the scope reaches."""
+    return CoBuildingUnit.objects.within(scope).filter(ended_on__isnull=True).select_related("community")
 
 
 def standing(total: int, rules: list[PointsRule]) -> list[PointsRule]:
@@ -60,7 +74,7 @@ def get_unit(scope: Scope, pk: int) -> CoBuildingUnit:
     unit = (
         units(scope)
         .prefetch_related(
-            Prefetch("points", queryset=UnitPoints.objects.order_by("-on", "-id")),
+            Prefetch("points", queryset=UnitPoints.objects.select_related("corrects").order_by("-on", "-id")),
             Prefetch("ratings", queryset=Rating.objects.order_by("-year", "direction")),
             Prefetch("agreements", queryset=Agreement.objects.order_by("-signed_on")),
             Prefetch("claimed_needs", queryset=Need.objects.order_by("status", "-raised_on")),
@@ -95,6 +109,19 @@ def resources(scope: Scope) -> QuerySet[SharedResource]:
     return SharedResource.objects.within(scope).select_related("unit")
 
 
+def get_resource(scope: Scope, pk: int) -> SharedResource:
+    found = (
+        resources(scope)
+        .select_related("community")
+        .prefetch_related(Prefetch("bookings", queryset=ResourceBooking.objects.select_related("unit")))
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
 def needs(scope: Scope) -> QuerySet[Need]:
     return Need.objects.within(scope).select_related("claimed_by")
 
@@ -115,7 +142,9 @@ def community_lists(scope: Scope, community: Area) -> dict[str, QuerySet]:
 
 def get_need(scope: Scope, pk: int | str) -> Need:
     try:
-        need = Need.objects.within(scope).select_related("community").filter(pk=int(pk)).first()
+        need = (
+            Need.objects.within(scope).select_related("community", "claimed_by", "raised_by").filter(pk=int(pk)).first()
+        )
     except (TypeError, ValueError):  # an API path's "abc"
         raise Http404 from None
     if need is None:

@@ -4,7 +4,6 @@ need), joint meetings. Each resolves the caller's scope, calls a selector or ser
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,13 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cobuilding import selectors, services
+from cobuilding.backoffice import MEETINGS, UNITS
 from cobuilding.forms import ClaimForm, CompleteForm
 from core.capabilities import Capability
 from core.scope import Scope, area_scope_or_404
 from grids import selectors as grid_selectors
 from grids.models import AreaKind
-
-PAGE_SIZE = 30
 
 
 def _community(scope: Scope, pk: int):
@@ -29,28 +27,23 @@ def _community(scope: Scope, pk: int):
 
 
 @login_required
-def unit_list(request):
-    scope = area_scope_or_404(request.scope)
-    rules = selectors.points_rules()
-    page = Paginator(
-        selectors.units(scope).order_by("community__tree_id", "community__lft", "name"), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
-    for unit in page:
-        unit.standing = selectors.standing(unit.point_total, rules)
-    return render(request, "cobuilding/unit_list.html", {"units": page})
-
-
-@login_required
 def unit_detail(request, pk: int):
-    unit = selectors.get_unit(area_scope_or_404(request.scope), pk)
+    scope = area_scope_or_404(request.scope)
+    unit = selectors.get_unit(scope, pk)
     today = timezone.localdate()
+    rules = selectors.points_rules()
     return render(
         request,
         "cobuilding/unit_detail.html",
         {
             "unit": unit,
-            "standing": selectors.standing(unit.point_total, selectors.points_rules()),
+            "standing": selectors.standing(unit.point_total, rules),
             "agreements": [(a, a.in_force(today)) for a in unit.agreements.all()],
+            "links": UNITS.links(scope, unit),
+            # Seed 001: under 60 points a unit neither lists nor books shared resources; say so here.
+            "sharing_refusal": services.sharing_refusal(
+                unit, total=unit.point_total, scored=bool(unit.points.all()), rules=rules
+            ),
         },
     )
 
@@ -115,12 +108,9 @@ def need_complete(request, pk: int):
 
 
 @login_required
-def meeting_list(request):
-    page = Paginator(selectors.meetings(area_scope_or_404(request.scope)), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "cobuilding/meeting_list.html", {"meetings": page})
-
-
-@login_required
 def meeting_detail(request, pk: int):
-    meeting = selectors.get_meeting(area_scope_or_404(request.scope), pk)
-    return render(request, "cobuilding/meeting_detail.html", {"meeting": meeting})
+    scope = area_scope_or_404(request.scope)
+    meeting = selectors.get_meeting(scope, pk)
+    return render(
+        request, "cobuilding/meeting_detail.html", {"meeting": meeting, "links": MEETINGS.links(scope, meeting)}
+    )

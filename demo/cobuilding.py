@@ -17,6 +17,7 @@ from cobuilding.models import (
     JointMeeting,
     MeetingLevel,
     Need,
+    NeedDirection,
     Pricing,
     Rating,
     RatingDirection,
@@ -139,10 +140,14 @@ def _units(community: Area, rng: random.Random) -> list[CoBuildingUnit]:
 
 
 def _lists(community: Area, units: list[CoBuildingUnit], rng: random.Random) -> None:
+    # A unit under 60 points lists nothing (seed 001): the providers are the units above the line.
+    providers = [unit for unit in units if not services.sharing_refusal(unit)] or [None]
     for name, kind, pricing in RESOURCES:
         services.list_resource(
             actor=SYSTEM,
-            resource=SharedResource(community=community, unit=rng.choice(units), kind=kind, name=name, pricing=pricing),
+            resource=SharedResource(
+                community=community, unit=rng.choice(providers), kind=kind, name=name, pricing=pricing
+            ),
         )
     for index, title in enumerate(NEEDS):
         need = services.raise_need(
@@ -166,6 +171,20 @@ def _lists(community: Area, units: list[CoBuildingUnit], rng: random.Random) -> 
             services.complete_need(
                 actor=SYSTEM, need=need, on=TODAY - datetime.timedelta(days=5), result="已完成协调,居民满意"
             )
+    # The other direction of the 双向需求清单: a unit's own need, answered by the community.
+    unit_need = services.raise_need(
+        actor=SYSTEM,
+        need=Need(
+            community=community,
+            direction=NeedDirection.UNIT,
+            raised_by=units[0],
+            title="职工子女暑期托管场地",
+            raised_on=TODAY - datetime.timedelta(days=30),
+        ),
+    )
+    services.answer_need(
+        actor=SYSTEM, need=unit_need, on=TODAY - datetime.timedelta(days=25), answer="社区党群服务中心活动室暑期开放"
+    )
 
 
 def _structure(community: Area, rng: random.Random) -> None:

@@ -123,8 +123,8 @@ def test_unit_pages_are_404_outside_scope(units, world, client_for, persona):
     ("persona", "meetings"), [("community", ["联席会"]), ("street", ["联席会", "二社区联席会"]), ("grid_a", [])]
 )
 def test_meetings_are_listed_within_scope(units, world, client_for, persona, meetings):
-    response = client_for(world.users[persona]).get(reverse("cobuilding:meetings"))
-    assert sorted(m.title for m in response.context["meetings"]) == sorted(meetings)
+    response = client_for(world.users[persona]).get(reverse("cobuilding:meeting_list"))
+    assert sorted(m.title for m, *_ in response.context["rows"]) == sorted(meetings)
 
 
 @pytest.mark.parametrize(
@@ -185,7 +185,7 @@ def test_the_lists_page_shows_claim_and_completion(units, world, client_for):
     ("url_name", "key", "queries"),
     [
         # each page also reads the header's unread-notification count
-        ("cobuilding:units", None, 7),
+        ("cobuilding:unit_list", None, 5),
         ("cobuilding:community_lists", "K1", 10),
         ("cobuilding:unit", "hospital", 13),
     ],
@@ -210,7 +210,7 @@ def test_the_unit_list_keeps_each_districts_units_together(world, units, client_
     county_unit = services.register_unit(
         actor=SYSTEM, unit=CoBuildingUnit(name="县医院", kind="institution", community=world.areas["K4"])
     )
-    names = [u.name for u in client_for(world.users["admin"]).get(reverse("cobuilding:units")).context["units"]]
+    names = [u.name for u, *_ in client_for(world.users["admin"]).get(reverse("cobuilding:unit_list")).context["rows"]]
     # K4's tree numbers from 1 like the district's: sorting by lft alone would mix them.
     assert names.index("县医院") in (0, len(names) - 1)
     assert county_unit.community.tree_id != units["hospital"].community.tree_id

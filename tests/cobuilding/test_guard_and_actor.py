@@ -158,7 +158,13 @@ def test_the_claim_form_offers_only_the_needs_own_communitys_units(units, world,
 def test_admin_saves_through_the_services_as_the_admin(world, client_for):
     response = client_for(world.users["admin"]).post(
         reverse("admin:cobuilding_need_add"),
-        {"community": world.areas["K1"].pk, "title": "后台需求", "description": "", "raised_on": "2026-10-01"},
+        {
+            "community": world.areas["K1"].pk,
+            "direction": "community",
+            "title": "后台需求",
+            "description": "",
+            "raised_on": "2026-10-01",
+        },
     )
     assert response.status_code == 302
     need = Need.objects.get(title="后台需求")

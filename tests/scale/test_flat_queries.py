@@ -18,7 +18,7 @@ from cases import services as case_services
 from cases import workflow
 from cases.models import Case, DoorPlate
 from cobuilding import services as cobuilding_services
-from cobuilding.models import CoBuildingUnit, JointMeeting, Need
+from cobuilding.models import CoBuildingUnit, JointMeeting, Need, ResourceBooking, SharedResource
 from core.scope import SYSTEM
 from grids import services as grid_services
 from orgs import services as org_services
@@ -88,10 +88,26 @@ READS = [
     ("orgs:member_assign", "community", lambda w, g: [g["member"].pk], ""),
     ("orgs:coverage", "street", None, ""),
     ("orgs:community_structure", "community", lambda w, g: [w.areas["K1"].pk], ""),
-    ("cobuilding:units", "community", None, ""),
+    ("cobuilding:unit_list", "community", None, ""),
     ("cobuilding:unit", "community", lambda w, g: [g["unit"].pk], ""),
     ("cobuilding:community_lists", "community", lambda w, g: [w.areas["K1"].pk], ""),
-    ("cobuilding:meetings", "community", None, ""),
+    ("cobuilding:meeting_list", "community", None, ""),
+    ("cobuilding:unit_list", "street", None, "current=true&kind=enterprise"),
+    ("cobuilding:unit_create", "street", None, ""),
+    ("cobuilding:unit_history", "community", lambda w, g: [g["unit"].pk], ""),
+    ("cobuilding:resource_list", "community", None, ""),
+    ("cobuilding:resource_create", "community", None, ""),
+    ("cobuilding:resource", "community", lambda w, g: [g["resource"].pk], ""),
+    ("cobuilding:resource_book", "community", lambda w, g: [g["resource"].pk], ""),
+    ("cobuilding:need_list", "community", None, ""),
+    ("cobuilding:need_list", "street", None, "direction=community&status=open"),
+    ("cobuilding:need_create", "community", None, ""),
+    ("cobuilding:need", "community", lambda w, g: [g["need"].pk], ""),
+    ("cobuilding:need_take", "community", lambda w, g: [g["need"].pk], ""),
+    ("cobuilding:meeting_create", "community", None, ""),
+    ("cobuilding:meeting_attendance", "community", lambda w, g: [g["meeting"].pk], ""),
+    ("cobuilding:project_list", "community", None, ""),
+    ("cobuilding:project_create", "community", None, ""),
     ("cobuilding:meeting", "community", lambda w, g: [g["meeting"].pk], ""),
     ("funding:runs", "street", None, ""),
     ("funding:runs", "street", None, "status=active"),
@@ -182,6 +198,23 @@ NOT_READ = {
     "grids:kind_import_apply": "as grids:import_apply",
     "cobuilding:need_claim": "a write about one need",
     "cobuilding:need_complete": "a write about one need",
+    "cobuilding:unit_edit": "one unit's form, as cobuilding:unit",
+    "cobuilding:unit_agreement": "one unit's form, as cobuilding:unit",
+    "cobuilding:unit_end_agreement": "one unit's form and its agreements not ended (a handful a unit)",
+    "cobuilding:unit_points": "one unit's form, as cobuilding:unit",
+    "cobuilding:unit_correct_points": "one unit's form and its ledger entries not yet corrected (a unit's own)",
+    "cobuilding:unit_end": "one unit's form, as cobuilding:unit",
+    "cobuilding:resource_history": "one resource's audit entries, at most a page (core.backoffice.HISTORY_ROWS)",
+    "cobuilding:need_edit": "one need's form, as cobuilding:need",
+    "cobuilding:need_answer": "one need's form, as cobuilding:need (a unit's need; the world's are the community's)",
+    "cobuilding:need_finish": "one need's form, as cobuilding:need (a claimed one)",
+    "cobuilding:need_history": "one need's audit entries, at most a page (core.backoffice.HISTORY_ROWS)",
+    "cobuilding:unit_rate": "one unit's form, as cobuilding:unit",
+    "cobuilding:meeting_history": "one meeting's audit entries, at most a page (core.backoffice.HISTORY_ROWS)",
+    "cobuilding:project": "one row, as cobuilding:project_list (none grown in this world)",
+    "cobuilding:project_begin": "one project's form, as cobuilding:project",
+    "cobuilding:project_finish": "one project's form, as cobuilding:project",
+    "cobuilding:project_history": "one project's audit entries, at most a page (core.backoffice.HISTORY_ROWS)",
     "funding:run": "a stored budget run: its cost is its snapshot's, not the city's (funding tests pin it)",
     "funding:run_status": "as funding:run",
     "funding:run_print": "as funding:run",
@@ -289,6 +322,20 @@ def _grow(world, depts, n: int, grown: dict) -> dict:
             units=[unit],
         )
         grown.setdefault("meeting", meeting)
+        resource = cobuilding_services.list_resource(
+            actor=SYSTEM,
+            resource=SharedResource(community=area["K1"], unit=unit, kind="venue", name=f"场地{n}-{i}", pricing="free"),
+        )
+        grown.setdefault("resource", resource)
+        cobuilding_services.book_resource(
+            actor=SYSTEM,
+            booking=ResourceBooking(
+                resource=grown["resource"],
+                unit=unit,
+                on=since + datetime.timedelta(days=n * 10 + i),
+                purpose="活动",
+            ),
+        )
     if "plate" not in grown:
         case_services.issue_door_plates(actor=world.users["community"], community=area["K1"])
         grown["plate"] = DoorPlate.objects.filter(building=area["A1"]).get()

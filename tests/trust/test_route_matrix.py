@@ -44,6 +44,7 @@ COMMUNITY_PAGE = {ALL: 404, COMMUNITY_UP: 200}  # a community's records: communi
 ADMIN_ONLY = {ALL: 404, "admin": 200}
 PEOPLE_EDITORS = ("grid_a", "grid_b", "community", "admin")  # keep households and residents
 MEMBER_KEEPERS = ("community", "street", "district", "admin")  # keep the party roll
+CO_BUILDERS = ("community", "street", "admin")  # keep co-building records (MANAGE_COMMUNITY)
 
 
 def back_office(obj=None, *, may) -> "Row":
@@ -206,13 +207,47 @@ ROWS: dict[str, Row] = {
     "orgs:organization_end_post": back_office("organization", may=("community", "admin")),
     "orgs:organization_history": page("organization", get={**PLACES, "grid_b": 404}),
     # cobuilding --------------------------------------------------------------------------------
-    "cobuilding:units": page(get=PLACES),
+    "cobuilding:unit_list": page(get=PLACES),
     "cobuilding:unit": page("unit", get=COMMUNITY_PAGE),
     "cobuilding:community_lists": page("community", get=COMMUNITY_PAGE),
     "cobuilding:need_claim": page("need", get=405, post={ALL: 404, ("community", "street", "admin"): 302}),
     "cobuilding:need_complete": page("need", get=405, post={ALL: 404, ("community", "street", "admin"): 302}),
-    "cobuilding:meetings": page(get=PLACES),
+    "cobuilding:meeting_list": page(get=PLACES),
     "cobuilding:meeting": page("meeting", get=COMMUNITY_PAGE),
+    # The co-building back office: community staff for their community, street staff for their street.
+    "cobuilding:unit_create": back_office(may=CO_BUILDERS),
+    "cobuilding:unit_edit": back_office("unit", may=CO_BUILDERS),
+    "cobuilding:unit_agreement": back_office("unit", may=CO_BUILDERS),
+    "cobuilding:unit_end_agreement": back_office("unit", may=CO_BUILDERS),
+    "cobuilding:unit_points": back_office("unit", may=CO_BUILDERS),
+    "cobuilding:unit_correct_points": back_office("unit", may=CO_BUILDERS),
+    "cobuilding:unit_end": back_office("unit", may=CO_BUILDERS),
+    "cobuilding:unit_rate": back_office("unit", may=CO_BUILDERS),
+    "cobuilding:unit_history": page("unit", get=COMMUNITY_PAGE),
+    "cobuilding:resource_list": page(get=PLACES),
+    "cobuilding:resource_create": back_office(may=CO_BUILDERS),
+    "cobuilding:resource": page("resource", get=COMMUNITY_PAGE),
+    "cobuilding:resource_book": back_office("resource", may=CO_BUILDERS),
+    "cobuilding:resource_history": page("resource", get=COMMUNITY_PAGE),
+    # The world's need is the community's own, open: claimed by a unit, not answered, not yet finished.
+    "cobuilding:need_list": page(get=PLACES),
+    "cobuilding:need_create": back_office(may=CO_BUILDERS),
+    "cobuilding:need": page("need", get=COMMUNITY_PAGE),
+    "cobuilding:need_edit": back_office("need", may=CO_BUILDERS),
+    "cobuilding:need_take": back_office("need", may=CO_BUILDERS),
+    "cobuilding:need_answer": page("need", get=404),
+    "cobuilding:need_finish": page("need", get=404),
+    "cobuilding:need_history": page("need", get=COMMUNITY_PAGE),
+    "cobuilding:meeting_create": back_office(may=CO_BUILDERS),
+    "cobuilding:meeting_attendance": back_office("meeting", may=CO_BUILDERS),
+    "cobuilding:meeting_history": page("meeting", get=COMMUNITY_PAGE),
+    # The world's project is planned: it may start, not yet finish.
+    "cobuilding:project_list": page(get=PLACES),
+    "cobuilding:project_create": back_office(may=CO_BUILDERS),
+    "cobuilding:project": page("project", get=COMMUNITY_PAGE),
+    "cobuilding:project_begin": back_office("project", may=CO_BUILDERS),
+    "cobuilding:project_finish": page("project", get=404),
+    "cobuilding:project_history": page("project", get=COMMUNITY_PAGE),
     # funding -----------------------------------------------------------------------------------
     "funding:runs": page(get=PLACES, post=ADMIN_ONLY),  # starting a run: the admin here
     "funding:run": page("run", get=PLACES),
