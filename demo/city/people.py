@@ -23,7 +23,7 @@ HOUSEHOLD_COLUMNS = ["id", "building_id", "unit", "floor", "room", "occupancy", 
                      "hazards", "conflicts", "last_visited", "updated_at"]  # fmt: skip
 RESIDENT_COLUMNS = ["id", "household_id", "name", "citizen_id", "citizen_id_hash", "phone", "phone_hash",
                     "residence_status", "relation", "created_at"]  # fmt: skip
-MEMBER_COLUMNS = ["id", "name", "resident_id", "organization_id", "status", "joined", "kind", "work_unit"]
+MEMBER_COLUMNS = ["id", "name", "resident_id", "organization_id", "status", "joined", "kind", "work_unit", "left_to"]
 TAG_COLUMNS = ["id", "group_id", "since", "until", "legal_basis", "note", "resident_id"]
 HOUSEHOLD_SIZES = (1, 2, 2, 3, 3, 3, 4, 5)
 MEMBER_SHARE = 0.1  # of adults
@@ -133,7 +133,7 @@ class _Community:
             )
             self.rows[PartyMember].append(
                 (self.writer.next_id(PartyMember), name, resident, building["party"]["id"],
-                 MemberStatus.PROBATIONARY if probationary else MemberStatus.FULL, joined, MemberKind.RESIDENT, "")
+                 MemberStatus.PROBATIONARY if probationary else MemberStatus.FULL, joined, MemberKind.RESIDENT, "", "")
             )  # fmt: skip
 
     def tag(self, resident: int, code: str, since: datetime.date) -> None:
