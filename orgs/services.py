@@ -31,8 +31,7 @@ from orgs.models import (
 )
 
 # Posts follow the organisation chain (require_appointer), and so do party organisations
-# (require_org_keeper); members and points have no page yet and require an unrestricted actor
-# (grids.access.require_unrestricted).
+# (require_org_keeper) and the party roll (orgs.member_services).
 
 
 # The org chain: a post held at a place of the key's kind appoints at places of these kinds inside it.
@@ -146,6 +145,8 @@ def appoint(*, actor, post: Post) -> Post:
     if post.start and post.end and post.end < post.start:
         raise ValidationError({"end": [_("离任日期不能早于任职日期")]}, code="ends_before_start")
     full_clean(post)
+    _lock_seat(post)
+    _refuse_the_same_post_twice(post)
     if post.slot and post.area_id:
         clash = (
             Post.objects.unscoped("a slot clash says only that the slot is taken")
@@ -162,6 +163,37 @@ def appoint(*, actor, post: Post) -> Post:
         forget(post.user)  # their scope follows their posts
     audit.record(actor=actor, action="orgs.appoint", target=post, fields=_set(post, POST_FIELDS), capacity=capacity)
     return post
+
+
+def _lock_seat(post: Post) -> None:
+    """Appointments to one place (department, organisation) wait for each other, so the checks
+    below hold for two submitted at once (a double-click, two staff)."""
+    for model, pk in ((Area, post.area_id), (Department, post.department_id), (Organization, post.organization_id)):
+        if pk:
+            seat = model.objects.unscoped("a lock, read by no one").select_for_update().filter(pk=pk)
+            list(seat.values_list("pk", flat=True))
+            return
+
+
+def _overlapping(posts, post: Post):
+    """The posts whose dates overlap the new one's."""
+    posts = posts.filter(Q(end__isnull=True) | Q(end__gte=post.start))
+    return posts.filter(start__lte=post.end) if post.end else posts
+
+
+def _refuse_the_same_post_twice(post: Post) -> None:
+    """One person holds one post of a role at one place once: the same appointment again is refused."""
+    same = Post.objects.unscoped("whether this person already holds the post").filter(
+        role=post.role, area_id=post.area_id, department_id=post.department_id, organization_id=post.organization_id
+    )
+    if post.user_id:
+        same = same.filter(user_id=post.user_id)
+    else:
+        same = same.filter(user__isnull=True, holder_name=post.holder_name)
+    if _overlapping(same.exclude(pk=post.pk), post).exists():
+        raise ValidationError(
+            {"holder_name": [_("%(name)s已在此岗位任职,任期重叠") % {"name": post.holder_name}]}, code="already_in_post"
+        )
 
 
 # An organisation has one secretary (and a party group one leader) at a time; deputies and

@@ -37,6 +37,20 @@ def test_a_post_ending_before_it_starts_is_refused_on_the_end_field(world):
     assert _posts() == before
 
 
+def test_the_same_appointment_submitted_twice_makes_one_post(world):
+    client = force_login_verified(Client(), world.users["community"])
+    assert _appoint(client, world).status_code == 302
+    before = _posts()
+    response = _appoint(client, world)  # the double-click, or a second member of staff
+    assert response.status_code == 400
+    assert "新楼栋长已在此岗位任职,任期重叠" in response.content.decode()
+    assert _posts() == before
+    # Another period, after the first one ends, is a new post.
+    post = Post.objects.unscoped("test").get(holder_name="新楼栋长")
+    services.end_post(actor=world.users["community"], post=post, end=post.start.replace(month=6))
+    assert _appoint(client, world, start="2026-07-01").status_code == 302
+
+
 @pytest.mark.parametrize("persona", ["street", "district"])
 def test_higher_levels_do_not_appoint_at_a_building(world, persona):
     client = force_login_verified(Client(), world.users[persona])
