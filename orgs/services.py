@@ -318,6 +318,24 @@ def _check_org_parent(kind: str, parent: Organization | None) -> None:
         )
 
 
+# Where the levels of the tree sit: a 街道党工委 at its street (or town), a community's own
+# organisation at its community. The branches below may sit at any place inside their parent's.
+SEAT_KINDS = {
+    OrgKind.STREET_WORKING_COMMITTEE: {AreaKind.STREET, AreaKind.TOWN},
+    **{kind: {AreaKind.COMMUNITY} for kind in COMMUNITY_LEVEL_KINDS},
+}
+
+
+def _check_seat_kind(kind: str, area: Area) -> None:
+    allowed = SEAT_KINDS.get(kind)
+    if allowed and area.kind not in allowed:
+        places = str(_("或")).join(str(AreaKind(k).label) for k in sorted(allowed))
+        raise ValidationError(
+            {"area": [_("%(kind)s须设在%(places)s") % {"kind": OrgKind(kind).label, "places": places}]},
+            code="bad_seat",
+        )
+
+
 def _check_seat_under_parent(area: Area, parent: Organization) -> None:
     # Read afresh: an area in hand may predate inserts that shifted its tree's lft/rght.
     fresh = Area.objects.unscoped("the tree fields of two areas in hand").in_bulk([area.pk, parent.area_id])
@@ -336,6 +354,14 @@ def _check_term(term_start: datetime.date | None, term_end: datetime.date | None
 COMMUNITY_TERM_YEARS = 5
 
 
+def _years_after(day: datetime.date, years: int) -> datetime.date:
+    """The same day `years` later; 29 February, in a year without one, becomes 1 March."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return datetime.date(day.year + years, 3, 1)
+
+
 @transaction.atomic
 def create_organization(
     *,
@@ -352,6 +378,7 @@ def create_organization(
 ) -> Organization:
     capacity = require_org_keeper(actor, area)
     _check_org_parent(kind, parent)
+    _check_seat_kind(kind, area)
     for covered in covers:
         require_org_keeper(actor, covered)
     if parent is not None:
@@ -362,7 +389,7 @@ def create_organization(
         parent.refresh_from_db()
         _check_seat_under_parent(area, parent)
     if term_start and term_end is None and kind in COMMUNITY_LEVEL_KINDS:
-        term_end = term_start.replace(year=term_start.year + COMMUNITY_TERM_YEARS) - datetime.timedelta(days=1)
+        term_end = _years_after(term_start, COMMUNITY_TERM_YEARS) - datetime.timedelta(days=1)
     _check_term(term_start, term_end)
     organization = Organization(
         kind=kind,
@@ -400,6 +427,7 @@ def update_organization(*, actor, organization: Organization, **changes) -> Orga
         raise TypeError(f"not editable here: {sorted(unknown)}")
     if "area" in changes and changes["area"] != organization.area:
         require_org_keeper(actor, changes["area"])
+        _check_seat_kind(organization.kind, changes["area"])
     _check_term(changes.get("term_start", organization.term_start), changes.get("term_end", organization.term_end))
     for name, value in changes.items():
         setattr(organization, name, value)

@@ -176,6 +176,36 @@ def test_a_seat_outside_the_parents_is_refused_on_the_area_field(world):
     assert _snapshot() == before
 
 
+@pytest.mark.parametrize(
+    ("persona", "kind", "seat", "message"),
+    [
+        ("community", "street_committee", "A", "所在区域:街道党工委须设在街道或镇"),  # a new root, in a grid
+        ("street", "community_committee", "B", "所在区域:社区党委须设在社区"),
+    ],
+)
+def test_the_tree_s_upper_levels_sit_at_their_own_kind_of_place(world, persona, kind, seat, message):
+    """Community staff keep their grids: a 街道党工委 seated in one would be a tree of their own."""
+    client = _client(world, persona)
+    before = _snapshot()
+    data = {"kind": kind, "name": "新组织", "area": world.areas[seat].pk}
+    if kind != "street_committee":
+        data["parent"] = world.orgs["S1"].pk
+    response = client.post("/orgs/new/", data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert _snapshot() == before
+
+
+def test_a_community_term_from_29_february_ends_five_years_on(world):
+    from orgs import services
+
+    org = services.create_organization(
+        actor=world.users["street"], kind="community_committee", name="二社区党委", area=world.areas["K2"],
+        parent=world.orgs["S1"], term_start=datetime.date(2024, 2, 29),
+    )  # fmt: skip
+    assert org.term_end == datetime.date(2029, 2, 28)
+
+
 def test_community_staff_are_not_offered_their_own_community_as_a_seat(world):
     client = _client(world, "community")
     form = client.get("/orgs/new/").content.decode()
