@@ -8,6 +8,9 @@ with actor=request.user → redirect. A service's PermissionDenied is the 404 a 
 scope gets; its ValidationError lands on the form field it names, in the user's language.
 """
 
+import logging
+import re
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +19,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404
@@ -26,6 +30,7 @@ from django.utils.translation import gettext as _
 from core.models import AuditEntry
 from core.scope import Scope
 
+logger = logging.getLogger(__name__)
 HISTORY_ROWS = 100
 
 
@@ -168,22 +173,37 @@ class ObjectPages:
         form = action.form(request.POST or None, initial=initial, **kwargs)
         status = 200
         if request.method == "POST":
+            once = _Once(request)
+            if once.seen is not None:  # the same form sent again (a double-click, a resend)
+                messages.info(request, _("该表单已提交过,未重复保存"))
+                return redirect(once.seen or (self.detail_url(obj) if obj else reverse(self.url("_list"))))
             if form.is_valid():
                 try:
                     done = action.perform(actor=request.user, obj=obj, data=form.cleaned_data)
                 except PermissionDenied:
+                    once.forget()
                     raise Http404 from None
                 except ValidationError as exc:
                     add_errors(form, exc)
                 else:
                     messages.success(request, action.done or _("已保存"))
                     # A removal leaves nothing to show but the list.
-                    return redirect(self.detail_url(done) if done is not None else reverse(self.url("_list")))
+                    shown = self.detail_url(done) if done is not None else reverse(self.url("_list"))
+                    once.done(shown)
+                    return redirect(shown)
+            once.forget()
             status = 400
         return render(
             request,
             "backoffice/form.html",
-            {"pages": self, "obj": obj, "obj_url": self.detail_url(obj) if obj else "", "action": action, "form": form},
+            {
+                "pages": self,
+                "obj": obj,
+                "obj_url": self.detail_url(obj) if obj else "",
+                "action": action,
+                "form": form,
+                "once": uuid.uuid4().hex,
+            },
             status=status,
         )
 
@@ -196,6 +216,42 @@ class ObjectPages:
             .order_by("-at", "-id")[:HISTORY_ROWS]
         )
         return render(request, "backoffice/history.html", {"pages": self, "obj": obj, "history": history})
+
+
+class _Once:
+    """Each rendered form carries a key; the first POST with it claims it in the cache (atomically,
+    so of two sent at once one waits out), and a second one is sent where the first went instead
+    of writing again. A refused form gives its key back, to be sent again corrected. Without the
+    cache (Redis down) the form is taken as it comes: the page still works."""
+
+    TTL = 600
+
+    def __init__(self, request):
+        key = request.POST.get("_once", "")
+        self.key = f"backoffice:once:{request.user.pk}:{key}" if re.fullmatch(r"[0-9a-f]{32}", key) else None
+        self.seen = None
+        if self.key is None:
+            return
+        try:
+            if not cache.add(self.key, "", self.TTL):
+                self.seen = cache.get(self.key) or ""
+        except Exception:  # any cache failure: go on without the guard
+            logger.warning("back-office submission key not checked: the cache did not answer")
+            self.key = None
+
+    def done(self, url: str) -> None:
+        self._call(cache.set, self.key, url, self.TTL)
+
+    def forget(self) -> None:
+        self._call(cache.delete, self.key)
+
+    def _call(self, method, *args) -> None:
+        if self.key is None:
+            return
+        try:
+            method(*args)
+        except Exception:  # as above
+            logger.warning("back-office submission key not kept: the cache did not answer")
 
 
 def add_errors(form: forms.Form, exc: ValidationError) -> None:

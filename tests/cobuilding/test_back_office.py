@@ -506,3 +506,21 @@ def test_community_and_unit_rate_each_other_once_a_year(world, units, client_for
         == 404
     )
     assert not Rating.objects.filter(unit=units["school"]).exists()
+
+
+def test_a_form_sent_twice_writes_once_and_a_refused_one_can_be_sent_again(world, units, client_for):
+    """The double-click: the second POST of one rendered form goes where the first went."""
+    client = client_for(world.users["community"])
+    hospital = units["hospital"]
+    url = reverse("cobuilding:unit_points", args=[hospital.pk])
+    once = client.get(url).context["once"]
+    form = {"on": "2026-10-01", "points": "30", "reason": "志愿服务", "_once": once}
+    first, second = client.post(url, form), client.post(url, form)
+    assert first.status_code == second.status_code == 302 and first["Location"] == second["Location"]
+    assert UnitPoints.objects.filter(unit=hospital).count() == 1
+    # A refused form gives its key back: corrected, the same key goes through.
+    key = client.get(url).context["once"]
+    refused = client.post(url, {**form, "reason": "", "_once": key})
+    assert refused.status_code == 400
+    assert client.post(url, {**form, "reason": "再次服务", "_once": key}).status_code == 302
+    assert UnitPoints.objects.filter(unit=hospital).count() == 2
