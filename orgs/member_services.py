@@ -18,7 +18,7 @@ from core import audit
 from core.capabilities import Capability
 from core.scope import Scope, scope_for
 from core.scoping import full_clean
-from grids.models import Household
+from grids.models import Household, Resident
 from orgs.models import MemberKind, MemberTransfer, Organization, PartyMember, ServicePoints
 
 MEMBER_FIELDS = ["name", "resident", "organization", "status", "joined", "kind", "work_unit", "reported_on"]
@@ -54,6 +54,9 @@ def _check_roll(member: PartyMember, actor) -> None:
         return
     if not scope_for(actor).covers(member.resident.household.building):
         raise ValidationError({"resident": [_("您的辖区内没有这位居民")]}, code="resident_outside")
+    # Two keepers registering one person at once: the second waits here, then finds the first.
+    locked = Resident.objects.unscoped("a lock, read by no one").select_for_update().filter(pk=member.resident_id)
+    list(locked.values_list("pk"))
     taken = PartyMember.objects.unscoped("a roll clash says only that the person is on one")
     if taken.filter(resident_id=member.resident_id).exclude(pk=member.pk).exists():
         raise ValidationError(

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from grids.imports.columns import Column
@@ -100,6 +100,8 @@ class RowByRow:
             return Outcome(number, "refused", self._named(self.place_key, str(exc) or _("无权办理")), cells)
         except ValidationError as exc:
             return Outcome(number, "refused", self._reason(exc), cells)
+        except IntegrityError:  # written by someone else between the check and the write
+            return Outcome(number, "refused", _("与同时写入的记录冲突,请重新导入这一行"), cells)
         return Outcome(number, outcome)
 
     def _reason(self, exc: ValidationError) -> str:
