@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from core.capabilities import Capability
 from core.scope import area_scope_or_404
 from grids import selectors
-from grids.import_models import RowOutcome
+from grids.import_models import ImportKind, RowOutcome
 from grids.imports import fixes
 from grids.imports.columns import COLUMNS
 
@@ -35,7 +35,8 @@ def import_fix(request, pk: int, number: int):
     scope = area_scope_or_404(request.scope)
     if not scope.may(Capability.EDIT_PEOPLE):
         raise Http404
-    run = get_object_or_404(selectors.own_import_runs(scope), pk=pk, dry_run=False, applied=True)
+    runs = selectors.own_import_runs(scope).filter(kind=ImportKind.RESIDENTS)  # the others are fixed in the file
+    run = get_object_or_404(runs, pk=pk, dry_run=False, applied=True)
     row = get_object_or_404(run.outcomes.all(), number=number)
     if row.outcome != RowOutcome.REFUSED and row.fixed_at is None:
         raise Http404  # a row the import took: nothing to fix

@@ -179,6 +179,8 @@ def test_rows_that_cannot_be_fixed_are_404(world, client_for, run_tasks_here):
     assert client.get(_fix_url(run, 2)).status_code == 404  # created by the import
     assert client.get(_fix_url(run, 99)).status_code == 404  # no such row
     assert client.get(_fix_url(run.checked_by, 4)).status_code == 404  # the dry run writes nothing
+    ImportRun.objects.filter(pk=run.pk).update(kind="buildings")
+    assert client.get(_fix_url(run, 4)).status_code == 404  # another kind's rows are fixed in the file
 
 
 def test_once_the_upload_is_gone_the_pages_say_so_and_nothing_is_fixed(world, client_for, run_tasks_here):
