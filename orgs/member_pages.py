@@ -69,7 +69,7 @@ def _co_building_units(scope, member: PartyMember):
     units = PartyMember._meta.get_field("co_building_unit").related_model.objects.within(scope)
     seat = member.organization.area
     return units.filter(
-        community__tree_id=seat.tree_id, community__lft__lte=seat.lft, community__rght__gte=seat.lft
+        community__tree_id=seat.tree_id, community__lft__lte=seat.lft, community__rght__gte=seat.lft, ended_on=None
     ).order_by("name")
 
 

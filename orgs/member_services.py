@@ -215,6 +215,8 @@ def report_dual(
         community, seat = co_building_unit.community, member.organization.area
         if not (community.tree_id == seat.tree_id and community.lft <= seat.lft <= community.rght):
             raise ValidationError({"co_building_unit": [_("共建单位须是本社区的驻区单位")]}, code="unit_elsewhere")
+        if co_building_unit.ended_on is not None:
+            raise ValidationError({"co_building_unit": [_("该单位已退出共建")]}, code="unit_ended")
     member.work_unit = work_unit.strip()
     member.reported_on = reported_on
     member.co_building_unit = co_building_unit

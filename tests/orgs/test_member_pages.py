@@ -269,6 +269,15 @@ def test_an_in_service_member_reports_to_the_community_and_the_unit(world, units
             actor=SYSTEM, member=member, work_unit="学校", reported_on=DAY, co_building_unit=units["school"]
         )
     assert list(refused.value.error_dict) == ["co_building_unit"]
+    # A unit that has left co-building is neither offered nor taken.
+    type(units["hospital"]).objects.unscoped("test").filter(pk=units["hospital"].pk).update(ended_on=DAY)
+    form = client.get(f"/orgs/members/{member.pk}/dual/").context["form"]
+    assert units["hospital"] not in form.fields["co_building_unit"].queryset
+    units["hospital"].refresh_from_db()
+    with pytest.raises(ValidationError, match="该单位已退出共建"):
+        member_services.report_dual(
+            actor=SYSTEM, member=member, work_unit="医院", reported_on=DAY, co_building_unit=units["hospital"]
+        )
     # Only in-service members report twice: the page does not offer it to others.
     assert client.get(f"/orgs/members/{_member('党员乙').pk}/dual/").status_code == 404
 
