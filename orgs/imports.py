@@ -95,12 +95,18 @@ class PostImport(RowByRow):
         place = self._place(cells["place"])
         user = None
         if cells["username"]:
-            user = get_user_model().objects.filter(username=cells["username"]).first()
+            user = get_user_model().objects.filter(username=cells["username"], is_active=True).first()
             if user is None:
                 raise Refused("username", _("没有这个用户名"))
         held = Post.objects.within(self.scope).filter(area=place, role=role, holder_name=cells["name"], start=start)
         if held.filter(end=end, slot=slot, user=user).exists():
             return "unchanged"
+        # The same person, post, place and start is the post already held: a 离任日期 filled in
+        # since ends it; nothing else about it is changed by an import.
+        same = held.filter(slot=slot, user=user, end__isnull=True).first()
+        if same is not None and end is not None:
+            services.end_post(actor=self.actor, post=same, end=end)
+            return "updated"
         services.appoint(
             actor=self.actor,
             post=Post(holder_name=cells["name"], user=user, role=role, area=place, slot=slot, start=start, end=end),

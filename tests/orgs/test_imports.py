@@ -92,6 +92,20 @@ def test_the_posts_real_run_appoints_through_the_org_chain(world, client_for, ru
     assert AuditEntry.objects.get(action="orgs.import_posts").target_id == str(real.pk)
 
 
+def test_the_same_sheet_again_with_a_leaving_date_ends_the_post_it_made(world, client_for, run_tasks_here):
+    client = client_for(world.users["community"])
+    row = ["新楼栋长", "", "楼栋长", world.areas["A2"].code, "", "2026-02-01", ""]
+    for sheet in ([row], [row]):
+        _response, run = import_kind(client, "posts", xlsx(sheet, headings=POST_HEADINGS), run_tasks_here)
+        apply_kind(client, run, run_tasks_here)
+    ended = [*row[:6], "2026-11-30"]
+    _response, run = import_kind(client, "posts", xlsx([ended], headings=POST_HEADINGS), run_tasks_here)
+    real = apply_kind(client, run, run_tasks_here)
+    assert outcomes(real) == {2: "updated"}
+    post = Post.objects.get(holder_name="新楼栋长")  # one post, the one the first sheet made
+    assert post.end == datetime.date(2026, 11, 30)
+
+
 def test_street_staff_appoint_at_communities_not_in_grids(world, client_for, run_tasks_here):
     a = world.areas
     rows = [
