@@ -98,5 +98,25 @@ def log_in(page, username: str, password: str) -> None:
         page.wait_for_url(lambda url: "/accounts/two-factor/" not in url)
 
 
+def open_records_menu(page) -> None:
+    """On a phone: the collapsed menu, then its 基础信息 dropdown. Each click is made once the
+    part it opens has finished opening: a click while Bootstrap's collapse is still moving is
+    dropped by the page, as it would be for a person tapping too fast, so it is made again."""
+    from playwright.sync_api import Error, expect
+
+    toggle = page.get_by_role("button", name="基础信息")
+    for _attempt in range(3):
+        if not page.locator("#nav.show").count():
+            page.get_by_role("button", name="菜单").click()
+            page.locator("#nav.show:not(.collapsing)").wait_for()
+        toggle.click()
+        try:
+            expect(toggle).to_have_attribute("aria-expanded", "true", timeout=3_000)
+            return
+        except (AssertionError, Error):
+            continue
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+
+
 def current_code(key: bytes) -> str:
     return f"{TOTP(key).token():06d}"

@@ -10,7 +10,7 @@ from grids.import_models import ImportRow, ImportRun
 from grids.imports.columns import HEADINGS
 from grids.models import AreaKind, Resident
 from orgs.models import Role
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, open_records_menu
 from tests.factories import AreaFactory, citizen_id, user_with_posts
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -43,8 +43,7 @@ def test_staff_import_fix_a_refused_row_and_see_the_residents(phone, screenshot,
     # The upload and the apply run the whole import inside their request here (eager tasks).
     phone.set_default_timeout(30_000)
     log_in(phone, "cs", "pw")
-    phone.get_by_role("button", name="菜单").click()
-    phone.get_by_role("button", name="基础信息").click()
+    open_records_menu(phone)
     phone.get_by_role("link", name="导入居民").click()
     phone.locator("input[type=file]").set_input_files(str(path))
     phone.get_by_role("button", name="上传并试导入").click()

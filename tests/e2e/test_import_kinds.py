@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from grids.imports.buildings import COLUMNS
 from grids.models import Area, AreaKind
 from orgs.models import Role
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, open_records_menu
 from tests.factories import AreaFactory, user_with_posts
 from tests.grids.workbooks import xlsx
 
@@ -32,8 +32,7 @@ def test_community_staff_import_buildings_on_a_phone(phone, eager_tasks, tmp_pat
 
     phone.set_default_timeout(60_000)  # the machine is shared; the page is not slow on its own
     log_in(phone, "cs_import", "pw")
-    phone.locator(".navbar-toggler").click()
-    phone.get_by_role("button", name="基础信息").click()
+    open_records_menu(phone)
     phone.get_by_role("link", name="导入岗位").click()  # the menu offers each import this post may run
     expect(phone.get_by_role("heading", level=1)).to_have_text("从Excel导入岗位")
     phone.get_by_test_id("import-kinds").get_by_role("link", name="导入楼栋").click()  # and each page the others
