@@ -52,7 +52,9 @@ def test_a_sweep_skips_while_another_holds_the_lease_and_runs_after(late_case, c
 
 def test_a_lease_whose_holder_died_is_taken_when_it_runs_out(late_case):
     with lease("sweep-case-deadlines", seconds=60):
-        Lease.objects.filter(name="sweep-case-deadlines").update(held_until=timezone.now())  # ran out
+        # Ran out a second ago: SQLite's clock, which the lease reads, counts whole seconds.
+        ran_out = timezone.now() - datetime.timedelta(seconds=1)
+        Lease.objects.filter(name="sweep-case-deadlines").update(held_until=ran_out)
         assert tasks.sweep_deadlines()["overdue"] == 1
 
 
