@@ -144,16 +144,16 @@ def end_agreement(*, actor, agreement: Agreement, on: datetime.date, reason: str
     return agreement
 
 
-def _lock(model, pk: int) -> None:
+def _lock(obj) -> None:
     """Writes that check before they insert (one booking a day, one rating a year, a points total
     under the sharing line, an entry corrected once) wait for each other on the row they hang from."""
-    list(model.objects.unscoped("a lock, read by no one").select_for_update().filter(pk=pk).values_list("pk"))
+    type(obj).objects.lock(obj)
 
 
 @transaction.atomic
 def award_unit_points(*, actor, unit: CoBuildingUnit, on: datetime.date, points: int, reason: str) -> UnitPoints:
     capacity = _authorise(actor, unit.community)
-    _lock(CoBuildingUnit, unit.pk)
+    _lock(unit)
     entry = UnitPoints(unit=unit, on=on, points=points, reason=reason.strip())
     full_clean(entry)
     entry.save()
@@ -167,7 +167,7 @@ def correct_unit_points(*, actor, entry: UnitPoints, points: int, on: datetime.d
     entry should have been; the counter-entry carries the difference and names the entry it corrects.
     An entry is corrected once, and a counter-entry is not corrected again (award a new entry)."""
     capacity = _authorise(actor, entry.unit.community)
-    _lock(CoBuildingUnit, entry.unit_id)
+    _lock(entry.unit)
     if entry.corrects_id is not None:
         raise ValidationError({"entry": [_("更正记录不能再更正")]})
     if UnitPoints.objects.filter(corrects=entry).exists():
@@ -221,7 +221,7 @@ LOSES_SHARING = "loses-sharing"  # the PointsRule row of seed 001 (orgs/0004)
 def rate(*, actor, rating: Rating) -> Rating:
     """Record one side's yearly rating of the other; each side rates once a year."""
     capacity = _authorise(actor, rating.unit.community)
-    _lock(CoBuildingUnit, rating.unit_id)
+    _lock(rating.unit)
     full_clean(rating)
     rating.save()
     _record(actor, capacity, "rate", rating, _written(rating))
@@ -283,8 +283,8 @@ def book_resource(*, actor, booking: ResourceBooking) -> ResourceBooking:
         raise ValidationError({"unit": [_("该单位不是本社区的共建单位")]})
     if unit.ended_on is not None:
         raise ValidationError({"unit": [_("该单位已退出共建")]})
-    _lock(SharedResource, booking.resource_id)  # one booking a day
-    _lock(CoBuildingUnit, unit.pk)  # its points, read below, while a deduction is being written
+    _lock(booking.resource)  # one booking a day
+    _lock(unit)  # its points, read below, while a deduction is being written
     if refusal := sharing_refusal(unit):
         raise ValidationError({"unit": [refusal]})
     full_clean(booking)

@@ -70,7 +70,7 @@ class Scope:
         for post in self.posts:
             if capability not in self.role_capabilities.get(post.role, ()):
                 continue
-            if at is not None and post.area_id and _covers(post.area, at):
+            if at is not None and post.area_id and covers_area(post.area, at):
                 return post.role
             if department_id is not None and post.department_id == department_id:
                 return post.role
@@ -91,7 +91,7 @@ class Scope:
 
     def covers(self, area: Any) -> bool:
         """The area lies in the scope (the caller has it in hand, so no query)."""
-        return self.unrestricted or any(_covers(top, area) for top in self.areas)
+        return self.unrestricted or any(covers_area(top, area) for top in self.areas)
 
     def area_q(self, prefix: str = "") -> Q:
         """Rows whose area (reached through `prefix`, e.g. "building__") lies in the scope."""
@@ -111,7 +111,8 @@ class Scope:
         return q
 
 
-def _covers(top: Any, area: Any) -> bool:
+def covers_area(top: Any, area: Any) -> bool:
+    """`area` is `top` or lies under it (nested sets: no query)."""
     return top.tree_id == area.tree_id and top.lft <= area.lft <= top.rght
 
 

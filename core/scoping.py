@@ -79,6 +79,11 @@ class ScopedQuerySet(models.QuerySet):
         narrowed._scope_checked = "reread"
         return narrowed
 
+    def lock(self, obj: models.Model) -> None:
+        """Hold the row of an object in hand until the transaction ends (writes that check before
+        they insert wait for each other on it); nothing of the row is read."""
+        self.reread(obj).select_for_update().values_list("pk").get()
+
     def unscoped(self, reason: str) -> "ScopedQuerySet":
         """Global by design: say why (the QR page, the sweep, a uniqueness check that says nothing)."""
         assert reason, "say why this read needs no scope"

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.capabilities import Capability
-from core.scope import Scope, scope_for
+from core.scope import Scope, covers_area, scope_for
 from core.scoping import full_clean
 from grids.models import Household, Resident
 from orgs.models import MemberKind, MemberTransfer, Organization, PartyMember, ServicePoints
@@ -55,8 +55,7 @@ def _check_roll(member: PartyMember, actor) -> None:
     if not scope_for(actor).covers(member.resident.household.building):
         raise ValidationError({"resident": [_("您的辖区内没有这位居民")]}, code="resident_outside")
     # Two keepers registering one person at once: the second waits here, then finds the first.
-    locked = Resident.objects.unscoped("a lock, read by no one").select_for_update().filter(pk=member.resident_id)
-    list(locked.values_list("pk"))
+    Resident.objects.lock(member.resident)
     taken = PartyMember.objects.unscoped("a roll clash says only that the person is on one")
     if taken.filter(resident_id=member.resident_id).exclude(pk=member.pk).exists():
         raise ValidationError(
@@ -212,8 +211,7 @@ def report_dual(
     if reported_on < member.joined:
         raise ValidationError({"reported_on": [_("报到日期不能早于入党日期")]}, code="before_joined")
     if co_building_unit is not None:
-        community, seat = co_building_unit.community, member.organization.area
-        if not (community.tree_id == seat.tree_id and community.lft <= seat.lft <= community.rght):
+        if not covers_area(co_building_unit.community, member.organization.area):
             raise ValidationError({"co_building_unit": [_("共建单位须是本社区的驻区单位")]}, code="unit_elsewhere")
         if co_building_unit.ended_on is not None:
             raise ValidationError({"co_building_unit": [_("该单位已退出共建")]}, code="unit_ended")
@@ -255,6 +253,7 @@ def correct_points(*, actor, entry: ServicePoints, reason: str, on: datetime.dat
     member = entry.member
     capacity = require_member_keeper(actor, member.organization)
     _in_roll(member)
+    ServicePoints.objects.select_for_update().get(pk=entry.pk)  # corrected once, even if sent twice at once
     if entry.corrects_id is not None:
         raise ValidationError({"entry": [_("更正记录不能再更正;请另记一笔")]}, code="a_correction")
     if ServicePoints.objects.filter(corrects=entry).exists():

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.capabilities import Capability
-from core.scope import ADMIN, SYSTEM, SYSTEM_CAPACITY, forget, scope_for
+from core.scope import ADMIN, SYSTEM, SYSTEM_CAPACITY, covers_area, forget, scope_for
 from core.scoping import full_clean
 from core.sessions import end_sessions
 from grids.access import require_unrestricted
@@ -102,10 +102,6 @@ def _inside(top: Area, area: Area) -> bool:
     return top.tree_id == area.tree_id and top.lft < area.lft and area.rght < top.rght
 
 
-def _inside_or_at(top: Area, area: Area) -> bool:
-    return top.tree_id == area.tree_id and top.lft <= area.lft and area.rght <= top.rght
-
-
 def require_appointer(actor, post: Post) -> str:
     """See appointer_capacity; a department's posts are the admin's."""
     place = post_place(post)
@@ -168,11 +164,9 @@ def appoint(*, actor, post: Post) -> Post:
 def _lock_seat(post: Post) -> None:
     """Appointments to one place (department, organisation) wait for each other, so the checks
     below hold for two submitted at once (a double-click, two staff)."""
-    for model, pk in ((Area, post.area_id), (Department, post.department_id), (Organization, post.organization_id)):
-        if pk:
-            seat = model.objects.unscoped("a lock, read by no one").select_for_update().filter(pk=pk)
-            list(seat.values_list("pk", flat=True))
-            return
+    seat = post.area or post.department or post.organization
+    if seat is not None:
+        type(seat).objects.lock(seat)
 
 
 def _overlapping(posts, post: Post):
@@ -202,15 +196,10 @@ SINGLE_HOLDER_ROLES = {Role.SECRETARY, Role.GROUP_LEADER}
 
 
 def _refuse_a_second_holder(post: Post) -> None:
-    overlapping = (
-        Post.objects.unscoped("the holder beside a post being appointed in scope")
-        .filter(organization_id=post.organization_id, role=post.role)
-        .filter(Q(end__isnull=True) | Q(end__gte=post.start))
-        .exclude(pk=post.pk)
+    beside = Post.objects.unscoped("the holder beside a post being appointed in scope").filter(
+        organization_id=post.organization_id, role=post.role
     )
-    if post.end is not None:
-        overlapping = overlapping.filter(start__lte=post.end)
-    if overlapping.exists():
+    if _overlapping(beside.exclude(pk=post.pk), post).exists():
         raise ValidationError(
             {"role": [_("该党组织在这期间已有在任的%(role)s,请先办理离任") % {"role": post.get_role_display()}]},
             code="second_holder",
@@ -340,7 +329,7 @@ def _check_seat_under_parent(area: Area, parent: Organization) -> None:
     # Read afresh: an area in hand may predate inserts that shifted its tree's lft/rght.
     fresh = Area.objects.unscoped("the tree fields of two areas in hand").in_bulk([area.pk, parent.area_id])
     seat, top = fresh[area.pk], fresh[parent.area_id]
-    if not _inside_or_at(top, seat):
+    if not covers_area(top, seat):
         raise ValidationError({"area": [_("所在区域须在上级党组织所在区域之内")]}, code="outside_parent")
 
 
