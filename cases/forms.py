@@ -20,7 +20,7 @@ from cases.models import (
     Urgency,
 )
 from cases.photos import clean_photos
-from core.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin, DateInput
 
 BY_CATEGORY = _("按类别默认")
 
@@ -213,8 +213,8 @@ class PeriodForm(BootstrapFormMixin, forms.Form):
     DEFAULT_DAYS = 30
     MAX_DAYS = 366
 
-    start = forms.DateField(label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("开始日期"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("结束日期"), required=False, widget=DateInput())
 
     def clean(self):
         data = super().clean()

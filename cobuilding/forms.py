@@ -14,7 +14,7 @@ from cobuilding.models import (
     UnitKind,
     UnitPoints,
 )
-from core.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin, DateInput
 from core.scope import Scope
 from grids.models import Area
 
@@ -32,10 +32,6 @@ class ClaimForm(BootstrapFormMixin, forms.Form):
 
 class CompleteForm(BootstrapFormMixin, forms.Form):
     result = forms.CharField(label=_("完成情况"), max_length=300)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class UnitForm(BootstrapFormMixin, forms.Form):

@@ -5,6 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput
 from core.models import AuditEntry, Result
 
 PAGE_SIZE = 50
@@ -17,8 +18,8 @@ class AuditFilterForm(forms.Form):
     target_type = forms.ModelChoiceField(
         label=_("对象类型"), required=False, queryset=ContentType.objects.order_by("app_label", "model")
     )
-    since = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(label=_("起始日期"), required=False, widget=DateInput())
+    until = forms.DateField(label=_("截止日期"), required=False, widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,6 +1,12 @@
 from django import forms
 
 
+class DateInput(forms.DateInput):
+    """The browser's own date picker (a phone's too); the value stays ISO, as the parser reads it."""
+
+    input_type = "date"
+
+
 class BootstrapFormMixin:
     """Gives every widget Bootstrap's class, so templates can render fields as they are."""
 

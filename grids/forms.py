@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin, DateInput
 from core.identity import looks_like_id_or_phone
 from grids.models import (
     Area,
@@ -23,7 +23,7 @@ class HouseholdCardForm(BootstrapFormMixin, forms.ModelForm):
         model = Household
         fields = sorted(CARD_FIELDS, key=[f.name for f in Household._meta.fields].index)
         widgets = {
-            "last_visited": forms.DateInput(attrs={"type": "date"}),
+            "last_visited": DateInput(),
             "family_situation": forms.Textarea(attrs={"rows": 2}),
             "facilities": forms.Textarea(attrs={"rows": 2}),
             "hazards": forms.Textarea(attrs={"rows": 2}),
@@ -61,10 +61,6 @@ class ResidentSearchForm(BootstrapFormMixin, forms.Form):
         if not self.by_number and looks_like_id_or_phone(query):
             raise forms.ValidationError(_("身份证号、手机号请在查询框中提交,不要写在网址里"), code="number_in_url")
         return query
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class PlaceForm(BootstrapFormMixin, forms.Form):

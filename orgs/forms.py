@@ -2,13 +2,9 @@ from django import forms
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin, DateInput
 from grids.models import Area
 from orgs.models import AREA_ROLES, Organization, OrgKind, Post, Role, Slot
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class AppointForm(BootstrapFormMixin, forms.Form):

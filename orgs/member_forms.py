@@ -6,16 +6,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.blind_index import blind_index
-from core.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin, DateInput
 from core.identity import ID_LIKE
 from grids import selectors as grid_selectors
 from grids.filters import FilterForm
 from grids.models import Household
 from orgs.models import MemberKind, MemberStatus, Organization, PartyMember, ServicePoints
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class MemberFilter(django_filters.FilterSet):
