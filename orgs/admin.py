@@ -1,6 +1,7 @@
 from django.contrib import admin
 from mptt.admin import MPTTModelAdmin
 
+from core.admin import ReadOnlyAdmin
 from orgs import services
 from orgs.models import (
     Coverage,
@@ -36,20 +37,11 @@ class PostAdmin(admin.ModelAdmin):
 
 
 @admin.register(HandOver)
-class HandOverAdmin(admin.ModelAdmin):
+class HandOverAdmin(ReadOnlyAdmin):
     """AB岗 hand-overs are recorded on the post's page (orgs.services.hand_over); read only here."""
 
     list_display = ["post", "to", "start", "end", "reason"]
     list_select_related = ["post__area", "to__area"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class CoverageInline(admin.TabularInline):
@@ -170,19 +162,10 @@ class ServicePointsAdmin(admin.ModelAdmin):
 
 
 @admin.register(MemberTransfer)
-class MemberTransferAdmin(admin.ModelAdmin):
+class MemberTransferAdmin(ReadOnlyAdmin):
     """组织关系转接 are made by orgs.member_services.transfer_member (the member's page): read here."""
 
     list_display = ["member", "from_organization", "to_organization", "outside", "on"]
     list_filter = ["on"]
     search_fields = ["member__name", "outside", "reason"]
     list_select_related = ["member", "from_organization", "to_organization"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
