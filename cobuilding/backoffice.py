@@ -135,7 +135,9 @@ UNITS = ObjectPages(
             perform=_end_agreement,
             allowed=lambda scope, obj: manages(scope, obj.community),
             form_kwargs=lambda scope, obj: {
-                "agreements": Agreement.objects.within(scope).filter(unit=obj, ended_on__isnull=True)
+                "agreements": Agreement.objects.within(scope)
+                .filter(unit=obj, ended_on__isnull=True)
+                .select_related("unit")
             },
             done=_("协议已解除"),
         ),

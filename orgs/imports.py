@@ -153,7 +153,13 @@ class MemberImport(RowByRow):
         if digest in self.seen:
             raise Refused("citizen_id", _("与第%(n)d行的身份证号重复") % {"n": self.seen[digest]})
         self.seen[digest] = number
-        resident = Resident.objects.within(self.scope).living().filter(citizen_id_hash=digest).first()
+        resident = (
+            Resident.objects.within(self.scope)
+            .living()
+            .filter(citizen_id_hash=digest)
+            .select_related("household__building")
+            .first()
+        )
         if resident is None:
             raise Refused("citizen_id", _("本辖区没有登记此身份证号的居民"))
         return resident
