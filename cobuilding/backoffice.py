@@ -2,6 +2,7 @@
 their agreements and points ledger, and the shared resources with their bookings. Community staff
 keep their community's records and street staff their street's (Capability.MANAGE_COMMUNITY)."""
 
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -347,11 +348,14 @@ NEEDS = ObjectPages(
 MEETING_PLACES = [AreaKind.STREET, AreaKind.TOWN, AreaKind.COMMUNITY, AreaKind.COMPOUND]
 
 
-def _units_at(scope, area):
-    """The current units of the place's communities: who may be recorded present at its meeting."""
-    return selectors.current_units(scope).filter(
+def _units_at(scope, meeting):
+    """Who may be recorded present at the meeting: the current units of its place's communities,
+    and those already recorded present, so a unit that has left since stays on the record."""
+    area = meeting.area
+    units = CoBuildingUnit.objects.within(scope).filter(
         community__tree_id=area.tree_id, community__lft__gte=area.lft, community__rght__lte=area.rght
     )
+    return units.filter(Q(ended_on__isnull=True) | Q(pk__in=meeting.units.values("pk"))).select_related("community")
 
 
 def _record_meeting(*, actor, obj, data) -> JointMeeting:
@@ -397,7 +401,7 @@ MEETINGS = ObjectPages(
             forms.AttendanceForm,
             perform=_attendance,
             allowed=lambda scope, obj: manages(scope, obj.area),
-            form_kwargs=lambda scope, obj: {"units": _units_at(scope, obj.area)},
+            form_kwargs=lambda scope, obj: {"units": _units_at(scope, obj)},
             initial=lambda m: {"units": list(m.units.all()), "decisions": m.decisions},
         ),
     ],

@@ -68,9 +68,9 @@ def _co_building_units(scope, member: PartyMember):
     # The room above keeps co-building units; its model is reached through the field, not imported.
     units = PartyMember._meta.get_field("co_building_unit").related_model.objects.within(scope)
     seat = member.organization.area
-    return units.filter(
-        community__tree_id=seat.tree_id, community__lft__lte=seat.lft, community__rght__gte=seat.lft, ended_on=None
-    ).order_by("name")
+    # A unit that has left is offered no more, except to the member already reported to it.
+    here = units.filter(community__tree_id=seat.tree_id, community__lft__lte=seat.lft, community__rght__gte=seat.lft)
+    return here.filter(Q(ended_on__isnull=True) | Q(pk=member.co_building_unit_id)).order_by("name")
 
 
 def ledger(member: PartyMember) -> list[tuple[ServicePoints, int]]:

@@ -213,7 +213,7 @@ def report_dual(
     if co_building_unit is not None:
         if not covers_area(co_building_unit.community, member.organization.area):
             raise ValidationError({"co_building_unit": [_("共建单位须是本社区的驻区单位")]}, code="unit_elsewhere")
-        if co_building_unit.ended_on is not None:
+        if co_building_unit.ended_on is not None and co_building_unit.pk != member.co_building_unit_id:
             raise ValidationError({"co_building_unit": [_("该单位已退出共建")]}, code="unit_ended")
     member.work_unit = work_unit.strip()
     member.reported_on = reported_on

@@ -421,6 +421,24 @@ def test_a_joint_meeting_is_recorded_with_the_units_present_and_its_decisions(wo
     assert {u.name for u in meeting.units.all()} == {"医院", "超市"}
 
 
+def test_a_unit_that_left_stays_on_the_record_of_a_meeting_it_attended(world, units, client_for):
+    meeting = services.record_meeting(
+        actor=SYSTEM,
+        meeting=JointMeeting(
+            level="community", area=world.areas["K1"], held_on=DAY, title="三季度联席会", minutes="纪要"
+        ),
+        units=[units["hospital"], units["shop"]],
+    )
+    services.end_unit(actor=SYSTEM, unit=units["hospital"], on=DAY, reason="迁出辖区")
+    client = client_for(world.users["community"])
+    url = reverse("cobuilding:meeting_attendance", args=[meeting.pk])
+    form = client.get(url).context["form"]
+    assert set(form.initial["units"]) == {units["hospital"], units["shop"]}
+    assert units["hospital"] in form.fields["units"].queryset  # still offered, ticked, on this meeting
+    assert client.post(url, {"units": [units["hospital"].pk, units["shop"].pk], "decisions": "议定"}).status_code == 302
+    assert {u.name for u in meeting.units.all()} == {"医院", "超市"}
+
+
 def test_the_neighbouring_communitys_meeting_is_not_the_communitys_to_change(world, units, client_for):
     meeting = JointMeeting.objects.unscoped("test").get(title="二社区联席会")
     community = client_for(world.users["community"])

@@ -269,15 +269,32 @@ def test_an_in_service_member_reports_to_the_community_and_the_unit(world, units
             actor=SYSTEM, member=member, work_unit="学校", reported_on=DAY, co_building_unit=units["school"]
         )
     assert list(refused.value.error_dict) == ["co_building_unit"]
-    # A unit that has left co-building is neither offered nor taken.
+    # A unit that has left co-building is neither offered nor taken for a new report; the member
+    # already reported to it keeps it when the form is saved again.
     type(units["hospital"]).objects.unscoped("test").filter(pk=units["hospital"].pk).update(ended_on=DAY)
-    form = client.get(f"/orgs/members/{member.pk}/dual/").context["form"]
-    assert units["hospital"] not in form.fields["co_building_unit"].queryset
     units["hospital"].refresh_from_db()
+    other = services.register_member(
+        actor=SYSTEM,
+        member=PartyMember(
+            name="在职党员戊", organization=member.organization, status="full", joined=member.joined,
+            kind="in_service", work_unit="区医院",
+        ),
+    )  # fmt: skip
+    form = client.get(f"/orgs/members/{other.pk}/dual/").context["form"]
+    assert units["hospital"] not in form.fields["co_building_unit"].queryset
     with pytest.raises(ValidationError, match="该单位已退出共建"):
         member_services.report_dual(
-            actor=SYSTEM, member=member, work_unit="医院", reported_on=DAY, co_building_unit=units["hospital"]
+            actor=SYSTEM, member=other, work_unit="医院", reported_on=DAY, co_building_unit=units["hospital"]
         )
+    form = client.get(f"/orgs/members/{member.pk}/dual/").context["form"]
+    assert units["hospital"] in form.fields["co_building_unit"].queryset
+    resaved = client.post(
+        f"/orgs/members/{member.pk}/dual/",
+        {"work_unit": "区人民医院", "co_building_unit": units["hospital"].pk, "reported_on": "2026-03-01"},
+    )
+    assert resaved.status_code == 302
+    member.refresh_from_db()
+    assert member.co_building_unit == units["hospital"]
     # Only in-service members report twice: the page does not offer it to others.
     assert client.get(f"/orgs/members/{_member('党员乙').pk}/dual/").status_code == 404
 
