@@ -185,6 +185,9 @@ class ObjectPages:
                     raise Http404 from None
                 except ValidationError as exc:
                     add_errors(form, exc)
+                except Exception:  # nothing was written: the form may be sent again
+                    once.forget()
+                    raise
                 else:
                     messages.success(request, action.done or _("已保存"))
                     # A removal leaves nothing to show but the list.

@@ -542,3 +542,25 @@ def test_a_form_sent_twice_writes_once_and_a_refused_one_can_be_sent_again(world
     assert refused.status_code == 400
     assert client.post(url, {**form, "reason": "再次服务", "_once": key}).status_code == 302
     assert UnitPoints.objects.filter(unit=hospital).count() == 2
+
+
+def test_a_form_whose_write_failed_unexpectedly_can_be_sent_again(world, units, client_for, monkeypatch):
+    """A 500 wrote nothing: resending the same form is not taken for a double-click."""
+    from django.test import Client
+
+    from tests.sign_in import force_login_verified
+
+    client = force_login_verified(Client(raise_request_exception=False), world.users["community"])
+    hospital = units["hospital"]
+    url = reverse("cobuilding:unit_points", args=[hospital.pk])
+    form = {"on": "2026-10-01", "points": "30", "reason": "志愿服务", "_once": client.get(url).context["once"]}
+    real = services.award_unit_points
+
+    def fails_once(**kwargs):
+        monkeypatch.setattr(services, "award_unit_points", real)
+        raise OSError("the disk is full")
+
+    monkeypatch.setattr(services, "award_unit_points", fails_once)
+    assert client.post(url, form).status_code == 500
+    assert client.post(url, form).status_code == 302
+    assert UnitPoints.objects.filter(unit=hospital).count() == 1
