@@ -409,14 +409,18 @@ ORGANIZATION_EDITABLE = frozenset({"name", "area", "term_start", "term_end", "pr
 
 @transaction.atomic
 def update_organization(*, actor, organization: Organization, **changes) -> Organization:
-    """Everything but the place in the tree (kind and parent)."""
-    capacity = require_org_keeper(actor, organization.area)
+    """Everything but the place in the tree (kind and parent). The seat is compared with the one
+    stored, not the object's: admin sets the new one on the object before saving."""
     unknown = set(changes) - ORGANIZATION_EDITABLE
     if unknown:
         raise TypeError(f"not editable here: {sorted(unknown)}")
-    if "area" in changes and changes["area"] != organization.area:
+    stored = Organization.objects.reread(organization).select_related("area").get()
+    capacity = require_org_keeper(actor, stored.area)
+    if "area" in changes and changes["area"] != stored.area:
         require_org_keeper(actor, changes["area"])
         _check_seat_kind(organization.kind, changes["area"])
+        if stored.parent_id is not None:
+            _check_seat_under_parent(changes["area"], stored.parent)
     _check_term(changes.get("term_start", organization.term_start), changes.get("term_end", organization.term_end))
     for name, value in changes.items():
         setattr(organization, name, value)

@@ -385,3 +385,22 @@ def test_the_org_chart_and_the_menu_lead_to_the_list(world):
     client = _client(world, "community")
     assert 'href="/orgs/list/"' in client.get("/orgs/").content.decode()
     assert 'href="/orgs/list/" data-menu' in client.get("/").content.decode()
+
+
+def test_a_seat_moved_the_way_admin_moves_it_is_checked_against_the_stored_one(world):
+    """Admin puts the new seat on the object before it saves: the service still sees the move."""
+    from django.core.exceptions import ValidationError
+
+    from orgs import services
+
+    org = Organization.objects.unscoped("test").get(pk=world.orgs["K1"].pk)
+    org.area = world.areas["A1"]  # a community's 总支 in a building
+    with pytest.raises(ValidationError) as refused:
+        services.update_organization(actor=world.users["admin"], organization=org, area=org.area, name=org.name)
+    assert "须设在社区" in str(refused.value.message_dict["area"])
+    branch = Organization.objects.unscoped("test").get(pk=world.orgs["A"].pk)
+    branch.area = world.areas["C"]  # grid A's branch into K2's grid, outside its parent's community
+    with pytest.raises(ValidationError) as refused:
+        services.update_organization(actor=world.users["admin"], organization=branch, area=branch.area)
+    assert list(refused.value.message_dict) == ["area"]
+    assert Organization.objects.unscoped("test").get(pk=branch.pk).area == world.areas["A"]
