@@ -15,6 +15,7 @@ from cobuilding.models import (
     SharedResource,
     UnitPoints,
 )
+from core.admin import RecordedOnceAdmin
 
 
 def _save_points(request, entry: UnitPoints, change: bool) -> None:
@@ -45,8 +46,18 @@ class CoBuildingUnitAdmin(admin.ModelAdmin):
     autocomplete_fields = ["community"]
     inlines = [UnitPointsInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # The community and the ending change by their own steps (the unit's page), never here.
+        return ["community", "ended_on", "end_reason"] if obj is not None else ["ended_on", "end_reason"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a unit leaves co-building (退出共建) and stays on the record
+
     def save_model(self, request, obj, form, change):
-        services.register_unit(actor=request.user, unit=obj)
+        if change:
+            services.update_unit(actor=request.user, unit=obj)
+        else:
+            services.register_unit(actor=request.user, unit=obj)
 
     def save_formset(self, request, form, formset, change):
         # The points ledger inline: each new or changed entry through the services; removals as usual.
@@ -60,7 +71,7 @@ class CoBuildingUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(RecordedOnceAdmin):
     list_display = ["unit", "community", "signed_on", "valid_until"]
     list_filter = ["signed_on"]
     search_fields = ["unit__name", "content"]
@@ -91,7 +102,7 @@ class PointsRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Rating)
-class RatingAdmin(admin.ModelAdmin):
+class RatingAdmin(RecordedOnceAdmin):
     list_display = ["unit", "year", "direction", "score"]
     list_filter = ["year", "direction"]
     search_fields = ["unit__name"]
@@ -118,7 +129,7 @@ class JointMeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(SharedResource)
-class SharedResourceAdmin(admin.ModelAdmin):
+class SharedResourceAdmin(RecordedOnceAdmin):
     list_display = ["name", "kind", "pricing", "community", "unit"]
     list_filter = ["kind", "pricing"]
     search_fields = ["name", "description"]
@@ -129,7 +140,7 @@ class SharedResourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(ResourceBooking)
-class ResourceBookingAdmin(admin.ModelAdmin):
+class ResourceBookingAdmin(RecordedOnceAdmin):
     list_display = ["resource", "on", "unit", "purpose"]
     list_filter = ["on"]
     search_fields = ["resource__name", "unit__name", "purpose"]
@@ -157,7 +168,7 @@ class NeedAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServiceProject)
-class ServiceProjectAdmin(admin.ModelAdmin):
+class ServiceProjectAdmin(RecordedOnceAdmin):
     list_display = ["title", "unit", "community", "status", "starts_on"]
     list_filter = ["status"]
     search_fields = ["title"]

@@ -19,6 +19,17 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class RecordedOnceAdmin(admin.ModelAdmin):
+    """Records the pages keep through their steps (an agreement ended, a booking, a project
+    finished): an administrator may add one through its service, then reads it; never deleted."""
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
     """Read-only, and only for auditors: the log is append-only and names who looked at what."""

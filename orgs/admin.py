@@ -2,7 +2,7 @@ from django.contrib import admin
 from mptt.admin import MPTTModelAdmin
 
 from core.admin import ReadOnlyAdmin
-from orgs import services
+from orgs import member_services, services
 from orgs.models import (
     Coverage,
     Department,
@@ -128,15 +128,24 @@ class PartyMemberAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind"]
     search_fields = ["name", "organization__name", "work_unit"]
     list_select_related = ["organization"]
-    autocomplete_fields = ["organization", "resident", "households"]
+    autocomplete_fields = ["organization", "resident"]
     inlines = [ServicePointsInline]
 
     def get_readonly_fields(self, request, obj=None):
-        # A member changes organisation by a transfer (the member's page), which keeps the record.
-        return ["organization", "left_on", "left_to"] if obj is not None else ["left_on", "left_to"]
+        # A member changes organisation by a transfer and their households by 包户 (the member's
+        # page), each recorded; the roll is never deleted from.
+        kept = ["households", "left_on", "left_to"]
+        return ["organization", *kept] if obj is not None else kept
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def save_model(self, request, obj, form, change):
-        services.register_member(actor=request.user, member=obj)
+        if change:
+            changes = {name: getattr(obj, name) for name in member_services.EDITABLE}
+            member_services.update_member(actor=request.user, member=obj, **changes)
+        else:
+            services.register_member(actor=request.user, member=obj)
 
 
 @admin.register(ServicePoints)

@@ -113,13 +113,15 @@ def register_member(
 
 @transaction.atomic
 def update_member(*, actor, member: PartyMember, **changes) -> PartyMember:
-    """Name, status, kind, joined and work unit; the organisation changes by a transfer only."""
+    """Name, status, kind, joined and work unit; the organisation changes by a transfer only. What
+    changed is read against the stored row (admin sets the new values on the object first)."""
     unknown = set(changes) - EDITABLE
     if unknown:
         raise TypeError(f"not editable here: {sorted(unknown)}")
     capacity = require_member_keeper(actor, member.organization)
     _in_roll(member)
-    changed = [name for name, value in changes.items() if getattr(member, name) != value]
+    stored = PartyMember.objects.reread(member).values(*changes).get()
+    changed = [name for name, value in changes.items() if stored[name] != value]
     for name in changed:
         setattr(member, name, changes[name])
     full_clean(member)

@@ -247,3 +247,40 @@ def test_reply_templates_removed_in_admin_in_bulk_are_each_recorded(world, clien
     assert sorted(
         AuditEntry.objects.filter(action="reply_template.delete").values_list("target_id", flat=True)
     ) == sorted(str(t.pk) for t in made)
+
+
+def test_admin_changes_co_building_and_roll_records_through_their_update_steps(world, units, client_for):
+    """A change in admin is the update service's (recorded as such), the fields that change by a
+    step of their own are read only, and nothing kept on the pages is deleted in admin."""
+    from cobuilding.models import CoBuildingUnit
+    from core.models import AuditEntry
+    from orgs.models import PartyMember
+
+    client = client_for(world.users["admin"])
+    hospital = units["hospital"]
+    change = client.get(reverse("admin:cobuilding_cobuildingunit_change", args=[hospital.pk]))
+    assert {"community", "ended_on", "end_reason"} <= set(change.context["adminform"].readonly_fields)
+    data = {
+        "name": "区人民医院", "kind": hospital.kind, "credit_code": hospital.credit_code, "address": "", "contact": "",
+        "phone": "", "points-TOTAL_FORMS": "0", "points-INITIAL_FORMS": "0",
+    }  # fmt: skip
+    response = client.post(reverse("admin:cobuilding_cobuildingunit_change", args=[hospital.pk]), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    hospital.refresh_from_db()
+    assert (hospital.name, hospital.community) == ("区人民医院", world.areas["K1"])
+    assert AuditEntry.objects.filter(action="cobuilding.update_unit", target_id=str(hospital.pk)).exists()
+    delete = reverse("admin:cobuilding_cobuildingunit_delete", args=[hospital.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert CoBuildingUnit.objects.filter(pk=hospital.pk).exists()
+
+    member = PartyMember.objects.get(name="在职党员丁")
+    page = client.get(reverse("admin:orgs_partymember_change", args=[member.pk]))
+    assert "households" in page.context["adminform"].readonly_fields
+    form = page.context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update(name="在职党员丁(改)", **{"points-TOTAL_FORMS": "0", "points-INITIAL_FORMS": "0"})
+    response = client.post(reverse("admin:orgs_partymember_change", args=[member.pk]), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    entry = AuditEntry.objects.filter(action="orgs.update_member", target_id=str(member.pk)).get()
+    assert entry.fields == ["name"]
+    assert client.post(reverse("admin:orgs_partymember_delete", args=[member.pk]), {"post": "yes"}).status_code == 403
