@@ -161,14 +161,15 @@ def get_need_to_manage(scope: Scope, pk: int | str) -> Need:
     return need
 
 
-def unclaimed_needs(scope: Scope) -> list[dict]:
-    """Per community: how many needs no unit has claimed yet and since when the oldest waits. One
-    query, a row per community of the scope that has any."""
-    return list(
+def needs_waiting(scope: Scope) -> dict[tuple[str, str], dict]:
+    """What the 双向需求清单 waits for, by (direction, status): the community's needs no unit has
+    claimed, units' needs the community has not answered, and claimed ones not yet done; each
+    with its count and its oldest's date. One grouped query."""
+    rows = (
         needs(scope)
-        .filter(status=NeedStatus.OPEN, claimed_by__isnull=True)
+        .filter(status__in=[NeedStatus.OPEN, NeedStatus.CLAIMED])
         .order_by()
-        .values("community", "community__name")
+        .values("direction", "status")
         .annotate(count=Count("pk"), oldest=Min("raised_on"))
-        .order_by("oldest", "community")
     )
+    return {(row["direction"], row["status"]): row for row in rows}

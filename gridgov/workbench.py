@@ -94,17 +94,22 @@ def people(scope, user) -> Panel:
     return Panel("people", _("居民"), [item])
 
 
+# (title, which needs by (direction, status), the list's filter, test id): the 双向需求清单's to-dos.
+NEED_TODOS = [
+    (_("社区需求待认领"), [("community", "open")], "direction=community&status=open", "todo-needs-claim"),
+    (_("单位需求待回应"), [("unit", "open")], "direction=unit&status=open", "todo-needs-answer"),
+    (_("已认领待办结"), [("community", "claimed"), ("unit", "claimed")], "status=claimed", "todo-needs-finish"),
+]
+
+
 def needs(scope, user) -> Panel:
-    items = [
-        Item(
-            _("%(community)s 待认领的需求") % {"community": row["community__name"]},
-            row["count"],
-            reverse("cobuilding:community_lists", args=[row["community"]]) + "#needs",
-            oldest=row["oldest"],
-            testid=f"todo-needs-{row['community']}",
-        )
-        for row in cobuilding_selectors.unclaimed_needs(scope)
-    ]
+    waiting = cobuilding_selectors.needs_waiting(scope)
+    items = []
+    for title, keys, query, testid in NEED_TODOS:
+        rows = [waiting[key] for key in keys if key in waiting]
+        oldest = min((row["oldest"] for row in rows), default=None)
+        url = f"{reverse('cobuilding:need_list')}?{query}"
+        items.append(Item(title, sum(row["count"] for row in rows), url, oldest=oldest, testid=testid))
     return Panel("needs", _("共建需求"), items)
 
 

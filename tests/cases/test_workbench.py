@@ -179,3 +179,31 @@ def test_the_workbench_reads_the_same_queries_however_much_waits(
         dispatched()
     with django_assert_num_queries(PINNED[persona]):
         client.get(reverse("home"))
+
+
+def test_the_community_sees_what_the_two_way_needs_list_waits_for(world, units, client_for):
+    """Its own needs no unit has claimed, units' needs it has not answered, and claimed ones not
+    done: each a count linking to the list filtered to exactly those."""
+    from cobuilding import services as cobuilding_services
+    from cobuilding.models import Need
+    from core.scope import SYSTEM
+
+    day = datetime.date(2026, 10, 5)
+    community = world.areas["K1"]
+    asked = cobuilding_services.raise_need(
+        actor=SYSTEM, need=Need(community=community, title="单位求助", raised_on=day, direction="unit",
+                                raised_by=units["shop"])
+    )  # fmt: skip
+    claimed = cobuilding_services.raise_need(
+        actor=SYSTEM, need=Need(community=community, title="助老", raised_on=day, direction="community")
+    )
+    cobuilding_services.claim_need(actor=SYSTEM, need=claimed, unit=units["hospital"], on=day)
+    client = client_for(world.users["community"])
+    counts = _counts(client)
+    open_community = Need.objects.unscoped("test").filter(community=community, direction="community", status="open")
+    assert counts["todo-needs-claim"] == open_community.count() >= 1  # the fixture's open need
+    assert (counts["todo-needs-answer"], counts["todo-needs-finish"]) == (1, 1)
+    panels = client.get(reverse("home")).context["panels"]
+    answer = next(item for panel in panels for item in panel.items if item.testid == "todo-needs-answer")
+    listed = client.get(answer.url).context["rows"]
+    assert [obj for obj, _url, _cells in listed] == [asked]
