@@ -134,8 +134,13 @@ def _open_entries(member: PartyMember):
 
 
 def _households_to_assign(scope, member: PartyMember):
+    # A choice list: the households themselves, not households_under's head counts (a GROUP BY
+    # over every household of the seat that no option shows).
+    area = member.organization.area
     return (
-        grid_selectors.households_under(scope, member.organization.area)
+        grid_selectors.households(scope)
+        .filter(building__tree_id=area.tree_id, building__lft__gte=area.lft, building__lft__lte=area.rght)
+        .select_related("building")
         .exclude(pk__in=member.households.values("pk"))
         .order_by("building__lft", "unit", "floor", "room")
     )
