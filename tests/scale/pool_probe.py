@@ -16,6 +16,7 @@ django.setup()
 from django.contrib.auth.models import User  # noqa: E402
 from django.db import close_old_connections, connection  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.test.client import ClientHandler  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from cases.models import Category  # noqa: E402
@@ -59,6 +60,10 @@ def work(user_pk: int, building_pk: int, statuses: list, errors: list) -> None:
 def main(user_pk: int, building_pk: int) -> None:
     statuses: list[int] = []
     errors: list[str] = []
+    # A WSGI server builds its middleware once, before it serves; each thread's test client builds
+    # its own, and the metrics middleware registers its counters the first time: done here first,
+    # so threads building at once do not register them twice.
+    ClientHandler().load_middleware()
     threads = [threading.Thread(target=work, args=(user_pk, building_pk, statuses, errors)) for _ in range(THREADS)]
     for thread in threads:
         thread.start()
