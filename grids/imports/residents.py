@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from core.blind_index import blind_index
+from core.bulk import bulk_insert
 from core.capabilities import Capability
 from core.identity import normalize_phone, parse_citizen_id
 from grids.imports.columns import BY_KEY, choice_values
@@ -258,37 +259,30 @@ class ResidentImport:
     # Writing ----------------------------------------------------------------------------------------------
     def _write(self, new_households, new_residents, changed_residents) -> None:
         if new_households:
-            made = Household.objects.bulk_create(
-                [
-                    Household(
-                        building=row.building,
-                        unit=row.unit,
-                        floor=state.floor,
-                        room=row.room,
-                        occupancy=state.occupancy,
-                    )
-                    for state, row in new_households
-                ]
-            )
+            made = [
+                Household(
+                    building=row.building, unit=row.unit, floor=state.floor, room=row.room, occupancy=state.occupancy
+                )
+                for state, row in new_households
+            ]
+            bulk_insert(made)
             for (state, _row), household in zip(new_households, made, strict=True):
                 state.pk = household.pk
         if new_residents:
-            made = Resident.objects.bulk_create(
-                [
-                    Resident(
-                        household_id=state.pk,
-                        name=row.name,
-                        citizen_id=row.citizen_id,
-                        citizen_id_hash=row.id_hash,
-                        phone=row.phone or None,
-                        phone_hash=blind_index(row.phone) if row.phone else "",
-                        residence_status=row.residence_status,
-                        relation=row.relation,
-                    )
-                    for state, row in new_residents
-                ],
-                batch_size=500,
-            )
+            made = [
+                Resident(
+                    household_id=state.pk,
+                    name=row.name,
+                    citizen_id=row.citizen_id,
+                    citizen_id_hash=row.id_hash,
+                    phone=row.phone or None,
+                    phone_hash=blind_index(row.phone) if row.phone else "",
+                    residence_status=row.residence_status,
+                    relation=row.relation,
+                )
+                for state, row in new_residents
+            ]
+            bulk_insert(made)
             for (state, row), resident in zip(new_residents, made, strict=True):
                 if state.head is row:
                     state.head = resident.pk

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 
 from core import audit
 from core.after_commit import enqueue_on_commit
+from core.bulk import bulk_insert
 from core.scope import ADMIN, Scope, scope_for
 from grids.import_models import ImportKind, ImportRow, ImportRun, ImportStatus, RowOutcome
 from grids.imports import kinds, reader
@@ -188,10 +189,7 @@ def _count(run: ImportRun, outcomes: list[Outcome]) -> None:
 @transaction.atomic
 def _finish(run: ImportRun, scope: Scope, kind: Kind, outcomes: list[Outcome]) -> None:
     _count(run, outcomes)
-    for batch in _batched(outcomes, 2000):
-        ImportRow.objects.bulk_create(
-            [ImportRow(run=run, number=o.number, outcome=o.outcome, reason=o.reason[:500]) for o in batch]
-        )
+    bulk_insert([ImportRow(run=run, number=o.number, outcome=o.outcome, reason=o.reason[:500]) for o in outcomes])
     if run.refused:
         run.refused_file.save(
             f"{uuid.uuid4().hex}-refused.xlsx", ContentFile(_refused_workbook(kind, outcomes)), save=False
