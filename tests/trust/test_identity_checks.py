@@ -2,6 +2,9 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from stdnum.cn import ric
 
 from core.identity import parse_citizen_id
@@ -53,3 +56,28 @@ def test_a_duplicate_id_gets_one_message_that_names_no_place(world, where):
     (message,) = error.value.message_dict["citizen_id"]
     assert message == "该身份证号已登记,请勿重复录入"
     assert "本区" not in message
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(
+    area=st.sampled_from(["110105", "420600", "640100", "999999", "110100", "510109"]),
+    birth=st.dates(datetime.date(1900, 1, 1), datetime.date(2020, 12, 31)),
+    serial=st.integers(0, 999),
+    check=st.sampled_from([None, *"0123456789X"]),  # None: the right one
+)
+def test_the_id_check_agrees_with_stdnum_on_every_id(area, birth, serial, check):
+    """parse_citizen_id runs stdnum's validation in its own steps, keeping the place look-up per
+    area code and year: it must accept and refuse exactly what stdnum does, and refuse (not fail
+    on) a code with no county in stdnum's table such as 510109, where stdnum raises KeyError (a 500 before)."""
+    body = f"{area}{birth:%Y%m%d}{serial:03d}"
+    number = body + (check or ric.calc_check_digit(body + "0"))
+    try:
+        parse_citizen_id(number)
+        ours = True
+    except ValidationError:
+        ours = False
+    try:
+        theirs = ric.is_valid(number)
+    except KeyError:
+        theirs = False
+    assert ours == theirs, number
