@@ -265,3 +265,16 @@ def test_an_empty_phone_cell_keeps_the_phone_on_record(world, client_for, run_ta
         client.post(reverse("grids:import_apply", args=[run.pk]))
     kept = Resident.objects.get(pk=r["A1b"].pk)
     assert (kept.residence_status, kept.phone) == ("resident", "+8613700137000")
+
+
+def test_a_sheet_too_large_to_hold_is_refused_at_upload(world, client_for, monkeypatch):
+    """The task's reader holds the first sheet while it reads: its unpacked size is bounded."""
+    from grids.imports import reader
+
+    content = xlsx([row(world.areas["A1"].code, f"{n}", f"户主{n}", citizen_id()) for n in range(200)])
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        sheet = archive.getinfo("xl/worksheets/sheet1.xml").file_size
+    monkeypatch.setattr(reader, "MAX_SHEET_UNPACKED", sheet - 1)
+    assert "文件解压后过大" in _refused_upload(world, client_for, content)
+    monkeypatch.setattr(reader, "MAX_SHEET_UNPACKED", sheet)
+    assert _upload(client_for(world.users["community"]), content).status_code == 302
