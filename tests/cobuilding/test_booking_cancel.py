@@ -145,3 +145,12 @@ def test_the_database_keeps_one_live_booking_a_day(world, units):
     booking = _book(room, units["hospital"], _next_week())
     with pytest.raises(IntegrityError), transaction.atomic():
         ResourceBooking.objects.create(resource=room, unit=units["shop"], on=booking.on, purpose="抢订")
+
+
+def test_the_admin_neither_cancels_nor_changes_a_booking(world, units, client_for):
+    booking = _book(_room(units["hospital"]), units["hospital"], _next_week())
+    client = client_for(world.users["admin"])
+    add = client.get(reverse("admin:cobuilding_resourcebooking_add")).content.decode()
+    assert 'name="purpose"' in add and 'name="cancel_reason"' not in add and 'name="cancelled_at' not in add
+    change = client.get(reverse("admin:cobuilding_resourcebooking_change", args=[booking.pk])).content.decode()
+    assert 'name="cancel_reason"' not in change and 'name="purpose"' not in change
