@@ -141,10 +141,12 @@ class SharedResourceAdmin(RecordedOnceAdmin):
 
 @admin.register(ResourceBooking)
 class ResourceBookingAdmin(RecordedOnceAdmin):
-    list_display = ["resource", "on", "unit", "purpose"]
-    list_filter = ["on"]
+    list_display = ["resource", "on", "unit", "purpose", "cancelled_at"]
+    list_filter = ["on", ("cancelled_at", admin.EmptyFieldListFilter)]
     search_fields = ["resource__name", "unit__name", "purpose"]
     autocomplete_fields = ["unit"]
+    # Called off on the resource's page, through its service: never here.
+    readonly_fields = ["cancelled_at", "cancelled_by", "cancel_reason"]
 
     def save_model(self, request, obj, form, change):
         services.book_resource(actor=request.user, booking=obj)

@@ -5,6 +5,7 @@ keep their community's records and street staff their street's (Capability.MANAG
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from cobuilding import forms, selectors, services
@@ -193,6 +194,31 @@ def _book(*, actor, obj, data) -> SharedResource:
     return obj
 
 
+def _cancel_booking(*, actor, obj, data) -> SharedResource:
+    services.cancel_booking(actor=actor, booking=data["booking"], reason=data["cancel_reason"])
+    return obj
+
+
+def _cancellable(resource) -> bool:
+    """Whether a live booking of a day still to come may be called off (read from the page's own
+    prefetch, so offering the action costs no query)."""
+    today = timezone.localdate()
+    return any(b.cancelled_at is None and b.on >= today for b in resource.bookings.all())
+
+
+def _cancelled(resource):
+    """Called-off bookings, apart from the live ones and struck through, each with its reason."""
+    return format_html_join(
+        "; ",
+        "<del>{} {}({})</del> {}",
+        (
+            (f"{b.on:%Y-%m-%d}", b.unit.name, b.purpose, _("取消原因:%(reason)s") % {"reason": b.cancel_reason})
+            for b in resource.bookings.all()
+            if b.cancelled_at is not None
+        ),
+    )
+
+
 RESOURCES = ObjectPages(
     namespace="cobuilding",
     name="resource",
@@ -215,7 +241,13 @@ RESOURCES = ObjectPages(
         Column(_("提供单位"), lambda r: r.unit.name if r.unit else _("社区自有")),
         Column(_("收费方式"), lambda r: r.get_pricing_display()),
         Column(_("说明"), lambda r: r.description),
-        Column(_("预约"), lambda r: "; ".join(f"{b.on:%Y-%m-%d} {b.unit.name}({b.purpose})" for b in r.bookings.all())),
+        Column(
+            _("预约"),
+            lambda r: "; ".join(
+                f"{b.on:%Y-%m-%d} {b.unit.name}({b.purpose})" for b in r.bookings.all() if b.cancelled_at is None
+            ),
+        ),
+        Column(_("已取消的预约"), _cancelled),
     ],
     create=Action(
         "new",
@@ -237,6 +269,19 @@ RESOURCES = ObjectPages(
                 "units": selectors.current_units(scope).filter(community=obj.community).order_by("name")
             },
             done=_("已预约"),
+        ),
+        Action(
+            "cancel_booking",
+            _("取消预约"),
+            forms.CancelBookingForm,
+            perform=_cancel_booking,
+            allowed=lambda scope, obj: manages(scope, obj.community) and _cancellable(obj),
+            form_kwargs=lambda scope, obj: {
+                "bookings": ResourceBooking.objects.within(scope)
+                .filter(resource=obj, cancelled_at__isnull=True, on__gte=timezone.localdate())
+                .select_related("unit")
+            },
+            done=_("预约已取消,该日可再预约"),
         ),
     ],
 )

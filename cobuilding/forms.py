@@ -10,6 +10,7 @@ from cobuilding.models import (
     NeedDirection,
     Pricing,
     RatingDirection,
+    ResourceBooking,
     ResourceKind,
     UnitKind,
     UnitPoints,
@@ -114,6 +115,16 @@ class BookingForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+
+
+class CancelBookingForm(BootstrapFormMixin, forms.Form):
+    booking = forms.ModelChoiceField(label=_("取消的预约"), queryset=ResourceBooking.objects.none())
+    cancel_reason = forms.CharField(label=_("取消原因"), max_length=200)
+
+    def __init__(self, *args, bookings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["booking"].queryset = bookings
+        self.fields["booking"].label_from_instance = lambda b: f"{b.on:%Y-%m-%d} {b.unit.name}({b.purpose})"
 
 
 class NeedForm(BootstrapFormMixin, forms.Form):

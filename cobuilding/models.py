@@ -7,6 +7,7 @@ navigates to are scoped: a row is in scope where its community (a meeting: its a
 
 import datetime
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -415,6 +416,18 @@ class ResourceBooking(models.Model):
     )
     on = models.DateField(_("使用日期"))
     purpose = models.CharField(_("用途"), max_length=200)
+    # 取消预约: a booking called off stays on the record, and its day is free to book again.
+    cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("取消人"),
+        help_text=_("为空表示系统"),
+    )
+    cancel_reason = models.CharField(_("取消原因"), max_length=200, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -424,8 +437,17 @@ class ResourceBooking(models.Model):
         ordering = ["-on", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["resource", "on"], name="booking_one_a_day", violation_error_message=_("该日已被预约")
-            )
+                fields=["resource", "on"],
+                condition=Q(cancelled_at__isnull=True),
+                name="booking_one_a_day",
+                violation_error_message=_("该日已被预约"),
+            ),
+            models.CheckConstraint(
+                condition=Q(cancelled_at__isnull=True, cancelled_by__isnull=True, cancel_reason="")
+                | Q(cancelled_at__isnull=False) & ~Q(cancel_reason=""),
+                name="booking_cancelled_with_reason",
+                violation_error_message=_("请填写取消原因"),
+            ),
         ]
 
     def __str__(self) -> str:

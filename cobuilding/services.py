@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.cn import uscc
 
@@ -31,7 +32,7 @@ from cobuilding.models import (
 )
 from core import audit
 from core.capabilities import Capability
-from core.scope import scope_for
+from core.scope import SYSTEM, scope_for
 from core.scoping import full_clean
 from grids.models import Area, AreaKind
 
@@ -291,6 +292,31 @@ def book_resource(*, actor, booking: ResourceBooking) -> ResourceBooking:
     booking.save()
     _record(actor, capacity, "book_resource", booking, _written(booking))
     return booking
+
+
+@transaction.atomic
+def cancel_booking(*, actor, booking: ResourceBooking, reason: str) -> ResourceBooking:
+    """取消预约: a booking is called off, never deleted; its day is free to book again. A day
+    that has passed is a record of use, not a plan, and is not cancelled."""
+    capacity = _authorise(actor, booking.resource.community)
+    if not reason.strip():
+        raise ValidationError({"cancel_reason": [_("请填写取消原因")]})
+    _lock(booking.resource)  # the lock a booking of the same day waits on
+    booking = ResourceBooking.objects.reread(booking).select_related("resource", "unit").get()
+    if booking.cancelled_at is not None:
+        raise ValidationError(_("该预约已取消"), code="already_cancelled")
+    if booking.on < timezone.localdate():
+        raise ValidationError(_("该预约的使用日期已过,不能取消"), code="day_passed")
+    booking.cancelled_at = timezone.now()
+    booking.cancelled_by = None if actor is SYSTEM else actor
+    booking.cancel_reason = reason.strip()
+    full_clean(booking)
+    booking.save(update_fields=BOOKING_CANCELLED)
+    _record(actor, capacity, "cancel_booking", booking, BOOKING_CANCELLED)
+    return booking
+
+
+BOOKING_CANCELLED = ("cancelled_at", "cancelled_by", "cancel_reason")
 
 
 @transaction.atomic

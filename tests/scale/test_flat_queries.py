@@ -99,6 +99,7 @@ READS = [
     ("cobuilding:resource_create", "community", None, ""),
     ("cobuilding:resource", "community", lambda w, g: [g["resource"].pk], ""),
     ("cobuilding:resource_book", "community", lambda w, g: [g["resource"].pk], ""),
+    ("cobuilding:resource_cancel_booking", "community", lambda w, g: [g["resource"].pk], ""),
     ("cobuilding:need_list", "community", None, ""),
     ("cobuilding:need_list", "street", None, "direction=community&status=open"),
     ("cobuilding:need_create", "community", None, ""),
@@ -327,15 +328,18 @@ def _grow(world, depts, n: int, grown: dict) -> dict:
             resource=SharedResource(community=area["K1"], unit=unit, kind="venue", name=f"场地{n}-{i}", pricing="free"),
         )
         grown.setdefault("resource", resource)
-        cobuilding_services.book_resource(
+        # Days still to come, some called off: the resource's page shows both, apart.
+        booking = cobuilding_services.book_resource(
             actor=SYSTEM,
             booking=ResourceBooking(
                 resource=grown["resource"],
                 unit=unit,
-                on=since + datetime.timedelta(days=n * 10 + i),
+                on=timezone.localdate() + datetime.timedelta(days=n * 10 + i),
                 purpose="活动",
             ),
         )
+        if i % 2:
+            cobuilding_services.cancel_booking(actor=SYSTEM, booking=booking, reason="改期")
     if "plate" not in grown:
         case_services.issue_door_plates(actor=world.users["community"], community=area["K1"])
         grown["plate"] = DoorPlate.objects.filter(building=area["A1"]).get()

@@ -18,7 +18,15 @@ from cases import services as case_services
 from cases.models import Category, Notification, RoutingRule
 from cases.photos import clean_photo
 from cobuilding import services as cobuilding_services
-from cobuilding.models import Agreement, CoBuildingUnit, JointMeeting, Need, ServiceProject, SharedResource
+from cobuilding.models import (
+    Agreement,
+    CoBuildingUnit,
+    JointMeeting,
+    Need,
+    ResourceBooking,
+    ServiceProject,
+    SharedResource,
+)
 from core.scope import SYSTEM
 from funding import services as funding_services
 from funding import whatif
@@ -132,6 +140,13 @@ def _community_records(world, building: str, community) -> dict[str, dict[str, i
     resource = cobuilding_services.list_resource(
         actor=SYSTEM,
         resource=SharedResource(community=community, unit=unit, kind="venue", name="会议室", pricing="free"),
+    )
+    # A day still to come, so the booking may be called off (取消预约).
+    cobuilding_services.book_resource(
+        actor=SYSTEM,
+        booking=ResourceBooking(
+            resource=resource, unit=unit, on=timezone.localdate() + datetime.timedelta(days=30), purpose="活动"
+        ),
     )
     project = cobuilding_services.start_project(
         actor=SYSTEM, project=ServiceProject(community=community, unit=unit, title="义诊", starts_on=DAY)

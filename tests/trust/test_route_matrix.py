@@ -228,6 +228,7 @@ ROWS: dict[str, Row] = {
     "cobuilding:resource_create": back_office(may=CO_BUILDERS),
     "cobuilding:resource": page("resource", get=COMMUNITY_PAGE),
     "cobuilding:resource_book": back_office("resource", may=CO_BUILDERS),
+    "cobuilding:resource_cancel_booking": back_office("resource", may=CO_BUILDERS),
     "cobuilding:resource_history": page("resource", get=COMMUNITY_PAGE),
     # The world's need is the community's own, open: claimed by a unit, not answered, not yet finished.
     "cobuilding:need_list": page(get=PLACES),
