@@ -11,7 +11,7 @@ def api(client_for):
 
 
 def test_anonymous_is_refused(world, client):
-    assert client.get("/api/v1/areas/").status_code == 403
+    assert client.get("/api/v1/areas/").status_code == 401
 
 
 @pytest.mark.parametrize("persona", sorted(VISIBLE_AREAS))
