@@ -367,6 +367,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "党建引领社区网格治理平台 / party-building-led community grid governance",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs are for signed-in users and token holders, like the API they describe.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Swagger UI from our own static files: no CDN on a government network, and no inline script.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -308,8 +308,8 @@ ROWS: dict[str, Row] = {
     "cases:track_photo": public("tracking_photo", get=404, post=404),
     # The API -----------------------------------------------------------------------------------
     "api-root": api(),
-    "schema": public(post=405),  # drf-spectacular serves the schema and its docs to anyone
-    "api-docs": public(post=405),
+    "schema": api(),  # the schema and its docs: signed-in users and token holders only
+    "api-docs": api(),
     "health": public(post=405),  # the load balancer's, anonymous
     "health_full": public(post=405),  # monitoring's, anonymous like the probe
     "metrics": public(post=405),  # the test client talks from 127.0.0.1 directly (tests/test_ops.py: from elsewhere)
