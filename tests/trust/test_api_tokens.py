@@ -115,6 +115,7 @@ def test_a_token_sees_exactly_what_its_user_sees(world, client, keyword):
     by_token = _api(secret, keyword).get("/api/v1/areas/")
     by_session = force_login_verified(client, user).get("/api/v1/areas/")
     assert by_token.status_code == 200
+    assert "no-store" in by_token["Cache-Control"]  # a signed-in answer, kept by no cache
     assert by_token.json()["results"] == by_session.json()["results"]
     assert {area["id"] for area in by_token.json()["results"]} == {world.areas["A"].pk}
 
