@@ -5,10 +5,13 @@ too (a trigger), and each row's hash covers the previous row's, so `manage.py au
 finds a row changed or removed behind the application's back.
 """
 
+from datetime import timedelta
+
 import pgtrigger
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.base_session import AbstractBaseSession
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -147,3 +150,65 @@ class Lease(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} until {self.held_until:%Y-%m-%d %H:%M:%S}"
+
+
+class ApiCredential(models.Model):
+    """What every secret an API caller presents shares: a name, a visible prefix, an expiry and a
+    revocation, and the secret's sha256 instead of the secret. A personal token is one; a client
+    key held by a department or a district would be another, in the app that holds what it is tied
+    to, with a prefix of its own (core.api_tokens).
+
+    A plain sha256 is enough: the secret is 256 random bits, so there is nothing to guess that a
+    slow password hash would protect, and each request hashes it once."""
+
+    name = models.CharField(_("名称"), max_length=60)
+    prefix = models.CharField(_("前缀"), max_length=16, editable=False)
+    digest = models.CharField(_("摘要"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+    # Valid through this day, Beijing time.
+    expires_on = models.DateField(_("有效期至"))
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True, editable=False)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True, editable=False)
+
+    # The longest a credential may be valid, from the day it is made.
+    MAX_DAYS = 365
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… {self.name}"
+
+    def clean(self):
+        made = timezone.localdate(self.created_at)
+        if self.expires_on is not None and not made < self.expires_on <= made + timedelta(days=self.MAX_DAYS):
+            raise ValidationError(
+                {"expires_on": _("有效期须在明天至 %(days)d 天之内") % {"days": self.MAX_DAYS}}, code="invalid"
+            )
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.localdate() > self.expires_on
+
+    @property
+    def is_active(self) -> bool:
+        return not self.is_revoked and not self.is_expired
+
+
+class ApiToken(ApiCredential):
+    """A user's personal token for scripts and apps: it signs in as the user, so it sees and may do
+    exactly what the user's posts allow, no more."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("用户")
+    )
+
+    class Meta:
+        verbose_name = _("API令牌")
+        verbose_name_plural = _("API令牌")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "created_at"], name="api_token_user")]

@@ -349,7 +349,12 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 10
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 184)
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # A personal token first: its refusals are 401 with the Bearer scheme named. Without one, the
+    # signed-in browser's session, CSRF-checked on writes.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "core.api_tokens.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -362,6 +367,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "党建引领社区网格治理平台 / party-building-led community grid governance",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs are for signed-in users and token holders, like the API they describe.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Swagger UI from our own static files: no CDN on a government network, and no inline script.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from core import two_factor_views
+from core import api_token_views, two_factor_views
 from funding.api import EstimateView
 from gridgov import ops, views
 from gridgov.api import router
@@ -22,6 +22,8 @@ urlpatterns = [
     path("accounts/two-factor/verify/", two_factor_views.verify, name="two_factor_verify"),
     path("accounts/two-factor/enrol/", two_factor_views.enrol, name="two_factor_enrol"),
     path("accounts/two-factor/recovery-codes/", two_factor_views.recovery_codes, name="two_factor_recovery_codes"),
+    path("accounts/tokens/", api_token_views.token_list, name="api_tokens"),
+    path("accounts/tokens/<int:pk>/revoke/", api_token_views.token_revoke, name="api_token_revoke"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("grids.urls")),
     path("", include("orgs.urls")),

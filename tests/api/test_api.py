@@ -1,6 +1,5 @@
 import pytest
 from django.urls import reverse
-from drf_spectacular.generators import SchemaGenerator
 
 from tests.test_scope import VISIBLE_AREAS, VISIBLE_HOUSEHOLDS
 
@@ -11,7 +10,7 @@ def api(client_for):
 
 
 def test_anonymous_is_refused(world, client):
-    assert client.get("/api/v1/areas/").status_code == 403
+    assert client.get("/api/v1/areas/").status_code == 401
 
 
 @pytest.mark.parametrize("persona", sorted(VISIBLE_AREAS))
@@ -63,12 +62,6 @@ def test_resident_search_stays_in_scope(world, api):
     assert api(world.users["grid_a"]).post(search, {"q": other.citizen_id}).json()["results"] == []
     found = api(world.users["street"]).post(search, {"q": other.citizen_id}).json()["results"]
     assert [r["id"] for r in found] == [other.pk]
-
-
-def test_the_openapi_schema_generates_without_warnings(db, capsys):
-    schema = SchemaGenerator().get_schema(request=None, public=True)
-    assert {"/api/v1/areas/", "/api/v1/households/{id}/", "/api/v1/residents/"} <= set(schema["paths"])
-    assert "Warning" not in capsys.readouterr().err
 
 
 def test_the_docs_page_is_served(world, api):

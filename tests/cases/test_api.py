@@ -35,7 +35,7 @@ def test_every_step_is_a_404_on_a_case_outside_scope(world, spread, client_for, 
 
 
 def test_anonymous_is_refused(world, client):
-    assert client.get("/api/v1/cases/").status_code == 403
+    assert client.get("/api/v1/cases/").status_code == 401
 
 
 def test_the_loop_over_the_api(world, client_for, depts):

@@ -46,7 +46,7 @@ def test_bad_input_is_a_400_naming_the_field(world, client_for, change, field):
 
 
 def test_the_api_needs_a_log_in(db, client):
-    assert client.post("/api/v1/funding/estimate/", BASE, content_type="application/json").status_code == 403
+    assert client.post("/api/v1/funding/estimate/", BASE, content_type="application/json").status_code == 401
 
 
 def _run_command(monkeypatch, data) -> None:

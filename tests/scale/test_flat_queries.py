@@ -19,6 +19,7 @@ from cases import workflow
 from cases.models import Case, DoorPlate
 from cobuilding import services as cobuilding_services
 from cobuilding.models import CoBuildingUnit, JointMeeting, Need, ResourceBooking, SharedResource
+from core import api_tokens
 from core.scope import SYSTEM
 from grids import services as grid_services
 from orgs import services as org_services
@@ -169,6 +170,7 @@ READS = [
     ("case-category-list", "community", None, ""),
     ("routing-rule-list", "street", None, ""),
     ("core:audit", "admin", None, ""),
+    ("api_tokens", "community", None, ""),
 ]
 
 # Routes not read here, and why.
@@ -185,6 +187,7 @@ NOT_READ = {
     "two_factor_verify": "no data: the code form",
     "two_factor_enrol": "no data: one new secret",
     "two_factor_recovery_codes": "a POST that replaces one user's codes",
+    "api_token_revoke": "a POST about one of the user's own tokens",
     "grids:resident_reveal": "a logged POST about one resident",
     "grids:resident_create": "a POST: a new resident of one household",
     "grids:import_template": "a file; its buildings list grows with the scope by design (tests/grids/test_import.py)",
@@ -328,6 +331,8 @@ def _grow(world, depts, n: int, grown: dict) -> dict:
             resource=SharedResource(community=area["K1"], unit=unit, kind="venue", name=f"场地{n}-{i}", pricing="free"),
         )
         grown.setdefault("resource", resource)
+        expires_on = timezone.localdate() + datetime.timedelta(days=90)
+        api_tokens.create_api_token(actor=world.users["community"], name=f"令牌{n}-{i}", expires_on=expires_on)
         # Days still to come, some called off: the resource's page shows both, apart.
         booking = cobuilding_services.book_resource(
             actor=SYSTEM,

@@ -27,6 +27,7 @@ from cobuilding.models import (
     ServiceProject,
     SharedResource,
 )
+from core import api_tokens
 from core.scope import SYSTEM
 from funding import services as funding_services
 from funding import whatif
@@ -251,6 +252,14 @@ def build_targets(world) -> dict[str, dict[str, dict[str, object]]]:
         )
         for b in ["A1", "B1", OUTSIDE]
     }
+    # Each token too: the community's at A1 and B1, the stranger's at the outside one.
+    expires_on = timezone.localdate() + datetime.timedelta(days=90)
+    tokens = {
+        b: api_tokens.create_api_token(
+            actor=stranger if b == OUTSIDE else u["community"], name=b, expires_on=expires_on
+        )[0]
+        for b in ["A1", "B1", OUTSIDE]
+    }
     imports = {b: _import_run(world, b) for b in ["A1", "B1", OUTSIDE]}
     building_imports = {b: _import_run(world, b, "buildings") for b in ["A1", "B1", OUTSIDE]}
     fixable = {b: _fixable_run(world, b) for b in ["A1", "B1", OUTSIDE]}
@@ -285,6 +294,7 @@ def build_targets(world) -> dict[str, dict[str, dict[str, object]]]:
             "tracking_photo": {"code": case.tracking_code, "pk": case.photos.get().pk},
             "queue": {"queue": "triage"},
             "notification": {"pk": notified[building].pk},
+            "api_token": {"pk": tokens[building].pk},
         }
     return targets
 

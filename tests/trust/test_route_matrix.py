@@ -12,7 +12,7 @@ How to read (and add) a row:
 
     "grids:household": page("household", get=PLACES),
 
-`page`, `step`, `api` and `public` set the anonymous answer (→ log-in for pages, 403 for the API,
+`page`, `step`, `api` and `public` set the anonymous answer (→ log-in for pages, 401 for the API,
 the same as everyone's for public pages). `get=` and `post=` give the signed-in answer: a status
 for every persona, or a dict from personas (a name or a tuple of names, ALL for the rest) to
 statuses. `post` defaults to `get` for pages, which answer a POST they do not handle as a GET.
@@ -87,7 +87,7 @@ def step(obj="case", *, post=302) -> Row:
 
 
 def api(obj=None, *, get=200, post=405, **more) -> Row:
-    return Row(obj, 403, {"GET": get, "POST": post, **more})
+    return Row(obj, 401, {"GET": get, "POST": post, **more})
 
 
 def public(obj=None, *, get=200, post=200, **more) -> Row:
@@ -110,6 +110,9 @@ ROWS: dict[str, Row] = {
     "two_factor_recovery_codes": Row(
         None, None, {"GET": 405, "POST": {ALL: 302, ANON: LOGIN, ("community", "admin"): 200}}
     ),
+    # A user's own API tokens: an empty form is a 400; revoking reaches one's own token only.
+    "api_tokens": page(post=400),
+    "api_token_revoke": page("api_token", get=405, post={ALL: 404, "community": 302}),
     "core:audit": page(get=ADMIN_ONLY),  # the auditors' permission; the admin has every one
     # grids -------------------------------------------------------------------------------------
     "grids:tree": page(get=PLACES),
@@ -306,8 +309,8 @@ ROWS: dict[str, Row] = {
     "cases:track_photo": public("tracking_photo", get=404, post=404),
     # The API -----------------------------------------------------------------------------------
     "api-root": api(),
-    "schema": public(post=405),  # drf-spectacular serves the schema and its docs to anyone
-    "api-docs": public(post=405),
+    "schema": api(),  # the schema and its docs: signed-in users and token holders only
+    "api-docs": api(),
     "health": public(post=405),  # the load balancer's, anonymous
     "health_full": public(post=405),  # monitoring's, anonymous like the probe
     "metrics": public(post=405),  # the test client talks from 127.0.0.1 directly (tests/test_ops.py: from elsewhere)
@@ -422,7 +425,7 @@ def _ask(client: Client, method: str, path: str) -> int | str:
 
 def _outside(expected: int | str, role: str) -> int | str:
     """Refused before any lookup (not signed in, the method not allowed): the same; else 404."""
-    if expected in (LOGIN, 405) or (role == ANON and expected == 403):
+    if expected in (LOGIN, 405) or (role == ANON and expected == 401):
         return expected
     return 404
 
