@@ -35,7 +35,6 @@ def move_in(*, actor, household: Household, on: datetime.date, citizen_id: str, 
         .filter(citizen_id_hash=blind_index(number))
         .first()
     )
-    left_from = []
     if known is None:
         resident = build_resident(actor=actor, household=household, citizen_id=number, **person)
         _save_unique_id(resident)
@@ -43,7 +42,6 @@ def move_in(*, actor, household: Household, on: datetime.date, citizen_id: str, 
         raise ValidationError({"citizen_id": [DUPLICATE_ID_MESSAGE]})
     else:
         fresh = build_resident(actor=actor, household=household, citizen_id=number, **person)
-        left_from = [known.household.building_id]
         for name in ("household", "name", "phone", "phone_hash", "residence_status", "relation"):
             setattr(known, name, getattr(fresh, name))
         known.ended_on, known.end_reason = None, ""
@@ -51,7 +49,7 @@ def move_in(*, actor, household: Household, on: datetime.date, citizen_id: str, 
         known.save()
         resident = known
     Move.objects.create(household=household, resident=resident, direction=MoveDirection.IN, on=on)
-    recount_buildings([household.building_id, *left_from])
+    recount_buildings([household.building_id])  # where they were, they had ended: counted out already
     fields = [name for name in RESIDENT_FIELDS if getattr(resident, name, None) not in (None, "")]
     audit.record(actor=actor, action="grids.move_in", target=resident, fields=[*fields, "moves"], capacity=capacity)
     return resident
