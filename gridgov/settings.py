@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -192,6 +193,8 @@ CELERY_BEAT_SCHEDULE = {
     "beat-heartbeat": {"task": "gridgov.tasks.beat_heartbeat", "schedule": 60.0},
     # The uploads kept for fixing refused rows, once too old (grids/imports/fixes.py says how long).
     "drop-stale-import-sources": {"task": "grids.tasks.drop_stale_import_sources", "schedule": 3600.0},
+    # Just after midnight (CELERY_TIMEZONE): the area tree's key-group counts of tags that began or lapsed.
+    "recount-tag-changes": {"task": "grids.tasks.recount_tag_changes", "schedule": crontab(hour=0, minute=5)},
 }
 # Notification channels (cases/notifications/channels.py). E-mail through Django's mail backends
 # (printed to the console while DEBUG unless a backend is set); SMS through the provider SMS_BACKEND

@@ -11,11 +11,13 @@ from django.db.models import Q
 from django.db.models.deletion import CASCADE, PROTECT
 from django.utils.translation import gettext as _
 
-from grids.models import Area
+from grids.models import Area, BuildingCount
 
 # Only what stops a deletion holds a place: PROTECT refuses it, CASCADE would silently take rows
 # (door plates, routing rules, a scenario's list of communities) with it. SET_NULL lets go.
 HOLDING = (PROTECT, CASCADE)
+# Counts of what a building holds (grids.rollup), not a holder: they go with it.
+DERIVED = (BuildingCount,)
 
 
 def _relations():
@@ -24,7 +26,7 @@ def _relations():
     throughs = {rel.through for rel in m2m}
     grouped: dict[type, list[str]] = {}
     for rel in Area._meta.related_objects:
-        if rel.many_to_many or rel.related_model in throughs or rel.on_delete not in HOLDING:
+        if rel.many_to_many or rel.related_model in {*throughs, *DERIVED} or rel.on_delete not in HOLDING:
             continue
         grouped.setdefault(rel.related_model, []).append(rel.field.name)
     found = []

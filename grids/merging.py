@@ -35,6 +35,7 @@ from grids.access import require_place_keeper
 from grids.holders import describe, holders
 from grids.import_models import PeopleExport
 from grids.models import Area, AreaKind, AreaMerge, Household
+from grids.rollup import recount_buildings
 from grids.services import _lock_tree
 
 # Sent inside the merge's transaction, after grids moved its own rows and before the place goes.
@@ -106,6 +107,8 @@ def merge_area(*, actor, area: Area, into: Area, on: datetime.date | None = None
     counts: dict[str, int] = {}
     moved = _move_households(area, into)
     counts["households"] = len(moved)
+    if moved:
+        recount_buildings([into.pk])  # the place merged goes, and its count row with it
     counts["children"] = _move_children(area, into)
     area.refresh_from_db()
     counts["exports"] = PeopleExport._base_manager.filter(area=area).update(area=into)

@@ -143,6 +143,27 @@ class Area(MPTTModel):
         return FiscalClass.CITY_DISTRICT if root_kind == AreaKind.DISTRICT else FiscalClass.COUNTY
 
 
+class BuildingCount(models.Model):
+    """What the area tree shows of one building, kept by grids.rollup.recount_buildings inside every
+    write that changes it; an area's counts are the sum over the buildings of its subtree. Its own
+    table: Area rows are locked by every tree write, and one row per building keeps writers apart."""
+
+    building = models.OneToOneField(
+        Area, on_delete=models.CASCADE, primary_key=True, related_name="rollup", verbose_name=_("楼栋")
+    )
+    households = models.PositiveIntegerField(_("户数"), default=0)
+    residents = models.PositiveIntegerField(_("在住人数"), default=0)
+    # Living residents with an active tag of a group that is not sensitive, as the lists show them.
+    key_group_residents = models.PositiveIntegerField(_("重点人群人数"), default=0)
+
+    class Meta:
+        verbose_name = _("楼栋统计")
+        verbose_name_plural = _("楼栋统计")
+
+    def __str__(self) -> str:
+        return f"{self.building_id}: {self.households}/{self.residents}/{self.key_group_residents}"
+
+
 class Occupancy(models.TextChoices):
     OWNER = "owner", _("自住")
     RENTED = "rented", _("出租")

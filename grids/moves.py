@@ -17,6 +17,7 @@ from core.identity import parse_citizen_id
 from core.scoping import full_clean
 from grids.access import require_people_editor
 from grids.models import Household, Move, MoveDirection, Relation, Resident, ResidentEnd, ResidentTag
+from grids.rollup import recount_buildings
 from grids.services import DUPLICATE_ID_MESSAGE, RESIDENT_FIELDS, _save_unique_id, build_resident, check_one_head
 
 
@@ -48,6 +49,7 @@ def move_in(*, actor, household: Household, on: datetime.date, citizen_id: str, 
         known.save()
         resident = known
     Move.objects.create(household=household, resident=resident, direction=MoveDirection.IN, on=on)
+    recount_buildings([household.building_id])  # where they were, they had ended: counted out already
     fields = [name for name in RESIDENT_FIELDS if getattr(resident, name, None) not in (None, "")]
     audit.record(actor=actor, action="grids.move_in", target=resident, fields=[*fields, "moves"], capacity=capacity)
     return resident
@@ -80,6 +82,7 @@ def end_resident(
     if reason == ResidentEnd.MOVED_OUT:
         Move.objects.create(household=resident.household, resident=resident, direction=MoveDirection.OUT, on=on)
         fields.append("moves")
+    recount_buildings([resident.household.building_id])
     audit.record(actor=actor, action=f"grids.end_resident.{reason}", target=resident, fields=fields, capacity=capacity)
     return resident
 
@@ -91,6 +94,7 @@ def end_resident_tag(*, actor, tag: ResidentTag, until: datetime.date) -> Reside
     tag.until = until
     full_clean(tag)
     tag.save(update_fields=["until"])
+    recount_buildings([tag.resident.household.building_id])
     audit.record(actor=actor, action="grids.end_resident_tag", target=tag, fields=["until"], capacity=capacity)
     return tag
 

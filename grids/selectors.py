@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -12,7 +12,7 @@ from core.blind_index import blind_index
 from core.identity import ID_LIKE, PHONE_LIKE, normalize_phone
 from core.scope import Scope
 from grids.import_models import ImportRun
-from grids.models import Area, AreaKind, Household, HouseholdTag, Move, Resident, ResidentTag
+from grids.models import Area, AreaKind, BuildingCount, Household, HouseholdTag, Move, Resident, ResidentTag
 
 
 def areas(scope: Scope) -> QuerySet[Area]:
@@ -36,26 +36,30 @@ def _in_subtree(path: str) -> dict[str, OuterRef]:
     }
 
 
-def _count(queryset: QuerySet, path: str) -> Coalesce:
-    counted = (
-        queryset.filter(**_in_subtree(path)).order_by().values(f"{path}__tree_id").annotate(n=Count("pk")).values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
 def visible_tags(tags: QuerySet) -> QuerySet:
     """Active tags a list may show: sensitive groups appear only in a logged reveal."""
     return tags.active().filter(group__sensitive=False)
 
 
+def _sum(field: str) -> Coalesce:
+    # The buildings under the area, found through the tree's own (tree_id, lft) index: the read
+    # walks buildings, never households or residents (grids.rollup keeps their counts).
+    summed = (
+        BuildingCount.objects.filter(**_in_subtree("building"))
+        .order_by()
+        .values("building__tree_id")
+        .annotate(n=Sum(field))
+        .values("n")
+    )
+    return Coalesce(Subquery(summed, output_field=IntegerField()), Value(0))
+
+
 def with_counts(queryset: QuerySet[Area]) -> QuerySet[Area]:
     """Households, residents and key-group residents under each area: one query for any number of rows."""
-    living = Resident.objects.living()
-    tagged = living.filter(Exists(visible_tags(ResidentTag.objects).filter(resident=OuterRef("pk"))))
     return queryset.annotate(
-        household_count=_count(Household.objects.all(), "building"),
-        resident_count=_count(living, "household__building"),
-        key_group_count=_count(tagged, "household__building"),
+        household_count=_sum("households"),
+        resident_count=_sum("residents"),
+        key_group_count=_sum("key_group_residents"),
     )
 
 

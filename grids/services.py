@@ -33,6 +33,7 @@ from grids.models import (
     ResidentTag,
     SensitiveAccess,
 )
+from grids.rollup import buildings_of_group, recount_buildings, recount_under
 
 MPTT_FIELDS = ["lft", "rght", "tree_id", "level"]
 
@@ -153,6 +154,17 @@ def move_area(*, actor, area: Area, new_parent: Area) -> Area:
     return area
 
 
+@transaction.atomic
+def recount_areas(*, actor, area: Area | None = None) -> int:
+    """Count the tree's figures again for every building under `area`, or everywhere: for operators,
+    after rows were written past the services (a restore, a repair by hand). Returns the buildings."""
+    capacity = require_unrestricted(actor)
+    counted = recount_under(area)
+    fields = [f"buildings={counted}"]
+    audit.record(actor=actor, action="grids.recount_areas", target=area, fields=fields, capacity=capacity)
+    return counted
+
+
 HOLDS_SOMETHING_MESSAGE = gettext_lazy("该区域下仍有下级区域、住户、岗位或其他记录,不能删除")
 
 
@@ -238,6 +250,7 @@ def register_household(*, actor, building: Area, floor: int, room: str, **card: 
     capacity = require_people_editor(actor, building)
     household = Household(building=building, floor=floor, room=room)
     _save_card(household, card)
+    recount_buildings([building.pk])
     fields = ["building", "floor", "room", *card]
     audit.record(actor=actor, action="grids.register_household", target=household, fields=fields, capacity=capacity)
     return household
@@ -342,6 +355,7 @@ DUPLICATE_ID_MESSAGE = gettext_lazy("该身份证号已登记,请勿重复录入
 def register_resident(*, actor, **kwargs: Any) -> Resident:
     resident = build_resident(actor=actor, **kwargs)
     _save_unique_id(resident)
+    recount_buildings([resident.household.building_id])
     capacity = require_people_editor(actor, resident.household.building)
     fields = [name for name in RESIDENT_FIELDS if getattr(resident, name, None) not in (None, "")]
     audit.record(actor=actor, action="grids.register_resident", target=resident, fields=fields, capacity=capacity)
@@ -414,6 +428,7 @@ def tag_resident(
     tag = ResidentTag(resident=resident, group=group, since=since, until=until, legal_basis=legal_basis, note=note)
     full_clean(tag)
     tag.save()
+    recount_buildings([resident.household.building_id])
     audit.record(actor=actor, action="grids.tag_resident", target=tag, fields=_tag_fields(tag), capacity=capacity)
     return tag
 
@@ -475,6 +490,8 @@ def save_key_group(*, actor, group: KeyGroup) -> KeyGroup:
     with transaction.atomic():
         full_clean(group)
         group.save()
+        if before is not None and "sensitive" in changed:
+            recount_buildings(buildings_of_group(group))  # its residents enter or leave the counts
         audit.record(actor=actor, action=action, target=group, fields=changed, capacity=capacity)
     return group
 

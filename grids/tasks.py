@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.utils import timezone
 
 from grids.imports import services
 
@@ -15,3 +16,11 @@ def drop_stale_import_sources() -> int:
     from grids.imports import fixes
 
     return fixes.drop_stale_sources()
+
+
+@shared_task
+def recount_tag_changes() -> int:
+    """Tags start and lapse on their dates with no write: the tree's key-group counts follow daily."""
+    from grids import rollup
+
+    return rollup.recount_tag_changes(timezone.localdate())

@@ -19,6 +19,7 @@ from core.scope import SYSTEM
 from demo.city import cases, people, skeleton
 from demo.city.plan import CITY_CODE, SCALES
 from demo.city.tables import Writer, tree_faults, without_checks_and_indexes
+from grids import rollup
 from grids.models import Area, City, Household, Resident, ResidentTag
 from orgs.models import Department, Organization, PartyMember, Post
 
@@ -62,6 +63,7 @@ def load_city(*, scale: str, today: datetime.date, seed: int = SEED, progress: b
         cases.CaseMaker(writer, bones, plan, seed, today).build(progress=progress)
     with transaction.atomic():
         writer.reset_sequences(WRITTEN)
+        rollup.recount_under()  # the people went in past the services that keep the tree's counts
         faults = tree_faults(Area, sorted({r["tree_id"] for r in bones.roots}))
         faults += tree_faults(Organization, bones.org_tree_ids)
         if faults:

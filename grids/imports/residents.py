@@ -17,6 +17,7 @@ from core.capabilities import Capability
 from core.identity import normalize_phone, parse_citizen_id
 from grids.imports.columns import BY_KEY, choice_values
 from grids.models import Area, AreaKind, Household, Occupancy, Relation, ResidenceStatus, Resident
+from grids.rollup import recount_buildings
 from grids.services import DUPLICATE_ID_MESSAGE
 
 CHUNK = 2000
@@ -302,3 +303,5 @@ class ResidentImport:
             )
             for state in changed:
                 state.changed = False
+        # Once a chunk, for the buildings that gained someone: what the rows change besides is not counted.
+        recount_buildings({row.building.pk for _state, row in (*new_households, *new_residents)})

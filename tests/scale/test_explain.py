@@ -14,6 +14,7 @@ from django.utils import timezone
 from cases import metrics, selectors
 from cases.models import COLOUR_OF, Case, CaseEvent, Category, Status
 from core.scope import SYSTEM, Scope
+from grids import rollup
 from grids import selectors as grid_selectors
 from grids import services as grid_services
 from grids.models import Area, AreaKind, City, Household, Resident
@@ -144,8 +145,9 @@ def city(db):
     department = Department.objects.create(name="城管局", code="explain-cg", jurisdiction=districts[0])
     _people(buildings)
     _cases(buildings, department)
+    rollup.recount_under()
     with connection.cursor() as cursor:
-        for table in (*GUARDED, "grids_area"):
+        for table in (*GUARDED, "grids_area", "grids_buildingcount"):
             cursor.execute(f"ANALYZE {table}")
     return {"district": districts[0], "department": department}
 
@@ -186,3 +188,11 @@ def test_no_hot_path_scans_a_large_table(city):
     }
     scans = {name: _scans(qs) for name, qs in paths.items()}
     assert {name: found for name, found in scans.items() if found} == {}
+
+
+def test_the_area_tree_reads_no_household_or_resident(city):
+    """Its counts are the sums of the buildings' count rows (grids.rollup): the old shape walked
+    every household and living resident under each listed area."""
+    plan = grid_selectors.children(Scope(areas=(city["district"],)), city["district"]).explain()
+    assert [line for line in plan.splitlines() if "grids_resident" in line or "grids_household" in line] == []
+    assert "grids_buildingcount" in plan

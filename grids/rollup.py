@@ -1,0 +1,85 @@
+"""The area tree's counts, kept per building (grids.models.BuildingCount) and summed over a subtree.
+
+Writers add no deltas: each calls `recount_buildings` with the buildings it touched, inside its own
+transaction, and their rows are counted again from scratch, one grouped query per thousand
+buildings. A count cannot drift from what a write left, and a write locks only its buildings' rows.
+
+A tag starts and ends on its dates with no write, so `recount_tag_changes` (a daily task) counts
+again the buildings of the tags whose day it is. Moving a place needs nothing: the sum is taken
+over the subtree as the tree stands (grids.selectors.with_counts).
+"""
+
+import datetime
+from collections.abc import Iterable
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from grids.models import Area, AreaKind, BuildingCount, KeyGroup, ResidentTag
+
+CHUNK = 1000  # buildings per grouped query: well under SQLite's limit on query parameters
+
+
+def _visible_tags(on: datetime.date):
+    # As grids.selectors.visible_tags: active today, not of a sensitive group.
+    return ResidentTag.objects.active(on).filter(group__sensitive=False)
+
+
+def recount_buildings(building_ids: Iterable[int]) -> int:
+    """Count these buildings' households, living residents and key-group residents again and store
+    them; ids of other places or of removed buildings are skipped. Returns how many were stored."""
+    ids = sorted(set(building_ids))
+    today = timezone.localdate()
+    living = Q(households__residents__ended_on__isnull=True)
+    tagged = Exists(_visible_tags(today).filter(resident=OuterRef("households__residents")))
+    stored = 0
+    for start in range(0, len(ids), CHUNK):
+        counted = (
+            Area.objects.unscoped("counts for the tree, whoever reads them through their own scope")
+            .filter(pk__in=ids[start : start + CHUNK], kind=AreaKind.BUILDING)
+            .order_by()
+            .values_list("pk")
+            .annotate(
+                n_households=Count("households", distinct=True),
+                n_residents=Count("households__residents", filter=living, distinct=True),
+                n_key_group=Count("households__residents", filter=living & Q(tagged), distinct=True),
+            )
+        )
+        rows = [
+            BuildingCount(building_id=pk, households=h, residents=r, key_group_residents=k) for pk, h, r, k in counted
+        ]
+        BuildingCount.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["building"],
+            update_fields=["households", "residents", "key_group_residents"],
+        )
+        stored += len(rows)
+    return stored
+
+
+def recount_under(area: Area | None = None) -> int:
+    """Every building under `area` (itself included), or every building there is."""
+    buildings = Area.objects.unscoped("an operator's or a loader's recount").filter(kind=AreaKind.BUILDING)
+    if area is not None:
+        buildings = buildings.filter(tree_id=area.tree_id, lft__gte=area.lft, lft__lte=area.rght)
+    return recount_buildings(buildings.values_list("pk", flat=True))
+
+
+def buildings_of_group(group: KeyGroup) -> list[int]:
+    """Where the group's residents live: their counts change with its `sensitive` flag."""
+    return _buildings_of(ResidentTag.objects.filter(group=group))
+
+
+def recount_tag_changes(on: datetime.date, *, days: int = 2) -> int:
+    """The buildings of tags that began or lapsed in the `days` days up to `on`: a tag counts from
+    its `since` and no longer the day after its `until`. More than one day, so a missed run of the
+    daily task is made good by the next one."""
+    day = datetime.timedelta(days=1)
+    first = on - (days - 1) * day
+    changed = ResidentTag.objects.filter(Q(since__range=(first, on)) | Q(until__range=(first - day, on - day)))
+    return recount_buildings(_buildings_of(changed))
+
+
+def _buildings_of(tags) -> list[int]:
+    return list(tags.order_by().values_list("resident__household__building_id", flat=True).distinct())

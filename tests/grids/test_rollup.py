@@ -1,0 +1,196 @@
+"""The area tree's counts (grids.rollup) equal what the residents say after every kind of write."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from core.scope import SYSTEM, scope_for
+from grids import moves, services, tasks
+from grids.imports.residents import ResidentImport
+from grids.merging import merge_area
+from grids.models import (
+    Area,
+    AreaKind,
+    BuildingCount,
+    Household,
+    KeyGroup,
+    Relation,
+    Resident,
+    ResidentEnd,
+    ResidentTag,
+)
+from grids.selectors import visible_tags, with_counts
+from tests.factories import AreaFactory, HouseholdFactory, ResidentFactory, citizen_id, key_group
+
+DAY = datetime.date(2026, 3, 1)
+PLACES = ["district", "S1", "K1", "K2", "A", "B", "C", "A1", "A2", "C1"]
+
+
+def live(area: Area) -> tuple[int, int, int]:
+    """The counts the old way: every household and resident under the area, walked."""
+    under = {"tree_id": area.tree_id, "lft__gte": area.lft, "lft__lte": area.rght}
+    households = Household.objects.unscoped("test").filter(**{f"building__{k}": v for k, v in under.items()})
+    living = Resident.objects.unscoped("test").living().filter(household__in=households)
+    tagged = living.filter(pk__in=visible_tags(ResidentTag.objects).values("resident"))
+    return households.count(), living.count(), tagged.count()
+
+
+def rolled_up(area: Area) -> tuple[int, int, int]:
+    counted = with_counts(Area.objects.unscoped("test").filter(pk=area.pk)).get()
+    return counted.household_count, counted.resident_count, counted.key_group_count
+
+
+def assert_counts_hold(world) -> None:
+    pks = [world.areas[key].pk for key in PLACES]
+    places = list(Area.objects.unscoped("test").filter(pk__in=pks))  # a place merged away is gone
+    assert {area.name: rolled_up(area) for area in places} == {area.name: live(area) for area in places}
+
+
+def test_the_world_starts_counted(world):
+    assert rolled_up(world.areas["district"]) == (6, 7, 1)
+    assert_counts_hold(world)
+
+
+def test_registering_a_household_and_a_resident(world):
+    household = HouseholdFactory(building=world.areas["C1"])
+    assert rolled_up(world.areas["C1"])[0] == 2
+    ResidentFactory(household=household)
+    assert rolled_up(world.areas["C1"])[1] == 2
+    assert_counts_hold(world)
+
+
+def test_moving_out_and_back_in_elsewhere(world):
+    spouse = world.residents["A1c"]
+    moves.end_resident(actor=SYSTEM, resident=spouse, on=DAY, reason=ResidentEnd.MOVED_OUT)
+    assert rolled_up(world.areas["A1"])[1] == 2
+    moves.move_in(
+        actor=SYSTEM,
+        household=world.households["C1"],
+        on=DAY,
+        citizen_id=spouse.citizen_id,
+        name=spouse.name,
+        residence_status="registered",
+        relation=Relation.SPOUSE,
+    )
+    assert rolled_up(world.areas["C1"])[1] == 2
+    assert_counts_hold(world)
+
+
+def test_someone_new_moving_in(world):
+    moves.move_in(
+        actor=SYSTEM,
+        household=world.households["A2"],
+        on=DAY,
+        citizen_id=citizen_id(),
+        name="新住户",
+        residence_status="registered",
+        relation=Relation.CHILD,
+    )
+    assert rolled_up(world.areas["A2"])[1] == 2
+    assert_counts_hold(world)
+
+
+def test_a_death_ends_the_resident_and_their_tag_in_the_counts(world):
+    moves.end_resident(actor=SYSTEM, resident=world.residents["A1b"], on=DAY, reason=ResidentEnd.DIED)
+    assert rolled_up(world.areas["A1"]) == (2, 2, 0)
+    assert_counts_hold(world)
+
+
+def test_tagging_and_ending_a_tag(world):
+    tag = services.tag_resident(
+        actor=SYSTEM, resident=world.residents["C1"], group=key_group("empty-nest-elderly"), since=DAY
+    )
+    assert rolled_up(world.areas["K2"])[2] == 1
+    moves.end_resident_tag(actor=SYSTEM, tag=tag, until=timezone.localdate() - datetime.timedelta(days=1))
+    assert rolled_up(world.areas["K2"])[2] == 0
+    assert_counts_hold(world)
+
+
+def test_a_group_no_longer_sensitive_enters_the_counts_and_leaves_again(world):
+    group = KeyGroup.objects.get(code="community-corrections")
+    group.sensitive = False
+    services.save_key_group(actor=SYSTEM, group=group)
+    assert rolled_up(world.areas["A1"])[2] == 2
+    assert_counts_hold(world)
+    group.sensitive = True
+    services.save_key_group(actor=SYSTEM, group=group)
+    assert rolled_up(world.areas["A1"])[2] == 1
+
+
+def test_merging_a_building_moves_its_counts(world):
+    merge_area(actor=world.users["community"], area=world.areas["A1"], into=world.areas["A2"])
+    assert rolled_up(world.areas["A2"]) == (3, 4, 1)
+    assert not BuildingCount.objects.filter(building_id=world.areas["A1"].pk).exists()
+    assert_counts_hold(world)
+
+
+def test_merging_a_grid_and_moving_one_need_no_recount(world):
+    services.move_area(actor=SYSTEM, area=world.areas["B"], new_parent=world.areas["K2"])
+    assert rolled_up(world.areas["K2"]) == (2, 2, 0)
+    assert_counts_hold(world)
+    merge_area(actor=SYSTEM, area=world.areas["B"], into=world.areas["C"])
+    assert_counts_hold(world)
+
+
+def test_an_empty_building_is_removed_with_its_count(world):
+    building = AreaFactory(kind=AreaKind.BUILDING, parent=world.areas["B"])
+    services.recount_areas(actor=SYSTEM, area=building)
+    services.remove_area(actor=SYSTEM, area=building)
+    assert not BuildingCount.objects.filter(building_id=building.pk).exists()
+
+
+def test_an_import_counts_the_buildings_it_filled(world):
+    community = world.users["community"]
+    cells = {
+        "building": world.areas["B1"].code,
+        "unit": "2",
+        "floor": "4",
+        "room": "402",
+        "occupancy": "",
+        "name": "导入户主",
+        "citizen_id": citizen_id(),
+        "phone": "",
+        "residence_status": "户籍人口",
+        "relation": "户主",
+    }
+    [outcome] = ResidentImport(actor=community, scope=scope_for(community)).chunk([(2, cells)])
+    assert outcome.outcome == "created"
+    assert rolled_up(world.areas["B1"]) == (2, 2, 0)
+    assert_counts_hold(world)
+
+
+def test_the_daily_task_drops_a_tag_that_lapsed_yesterday(world):
+    today = timezone.localdate()
+    tag = services.tag_resident(
+        actor=SYSTEM, resident=world.residents["C1"], group=key_group("empty-nest-elderly"), since=DAY, until=today
+    )
+    assert rolled_up(world.areas["C1"])[2] == 1
+    # A day passes: the tag ended yesterday, and nothing wrote.
+    ResidentTag.objects.filter(pk=tag.pk).update(until=today - datetime.timedelta(days=1))
+    assert rolled_up(world.areas["C1"])[2] == 1
+    tasks.recount_tag_changes()
+    assert rolled_up(world.areas["C1"])[2] == 0
+    assert_counts_hold(world)
+
+
+def test_the_daily_task_counts_a_tag_from_its_first_day(world):
+    today = timezone.localdate()
+    tag = services.tag_resident(
+        actor=SYSTEM, resident=world.residents["C1"], group=key_group("empty-nest-elderly"), since=today
+    )
+    ResidentTag.objects.filter(pk=tag.pk).update(since=today + datetime.timedelta(days=1))
+    services.recount_areas(actor=SYSTEM, area=world.areas["C1"])
+    assert rolled_up(world.areas["C1"])[2] == 0
+    # Tomorrow came: the tag begins.
+    ResidentTag.objects.filter(pk=tag.pk).update(since=today)
+    tasks.recount_tag_changes()
+    assert rolled_up(world.areas["C1"])[2] == 1
+
+
+@pytest.mark.parametrize("args", [[], ["--area", "980101000000"]])
+def test_the_operators_command_repairs_rows_written_past_the_services(world, args):
+    BuildingCount.objects.filter(building_id=world.areas["A1"].pk).update(households=99, residents=0)
+    call_command("recount_areas", *args)
+    assert_counts_hold(world)
