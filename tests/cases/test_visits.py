@@ -111,7 +111,9 @@ def due(user, on=None) -> set[str]:
 
 def test_a_rule_makes_its_groups_households_due_after_n_days_or_when_never_visited(world):
     community, grid_a = world.users["community"], world.users["grid_a"]
-    services.add_visit_rule(actor=community, area=world.areas["K1"], group=key_group("empty-nest-elderly"), every_days=7)
+    services.add_visit_rule(
+        actor=community, area=world.areas["K1"], group=key_group("empty-nest-elderly"), every_days=7
+    )
     elderly = world.households["A1b"]
     assert due(grid_a) == {str(elderly)}  # never visited
     grid_services.update_household_card(actor=SYSTEM, household=elderly, last_visited=TODAY() - datetime.timedelta(6))
