@@ -25,6 +25,8 @@ from cases.models import (
     RoutingRule,
     SavedFilter,
     TimeLimit,
+    Visit,
+    VisitRule,
     WorkChatHook,
 )
 from cases.notifications import services as notification_services
@@ -250,3 +252,20 @@ class NotificationSettingsAdmin(ReadOnlyAdmin):
 
     list_display = ["user"]
     exclude = ["phone"]
+
+
+@admin.register(Visit)
+class VisitAdmin(ReadOnlyAdmin):
+    """Logged at the door (cases.services.record_visit), with the card change and case beside it."""
+
+    list_display = ["household", "on", "visitor", "follow_up", "case"]
+    list_select_related = ["household__building", "visitor", "case"]
+    exclude = ["photo"]  # served only through the visit's scope
+
+
+@admin.register(VisitRule)
+class VisitRuleAdmin(ReadOnlyAdmin):
+    """Kept by the community's staff on the 走访计划 pages, where each change is recorded."""
+
+    list_display = ["area", "group", "every_days", "ended_on"]
+    list_select_related = ["area", "group"]

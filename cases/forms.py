@@ -19,8 +19,9 @@ from cases.models import (
     Status,
     Urgency,
 )
-from cases.photos import clean_photos
+from cases.photos import clean_photo, clean_photos
 from core.forms import BootstrapFormMixin, DateInput
+from grids.models import KeyGroup
 
 BY_CATEGORY = _("按类别默认")
 
@@ -260,3 +261,71 @@ class NotificationSettingsForm(forms.Form):
     def service_arguments(self) -> dict:
         channels = {kind.value: self.cleaned_data[f"kind_{kind}"] for kind in STAFF_KINDS}
         return {"channels": channels, "phone": self.cleaned_data["phone"]}
+
+
+class PhotoField(forms.FileField):
+    """One photo, checked and re-encoded like a case's (cases.photos)."""
+
+    widget = forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "environment"})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("照片(选填)"))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        return clean_photo(data) if data else None
+
+
+def _text(label, rows=2, **kwargs):
+    return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": rows}), **kwargs)
+
+
+class VisitForm(BootstrapFormMixin, forms.Form):
+    """走访登记 on the doorstep: what was found, the 四清 card as it is now, and a case if one is due."""
+
+    on = forms.DateField(label=_("走访日期"), widget=DateInput, initial=timezone.localdate)
+    findings = forms.CharField(label=_("走访情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    family_situation = _text(_("家庭情况"))
+    facilities = _text(_("设施情况"))
+    hazards = _text(_("安全隐患"))
+    conflicts = _text(_("矛盾纠纷"))
+    follow_up = forms.BooleanField(label=_("需要跟进"), required=False)
+    follow_up_note = forms.CharField(label=_("跟进事项"), max_length=500, required=False)
+    photo = PhotoField()
+    raise_case = forms.BooleanField(label=_("同时上报案件"), required=False)
+    case_category = CategoryChoiceField(
+        queryset=Category.objects.order_by("tree_id", "lft"), label=_("案件类别"), required=False
+    )
+    case_description = _text(_("问题描述"), rows=3, max_length=2000)
+
+    CARD = ("family_situation", "facilities", "hazards", "conflicts")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("raise_case"):
+            if not data.get("case_category"):
+                self.add_error("case_category", _("上报案件请选择类别"))
+            if not (data.get("case_description") or "").strip():
+                self.add_error("case_description", _("请描述问题"))
+        else:
+            data["case_category"] = None
+        if not data.get("follow_up"):
+            data["follow_up_note"] = ""
+        return data
+
+
+class VisitRuleForm(BootstrapFormMixin, forms.Form):
+    area = forms.ModelChoiceField(queryset=None, label=_("社区或网格"))
+    group = forms.ModelChoiceField(
+        queryset=KeyGroup.objects.all(), label=_("重点人群"), required=False, empty_label=_("全部住户")
+    )
+    every_days = forms.IntegerField(label=_("走访周期(天)"), min_value=1, max_value=366)
+
+    def __init__(self, *args, places, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = places
+
+
+class EndVisitRuleForm(BootstrapFormMixin, forms.Form):
+    ended_on = forms.DateField(label=_("停用日期"), widget=DateInput, initial=timezone.localdate)

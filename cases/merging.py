@@ -7,14 +7,15 @@ old place as the post an actor stood in are re-pointed to the merged place — t
 an event ever made, because the row they named is removed; their action, words and times stay.
 The old building's door plate goes to the merged building if that has none (the printed QR keeps
 working); otherwise the old plate is retired and its QR no longer answers. Routing rules, reply
-templates and chat hooks move, where the merged place has no rule of its own for the category.
+templates and chat hooks move, where the merged place has no rule of its own for the category;
+visit plans move as they are.
 """
 
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Action, Case, CaseEvent, DoorPlate, ReplyTemplate, RoutingRule, WorkChatHook
+from cases.models import Action, Case, CaseEvent, DoorPlate, ReplyTemplate, RoutingRule, VisitRule, WorkChatHook
 from core.scope import SYSTEM
 
 
@@ -55,4 +56,5 @@ def move_area_holdings(sender, *, area, into, actor, capacity, **kwargs) -> dict
     rules = RoutingRule.objects.filter(area=area).update(area=into)
     rules += ReplyTemplate.objects.filter(area=area).update(area=into)
     rules += WorkChatHook.objects.filter(area=area).update(area=into)
+    rules += VisitRule.objects.unscoped("the visit plans of a place being merged").filter(area=area).update(area=into)
     return {"cases": len(cases), "door_plates": plates, "case_settings": rules}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import aid_views, notification_views, report_views, views, workflow
+from cases import aid_views, notification_views, report_views, views, visit_views, workflow
 
 app_name = "cases"
 
@@ -30,4 +30,8 @@ urlpatterns = [
     path("t/", views.track, name="track"),
     path("t/<str:code>/", views.track_case, name="track_case"),
     path("t/<str:code>/photos/<int:pk>/", views.track_photo, name="track_photo"),
+    path("households/<int:pk>/visit/", visit_views.visit_new, name="visit_new"),
+    path("visits/due/", visit_views.visits_due, name="visits_due"),
+    path("visits/photos/<int:pk>/", visit_views.visit_photo, name="visit_photo"),
+    *visit_views.RULES.urls(),
 ]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from cases import forms, queues, resident_limits, selectors, services, tracking, workflow
+from cases import forms, queues, resident_limits, selectors, services, tracking, visits, workflow
 from cases.models import CURRENT_DUE, OPEN, Action, CasePhoto, DoorPlate, Level, Status
 from core.capabilities import Capability
 from core.scope import area_scope_or_404
@@ -164,6 +164,8 @@ def case_detail(request, pk: int):
         "steps": steps,
         # The intake confirmation for a caller: their code, to read out or print for them.
         "caller_code": tracking.code_for_staff(scope, case),
+        # Raised from a visit: the visit, for those who may see the household.
+        "visits": visits.case_visits(scope, case),
     }
     replies = selectors.reply_templates(case, steps)
     # Each step's form has ids of its own, so every label points at its own field.

@@ -18,7 +18,7 @@ from stdnum.cn import ric
 from tqdm import tqdm
 
 from core.scope import SYSTEM
-from demo import cases, cobuilding, funding, notifications, party, two_factor
+from demo import cases, cobuilding, funding, notifications, party, two_factor, visits
 from demo.names import person_name
 from grids import services as grid_services
 from grids.models import Area, AreaKind, City, Household, KeyGroup, Occupancy, Relation, ResidenceStatus
@@ -162,6 +162,7 @@ class DemoBuilder:
         two_factor.give_devices()
         funding.build(roots)
         cases.build(roots[0], count=80 * self.scale)
+        visits.build()
         notifications.tell()
 
     @transaction.atomic

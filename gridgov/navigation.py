@@ -84,6 +84,7 @@ MENU = [
     Entry(_("区域维护"), "grids:place_list", _places, records=True),
     Entry(_("住户"), "grids:household_list", _places, records=True),
     Entry(_("居民"), "grids:resident_list", _places, records=True),
+    Entry(_("走访计划"), "cases:visit_rule_list", _places, records=True),
     Entry(_("岗位任职"), "orgs:post_list", _places, records=True),
     Entry(_("党组织维护"), "orgs:organization_list", _places, records=True),
     Entry(_("党员名册"), "orgs:member_list", _places, records=True),

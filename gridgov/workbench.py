@@ -3,8 +3,8 @@
 Each panel is declared once below: who gets it (a capability their posts allow; a superuser, who
 has no posts, keeps the area tree instead) and how it is read — one grouped query a panel,
 however much is waiting. An item is a count that links to the list it counts, oldest first. A new
-kind of work (the grid worker's visits due, once the grid-work issue lands) is one more entry in
-PANELS with its builder; nothing else changes.
+kind of work is one more entry in PANELS with its builder, or one more item of a panel (the grid
+worker's visits due); nothing else changes.
 """
 
 import datetime
@@ -17,7 +17,7 @@ from django.utils.functional import Promise
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from cases import queues
+from cases import queues, visits
 from cobuilding import selectors as cobuilding_selectors
 from core.capabilities import Capability
 from core.scope import Scope
@@ -126,10 +126,20 @@ def officer(scope, user) -> Panel:
     return Panel("officer", _("部门待办"), _queue_items(scope, user, ["to-sign", "working", "rework"]))
 
 
+def _visits_due(scope: Scope) -> Item:
+    due = visits.overdue_count(scope)
+    return Item(
+        _("走访到期"), due["count"], reverse("cases:visits_due"), oldest=due["oldest"], testid="todo-visits-due"
+    )
+
+
 def field_work(scope, user) -> Panel:
-    """The grid worker's phone: report and verify as big buttons, then their own open reports."""
+    """The grid worker's phone: report and verify as big buttons, then their own open reports and
+    the households their visit plans say are due."""
     slugs = [s for s, c in (("verify", Capability.VERIFY_CASE), ("my-open", Capability.REPORT_CASE)) if _mine(scope, c)]
     items = _queue_items(scope, user, slugs)
+    if _mine(scope, Capability.EDIT_PEOPLE):
+        items.append(_visits_due(scope))
     buttons = []
     if _mine(scope, Capability.REPORT_CASE):
         buttons.append((_("上报事件"), reverse("cases:new"), None, "report-button"))

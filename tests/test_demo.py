@@ -11,10 +11,12 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 
 from cases import selectors as case_selectors
-from cases.models import Action, AlertKind, Case, CaseAlert, CaseEvent, Notification, Status
+from cases import visits
+from cases.models import Action, AlertKind, Case, CaseAlert, CaseEvent, Notification, Status, Visit
 from core.scope import Scope, scope_for
 from demo import beat
 from demo import cases as demo_cases
+from demo import visits as demo_visits
 from demo.builder import DEMO_PASSWORD, DemoBuilder
 from demo.two_factor import DEMO_TWO_FACTOR
 from funding import pay
@@ -124,6 +126,8 @@ def test_the_demo_tells_a_believable_story_with_work_for_every_role(db, run_task
     assert _waiting("grid_a", in_status(Status.RESOLVED)) >= 1  # 待核查
     assert _waiting("grid_b", in_status(Status.RESOLVED)) >= 1
     assert _waiting("finance", funding_selectors.runs) >= 1
+    assert visits.overdue_count(scope_for(User.objects.get(username="grid_a")))["count"] >= 1  # 走访到期
+    assert Visit.objects.filter(visitor__username="grid_a").count() == len(demo_visits.FINDINGS)
     # Beat has run: reminders and overdue notices exist, and reached the demo log-ins.
     assert {AlertKind.REMINDER, AlertKind.OVERDUE} <= set(CaseAlert.objects.values_list("kind", flat=True))
     told = set(Notification.objects.values_list("user__username", flat=True))

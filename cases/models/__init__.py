@@ -59,6 +59,7 @@ from cases.models.notify import (
     WorkChatHook,
     default_channels,
 )
+from cases.models.visit import VISIT_RULE_KINDS, Visit, VisitRule
 
 __all__ = [
     "AWAITING_DISPATCH",
@@ -72,6 +73,7 @@ __all__ = [
     "NEXT_LEVEL",
     "OPEN",
     "STAFF_KINDS",
+    "VISIT_RULE_KINDS",
     "WORKING",
     "Action",
     "AlertKind",
@@ -106,6 +108,8 @@ __all__ = [
     "Status",
     "TimeLimit",
     "Urgency",
+    "Visit",
+    "VisitRule",
     "WorkChatHook",
     "_photo_path",
     "area_case_q",

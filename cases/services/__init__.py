@@ -6,7 +6,8 @@ one audit entry through the recorder, in one transaction. Two people acting on t
 once are serialised by the row lock: the second one finds the status moved and is told so.
 
 Rooms: `recording` (lock, authorise, record), `reporting` (how cases and door plates come in),
-`steps` (community and street), `department` (department, verification, rating), `config`.
+`steps` (community and street), `department` (department, verification, rating), `config`,
+`visits` (入户走访 and the visit plans).
 """
 
 from cases.services.aids import clean_query, delete_filter, delete_reply_template, save_filter, save_reply_template
@@ -40,6 +41,7 @@ from cases.services.steps import (
     reject_case,
     whistle_case,
 )
+from cases.services.visits import add_visit_rule, end_visit_rule, record_visit
 from cases.workflow import permitted_steps
 
 __all__ = [
@@ -50,6 +52,7 @@ __all__ = [
     "KeyReused",
     "_lock",
     "accept_case",
+    "add_visit_rule",
     "begin",
     "clean_query",
     "correct_case",
@@ -58,6 +61,7 @@ __all__ = [
     "delete_reply_template",
     "dispatch_case",
     "door_plates",
+    "end_visit_rule",
     "escalate_case",
     "issue_door_plates",
     "merge_case",
@@ -66,6 +70,7 @@ __all__ = [
     "rate_by_callback",
     "rate_case",
     "record",
+    "record_visit",
     "reject_case",
     "report_by_resident",
     "report_case",

@@ -1,7 +1,7 @@
 """Every page and endpoint reads the same number of queries whatever the size of what it shows.
 
 One world, measured twice: with 3 of everything in K1 (cases with their events, households,
-residents, key-group tags, party members, co-building units, needs and meetings) and again
+visits, residents, key-group tags, party members, co-building units, needs and meetings) and again
 after growing it to 30. Every named route is either read here or listed in NOT_READ with the
 reason; a new route fails `test_every_route_is_measured_or_says_why_not` until it is one or the other.
 """
@@ -139,6 +139,15 @@ READS = [
     ("cases:detail", "community", lambda w, g: [g["case"].pk], ""),
     ("cases:detail", "officer", lambda w, g: [g["case"].pk], ""),
     ("cases:door_plates", "community", lambda w, g: [w.areas["K1"].pk], ""),
+    ("cases:visit_new", "grid_a", lambda w, g: [w.households["A1"].pk], ""),
+    ("cases:visits_due", "grid_a", None, ""),
+    ("cases:visits_due", "community", None, ""),
+    ("cases:visit_rule_list", "community", None, ""),
+    ("cases:visit_rule_list", "grid_a", None, "current=true"),
+    ("cases:visit_rule_create", "community", None, ""),
+    ("cases:visit_rule", "community", lambda w, g: [g["visit_rule"].pk], ""),
+    ("cases:visit_rule_end", "community", lambda w, g: [g["visit_rule"].pk], ""),
+    ("cases:visit_rule_history", "community", lambda w, g: [g["visit_rule"].pk], ""),
     ("cases:resident_report", None, lambda w, g: [g["plate"].token], ""),
     ("cases:track", None, None, ""),
     ("cases:track_case", None, lambda w, g: [g["case"].tracking_code], ""),
@@ -233,6 +242,7 @@ NOT_READ = {
     "cases:notification_read": "a POST about one of the user's own notifications",
     "cases:notifications_read_all": "a POST that marks the user's own notifications read in one statement",
     "cases:track_photo": "one stored file of one case, found by its tracking code",
+    "cases:visit_photo": "one stored file through the visit's scope",
     "post-detail": "one row, as post-list",
     "orgs:post": "one row, as orgs:post_list",
     "orgs:post_end": "one row's form, as orgs:post",
@@ -305,6 +315,13 @@ def _grow(world, depts, n: int, grown: dict) -> dict:
         grid_services.tag_resident(
             actor=SYSTEM, resident=resident, group=key_group("empty-nest-elderly"), since=since, until=until
         )
+        # The household card's visit history grows at A1, and every new household is due a visit.
+        case_services.record_visit(
+            actor=world.users["grid_a"],
+            household=world.households["A1"],
+            findings="走访",
+            on=timezone.localdate() - datetime.timedelta(days=i),
+        )
         member = org_services.register_member(
             actor=SYSTEM,
             member=PartyMember(
@@ -345,6 +362,10 @@ def _grow(world, depts, n: int, grown: dict) -> dict:
         )
         if i % 2:
             cobuilding_services.cancel_booking(actor=SYSTEM, booking=booking, reason="改期")
+    if "visit_rule" not in grown:
+        grown["visit_rule"] = case_services.add_visit_rule(
+            actor=SYSTEM, area=area["K1"], group=key_group("empty-nest-elderly"), every_days=30
+        )
     if "plate" not in grown:
         case_services.issue_door_plates(actor=world.users["community"], community=area["K1"])
         grown["plate"] = DoorPlate.objects.filter(building=area["A1"]).get()

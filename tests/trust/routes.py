@@ -263,6 +263,14 @@ def build_targets(world) -> dict[str, dict[str, dict[str, object]]]:
     imports = {b: _import_run(world, b) for b in ["A1", "B1", OUTSIDE]}
     building_imports = {b: _import_run(world, b, "buildings") for b in ["A1", "B1", OUTSIDE]}
     fixable = {b: _fixable_run(world, b) for b in ["A1", "B1", OUTSIDE]}
+    visits = {
+        b: case_services.record_visit(actor=u["admin"], household=world.households[b], findings="走访", photo=_photo())
+        for b in ["A1", "B1", OUTSIDE]
+    }
+    visit_rules = {
+        side: case_services.add_visit_rule(actor=SYSTEM, area=a[community], group=None, every_days=30)
+        for side, community in [("A1", "K1"), (OUTSIDE, "K4")]
+    }
     targets = {}
     for building, community in [("A1", a["K1"]), ("B1", a["K1"]), (OUTSIDE, a["K4"])]:
         side = OUTSIDE if building == OUTSIDE else "A1"  # B1 shares K1's records and the district's runs
@@ -295,6 +303,8 @@ def build_targets(world) -> dict[str, dict[str, dict[str, object]]]:
             "queue": {"queue": "triage"},
             "notification": {"pk": notified[building].pk},
             "api_token": {"pk": tokens[building].pk},
+            "visit_photo": {"pk": visits[building].pk},
+            "visit_rule": {"pk": visit_rules[side].pk},
         }
     return targets
 

@@ -297,6 +297,15 @@ ROWS: dict[str, Row] = {
     "cases:verify": step(),
     "cases:callback": step(),
     "cases:photo": page("photo", get=A_CASE),
+    "cases:visit_new": back_office("household", may=PEOPLE_EDITORS),
+    "cases:visits_due": page(get=PLACES),
+    "cases:visit_photo": page("visit_photo", get=PLACES),
+    "cases:visit_rule_list": page(get=PLACES),
+    "cases:visit_rule_create": back_office(may=CO_BUILDERS),
+    # A community's plan is read by those working under it, as their households follow it.
+    "cases:visit_rule": page("visit_rule", get=PLACES),
+    "cases:visit_rule_end": back_office("visit_rule", may=CO_BUILDERS),
+    "cases:visit_rule_history": page("visit_rule", get=PLACES),
     "cases:door_plates": page(
         "community",
         get={ALL: 404, ("community", "street", "admin"): 200},
