@@ -129,8 +129,8 @@ class MemberImport(RowByRow):
     place_key = "organization"
     max_length = {"name": 50, "work_unit": 100, "organization": 100}
 
-    def __init__(self, *, actor, scope, write: bool = True):
-        super().__init__(actor=actor, scope=scope, write=write)
+    def __init__(self, *, actor, scope):
+        super().__init__(actor=actor, scope=scope)
         self.seen: dict[str, int] = {}
 
     def _organization(self, name: str) -> Organization:

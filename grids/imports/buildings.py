@@ -39,8 +39,8 @@ class BuildingImport(RowByRow):
     place_key = "grid"
     max_length = {"name": 100, "address": 200}
 
-    def __init__(self, *, actor, scope, write: bool = True):
-        super().__init__(actor=actor, scope=scope, write=write)
+    def __init__(self, *, actor, scope):
+        super().__init__(actor=actor, scope=scope)
         self.grids = {(grid.parent.name if grid.parent else "", grid.name): grid for grid in _grids(scope)}
         self.seen: dict[tuple[int, str], int] = {}
 

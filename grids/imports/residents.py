@@ -77,7 +77,7 @@ def _field_error(key: str, message) -> str:
 class ResidentImport:
     """One import's checks and writes, as `actor` with `scope`. Call `chunk(rows)` in order."""
 
-    def __init__(self, *, actor, scope, write: bool = True):
+    def __init__(self, *, actor, scope):
         self.actor = actor
         self.scope = scope
         self.buildings = {

@@ -70,7 +70,7 @@ class RowByRow:
     place_key = ""
     max_length: dict[str, int] = {}
 
-    def __init__(self, *, actor, scope, write: bool = True):
+    def __init__(self, *, actor, scope):
         self.actor = actor
         self.scope = scope
         self.by_key = {column.key: column for column in self.columns}
