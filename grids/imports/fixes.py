@@ -94,7 +94,9 @@ def fix_row(*, actor, run: ImportRun, number: int, values: dict[str, str]) -> Im
     if not fixable(run):
         raise ValidationError(_("上传的文件已删除,被拒绝的行不能再在页面上修改"), code="source_gone")
     cells = {column.key: str(values.get(column.key) or "").strip() for column in COLUMNS}
-    [outcome] = ResidentImport(actor=actor, scope=scope).chunk([(number, cells)])
+    engine = ResidentImport(actor=actor, scope=scope)
+    [outcome] = engine.chunk([(number, cells)])
+    engine.done()
     if outcome.outcome == RowOutcome.REFUSED:
         raise ValidationError(errors_by_field(outcome.reason))
     row.outcome = outcome.outcome

@@ -25,7 +25,9 @@ class Kind:
     slug: str  # a grids.import_models.ImportKind value
     title: Promise  # the start page's heading and the menu's words
     columns: list[Column]
-    engine: Callable  # engine(actor=, scope=) → an object with chunk(rows) → [Outcome]
+    # engine(actor=, scope=) → an object with chunk(rows) → [Outcome], called for each chunk in
+    # order, and done(), called once after the last, in the same transaction
+    engine: Callable
     template: Callable[[Scope], bytes]  # the workbook to fill in, for this scope
     capability: str  # what a post must allow, somewhere, to start one; each row is checked at its place
     action: str  # the audit action of a real run that wrote its rows

@@ -90,6 +90,7 @@ class ResidentImport:
         self.building_pks = {building.pk for building in self.buildings.values()}
         self.households: dict[tuple[int, str, str], HouseholdState] = {}
         self.seen_ids: dict[str, int] = {}
+        self.gained: set[int] = set()  # buildings that gained a household or a resident
 
     # Reading a row ------------------------------------------------------------------------------
     def _parse(self, number: int, cells: dict[str, str]) -> Parsed | Outcome:
@@ -303,5 +304,10 @@ class ResidentImport:
             )
             for state in changed:
                 state.changed = False
-        # Once a chunk, for the buildings that gained someone: what the rows change besides is not counted.
-        recount_buildings({row.building.pk for _state, row in (*new_households, *new_residents)})
+        self.gained.update(row.building.pk for _state, row in (*new_households, *new_residents))
+
+    def done(self) -> None:
+        """The buildings that gained someone are counted again once, at the end: per chunk, a run
+        that fills 2,000 buildings recounted each of them once in three chunks (a fifth of the
+        run). What the rows change besides (names, phones, floors) is not counted."""
+        recount_buildings(self.gained)

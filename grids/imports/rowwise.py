@@ -78,6 +78,9 @@ class RowByRow:
     def chunk(self, raw: Iterable[tuple[int, dict[str, str]]]) -> list[Outcome]:
         return [self._one(number, cells) for number, cells in raw]
 
+    def done(self) -> None:
+        """Each row is written whole, through its object's service: nothing is left for the end."""
+
     def _named(self, key: str, message) -> str:
         column = self.by_key.get(key)
         return f"{column.heading}:{message}" if column else str(message)

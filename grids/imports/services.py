@@ -160,6 +160,7 @@ def _process(run: ImportRun, scope: Scope, kind: Kind) -> list[Outcome]:
             for batch in _batched(reader.rows(source, kind.columns), kind.chunk):
                 outcomes.extend(engine.chunk(batch))
                 cache.set(progress_key(run), min(99, len(outcomes) * 100 // total), 3600)
+            engine.done()
             refused = sum(outcome.outcome == RowOutcome.REFUSED for outcome in outcomes)
             if run.dry_run or not outcomes or (run.all_or_nothing and refused):
                 raise _Rollback

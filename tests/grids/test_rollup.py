@@ -155,9 +155,23 @@ def test_an_import_counts_the_buildings_it_filled(world):
         "residence_status": "户籍人口",
         "relation": "户主",
     }
-    [outcome] = ResidentImport(actor=community, scope=scope_for(community)).chunk([(2, cells)])
+    engine = ResidentImport(actor=community, scope=scope_for(community))
+    [outcome] = engine.chunk([(2, cells)])
     assert outcome.outcome == "created"
+    engine.done()  # once a run, after its last chunk
     assert rolled_up(world.areas["B1"]) == (2, 2, 0)
+
+
+def test_an_import_run_and_a_fixed_row_count_what_they_wrote(world, client_for, run_tasks_here):
+    """Through the task and the fix page, which call the engine's end as the runs do."""
+    from tests.grids.test_import_fix import _applied, _fix_url, _rows, _values
+
+    before = rolled_up(world.areas["A1"])
+    client, run = _applied(world, client_for, run_tasks_here, _rows(world))
+    applied = rolled_up(world.areas["A1"])
+    assert applied == live(world.areas["A1"]) and applied[:2] == (before[0] + 1, before[1] + 2)
+    client.post(_fix_url(run, 4), _values(world, "改后", citizen_id()))  # room 702: a new household
+    assert rolled_up(world.areas["A1"]) == live(world.areas["A1"]) == (applied[0] + 1, applied[1] + 1, applied[2])
     assert_counts_hold(world)
 
 

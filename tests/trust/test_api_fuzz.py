@@ -28,6 +28,8 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 
 from tests.sign_in import force_login_verified
 
+pytestmark = pytest.mark.fuzz
+
 
 @pytest.fixture(params=["admin", "street"])
 def persona(request, world):
