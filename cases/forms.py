@@ -299,6 +299,8 @@ class VisitForm(BootstrapFormMixin, forms.Form):
     )
     case_description = _text(_("问题描述"), rows=3, max_length=2000)
 
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
+
     CARD = ("family_situation", "facilities", "hazards", "conflicts")
 
     def clean(self):

@@ -46,6 +46,7 @@ def visit_new(request, pk: int):
                 card={name: data[name] for name in forms.VisitForm.CARD},
                 case_category=data["case_category"],
                 case_description=data["case_description"],
+                submission_key=data["submission_key"],
             )
         except PermissionDenied:
             raise Http404 from None

@@ -34,6 +34,8 @@ class Visit(models.Model):
         Case, on_delete=models.PROTECT, null=True, blank=True, related_name="visits", verbose_name=_("走访上报案件")
     )
     recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    # The form's own key: the same form sent twice (a double tap, a resend) is one visit.
+    submission_key = models.UUIDField(_("提交标识"), null=True, blank=True, editable=False)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -42,6 +44,7 @@ class Visit(models.Model):
         verbose_name_plural = _("入户走访")
         ordering = ["-on", "-id"]
         constraints = [
+            models.UniqueConstraint(fields=["visitor", "submission_key"], name="visit_one_per_submission_key"),
             models.CheckConstraint(
                 condition=Q(follow_up=True) | Q(follow_up_note=""),
                 name="visit_follow_up_note_needs_follow_up",

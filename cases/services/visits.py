@@ -2,6 +2,7 @@
 raised from what was found; and the visit plans (走访计划) the community keeps."""
 
 import datetime
+import uuid
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -38,11 +39,20 @@ def record_visit(
     card: dict[str, Any] | None = None,
     case_category: Category | None = None,
     case_description: str = "",
+    submission_key: uuid.UUID | None = None,
 ) -> Visit:
     """Grid workers visit the households of their grids, community staff those of their community.
     The card and last_visited change through the household's own service, and a case (if one is
-    raised) through report_case, all in this transaction: a refused case leaves no visit behind."""
+    raised) through report_case, all in this transaction: a refused case leaves no visit behind.
+    The same submission key from the same visitor again is the visit it made, not a second one
+    (nor a second case): the household's row is held, so two sent at once wait for each other."""
     capacity = require_people_editor(actor, household.building)
+    if submission_key is not None:
+        Household.objects.within(scope_for(actor)).lock(household)
+        earlier = Visit.objects.unscoped("the visitor's own visit under their own form key")
+        earlier = earlier.filter(visitor=actor, submission_key=submission_key).first()
+        if earlier is not None:
+            return earlier
     today = timezone.localdate()
     on = on or today
     if on > today:
@@ -78,6 +88,7 @@ def record_visit(
         follow_up=follow_up,
         follow_up_note=follow_up_note.strip() if follow_up else "",
         case=case,
+        submission_key=submission_key,
     )
     if photo is not None:
         visit.photo = photo.content

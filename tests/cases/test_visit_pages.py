@@ -4,6 +4,8 @@ sensitive group; the case page links back to its visit."""
 
 import datetime
 import io
+import re
+import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -58,6 +60,29 @@ def test_a_visit_with_a_photo_and_a_case_is_logged_from_the_phone_page(world, cl
     assert client_for(world.users["grid_b"]).get(reverse("cases:visit_photo", args=[visit.pk])).status_code == 404
     page = client_for(world.users["community"]).get(reverse("cases:detail", args=[visit.case.pk])).content.decode()
     assert f"#visit-{visit.pk}" in page
+
+
+def test_the_form_sent_twice_is_one_visit_and_one_case(world, client_for):
+    """A double tap on the doorstep, or a resend after a dropped answer, carries the form's key."""
+    household = world.households["A1"]
+    client = client_for(world.users["grid_a"])
+    url = reverse("cases:visit_new", args=[household.pk])
+    key = re.search(rb'name="submission_key" value="([0-9a-f-]{36})"', client.get(url).content).group(1).decode()
+    sent = {
+        "on": timezone.localdate().isoformat(),
+        "findings": "漏水",
+        "raise_case": "on",
+        "case_category": category("safety-fire").pk,
+        "case_description": "楼顶漏水",
+        "submission_key": key,
+    }
+    first, second = client.post(url, sent), client.post(url, sent)
+    assert first.status_code == second.status_code == 302 and second["Location"] == first["Location"]
+    assert Visit.objects.count() == 1 and Case.objects.count() == 1
+    # Another form (a new key) is another visit; the same key from someone else is theirs alone.
+    client.post(url, {**sent, "submission_key": str(uuid.uuid4())})
+    client_for(world.users["community"]).post(url, sent)
+    assert Visit.objects.count() == 3 and Case.objects.count() == 3
 
 
 def test_raising_a_case_without_a_category_or_words_is_refused_on_the_form_and_nothing_is_saved(world, client_for):
