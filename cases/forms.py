@@ -21,7 +21,6 @@ from cases.models import (
 )
 from cases.photos import clean_photo, clean_photos
 from core.forms import BootstrapFormMixin, DateInput
-from grids.models import KeyGroup
 
 BY_CATEGORY = _("按类别默认")
 
@@ -319,14 +318,13 @@ class VisitForm(BootstrapFormMixin, forms.Form):
 
 class VisitRuleForm(BootstrapFormMixin, forms.Form):
     area = forms.ModelChoiceField(queryset=None, label=_("社区或网格"))
-    group = forms.ModelChoiceField(
-        queryset=KeyGroup.objects.all(), label=_("重点人群"), required=False, empty_label=_("全部住户")
-    )
+    group = forms.ModelChoiceField(queryset=None, label=_("重点人群"), required=False, empty_label=_("全部住户"))
     every_days = forms.IntegerField(label=_("走访周期(天)"), min_value=1, max_value=366)
 
-    def __init__(self, *args, places, **kwargs):
+    def __init__(self, *args, places, groups, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = places
+        self.fields["group"].queryset = groups
 
 
 class EndVisitRuleForm(BootstrapFormMixin, forms.Form):

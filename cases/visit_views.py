@@ -90,7 +90,7 @@ def _keeps(scope, area) -> bool:
 
 def _places(scope):
     places = grid_selectors.areas(scope).filter(kind__in=VISIT_RULE_KINDS).order_by("tree_id", "lft")
-    return {"places": places}
+    return {"places": places, "groups": visits.groups_to_plan(scope)}
 
 
 RULES = ObjectPages(
@@ -98,7 +98,9 @@ RULES = ObjectPages(
     name="visit_rule",
     prefix="visit-rules",
     title=gettext_lazy("走访计划"),
-    rows=lambda scope: visits.rules(scope).order_by("ended_on", "area__tree_id", "area__lft", "group__order", "id"),
+    rows=lambda scope: visits.listed_rules(scope).order_by(
+        "ended_on", "area__tree_id", "area__lft", "group__order", "id"
+    ),
     get=visits.get_rule,
     filterset=VisitRuleFilter,
     columns=[

@@ -11,7 +11,7 @@ from cases.models import Visit, VisitRule
 from core.scope import Scope
 from grids import selectors as grid_selectors
 from grids.access import may_edit_people
-from grids.models import Household, HouseholdTag, Resident, ResidentTag
+from grids.models import Household, HouseholdTag, KeyGroup, Resident, ResidentTag
 
 HISTORY_ROWS = 20
 
@@ -45,8 +45,20 @@ def rules(scope: Scope) -> QuerySet[VisitRule]:
     return VisitRule.objects.within(scope).select_related("area", "group")
 
 
+def listed_rules(scope: Scope) -> QuerySet[VisitRule]:
+    """The rules a page may show: a sensitive group's only to those who may see sensitive groups
+    (its households still fall due for everyone: the list shows them without the group)."""
+    found = rules(scope)
+    return found if scope.can_view_sensitive else found.exclude(group__sensitive=True)
+
+
+def groups_to_plan(scope: Scope) -> QuerySet[KeyGroup]:
+    groups = KeyGroup.objects.order_by("order", "pk")
+    return groups if scope.can_view_sensitive else groups.filter(sensitive=False)
+
+
 def get_rule(scope: Scope, pk: int) -> VisitRule:
-    rule = rules(scope).filter(pk=pk).first()
+    rule = listed_rules(scope).filter(pk=pk).first()
     if rule is None:
         raise Http404
     return rule

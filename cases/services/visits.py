@@ -117,6 +117,8 @@ def add_visit_rule(*, actor, area: Area, group: KeyGroup | None, every_days: int
     if area.kind not in VISIT_RULE_KINDS:
         raise ValidationError({"area": [_("走访计划须定在社区或网格")]})
     capacity = _require_rule_keeper(actor, area)
+    if group is not None and group.sensitive and not scope_for(actor).can_view_sensitive:
+        raise PermissionDenied(_("您无权为敏感人群制定走访计划"))
     in_force = VisitRule.objects.unscoped("whether the place already has a rule for the group: a yes or no")
     if in_force.filter(area=area, group=group, ended_on__isnull=True).exists():
         raise ValidationError({"group": [_("该区域已有此人群的走访计划,请先停用")]})
@@ -134,7 +136,11 @@ def end_visit_rule(*, actor, rule: VisitRule, on: datetime.date | None = None) -
     capacity = _require_rule_keeper(actor, rule.area)
     if rule.ended_on is not None:
         raise ValidationError(_("该走访计划已停用"), code="ended")
-    rule.ended_on = on or timezone.localdate()
+    today = timezone.localdate()
+    if on is not None and on > today:
+        # A rule in force is one not ended: an end to come would stop it today.
+        raise ValidationError({"ended_on": [_("停用日期不能晚于今天")]})
+    rule.ended_on = on or today
     full_clean(rule, exclude=["area", "group"])
     rule.save(update_fields=["ended_on"])
     audit.record(actor=actor, action="visit_rule.end", target=rule, fields=["ended_on"], capacity=capacity)

@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
@@ -16,7 +17,7 @@ from cases.photos import clean_photo
 from core.models import AuditEntry
 from core.scope import SYSTEM, scope_for
 from grids import services as grid_services
-from grids.models import Household
+from grids.models import Household, Resident
 from tests.cases.conftest import category
 from tests.factories import HouseholdFactory, key_group
 
@@ -134,9 +135,17 @@ def test_an_ended_tag_or_a_resident_who_left_does_not_make_a_household_due(world
     community = world.users["community"]
     group = key_group("empty-nest-elderly")
     services.add_visit_rule(actor=community, area=world.areas["K1"], group=group, every_days=7)
+    assert due(community) == {str(world.residents["A1b"].household)}
     tag = world.residents["A1b"].tags.get(group=group)
     tag.until = TODAY() - datetime.timedelta(1)
     tag.save()
+    assert due(community) == set()
+    tag.until = None
+    tag.save()
+    assert due(community) == {str(world.residents["A1b"].household)}
+    Resident.objects.unscoped("test").filter(pk=world.residents["A1b"].pk).update(
+        ended_on=TODAY(), end_reason="departed"
+    )
     assert due(community) == set()
 
 
@@ -162,3 +171,32 @@ def test_only_the_communitys_staff_keep_its_rules_one_per_place_and_group(world)
         services.add_visit_rule(actor=world.users["community"], area=world.areas["A"], group=group, every_days=14)
     with pytest.raises(ValidationError):
         services.add_visit_rule(actor=world.users["community"], area=world.areas["A1"], group=None, every_days=14)
+
+
+def test_a_sensitive_groups_plan_is_shown_and_kept_only_by_those_who_may_see_the_group(world, client_for):
+    sensitive = key_group("community-corrections")
+    rule = services.add_visit_rule(
+        actor=world.users["community"], area=world.areas["K1"], group=sensitive, every_days=7
+    )
+    listed = client_for(world.users["community"]).get(reverse("cases:visit_rule_list")).content.decode()
+    assert sensitive.label in listed
+    grid_worker = client_for(world.users["grid_a"])  # the plan is above their grid, the group hidden
+    assert sensitive.label not in grid_worker.get(reverse("cases:visit_rule_list")).content.decode()
+    assert grid_worker.get(reverse("cases:visit_rule", args=[rule.pk])).status_code == 404
+    assert grid_worker.get(reverse("cases:visit_rule_history", args=[rule.pk])).status_code == 404
+    street = world.users["street"]  # keeps the community's plans, may not see sensitive groups
+    form = client_for(street).get(reverse("cases:visit_rule_create")).content.decode()
+    assert sensitive.label not in form and key_group("empty-nest-elderly").label in form
+    with pytest.raises(PermissionDenied):
+        services.add_visit_rule(actor=street, area=world.areas["K2"], group=sensitive, every_days=7)
+
+
+def test_a_plan_is_not_ended_on_a_day_to_come(world):
+    rule = services.add_visit_rule(actor=world.users["community"], area=world.areas["A"], group=None, every_days=30)
+    with pytest.raises(ValidationError) as refused:
+        services.end_visit_rule(
+            actor=world.users["community"], rule=rule, on=timezone.localdate() + datetime.timedelta(days=1)
+        )
+    assert "ended_on" in refused.value.message_dict
+    rule.refresh_from_db()
+    assert rule.ended_on is None
