@@ -110,6 +110,13 @@ class ApiTokenAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("令牌已撤销"), code="token_revoked")
         if token.is_expired:
             raise exceptions.AuthenticationFailed(_("令牌已过期"), code="token_expired")
+        # As a session is held at the password page, a token stops with its owner's password age.
+        from core.passwords import password_expired  # it imports DRF, whose settings import this
+
+        if password_expired(token.user):
+            raise exceptions.AuthenticationFailed(
+                _("密码已过期,请登录网页修改密码后再使用令牌"), code="password_expired"
+            )
         _note_use(token)
         return token.user, token
 

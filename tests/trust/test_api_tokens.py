@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import api_tokens
-from core.models import ApiToken, AuditEntry
+from core.models import ApiToken, AuditEntry, PasswordAge
+from core.passwords import note_password_changed
 from tests.sign_in import force_login_verified
 
 PAGE = reverse("api_tokens")
@@ -191,3 +192,16 @@ def test_a_token_does_not_sign_in_to_pages(world):
     _, secret = _token(world.users["grid_a"])
     response = _api(secret).get(reverse("home"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_a_token_stops_with_its_owners_password_age_and_works_again_once_it_is_changed(world, settings):
+    user = world.users["grid_a"]
+    _, secret = _token(user)
+    settings.PASSWORD_MAX_AGE_DAYS = 30
+    type(user).objects.filter(pk=user.pk).update(date_joined=timezone.now() - datetime.timedelta(days=31))
+    note_password_changed(user)
+    assert _api(secret).get("/api/v1/areas/").status_code == 200
+    PasswordAge.objects.filter(user=user).update(changed_at=timezone.now() - datetime.timedelta(days=31))
+    _refusal(_api(secret).get("/api/v1/areas/"), "密码已过期,请登录网页修改密码后再使用令牌")
+    note_password_changed(user)
+    assert _api(secret).get("/api/v1/areas/").status_code == 200
