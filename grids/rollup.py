@@ -34,9 +34,11 @@ def recount_buildings(building_ids: Iterable[int]) -> int:
     tagged = Exists(_visible_tags(today).filter(resident=OuterRef("households__residents")))
     stored = 0
     for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        _hold(chunk)
         counted = (
             Area.objects.unscoped("counts for the tree, whoever reads them through their own scope")
-            .filter(pk__in=ids[start : start + CHUNK], kind=AreaKind.BUILDING)
+            .filter(pk__in=chunk, kind=AreaKind.BUILDING)
             .order_by()
             .values_list("pk")
             .annotate(
@@ -58,6 +60,22 @@ def recount_buildings(building_ids: Iterable[int]) -> int:
     return stored
 
 
+def _hold(ids: list[int]) -> None:
+    """Hold the buildings' count rows (made first if missing) until the writer's transaction ends,
+    in id order, so two writers in one building count one after the other: the second counts
+    after the first has committed and sees its rows (counting first and upserting after, each
+    counted without the other's new resident and the last upsert won, one short)."""
+    buildings = Area.objects.unscoped("the count rows of buildings a writer just wrote in").filter(
+        pk__in=ids, kind=AreaKind.BUILDING
+    )
+    BuildingCount.objects.bulk_create(
+        [BuildingCount(building_id=pk) for pk in buildings.values_list("pk", flat=True)], ignore_conflicts=True
+    )
+    list(
+        BuildingCount.objects.select_for_update().filter(building_id__in=ids).order_by("building_id").values_list("pk")
+    )
+
+
 def recount_under(area: Area | None = None) -> int:
     """Every building under `area` (itself included), or every building there is."""
     buildings = Area.objects.unscoped("an operator's or a loader's recount").filter(kind=AreaKind.BUILDING)
@@ -71,10 +89,11 @@ def buildings_of_group(group: KeyGroup) -> list[int]:
     return _buildings_of(ResidentTag.objects.filter(group=group))
 
 
-def recount_tag_changes(on: datetime.date, *, days: int = 2) -> int:
+def recount_tag_changes(on: datetime.date, *, days: int = 8) -> int:
     """The buildings of tags that began or lapsed in the `days` days up to `on`: a tag counts from
-    its `since` and no longer the day after its `until`. More than one day, so a missed run of the
-    daily task is made good by the next one."""
+    its `since` and no longer the day after its `until`. A week and a day, so runs of the daily
+    task missed for up to a week (beat down over a holiday) are made good by the next one; longer,
+    `manage.py recount_areas`."""
     day = datetime.timedelta(days=1)
     first = on - (days - 1) * day
     changed = ResidentTag.objects.filter(Q(since__range=(first, on)) | Q(until__range=(first - day, on - day)))
