@@ -6,7 +6,8 @@ Two readers, each where it serves: the upload's check reads only the heading row
 read-only mode, which streams the sheet's XML and stops there (a request holds nothing). The rows
 are read in the import task with calamine (python-calamine, Rust), which parses a sheet about
 twenty times faster than openpyxl (100,000 rows: 1.1 s of CPU against 23 s, `bench/`) but holds
-the whole sheet while it reads, about 2.5 times its unpacked XML: MAX_SHEET_UNPACKED bounds that."""
+the whole sheet (and its shared strings) while it reads, about 2.5 times their unpacked XML:
+MAX_UNPACKED bounds the whole archive, whatever its parts are named."""
 
 import datetime
 import re
@@ -21,10 +22,11 @@ from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
 from grids.imports.columns import COLUMNS
 
 MAX_BYTES = 20 * 2**20
-MAX_UNPACKED = 400 * 2**20  # a 100,000-row sheet unpacks to about 40 MB
-# The first sheet's own XML (200,000 rows of the template's columns are about 80 MB): calamine
-# holds it parsed while the task reads, about 300 MB at this bound.
-MAX_SHEET_UNPACKED = 120 * 2**20
+# A 100,000-row sheet unpacks to about 40 MB, 200,000 rows (MAX_ROWS) to about 80: calamine holds
+# the sheet parsed while the task reads, about 2.5 times this bound at most.
+MAX_UNPACKED = 120 * 2**20
+# Integers past this come from a float cell without their last digits (an ID typed as a number).
+EXACT_FLOAT = 2**53
 MAX_ROWS = 200_000
 # A sheet ends at its last row with data; after this many empty rows in a row, reading stops.
 EMPTY_RUN = 1000
@@ -52,7 +54,7 @@ def check_file(upload, columns=COLUMNS) -> None:
         raise _not_xlsx() from None
     if "xl/workbook.xml" not in names:
         raise _not_xlsx()
-    if unpacked > MAX_UNPACKED or _first_sheet_size(upload) > MAX_SHEET_UNPACKED:
+    if unpacked > MAX_UNPACKED:
         raise ValidationError(_("文件解压后过大,请分批导入"), code="too_big_unpacked")
     upload.seek(0)
     positions(upload, columns)
@@ -89,8 +91,8 @@ def _positions(header, columns) -> dict[str, int]:
 def _text(value) -> str:
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < EXACT_FLOAT:
+        value = int(value)  # a whole number, as typed; a longer one stays as read, and is refused
     if isinstance(value, datetime.datetime) and value.time() == datetime.time():
         value = value.date()  # a date cell: its day, as the user typed it
     return str(value).strip()
@@ -100,13 +102,6 @@ def _first_sheet(archive: zipfile.ZipFile) -> zipfile.ZipInfo | None:
     """The first worksheet's part (sheet1.xml before sheet2.xml … sheet10.xml)."""
     sheets = [info for info in archive.infolist() if _SHEET.match(info.filename)]
     return min(sheets, key=lambda info: int(_SHEET.match(info.filename).group(1)), default=None)
-
-
-def _first_sheet_size(fileobj) -> int:
-    fileobj.seek(0)
-    with zipfile.ZipFile(fileobj) as archive:
-        sheet = _first_sheet(archive)
-        return sheet.file_size if sheet else 0
 
 
 def size_hint(fileobj) -> int:

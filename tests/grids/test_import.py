@@ -267,14 +267,26 @@ def test_an_empty_phone_cell_keeps_the_phone_on_record(world, client_for, run_ta
     assert (kept.residence_status, kept.phone) == ("resident", "+8613700137000")
 
 
-def test_a_sheet_too_large_to_hold_is_refused_at_upload(world, client_for, monkeypatch):
-    """The task's reader holds the first sheet while it reads: its unpacked size is bounded."""
+def test_a_workbook_too_large_to_hold_is_refused_at_upload(world, client_for, monkeypatch):
+    """The task's reader holds the sheet while it reads: the archive's unpacked size is bounded,
+    whatever its parts are named."""
     from grids.imports import reader
 
     content = xlsx([row(world.areas["A1"].code, f"{n}", f"户主{n}", citizen_id()) for n in range(200)])
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        sheet = archive.getinfo("xl/worksheets/sheet1.xml").file_size
-    monkeypatch.setattr(reader, "MAX_SHEET_UNPACKED", sheet - 1)
+        unpacked = sum(info.file_size for info in archive.infolist())
+    monkeypatch.setattr(reader, "MAX_UNPACKED", unpacked - 1)
     assert "文件解压后过大" in _refused_upload(world, client_for, content)
-    monkeypatch.setattr(reader, "MAX_SHEET_UNPACKED", sheet)
+    monkeypatch.setattr(reader, "MAX_UNPACKED", unpacked)
     assert _upload(client_for(world.users["community"]), content).status_code == 302
+
+
+def test_an_id_stored_as_a_number_past_a_floats_digits_is_refused_not_rounded(world, client_for, run_tasks_here):
+    """A writer that stores an 18-digit ID as a number: read back it has lost its last digits,
+    which could make another valid ID; it is refused instead."""
+    number = 110105196001014819  # read back as 110105196001014800, another valid ID
+    _client, run = _dry_run(
+        world, client_for, run_tasks_here, xlsx([row(world.areas["A1"].code, "801", "数字号", number)])
+    )
+    assert (run.created, run.refused) == (0, 1), [(o.number, o.reason) for o in run.outcomes.all()]
+    assert "公民身份号码" in run.outcomes.get().reason, run.outcomes.get().reason
