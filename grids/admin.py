@@ -15,12 +15,13 @@ from core.blind_index import blind_index
 from core.identity import looks_like_id_or_phone, normalize_phone, parse_citizen_id
 from core.masking import mask_citizen_id, mask_phone
 from core.scope import scope_for
-from grids import services
+from grids import rollup, services
 from grids.forms import RevealForm
 from grids.import_models import ImportRow, ImportRun, PeopleExport
 from grids.models import (
     Area,
     AreaMerge,
+    BuildingCount,
     City,
     Household,
     HouseholdTag,
@@ -80,19 +81,36 @@ class AreaAdmin(MPTTModelAdmin):
         )
 
 
+class KeepsPeople:
+    """People and their households are ended on the pages (迁出, 注销), never deleted, and a
+    household changes building by a move there: admin neither deletes them nor moves them."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def _recount_for(resident_ids) -> None:
+    """Tags written in admin change the area tree's key-group counts: recount their buildings."""
+    residents = Resident.objects.unscoped("the buildings of tags an administrator wrote").filter(pk__in=resident_ids)
+    rollup.recount_buildings(residents.values_list("household__building_id", flat=True))
+
+
 class HouseholdTagInline(admin.TabularInline):
     model = HouseholdTag
     extra = 0
 
 
 @admin.register(Household)
-class HouseholdAdmin(admin.ModelAdmin):
+class HouseholdAdmin(KeepsPeople, admin.ModelAdmin):
     list_display = ["__str__", "building", "occupancy", "last_visited"]
     list_filter = ["occupancy"]
     search_fields = ["building__name", "room"]
     list_select_related = ["building"]
     autocomplete_fields = ["building"]
     inlines = [HouseholdTagInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["building"] if obj is not None else []
 
     def save_model(self, request, obj, form, change):
         card = {name: form.cleaned_data[name] for name in services.CARD_FIELDS if name in form.cleaned_data}
@@ -162,7 +180,7 @@ class ResidentChangeForm(forms.ModelForm):
 
 
 @admin.register(Resident)
-class ResidentAdmin(admin.ModelAdmin):
+class ResidentAdmin(KeepsPeople, admin.ModelAdmin):
     form = ResidentAdminForm
     list_display = ["name", "masked_citizen_id", "masked_phone", "sex_label", "residence_status", "household"]
     list_filter = ["residence_status"]
@@ -170,6 +188,11 @@ class ResidentAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     autocomplete_fields = ["household"]
     inlines = [ResidentTagInline]
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is ResidentTag:
+            _recount_for([form.instance.pk])
 
     @admin.display(description=_("身份证号"))
     def masked_citizen_id(self, obj):
@@ -282,6 +305,19 @@ class ResidentTagAdmin(TagAdmin):
     autocomplete_fields = ["resident"]
     list_select_related = ["group", "resident"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        _recount_for([obj.resident_id, form.initial.get("resident")])  # and the one it was on
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        _recount_for([obj.resident_id])
+
+    def delete_queryset(self, request, queryset):
+        residents = list(queryset.values_list("resident_id", flat=True))
+        super().delete_queryset(request, queryset)
+        _recount_for(residents)
+
 
 @admin.register(HouseholdTag)
 class HouseholdTagAdmin(TagAdmin):
@@ -313,6 +349,16 @@ class MoveAdmin(ReadOnlyAdmin):
     list_display = ["on", "direction", "resident", "household"]
     list_filter = ["direction"]
     list_select_related = ["resident", "household__building"]
+
+
+@admin.register(BuildingCount)
+class BuildingCountAdmin(ReadOnlyAdmin):
+    """The area tree's counts per building, kept by grids.rollup (`manage.py recount_areas` to
+    recount): read here, to check them."""
+
+    list_display = ["building", "households", "residents", "key_group_residents"]
+    list_select_related = ["building"]
+    search_fields = ["building__name", "building__code"]
 
 
 @admin.register(AreaMerge)

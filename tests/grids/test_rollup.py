@@ -208,3 +208,32 @@ def test_the_operators_command_repairs_rows_written_past_the_services(world, arg
     BuildingCount.objects.filter(building_id=world.areas["A1"].pk).update(households=99, residents=0)
     call_command("recount_areas", *args)
     assert_counts_hold(world)
+
+
+def test_tags_written_in_admin_are_counted_and_admin_neither_moves_nor_deletes_people(world, client_for):
+    from django.urls import reverse
+
+    client = client_for(world.users["admin"])
+    resident = world.residents["A2"]
+    building = resident.household.building
+    before = rolled_up(building)
+    added = client.post(
+        reverse("admin:grids_residenttag_add"),
+        {
+            "resident": resident.pk,
+            "group": key_group("floating-population").pk,
+            "since": "2026-01-01",
+            "legal_basis": "居住证",
+        },
+    )
+    assert added.status_code == 302, added.context["adminform"].form.errors
+    assert rolled_up(building) == live(building) == (before[0], before[1], before[2] + 1)
+    tag = ResidentTag.objects.get(resident=resident, group__code="floating-population")
+    client.post(reverse("admin:grids_residenttag_delete", args=[tag.pk]), {"post": "yes"})
+    assert rolled_up(building) == live(building) == before
+    household = resident.household
+    page = client.get(reverse("admin:grids_household_change", args=[household.pk]))
+    assert "building" in page.context["adminform"].readonly_fields
+    for name, pk in (("household", household.pk), ("resident", resident.pk)):
+        assert client.post(reverse(f"admin:grids_{name}_delete", args=[pk]), {"post": "yes"}).status_code == 403
+    assert Resident.objects.unscoped("test").filter(pk=resident.pk).exists()
