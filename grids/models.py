@@ -80,8 +80,14 @@ class Area(MPTTModel):
         verbose_name=_("所属城市"),
         help_text=_("仅区、县、县级市填写"),
     )
+    # Bounds of its own, not the database's integer range: the same on SQLite and PostgreSQL
+    # (and so in the committed API schema).
     declared_households = models.PositiveIntegerField(
-        _("申报户数"), null=True, blank=True, help_text=_("官方统计户数,经费测算以此为准;仅社区填写")
+        _("申报户数"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(200_000)],
+        help_text=_("官方统计户数,经费测算以此为准;仅社区填写"),
     )
     address = models.CharField(_("地址"), max_length=200, blank=True)
     units = models.PositiveSmallIntegerField(
@@ -181,7 +187,7 @@ class Household(models.Model):
         verbose_name=_("楼栋"),
     )
     unit = models.CharField(_("单元"), max_length=10, blank=True)
-    floor = models.SmallIntegerField(_("楼层"))
+    floor = models.SmallIntegerField(_("楼层"), validators=[MinValueValidator(-10), MaxValueValidator(200)])
     room = models.CharField(_("房号"), max_length=10)
     occupancy = models.CharField(_("居住状态"), max_length=10, choices=Occupancy.choices, default=Occupancy.OWNER)
     # 四清: 家庭情况清, 人员类别清 (from the residents' tags), 区域设施清, 隐患矛盾清

@@ -185,7 +185,7 @@ PAGES = [
     ("grids:area_children", "areas", "S1", 5),
     ("grids:area", "areas", "K1", 8),
     ("grids:area", "areas", "A", 14),  # its community, for the door plates link
-    ("grids:household", "households", "A1", 12),  # + who left, the moves and the merges, one query each
+    ("grids:household", "households", "A1", 13),  # + who left, the moves, the merges and the visits, one query each
     ("grids:resident", "residents", "A1", 8),
     ("grids:resident_search", None, None, 7),
 ]
