@@ -351,6 +351,11 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 10
 # 等保 2.0 level 3 asks for at least six months of security audit; the deploy check refuses less.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 184)
 
+# Places on the map (grids.shapes): boundaries surveyed separately may disagree by this many
+# metres at an edge, and neighbours under one parent may share this much of the smaller one.
+BOUNDARY_TOLERANCE_METRES = env_int("BOUNDARY_TOLERANCE_METRES", 5)
+BOUNDARY_OVERLAP_SHARE = env_int("BOUNDARY_OVERLAP_PERCENT", 1) / 100
+
 REST_FRAMEWORK = {
     # A personal token first: its refusals are 401 with the Bearer scheme named. Without one, the
     # signed-in browser's session, CSRF-checked on writes.

@@ -21,6 +21,7 @@ from grids.import_models import ImportRow, ImportRun, PeopleExport
 from grids.models import (
     Area,
     AreaMerge,
+    AreaShape,
     BuildingCount,
     City,
     Household,
@@ -359,6 +360,16 @@ class BuildingCountAdmin(ReadOnlyAdmin):
     list_display = ["building", "households", "residents", "key_group_residents"]
     list_select_related = ["building"]
     search_fields = ["building__name", "building__code"]
+
+
+@admin.register(AreaShape)
+class AreaShapeAdmin(ReadOnlyAdmin):
+    """Where places are, read here; drawn on the map page or imported from a surveying office's
+    file, through grids.shapes, which checks them against their neighbours."""
+
+    list_display = ["area", "lng", "lat", "updated_at"]
+    list_select_related = ["area"]
+    search_fields = ["area__name", "area__code"]
 
 
 @admin.register(AreaMerge)

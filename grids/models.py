@@ -505,5 +505,7 @@ class SensitiveAccess(models.Model):
         return f"{self.user} → {self.resident} ({self.at:%Y-%m-%d %H:%M})"
 
 
-# The import and export records live in their own module; imported here so the app registers them.
+# The import and export records and the places' geometry live in modules of their own; imported
+# here so the app registers them.
+from grids.geo_models import AreaShape  # noqa: E402, F401
 from grids.import_models import ImportRow, ImportRun, PeopleExport  # noqa: E402, F401
