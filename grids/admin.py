@@ -23,6 +23,7 @@ from grids.models import (
     AreaMerge,
     AreaShape,
     BuildingCount,
+    BuildingGroupCount,
     City,
     Household,
     HouseholdTag,
@@ -359,6 +360,16 @@ class BuildingCountAdmin(ReadOnlyAdmin):
 
     list_display = ["building", "households", "residents", "key_group_residents"]
     list_select_related = ["building"]
+    search_fields = ["building__name", "building__code"]
+
+
+@admin.register(BuildingGroupCount)
+class BuildingGroupCountAdmin(ReadOnlyAdmin):
+    """The workbench's key-group counts per building and group, kept with the building's counts."""
+
+    list_display = ["building", "group", "residents"]
+    list_select_related = ["building", "group"]
+    list_filter = ["group"]
     search_fields = ["building__name", "building__code"]
 
 

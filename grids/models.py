@@ -170,6 +170,24 @@ class BuildingCount(models.Model):
         return f"{self.building_id}: {self.households}/{self.residents}/{self.key_group_residents}"
 
 
+class BuildingGroupCount(models.Model):
+    """Living residents of one building in one key group that is not sensitive, kept with its
+    BuildingCount by grids.rollup.recount_buildings: the workbench's breakdown by group is a sum
+    over the buildings of the scope, not a distinct count over its residents."""
+
+    building = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="group_counts", verbose_name=_("楼栋"))
+    group = models.ForeignKey("KeyGroup", on_delete=models.CASCADE, related_name="+", verbose_name=_("重点人群"))
+    residents = models.PositiveIntegerField(_("人数"), default=0)
+
+    class Meta:
+        verbose_name = _("楼栋重点人群统计")
+        verbose_name_plural = _("楼栋重点人群统计")
+        constraints = [models.UniqueConstraint(fields=["building", "group"], name="building_group_count_once")]
+
+    def __str__(self) -> str:
+        return f"{self.building_id}/{self.group_id}: {self.residents}"
+
+
 class Occupancy(models.TextChoices):
     OWNER = "owner", _("自住")
     RENTED = "rented", _("出租")

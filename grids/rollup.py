@@ -1,4 +1,5 @@
-"""The area tree's counts, kept per building (grids.models.BuildingCount) and summed over a subtree.
+"""The area tree's counts, kept per building (grids.models.BuildingCount, and per key group
+BuildingGroupCount) and summed over a subtree.
 
 Writers add no deltas: each calls `recount_buildings` with the buildings it touched, inside its own
 transaction, and their rows are counted again from scratch, one grouped query per thousand
@@ -15,7 +16,7 @@ from collections.abc import Iterable
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from grids.models import Area, AreaKind, BuildingCount, KeyGroup, ResidentTag
+from grids.models import Area, AreaKind, BuildingCount, BuildingGroupCount, KeyGroup, ResidentTag
 
 CHUNK = 1000  # buildings per grouped query: well under SQLite's limit on query parameters
 
@@ -56,8 +57,25 @@ def recount_buildings(building_ids: Iterable[int]) -> int:
             unique_fields=["building"],
             update_fields=["households", "residents", "key_group_residents"],
         )
+        _recount_groups([row.building_id for row in rows], today)
         stored += len(rows)
     return stored
+
+
+def _recount_groups(ids: list[int], today: datetime.date) -> None:
+    """The buildings' living residents per key group, as the lists show them: their rows again
+    from scratch (the buildings' count rows are held, so no other writer counts them meanwhile)."""
+    BuildingGroupCount.objects.filter(building_id__in=ids).delete()
+    per_group = (
+        _visible_tags(today)
+        .filter(resident__household__building_id__in=ids, resident__ended_on__isnull=True)
+        .order_by()
+        .values_list("resident__household__building_id", "group_id")
+        .annotate(n=Count("resident", distinct=True))
+    )
+    BuildingGroupCount.objects.bulk_create(
+        BuildingGroupCount(building_id=building, group_id=group, residents=n) for building, group, n in per_group
+    )
 
 
 def _hold(ids: list[int]) -> None:

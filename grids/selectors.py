@@ -12,7 +12,17 @@ from core.blind_index import blind_index
 from core.identity import ID_LIKE, PHONE_LIKE, normalize_phone
 from core.scope import Scope
 from grids.import_models import ImportRun
-from grids.models import Area, AreaKind, BuildingCount, Household, HouseholdTag, Move, Resident, ResidentTag
+from grids.models import (
+    Area,
+    AreaKind,
+    BuildingCount,
+    BuildingGroupCount,
+    Household,
+    HouseholdTag,
+    Move,
+    Resident,
+    ResidentTag,
+)
 
 
 def areas(scope: Scope) -> QuerySet[Area]:
@@ -183,12 +193,12 @@ def grids_of(scope: Scope) -> QuerySet[Area]:
 
 
 def key_group_breakdown(scope: Scope) -> list[dict]:
-    """Residents and households in each non-sensitive key group across the scope: one query each."""
+    """Residents and households in each non-sensitive key group across the scope: one query each,
+    the residents summed from the per-building counts (grids.rollup) rather than counted."""
     by_resident = (
-        visible_tags(ResidentTag.objects)
-        .filter(resident__in=residents(scope).living())
+        BuildingGroupCount.objects.filter(scope.area_q("building__"))
         .values("group__name", "group__name_en", "group__order")
-        .annotate(n=Count("resident", distinct=True))
+        .annotate(n=Sum("residents"))
     )
     by_household = (
         visible_tags(HouseholdTag.objects)

@@ -14,6 +14,7 @@ from grids.models import (
     Area,
     AreaKind,
     BuildingCount,
+    BuildingGroupCount,
     Household,
     KeyGroup,
     Relation,
@@ -42,10 +43,35 @@ def rolled_up(area: Area) -> tuple[int, int, int]:
     return counted.household_count, counted.resident_count, counted.key_group_count
 
 
+def live_groups(area: Area) -> dict[str, int]:
+    """Living residents per visible key group under the area, counted the old way."""
+    under = {"tree_id": area.tree_id, "lft__gte": area.lft, "lft__lte": area.rght}
+    living = (
+        Resident.objects.unscoped("test").living().filter(**{f"household__building__{k}": v for k, v in under.items()})
+    )
+    counted = {}
+    for group in KeyGroup.objects.all():
+        n = living.filter(pk__in=visible_tags(ResidentTag.objects).filter(group=group).values("resident")).count()
+        if n:
+            counted[group.code] = n
+    return counted
+
+
+def rolled_up_groups(area: Area) -> dict[str, int]:
+    rows = BuildingGroupCount.objects.filter(
+        building__tree_id=area.tree_id, building__lft__gte=area.lft, building__lft__lte=area.rght
+    )
+    counted = {}
+    for row in rows.select_related("group"):
+        counted[row.group.code] = counted.get(row.group.code, 0) + row.residents
+    return counted
+
+
 def assert_counts_hold(world) -> None:
     pks = [world.areas[key].pk for key in PLACES]
     places = list(Area.objects.unscoped("test").filter(pk__in=pks))  # a place merged away is gone
     assert {area.name: rolled_up(area) for area in places} == {area.name: live(area) for area in places}
+    assert {area.name: rolled_up_groups(area) for area in places} == {area.name: live_groups(area) for area in places}
 
 
 def test_the_world_starts_counted(world):
