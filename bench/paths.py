@@ -198,6 +198,7 @@ def paths(where: dict) -> list[dict]:
         ("notifications page", "community", "GET", "/cases/notifications/", None),
         ("area tree, district", "district", "GET", "/areas/", None),
         ("household card", "grid", "GET", f"/households/{household}/", None),
+        ("visits due list page", "grid", "GET", "/cases/visits/due/", None),
         ("leader's dashboard", "leader", "GET", "/cases/dashboard/", None),
         ("ranking", "leader", "GET", "/cases/ranking/", None),
         ("create a case (API POST)", "grid", "POST", "/api/v1/cases/", report),
