@@ -223,6 +223,9 @@ SMS_HTTP_TIMEOUT = env_int("SMS_HTTP_TIMEOUT", 10)
 # that long at most), and after how many failures in a row a subscription pauses with a notice.
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
 WEBHOOK_MAX_FAILURES = env_int("WEBHOOK_MAX_FAILURES", 10)
+# Case descriptions travel in the body: only over TLS, unless a receiver on a closed network is
+# allowed plain HTTP on purpose (and while DEBUG, for a receiver on the developer's machine).
+WEBHOOK_REQUIRE_HTTPS = env_bool("WEBHOOK_REQUIRE_HTTPS", not DEBUG)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -6,6 +6,7 @@ PermissionDenied, which the pages answer with a 404."""
 import datetime
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -43,6 +44,12 @@ def _of(actor, subscription: WebhookSubscription) -> str:
     return _capacity(actor, district_id=subscription.district_id, department_id=subscription.department_id)
 
 
+def _clean_url(url: str) -> str:
+    if settings.WEBHOOK_REQUIRE_HTTPS and not url.lower().startswith("https://"):
+        raise ValidationError({"url": [_("接收地址须为 https 地址")]}, code="https_required")
+    return url
+
+
 def _clean_kinds(kinds) -> list[str]:
     kinds = [kind for kind in WebhookKind.values if kind in set(kinds)]
     if not kinds:
@@ -62,7 +69,12 @@ def create_subscription(
     )
     secret = new_secret()
     subscription = WebhookSubscription(
-        name=name.strip(), url=url, kinds=_clean_kinds(kinds), district=district, department=department, secret=secret
+        name=name.strip(),
+        url=_clean_url(url),
+        kinds=_clean_kinds(kinds),
+        district=district,
+        department=department,
+        secret=secret,
     )
     full_clean(subscription)
     subscription.save()
@@ -74,7 +86,7 @@ def create_subscription(
 def update_subscription(*, actor, subscription: WebhookSubscription, name: str, url: str, kinds) -> WebhookSubscription:
     role = _of(actor, subscription)
     subscription = WebhookSubscription.objects.reread(subscription).select_for_update().get()
-    subscription.name, subscription.url, subscription.kinds = name.strip(), url, _clean_kinds(kinds)
+    subscription.name, subscription.url, subscription.kinds = name.strip(), _clean_url(url), _clean_kinds(kinds)
     full_clean(subscription)
     subscription.save(update_fields=["name", "url", "kinds"])
     audit.record(

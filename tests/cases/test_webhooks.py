@@ -50,6 +50,12 @@ def _readme_recipe() -> dict:
 VERIFY = _readme_recipe()["verify"]
 
 
+@pytest.fixture(autouse=True)
+def _plain_http_on_loopback(settings):
+    """The receivers here listen on loopback without TLS."""
+    settings.WEBHOOK_REQUIRE_HTTPS = False
+
+
 class Receiver:
     """A receiving system: answers 500 to its first `fail_first` requests; afterwards takes a
     delivery whose signature the README's recipe accepts (200) and refuses any other (401)."""
@@ -418,3 +424,16 @@ def test_a_script_subscribes_over_the_api_and_gets_the_secret_in_that_answer_onl
     )
     # Another department is not among its choices: refused like one that does not exist.
     assert refused.status_code == 400 and WebhookSubscription.objects.count() == 1
+
+
+def test_a_receiver_must_speak_tls_unless_plain_http_is_allowed(world, settings):
+    from django.core.exceptions import ValidationError
+
+    settings.WEBHOOK_REQUIRE_HTTPS = True
+    with pytest.raises(ValidationError) as refused:
+        webhooks.create_subscription(
+            actor=world.users["district"], name="x", url="http://qu.example.org/h", kinds=ALL_KINDS,
+            district=world.areas["district"],
+        )  # fmt: skip
+    assert refused.value.message_dict == {"url": ["接收地址须为 https 地址"]}
+    assert not WebhookSubscription.objects.exists()
