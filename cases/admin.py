@@ -27,6 +27,9 @@ from cases.models import (
     TimeLimit,
     Visit,
     VisitRule,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookSubscription,
     WorkChatHook,
 )
 from cases.notifications import services as notification_services
@@ -269,3 +272,29 @@ class VisitRuleAdmin(ReadOnlyAdmin):
 
     list_display = ["area", "group", "every_days", "ended_on"]
     list_select_related = ["area", "group"]
+
+
+# Webhooks change only through their services (cases/webhooks), on the 事件推送 pages.
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(ReadOnlyAdmin):
+    list_display = ["name", "district", "department", "url", "active", "paused_at", "failures"]
+    list_filter = ["active"]
+    search_fields = ["name", "url"]
+    list_select_related = ["district", "department"]
+    exclude = ["secret"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    list_display = ["subscription", "kind", "event", "created_at", "attempts", "delivered_at"]
+    list_filter = ["kind"]
+    search_fields = ["subscription__name", "event__case__number"]
+    list_select_related = ["subscription", "event__case"]
+
+
+@admin.register(WebhookAttempt)
+class WebhookAttemptAdmin(ReadOnlyAdmin):
+    list_display = ["delivery", "at", "status_code", "ok"]
+    list_filter = ["ok"]
+    search_fields = ["delivery__subscription__name"]
+    list_select_related = ["delivery__subscription", "delivery__event__case"]

@@ -4,6 +4,7 @@ from celery import shared_task
 
 from cases import sweep
 from cases.notifications import delivery
+from cases.webhooks import outbox
 from core.leases import lease
 
 log = logging.getLogger(__name__)
@@ -38,3 +39,15 @@ def deliver_notifications(ids: list[int]) -> int:
 @shared_task(acks_late=True, max_retries=0)
 def deliver_pending_notifications() -> int:
     return delivery.send_owed()
+
+
+# No Celery retries either: a failed webhook delivery stays owed with its own growing wait, and
+# beat's pass below posts it again; the claim makes any rerun safe.
+@shared_task(acks_late=True, max_retries=0)
+def deliver_webhooks(ids: list[int]) -> int:
+    return outbox.send_deliveries(ids)
+
+
+@shared_task(acks_late=True, max_retries=0)
+def deliver_pending_webhooks() -> int:
+    return outbox.send_owed()

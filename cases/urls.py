@@ -1,6 +1,7 @@
 from django.urls import path
 
 from cases import aid_views, notification_views, report_views, views, visit_views, workflow
+from cases.webhooks import pages as webhook_pages
 
 app_name = "cases"
 
@@ -34,4 +35,8 @@ urlpatterns = [
     path("visits/due/", visit_views.visits_due, name="visits_due"),
     path("visits/photos/<int:pk>/", visit_views.visit_photo, name="visit_photo"),
     *visit_views.RULES.urls(),
+    path("webhooks/<int:pk>/", webhook_pages.subscription_detail, name="webhook"),
+    *webhook_pages.SUBSCRIPTIONS.urls(),
+    path("webhook-deliveries/<int:pk>/", webhook_pages.delivery_detail, name="webhook_delivery"),
+    *webhook_pages.DELIVERIES.urls(),
 ]

@@ -13,6 +13,7 @@ class Capability(StrEnum):
     WORK_FOR_DEPARTMENT = "work_for_department"  # sign, return, ask for more time, resolve for a department
     VERIFY_CASE = "verify_case"  # check a fix on site
     RECORD_CALLBACK = "record_callback"  # 回访: record a caller's rating on their behalf
+    MANAGE_WEBHOOKS = "manage_webhooks"  # subscribe a district's or a department's own system to case events
     # Places, people and structure
     EDIT_PEOPLE = "edit_people"  # keep household cards and residents current
     KEEP_GRIDS = "keep_grids"  # create, rename, redraw grids, compounds and buildings in a community

@@ -1,6 +1,7 @@
 from rest_framework.routers import DefaultRouter
 
 from cases.api import CaseViewSet, CategoryViewSet, RoutingRuleViewSet
+from cases.webhooks.api import WebhookSubscriptionViewSet
 from cobuilding.api import AgreementViewSet, NeedViewSet, ProjectViewSet, ResourceViewSet, UnitViewSet
 from core.drf import ID_PATH_PATTERN
 from grids.api import AreaViewSet, HouseholdViewSet, ResidentViewSet
@@ -33,3 +34,4 @@ router.register("service-projects", ProjectViewSet, basename="service-project")
 router.register("cases", CaseViewSet, basename="case")
 router.register("case-categories", CategoryViewSet, basename="case-category")
 router.register("routing-rules", RoutingRuleViewSet, basename="routing-rule")
+router.register("webhook-subscriptions", WebhookSubscriptionViewSet, basename="webhook-subscription")

@@ -69,6 +69,10 @@ def _auditor(scope, user) -> bool:
     return user.is_staff and user.has_perm("core.audit_reader")
 
 
+def _webhook_keeper(scope, user) -> bool:
+    return scope.may(Capability.MANAGE_WEBHOOKS)
+
+
 def _staff(scope, user) -> bool:
     return user.is_staff
 
@@ -101,6 +105,7 @@ MENU = [
     Entry(_("服务项目"), "cobuilding:project_list", _places, records=True),
     Entry(_("联席会议"), "cobuilding:meeting_list", _places, records=True),
     Entry(_("经费测算"), "funding:runs", _places),
+    Entry(_("事件推送"), "cases:webhook_list", _webhook_keeper, tool=True),
     Entry(_("审计日志"), "core:audit", _auditor, tool=True),
     Entry(_("后台管理"), "admin:index", _staff, tool=True),
 ]

@@ -189,6 +189,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "sweep-case-deadlines": {"task": "cases.tasks.sweep_deadlines", "schedule": 300.0},
     "deliver-pending-notifications": {"task": "cases.tasks.deliver_pending_notifications", "schedule": 60.0},
+    "deliver-pending-webhooks": {"task": "cases.tasks.deliver_pending_webhooks", "schedule": 60.0},
     "resume-pending-budget-runs": {"task": "funding.tasks.resume_pending_budget_runs", "schedule": 60.0},
     "beat-heartbeat": {"task": "gridgov.tasks.beat_heartbeat", "schedule": 60.0},
     # The uploads kept for fixing refused rows, once too old (grids/imports/fixes.py says how long).
@@ -218,6 +219,13 @@ if SMS_BACKEND == "http" and not SMS_HTTP_URL:
     raise ImproperlyConfigured("SMS_BACKEND=http needs SMS_HTTP_URL: every text message would fail")
 # Also the wait for a work-messaging webhook; a delivery's claim is held that long at most.
 SMS_HTTP_TIMEOUT = env_int("SMS_HTTP_TIMEOUT", 10)
+# Webhooks (cases/webhooks): how long a receiver may take to answer (a delivery's claim is held
+# that long at most), and after how many failures in a row a subscription pauses with a notice.
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+WEBHOOK_MAX_FAILURES = env_int("WEBHOOK_MAX_FAILURES", 10)
+# Case descriptions travel in the body: only over TLS, unless a receiver on a closed network is
+# allowed plain HTTP on purpose (and while DEBUG, for a receiver on the developer's machine).
+WEBHOOK_REQUIRE_HTTPS = env_bool("WEBHOOK_REQUIRE_HTTPS", not DEBUG)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -25,6 +25,10 @@ ROLES: dict[Capability, frozenset[str]] = {
     # 回访 is a call from the office that holds the place: the community, the street or the
     # district's command centre, never the department whose work is being rated.
     Capability.RECORD_CALLBACK: COMMUNITY_HANDLERS | {Role.STREET_STAFF, Role.DISTRICT_STAFF},
+    # A system that hears of cases is run by the office that owns it: a district's command centre
+    # for the district (its post is at the district), a department's officers for the department.
+    # Sunk staff work in the grids for their department, not on its systems.
+    Capability.MANAGE_WEBHOOKS: frozenset({Role.DISTRICT_STAFF, Role.DEPARTMENT_OFFICER}),
     # Keeping household cards and residents current is grid and community work (seed 002, 004).
     Capability.EDIT_PEOPLE: GRID_TEAM | COMMUNITY_HANDLERS,
     # Places inside a community are its staff's to keep; streets and communities the district's.

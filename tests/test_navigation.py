@@ -41,7 +41,13 @@ def test_the_menu_lists_exactly_the_pages_the_persona_may_open(world, client_for
 
 def test_the_officer_is_offered_only_their_cases(world, client_for):
     page = client_for(world.users["officer"]).get(reverse("home")).content.decode()
-    assert _menu_hrefs(page) == [reverse("home"), reverse("cases:list"), reverse("cases:dashboard")]
+    # and, in the account menu, their department's event subscriptions (事件推送)
+    assert _menu_hrefs(page) == [
+        reverse("home"),
+        reverse("cases:list"),
+        reverse("cases:dashboard"),
+        reverse("cases:webhook_list"),
+    ]
 
 
 @pytest.mark.django_db

@@ -60,6 +60,15 @@ from cases.models.notify import (
     default_channels,
 )
 from cases.models.visit import VISIT_RULE_KINDS, Visit, VisitRule
+from cases.models.webhook import (
+    KIND_OF_ACTION,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookKind,
+    WebhookSubscription,
+    kinds_of,
+    managed_owners,
+)
 
 __all__ = [
     "AWAITING_DISPATCH",
@@ -70,6 +79,7 @@ __all__ = [
     "ENDED",
     "INBOX",
     "INBOX_DUE",
+    "KIND_OF_ACTION",
     "NEXT_LEVEL",
     "OPEN",
     "STAFF_KINDS",
@@ -110,8 +120,14 @@ __all__ = [
     "Urgency",
     "Visit",
     "VisitRule",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookKind",
+    "WebhookSubscription",
     "WorkChatHook",
     "_photo_path",
     "area_case_q",
     "default_channels",
+    "kinds_of",
+    "managed_owners",
 ]

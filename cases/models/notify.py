@@ -31,10 +31,14 @@ class NotificationKind(models.TextChoices):
     OVERDUE = "overdue", _("超期")
     SUPERVISION = "supervision", _("督办")
     TRACKING_CODE = "tracking_code", _("查询码短信")
+    WEBHOOK_PAUSED = "webhook_paused", _("事件推送已暂停")
 
 
-# What a staff member can be told; the tracking code goes to a resident's phone only.
-STAFF_KINDS = [kind for kind in NotificationKind if kind != NotificationKind.TRACKING_CODE]
+# What a staff member chooses channels for; the tracking code goes to a resident's phone only, and
+# a paused webhook is told in the inbox of those who keep it (it belongs to no one step of a case).
+STAFF_KINDS = [
+    kind for kind in NotificationKind if kind not in (NotificationKind.TRACKING_CODE, NotificationKind.WEBHOOK_PAUSED)
+]
 URGENT_KINDS = frozenset({NotificationKind.OVERDUE, NotificationKind.SUPERVISION})
 
 

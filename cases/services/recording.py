@@ -12,6 +12,7 @@ from cases import workflow
 from cases.models import Case, CaseEvent, CasePhoto
 from cases.notifications.delivery import announce
 from cases.photos import CleanPhoto
+from cases.webhooks.outbox import record_deliveries
 from core import audit
 from core.scope import SYSTEM, scope_for
 
@@ -73,7 +74,8 @@ def record(
     hands the case to (cases.notifications), in the caller's transaction.
     `actor` is a user, None for the anonymous resident, or SYSTEM for the sweep. An event that
     does not move the case (`moves=False`: the sweep's reminders and overdue records) leaves its
-    status and last action as they are."""
+    status and last action as they are. The subscribed systems' deliveries are recorded beside the
+    notifications (cases.webhooks)."""
     creating = case.pk is None
     before = {} if creating else getattr(case, _SNAPSHOT, None) or _snapshot(case)
     from_status = "" if creating else case.status
@@ -106,6 +108,7 @@ def record(
     audit.record(actor=actor, action=f"case.{action}", target=case, fields=changed, capacity=role)
     setattr(case, _SNAPSHOT, after)
     announce(case, event)
+    record_deliveries(case, event)
     return event
 
 

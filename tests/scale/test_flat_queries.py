@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from cases import services as case_services
 from cases import workflow
-from cases.models import Case, DoorPlate
+from cases.models import Case, DoorPlate, WebhookDelivery, WebhookKind
+from cases.webhooks import services as webhook_services
 from cobuilding import services as cobuilding_services
 from cobuilding.models import CoBuildingUnit, JointMeeting, Need, ResourceBooking, SharedResource
 from core import api_tokens
@@ -148,6 +149,12 @@ READS = [
     ("cases:visit_rule", "community", lambda w, g: [g["visit_rule"].pk], ""),
     ("cases:visit_rule_end", "community", lambda w, g: [g["visit_rule"].pk], ""),
     ("cases:visit_rule_history", "community", lambda w, g: [g["visit_rule"].pk], ""),
+    ("cases:webhook_list", "district", None, ""),
+    ("cases:webhook_list", "officer", None, ""),
+    ("cases:webhook_create", "district", None, ""),
+    ("cases:webhook", "district", lambda w, g: [g["webhook"].pk], ""),
+    ("cases:webhook_delivery_list", "district", None, ""),
+    ("cases:webhook_delivery", "district", lambda w, g: [g["webhook_delivery"].pk], ""),
     ("cases:resident_report", None, lambda w, g: [g["plate"].token], ""),
     ("cases:track", None, None, ""),
     ("cases:track_case", None, lambda w, g: [g["case"].tracking_code], ""),
@@ -178,6 +185,7 @@ READS = [
     ("case-events", "community", lambda w, g: [g["case"].pk], ""),
     ("case-category-list", "community", None, ""),
     ("routing-rule-list", "street", None, ""),
+    ("webhook-subscription-list", "district", None, ""),
     ("core:audit", "admin", None, ""),
     ("api_tokens", "community", None, ""),
 ]
@@ -243,6 +251,14 @@ NOT_READ = {
     "cases:notifications_read_all": "a POST that marks the user's own notifications read in one statement",
     "cases:track_photo": "one stored file of one case, found by its tracking code",
     "cases:visit_photo": "one stored file through the visit's scope",
+    "cases:webhook_edit": "one subscription's form, as cases:webhook",
+    "cases:webhook_disable": "a confirmation for one subscription",
+    "cases:webhook_enable": "a confirmation for one subscription",
+    "cases:webhook_replay": "one subscription's form, as cases:webhook",
+    "cases:webhook_secret": "a confirmation for one subscription",
+    "cases:webhook_history": "one subscription's audit entries, at most a page (core.backoffice.HISTORY_ROWS)",
+    "cases:webhook_delivery_replay": "a confirmation for one delivery",
+    "cases:webhook_delivery_history": "one delivery's audit entries, at most a page (core.backoffice.HISTORY_ROWS)",
     "post-detail": "one row, as post-list",
     "orgs:post": "one row, as orgs:post_list",
     "orgs:post_end": "one row's form, as orgs:post",
@@ -267,6 +283,7 @@ NOT_READ = {
     "service-project-detail": "one row, as service-project-list (none in the world)",
     "case-category-detail": "configuration, not data that grows",
     "routing-rule-detail": "configuration, not data that grows",
+    "webhook-subscription-detail": "one row, as webhook-subscription-list",
     "resident-search": "a POST: the search by number (tests/trust pins it)",
     "api-root": "no data",
     "schema": "no data: the OpenAPI document",
@@ -297,6 +314,11 @@ def _grow(world, depts, n: int, grown: dict) -> dict:
     """n more of everything in K1; returns the objects the routes point at (the first ones made)."""
     area = world.areas
     since = datetime.date(2025, 1, 1)
+    if "webhook" not in grown:  # the district's system hears of every case: its deliveries grow
+        grown["webhook"] = webhook_services.create_subscription(
+            actor=SYSTEM, name="区指挥中心", url="https://receiver.example.org/h", kinds=WebhookKind.values,
+            district=area["district"],
+        )[0]  # fmt: skip
     for i in range(n):
         case = case_services.report_case(
             actor=world.users["grid_a"],
@@ -362,6 +384,7 @@ def _grow(world, depts, n: int, grown: dict) -> dict:
         )
         if i % 2:
             cobuilding_services.cancel_booking(actor=SYSTEM, booking=booking, reason="改期")
+    grown.setdefault("webhook_delivery", WebhookDelivery.objects.order_by("pk").first())
     if "visit_rule" not in grown:
         grown["visit_rule"] = case_services.add_visit_rule(
             actor=SYSTEM, area=area["K1"], group=key_group("empty-nest-elderly"), every_days=30

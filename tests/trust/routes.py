@@ -15,8 +15,9 @@ from django.utils import timezone
 from PIL import Image
 
 from cases import services as case_services
-from cases.models import Category, Notification, RoutingRule
+from cases.models import Category, Notification, RoutingRule, WebhookDelivery
 from cases.photos import clean_photo
+from cases.webhooks import services as webhook_services
 from cobuilding import services as cobuilding_services
 from cobuilding.models import (
     Agreement,
@@ -271,6 +272,23 @@ def build_targets(world) -> dict[str, dict[str, dict[str, object]]]:
         side: case_services.add_visit_rule(actor=SYSTEM, area=a[community], group=None, every_days=30)
         for side, community in [("A1", "K1"), (OUTSIDE, "K4")]
     }
+    # Event subscriptions: the district's (its command centre keeps it) and the county's, each with
+    # a delivery of its cases' reports.
+    hooks = {
+        side: webhook_services.create_subscription(
+            actor=SYSTEM, name=f"订阅{side}", url="https://receiver.example.org/h", kinds=["created"], district=a[root]
+        )[0]
+        for side, root in [("A1", "district"), (OUTSIDE, "county")]
+    }
+    hook_deliveries = {
+        b: WebhookDelivery.objects.create(
+            subscription=hooks[OUTSIDE if b == OUTSIDE else "A1"],
+            event=cases[b].events.order_by("pk").first(),
+            kind="created",
+            body="{}",
+        )
+        for b in ["A1", "B1", OUTSIDE]
+    }
     targets = {}
     for building, community in [("A1", a["K1"]), ("B1", a["K1"]), (OUTSIDE, a["K4"])]:
         side = OUTSIDE if building == OUTSIDE else "A1"  # B1 shares K1's records and the district's runs
@@ -305,6 +323,8 @@ def build_targets(world) -> dict[str, dict[str, dict[str, object]]]:
             "api_token": {"pk": tokens[building].pk},
             "visit_photo": {"pk": visits[building].pk},
             "visit_rule": {"pk": visit_rules[side].pk},
+            "webhook": {"pk": hooks[side].pk},
+            "webhook_delivery": {"pk": hook_deliveries[building].pk},
         }
     return targets
 

@@ -45,6 +45,8 @@ ADMIN_ONLY = {ALL: 404, "admin": 200}
 PEOPLE_EDITORS = ("grid_a", "grid_b", "community", "admin")  # keep households and residents
 MEMBER_KEEPERS = ("community", "street", "district", "admin")  # keep the party roll
 CO_BUILDERS = ("community", "street", "admin")  # keep co-building records (MANAGE_COMMUNITY)
+WEBHOOK_KEEPERS = ("district", "officer", "officer_mz", "admin")  # keep event subscriptions (MANAGE_WEBHOOKS)
+DISTRICT_HOOK = {ALL: 404, ("district", "admin"): 200}
 
 
 def back_office(obj=None, *, may) -> "Row":
@@ -306,6 +308,21 @@ ROWS: dict[str, Row] = {
     "cases:visit_rule": page("visit_rule", get=PLACES),
     "cases:visit_rule_end": back_office("visit_rule", may=CO_BUILDERS),
     "cases:visit_rule_history": page("visit_rule", get=PLACES),
+    # Event subscriptions: listed and created by who keeps an owner's (district staff, department
+    # officers); the world's is the district's, so only its staff open it. It is on: no enable.
+    "cases:webhook_list": page(get={ALL: 404, WEBHOOK_KEEPERS: 200}),
+    "cases:webhook_create": back_office(may=WEBHOOK_KEEPERS),
+    "cases:webhook": page("webhook", get=DISTRICT_HOOK),
+    "cases:webhook_edit": back_office("webhook", may=("district", "admin")),
+    "cases:webhook_disable": back_office("webhook", may=("district", "admin")),
+    "cases:webhook_enable": page("webhook", get=404),
+    "cases:webhook_replay": back_office("webhook", may=("district", "admin")),
+    "cases:webhook_secret": back_office("webhook", may=("district", "admin")),
+    "cases:webhook_history": page("webhook", get=DISTRICT_HOOK),
+    "cases:webhook_delivery_list": page(get={ALL: 404, WEBHOOK_KEEPERS: 200}),
+    "cases:webhook_delivery": page("webhook_delivery", get=DISTRICT_HOOK),
+    "cases:webhook_delivery_replay": back_office("webhook_delivery", may=("district", "admin")),
+    "cases:webhook_delivery_history": page("webhook_delivery", get=DISTRICT_HOOK),
     "cases:door_plates": page(
         "community",
         get={ALL: 404, ("community", "street", "admin"): 200},
@@ -372,6 +389,9 @@ ROWS: dict[str, Row] = {
     "case-category-list": api(),
     "case-category-detail": api("category"),
     "routing-rule-list": api(),
+    # A list of what each keeps (empty for the rest); an empty POST is refused for its missing fields.
+    "webhook-subscription-list": api(post=400),
+    "webhook-subscription-detail": api("webhook", get=DISTRICT_HOOK),
     "routing-rule-detail": api("rule", get={ALL: 404, ("district", "leader", "admin"): 200}),  # a district's rule
 }
 
