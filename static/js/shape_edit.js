@@ -9,9 +9,13 @@
   const map = L.map(box, { attributionControl: false });
   const fields = (name) => form.elements.namedItem(name);
   const round = (value) => Math.round(value * 1e6) / 1e6;
-  let fitted = null;
+  // The view first: a vector layer added to a map with none has nothing to clip against.
+  const seen = [data.boundary, data.above, data.point && { type: "Point", coordinates: data.point }].find(Boolean);
+  if (seen && data.point && !data.boundary) map.setView([data.point[1], data.point[0]], 17);
+  else if (seen) map.fitBounds(L.geoJSON(seen).getBounds());
+  else map.setView([35, 105], 4);
   if (data.above) {
-    fitted = L.geoJSON(data.above, { style: { color: "#6c757d", weight: 1, fillOpacity: 0.05 } }).addTo(map);
+    L.geoJSON(data.above, { style: { color: "#6c757d", weight: 1, fillOpacity: 0.05 } }).addTo(map);
   }
 
   if (data.kind === "building") {
@@ -30,9 +34,6 @@
     };
     if (lng.value && lat.value) place(L.latLng(Number(lat.value), Number(lng.value)));
     map.on("click", (event) => place(event.latlng));
-    if (marker && !fitted) map.setView(marker.getLatLng(), 17);
-    else if (fitted) map.fitBounds(fitted.getBounds());
-    else map.setView([30, 114], 4);
     return;
   }
 
@@ -84,7 +85,4 @@
       write(current);
     });
   }
-  const shown = layer || fitted;
-  if (shown) map.fitBounds(shown.getBounds());
-  else map.setView([30, 114], 4);
 })();
