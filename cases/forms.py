@@ -69,6 +69,10 @@ class ReportForm(BootstrapFormMixin, SubmissionKeyMixin):
     )
     reporter_phone = forms.CharField(label=_("群众联系电话"), max_length=20, required=False)
     photos = PhotosField()
+    # Where the phone was, when the reporter let the page ask (static/js/locate.js): a report
+    # placed outside every grid of the scope is refused (grids.locate).
+    lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
 
     def __init__(self, *args, places, **kwargs):
         super().__init__(*args, **kwargs)

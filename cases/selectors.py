@@ -4,6 +4,7 @@ import datetime
 from base64 import urlsafe_b64decode, urlsafe_b64encode
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -30,6 +31,7 @@ from cases.models import (
 )
 from core.capabilities import Capability
 from core.scope import Scope
+from grids import locate
 from grids.models import AreaKind
 from orgs.models import Department
 
@@ -296,14 +298,21 @@ DUPLICATE_LIMIT = 10
 
 
 def possible_duplicates(qs: QuerySet[Case], area, category: Category | None, now=None) -> QuerySet[Case]:
-    """Open cases a new report may repeat: at the same place, or of the same category in the same
-    grid within the last week. `qs` is what the caller may see (staff: their scope; a door plate:
-    its building's grid). Newest first, at most DUPLICATE_LIMIT."""
+    """Open cases a new report may repeat: at the same place, or of the same category within the
+    last week in the same grid or at a building within CASE_DUPLICATE_RADIUS_METRES. `qs` is what
+    the caller may see (staff: their scope; a door plate: its building's grid). Newest first, at
+    most DUPLICATE_LIMIT."""
     now = now or timezone.now()
     same = Q(area=area)
     grid = area.get_ancestors(include_self=True).filter(kind=AreaKind.GRID).first()
+    recent = now - datetime.timedelta(days=DUPLICATE_DAYS)
     if grid is not None and category is not None:
-        same |= Q(grid=grid, category=category, created_at__gte=now - datetime.timedelta(days=DUPLICATE_DAYS))
+        same |= Q(grid=grid, category=category, created_at__gte=recent)
+    if category is not None:
+        # A case's place is its building's point: the neighbours' too, across a grid's edge.
+        nearby = locate.buildings_near(area, settings.CASE_DUPLICATE_RADIUS_METRES)
+        if nearby:
+            same |= Q(area_id__in=nearby, category=category, created_at__gte=recent)
     return (
         qs.filter(same, status__in=sorted(OPEN))
         .select_related("category")

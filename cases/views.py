@@ -17,6 +17,7 @@ from cases import forms, queues, resident_limits, selectors, services, tracking,
 from cases.models import CURRENT_DUE, OPEN, Action, CasePhoto, DoorPlate, Level, Status
 from core.capabilities import Capability
 from core.scope import area_scope_or_404
+from grids import locate
 from grids import selectors as grid_selectors
 from grids.models import AreaKind
 
@@ -116,6 +117,20 @@ def dispatch_board(request):
     return render(request, "cases/dispatch_board.html", {"board": board, "limit": BOARD_SIZE})
 
 
+def _placed(scope, form) -> bool:
+    """A report the phone located must be inside a grid of the reporter's scope; one the reporter
+    placed by hand (no position sent) is at the building chosen."""
+    lng, lat = form.cleaned_data.get("lng"), form.cleaned_data.get("lat")
+    if lng is None or lat is None:
+        return True
+    try:
+        locate.locate(scope, lng=lng, lat=lat)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return False
+    return True
+
+
 @login_required
 def case_new(request):
     scope = area_scope_or_404(request.scope)
@@ -125,7 +140,7 @@ def case_new(request):
         grid_selectors.areas(scope).filter(kind=AreaKind.BUILDING).select_related("parent").order_by("tree_id", "lft")
     )
     form = forms.ReportForm(request.POST or None, request.FILES or None, places=places)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and _placed(scope, form):
         data = form.cleaned_data
         try:
             case = services.report_case(

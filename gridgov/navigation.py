@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.capabilities import Capability
 from core.scope import Scope
+from grids import geoimport
 from grids.imports import kinds
 
 
@@ -65,6 +66,10 @@ def _importer(kind: str) -> Callable[[Scope, object], bool]:
     return opens
 
 
+def _geometry_importer(scope, user) -> bool:
+    return geoimport.may_import(scope)
+
+
 def _auditor(scope, user) -> bool:
     return user.is_staff and user.has_perm("core.audit_reader")
 
@@ -97,6 +102,7 @@ MENU = [
         Entry(label, "grids:kind_import_start", _importer(kind), records=True, args=(kind,))
         for kind, label in [("buildings", _("导入楼栋")), ("posts", _("导入岗位")), ("members", _("导入党员"))]
     ),
+    Entry(_("导入边界和位置点"), "grids:geometry_import", _geometry_importer, records=True),
     Entry(_("导出居民"), "grids:export_residents", _people_exporter, records=True),
     Entry(_("组织覆盖"), "orgs:coverage", _places),
     Entry(pgettext_lazy("menu", "共建单位"), "cobuilding:unit_list", _places),

@@ -363,6 +363,9 @@ AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 184)
 # metres at an edge, and neighbours under one parent may share this much of the smaller one.
 BOUNDARY_TOLERANCE_METRES = env_int("BOUNDARY_TOLERANCE_METRES", 5)
 BOUNDARY_OVERLAP_SHARE = env_int("BOUNDARY_OVERLAP_PERCENT", 1) / 100
+# A report's possible duplicates include open cases of its category this week at buildings this
+# near (cases.selectors.possible_duplicates).
+CASE_DUPLICATE_RADIUS_METRES = env_int("CASE_DUPLICATE_RADIUS_METRES", 50)
 
 REST_FRAMEWORK = {
     # A personal token first: its refusals are 401 with the Bearer scheme named. Without one, the

@@ -21,6 +21,8 @@ class ImportKind(models.TextChoices):
     BUILDINGS = "buildings", _("楼栋")
     POSTS = "posts", _("岗位")
     MEMBERS = "members", _("党员")
+    # Not a workbook: boundaries and building points from a GeoJSON or KML file (grids.geoimport).
+    GEOMETRY = "geometry", _("边界和位置点")
 
 
 class ImportRun(models.Model):
@@ -39,6 +41,10 @@ class ImportRun(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="applied_as", verbose_name=_("试导入")
     )
     all_or_nothing = models.BooleanField(_("有拒绝行时全部不导入"), default=False)
+    # The community or street a geometry import is for; an Excel import has none.
+    area = models.ForeignKey(
+        "grids.Area", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("范围")
+    )
     status = models.CharField(_("状态"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING)
     applied = models.BooleanField(_("已写入"), default=False)
     error = models.CharField(_("错误"), max_length=300, blank=True)
@@ -76,6 +82,8 @@ class ImportRow(models.Model):
     number = models.PositiveIntegerField(_("行号"))
     outcome = models.CharField(_("结果"), max_length=10, choices=RowOutcome.choices)
     reason = models.CharField(_("原因"), max_length=500, blank=True)
+    # A geometry import's feature: the code and name it gave (a workbook's row has its number only).
+    place = models.CharField(_("地点"), max_length=80, blank=True)
     # A refused row fixed on the run's page (grids.imports.fixes): its outcome is then the fix's, the
     # refusal's reason stays beside it.
     fixed_at = models.DateTimeField(_("手工修改时间"), null=True, blank=True)

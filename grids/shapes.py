@@ -8,6 +8,8 @@ compound), within `BOUNDARY_TOLERANCE_METRES` for boundaries surveyed separately
 kind under one parent overlap by no more than `BOUNDARY_OVERLAP_SHARE` of the smaller one.
 """
 
+from collections.abc import Collection
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,6 +32,8 @@ POLYGON_KINDS = {
     AreaKind.GRID,
     AreaKind.COMPOUND,
 }
+# What a place's 位置 page edits: a boundary, or a building's point.
+SHAPED_KINDS = POLYGON_KINDS | {AreaKind.BUILDING}
 # A map of a whole district draws boundaries with vertices closer than this dropped.
 OUTLINE_METRES = 5
 
@@ -47,8 +51,9 @@ def _above_with_boundary(area: Area) -> tuple[Area, BaseGeometry] | None:
     return None
 
 
-def _overlapping_siblings(area: Area, boundary: BaseGeometry) -> list[tuple[Area, float]]:
-    """Places of the area's kind under its parent whose boundaries share more than the tolerance."""
+def _overlapping_siblings(area: Area, boundary: BaseGeometry, replacing: Collection[int]) -> list[tuple[Area, float]]:
+    """Places of the area's kind under its parent whose boundaries share more than the tolerance;
+    those in `replacing` are left out (their shapes are about to change in the same transaction)."""
     if area.parent_id is None:
         return []
     min_lng, min_lat, max_lng, max_lat = boundary.bounds
@@ -64,6 +69,7 @@ def _overlapping_siblings(area: Area, boundary: BaseGeometry) -> list[tuple[Area
             max_lat__gte=min_lat,
         )
         .exclude(area=area)
+        .exclude(area__in=replacing)
         .select_related("area")
     )
     found = []
@@ -74,7 +80,7 @@ def _overlapping_siblings(area: Area, boundary: BaseGeometry) -> list[tuple[Area
     return found
 
 
-def boundary_problems(area: Area, boundary: BaseGeometry) -> list[str]:
+def boundary_problems(area: Area, boundary: BaseGeometry, replacing: Collection[int] = ()) -> list[str]:
     """Why the boundary cannot be the area's, in the user's language; empty when it can."""
     if area.kind not in POLYGON_KINDS:
         return [_("楼栋只标注位置点,不绘制边界")]
@@ -82,7 +88,7 @@ def boundary_problems(area: Area, boundary: BaseGeometry) -> list[str]:
     above = _above_with_boundary(area)
     if above and not geometry.covers(above[1], boundary, settings.BOUNDARY_TOLERANCE_METRES):
         problems.append(_("边界超出了上级%(above)s的范围") % {"above": above[0].name})
-    for sibling, share in _overlapping_siblings(area, boundary):
+    for sibling, share in _overlapping_siblings(area, boundary, replacing):
         problems.append(
             _("与同级的%(other)s重叠 %(share)s(允许不超过 %(limit)s)")
             % {
@@ -105,17 +111,26 @@ def point_problems(area: Area, point: Point) -> list[str]:
 
 
 @transaction.atomic
-def set_shape(*, actor, area: Area, boundary: dict | None = None, lng: float | None = None, lat: float | None = None):
+def set_shape(
+    *,
+    actor,
+    area: Area,
+    boundary: dict | None = None,
+    lng: float | None = None,
+    lat: float | None = None,
+    replacing: Collection[int] = (),
+):
     """Draw a place's boundary (streets down to compounds) or place a building's point, after the
     checks above; whoever keeps the place (grids.access.require_place_keeper) may. Given nothing,
-    the place's geometry is removed."""
+    the place's geometry is removed. `replacing`: the places whose shapes the same transaction sets
+    next (a geometry import, grids.geoimport), whose present shapes no new one must avoid."""
     capacity = require_place_keeper(actor, area.kind, area)
     shape = AreaShape.objects.unscoped("the shape of the area in hand").filter(area=area).select_for_update().first()
     shape = shape or AreaShape(area=area)
     fields = []
     if boundary is not None:
         drawn = geometry.polygon(boundary)
-        problems = boundary_problems(area, drawn)
+        problems = boundary_problems(area, drawn, replacing)
         if problems:
             raise ValidationError(problems, code="boundary")
         shape.boundary = geometry.as_geojson(drawn)

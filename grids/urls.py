@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grids import import_fix, import_views, views
+from grids import geo_views, import_fix, import_views, views
 from grids.backoffice import PAGES
 
 RESIDENTS = {"kind": "residents"}
@@ -32,5 +32,11 @@ urlpatterns = [
     path("imports/<slug:kind>/<int:pk>/refused/", import_views.import_refused, name="kind_import_refused"),
     path("residents/import/<int:pk>/rows/<int:number>/fix/", import_fix.import_fix, name="import_fix"),
     path("residents/export/", import_views.export_residents, name="export_residents"),
+    path("areas/<int:pk>/shape/", geo_views.area_shape, name="area_shape"),
+    path("areas/<int:pk>/geometry.geojson", geo_views.geometry_export, name="geometry_export"),
+    path("geometry/import/", geo_views.geometry_import, name="geometry_import"),
+    path("geometry/import/<int:pk>/", geo_views.geometry_import_run, name="geometry_import_run"),
+    path("geometry/import/<int:pk>/apply/", geo_views.geometry_import_apply, name="geometry_import_apply"),
+    path("locate/", geo_views.locate_point, name="locate"),
     *(pattern for pages in PAGES for pattern in pages.urls()),
 ]

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -11,10 +12,11 @@ from core.capabilities import Capability
 from core.identity import looks_like_id_or_phone
 from core.scope import area_scope_or_404
 from grids import panels, selectors, services
-from grids.access import may_edit_people
+from grids.access import may_edit_people, may_keep_place
 from grids.backoffice import HOUSEHOLDS, PLACES, RESIDENTS
 from grids.forms import HouseholdCardForm, ResidentForm, ResidentSearchForm, RevealForm
 from grids.models import AreaKind
+from grids.shapes import SHAPED_KINDS
 
 PAGE_SIZE = 30
 
@@ -43,6 +45,8 @@ def area_detail(request, pk: int):
         "links": PLACES.links(scope, area),
         **panels.context(panels.AREA, scope, area),
     }
+    if area.kind in SHAPED_KINDS and may_keep_place(scope, area.kind, area):
+        context["shape_url"] = reverse("grids:area_shape", args=[area.pk])
     if area.kind in (AreaKind.GRID, AreaKind.COMPOUND, AreaKind.BUILDING):
         context["households"] = Paginator(selectors.households_under(scope, area), PAGE_SIZE).get_page(
             request.GET.get("page")

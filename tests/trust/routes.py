@@ -32,7 +32,7 @@ from core import api_tokens
 from core.scope import SYSTEM
 from funding import services as funding_services
 from funding import whatif
-from grids.import_models import ImportRow, ImportRun, ImportStatus, RowOutcome
+from grids.import_models import ImportKind, ImportRow, ImportRun, ImportStatus, RowOutcome
 from orgs import services as org_services
 from orgs.models import Department, OrgKind, PartyMember, Post, Role
 from tests.factories import department
@@ -196,6 +196,22 @@ def _import_run(world, building: str, kind: str = "residents") -> ImportRun:
     return run
 
 
+def _geometry_run(world, building: str) -> ImportRun:
+    """A finished geometry dry run: the community's for K1, the admin's for K4."""
+    community = world.areas["K4" if building == OUTSIDE else "K1"]
+    run = ImportRun(
+        owner=world.users["admin" if building == OUTSIDE else "community"],
+        kind=ImportKind.GEOMETRY,
+        area=community,
+        file_name=f"{building}.geojson",
+        status=ImportStatus.DONE,
+        refused=1,
+    )
+    run.source.save(f"route-geometry-{building}.geo", ContentFile(b'{"type": "FeatureCollection"}'), save=False)
+    run.save()
+    return run
+
+
 def build_targets(world) -> dict[str, dict[str, dict[str, object]]]:
     """{building: {kind: {kwarg: value}}} for A1, B1 and E1."""
     a, u = world.areas, world.users
@@ -264,6 +280,7 @@ def build_targets(world) -> dict[str, dict[str, dict[str, object]]]:
     imports = {b: _import_run(world, b) for b in ["A1", "B1", OUTSIDE]}
     building_imports = {b: _import_run(world, b, "buildings") for b in ["A1", "B1", OUTSIDE]}
     fixable = {b: _fixable_run(world, b) for b in ["A1", "B1", OUTSIDE]}
+    geometry_runs = {b: _geometry_run(world, b) for b in ["A1", "B1", OUTSIDE]}
     visits = {
         b: case_services.record_visit(actor=u["admin"], household=world.households[b], findings="走访", photo=_photo())
         for b in ["A1", "B1", OUTSIDE]
@@ -311,6 +328,7 @@ def build_targets(world) -> dict[str, dict[str, dict[str, object]]]:
             "import_kind": {"kind": "buildings"},
             "kind_import": {"kind": "buildings", "pk": building_imports[building].pk},
             "import_row": {"pk": fixable[building].pk, "number": 2},
+            "geometry_run": {"pk": geometry_runs[building].pk},
             "photo": {"pk": case.photos.get().pk},
             "category": {"pk": category.pk},
             "rule": {"pk": rules[side].pk},

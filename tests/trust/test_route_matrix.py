@@ -177,6 +177,16 @@ ROWS: dict[str, Row] = {
     "grids:kind_import_apply": page("kind_import", get=405, post={ALL: 404, "community": 302}),
     # Fixing a refused row of an applied run: its owner's form; an empty one is refused by the check.
     "grids:import_fix": page("import_row", get=OWN_RUN, post={ALL: 404, "community": 400}),
+    # Geometry (grids.geo_views): the import for who keeps grids or communities, its runs their
+    # owner's (the route run's file is no FeatureCollection: its apply is refused back to the run);
+    # the export of a street or community for whoever sees it; the 位置 page for the place's keeper;
+    # the lookup a POST (an empty one a 400) for anyone with places.
+    "grids:geometry_import": back_office(may=("community", "district", "admin")),
+    "grids:geometry_import_run": page("geometry_run", get=OWN_RUN),
+    "grids:geometry_import_apply": page("geometry_run", get=405, post={ALL: 404, "community": 302}),
+    "grids:geometry_export": page("community", get=COMMUNITY_PAGE),
+    "grids:area_shape": back_office("area", may=("community", "admin")),
+    "grids:locate": page(get=405, post={ALL: 400, DEPARTMENTS: 404}),
     # The export: community staff and the offices above; an empty form is a 400.
     "grids:export_residents": page(
         get=EXPORTERS, post={**EXPORTERS, ("community", "street", "district", "admin"): 400}

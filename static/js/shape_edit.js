@@ -1,0 +1,88 @@
+// A place's 位置 page: the map shows the outline above (grey) and the place; a building's marker is
+// dragged (or the map clicked) to set the longitude and latitude fields, a boundary's vertices are
+// dragged to rewrite the GeoJSON field. No tiles: the outlines are the background (no network).
+(() => {
+  const box = document.getElementById("shape-map");
+  const form = document.querySelector("form[data-shape-form]");
+  if (!box || !form || !window.L) return;
+  const data = JSON.parse(document.getElementById("shape-data").textContent);
+  const map = L.map(box, { attributionControl: false });
+  const fields = (name) => form.elements.namedItem(name);
+  const round = (value) => Math.round(value * 1e6) / 1e6;
+  // The view first: a vector layer added to a map with none has nothing to clip against.
+  const seen = [data.boundary, data.above, data.point && { type: "Point", coordinates: data.point }].find(Boolean);
+  if (seen && data.point && !data.boundary) map.setView([data.point[1], data.point[0]], 17);
+  else if (seen) map.fitBounds(L.geoJSON(seen).getBounds());
+  else map.setView([35, 105], 4);
+  if (data.above) {
+    L.geoJSON(data.above, { style: { color: "#6c757d", weight: 1, fillOpacity: 0.05 } }).addTo(map);
+  }
+
+  if (data.kind === "building") {
+    const lng = fields("lng");
+    const lat = fields("lat");
+    let marker = null;
+    const place = (latlng) => {
+      lng.value = round(latlng.lng);
+      lat.value = round(latlng.lat);
+      if (!marker) {
+        marker = L.marker(latlng, { draggable: true }).addTo(map);
+        marker.on("dragend", () => place(marker.getLatLng()));
+      } else {
+        marker.setLatLng(latlng);
+      }
+    };
+    if (lng.value && lat.value) place(L.latLng(Number(lat.value), Number(lng.value)));
+    map.on("click", (event) => place(event.latlng));
+    return;
+  }
+
+  const text = fields("boundary");
+  let layer = null;
+  let handles = [];
+  // Polygons as lists of rings of [lng, lat], the closing vertex left off while editing.
+  const polygons = (geojson) => {
+    if (!geojson || !geojson.coordinates) return [];
+    const list = geojson.type === "MultiPolygon" ? geojson.coordinates : [geojson.coordinates];
+    return list.map((rings) => rings.map((ring) => ring.slice(0, -1)));
+  };
+  const write = (shapes) => {
+    const closed = shapes.map((rings) => rings.map((ring) => [...ring.map((p) => [round(p[0]), round(p[1])]), [round(ring[0][0]), round(ring[0][1])]]));
+    const geojson = closed.length === 1 ? { type: "Polygon", coordinates: closed[0] } : { type: "MultiPolygon", coordinates: closed };
+    text.value = JSON.stringify(geojson);
+  };
+  const draw = (shapes) => {
+    if (layer) layer.remove();
+    handles.forEach((handle) => handle.remove());
+    handles = [];
+    if (!shapes.length) return;
+    const latlngs = shapes.map((rings) => rings.map((ring) => ring.map(([x, y]) => [y, x])));
+    layer = L.polygon(latlngs, { color: "#dc3545", weight: 2 }).addTo(map);
+    const icon = L.divIcon({ className: "shape-vertex", html: "", iconSize: [14, 14] });
+    shapes.forEach((rings) => rings.forEach((ring) => ring.forEach((vertex, index) => {
+      const handle = L.marker([vertex[1], vertex[0]], { draggable: true, icon, keyboard: false }).addTo(map);
+      handle.on("drag", () => {
+        const at = handle.getLatLng();
+        ring[index] = [at.lng, at.lat];
+        layer.setLatLngs(shapes.map((r) => r.map((g) => g.map(([x, y]) => [y, x]))));
+      });
+      handle.on("dragend", () => write(shapes));
+      handles.push(handle);
+    })));
+  };
+  let current = [];
+  try { current = polygons(JSON.parse(text.value || "null")); } catch (error) { current = []; }
+  draw(current);
+  text.addEventListener("change", () => {
+    try { current = polygons(JSON.parse(text.value)); draw(current); } catch (error) { /* the server says what is wrong */ }
+  });
+  const start = form.querySelector("[data-new-box]");
+  if (start) {
+    start.addEventListener("click", () => {
+      const b = map.getBounds().pad(-0.3);
+      current = [[[[b.getWest(), b.getSouth()], [b.getEast(), b.getSouth()], [b.getEast(), b.getNorth()], [b.getWest(), b.getNorth()]]]];
+      draw(current);
+      write(current);
+    });
+  }
+})();
