@@ -4,6 +4,7 @@ from cases.api import CaseViewSet, CategoryViewSet, RoutingRuleViewSet
 from cobuilding.api import AgreementViewSet, NeedViewSet, ProjectViewSet, ResourceViewSet, UnitViewSet
 from core.drf import ID_PATH_PATTERN
 from grids.api import AreaViewSet, HouseholdViewSet, ResidentViewSet
+from gridwork.api import GridMeetingViewSet
 from orgs.api import OrganizationViewSet, PartyMemberViewSet, PostViewSet
 
 
@@ -33,3 +34,4 @@ router.register("service-projects", ProjectViewSet, basename="service-project")
 router.register("cases", CaseViewSet, basename="case")
 router.register("case-categories", CategoryViewSet, basename="case-category")
 router.register("routing-rules", RoutingRuleViewSet, basename="routing-rule")
+router.register("grid-meetings", GridMeetingViewSet, basename="grid-meeting")
