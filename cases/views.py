@@ -15,11 +15,13 @@ from django.views.decorators.http import require_POST
 
 from cases import forms, queues, resident_limits, selectors, services, tracking, visits, workflow
 from cases.models import CURRENT_DUE, OPEN, Action, CasePhoto, DoorPlate, Level, Status
+from core import origins
 from core.capabilities import Capability
 from core.scope import area_scope_or_404
 from grids import locate
 from grids import selectors as grid_selectors
 from grids.models import AreaKind
+from orgs import cards
 
 PAGE_SIZE = 30
 BOARD_SIZE = 50
@@ -181,6 +183,8 @@ def case_detail(request, pk: int):
         "caller_code": tracking.code_for_staff(scope, case),
         # Raised from a visit: the visit, for those who may see the household.
         "visits": visits.case_visits(scope, case),
+        # Raised by an app above cases (a meeting's decision): where it came from (core.origins).
+        "origins": origins.of(scope, case),
     }
     replies = selectors.reply_templates(case, steps)
     # Each step's form has ids of its own, so every label points at its own field.
@@ -275,7 +279,9 @@ def resident_report(request, token: str):
     if request.method == "POST" and resident_limits.over_limit(request, plate=plate, device=device):
         messages.error(request, _("提交过于频繁,请稍后再试;紧急情况请拨打12345或110"))
         form = forms.ResidentReportForm(categories=selectors.resident_categories())
-        page = render(request, "cases/resident_form.html", {"form": form, "plate": plate}, status=429)
+        page = render(
+            request, "cases/resident_form.html", {"form": form, "plate": plate, "card": _card(plate)}, status=429
+        )
         return _with_device(page, device)
     return _resident_form(request, plate, device)
 
@@ -301,7 +307,14 @@ def _resident_form(request, plate: DoorPlate, device: str):
             messages.error(request, " ".join(exc.messages))
         else:
             return _with_device(render(request, "cases/resident_done.html", {"case": case}), device)
-    return _with_device(render(request, "cases/resident_form.html", {"form": form, "plate": plate}), device)
+    context = {"form": form, "plate": plate, "card": _card(plate)}
+    return _with_device(render(request, "cases/resident_form.html", context), device)
+
+
+def _card(plate: DoorPlate):
+    """挂牌上岗: the building's grid's public card under the form (orgs.cards: public fields only)."""
+    grid = cards.grid_of(plate.building)
+    return cards.grid_card(grid) if grid is not None else None
 
 
 def _with_device(response, device: str):

@@ -27,6 +27,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
+from core import origins
 from core.models import AuditEntry
 from core.scope import Scope
 
@@ -146,6 +147,7 @@ class ObjectPages:
                 "pages": self,
                 "obj": obj,
                 "fields": [(c.label, c.value(obj)) for c in self.fields],
+                "origins": origins.of(scope, obj),
                 "links": self.links(scope, obj),
             },
         )

@@ -18,7 +18,7 @@ from stdnum.cn import ric
 from tqdm import tqdm
 
 from core.scope import SYSTEM
-from demo import cases, cobuilding, funding, notifications, party, two_factor, visits
+from demo import cases, cobuilding, funding, meetings, notifications, party, two_factor, visits
 from demo.names import person_name
 from grids import services as grid_services
 from grids.models import Area, AreaKind, City, Household, KeyGroup, Occupancy, Relation, ResidenceStatus
@@ -163,6 +163,7 @@ class DemoBuilder:
         funding.build(roots)
         cases.build(roots[0], count=80 * self.scale)
         visits.build()
+        meetings.build()
         notifications.tell()
 
     @transaction.atomic

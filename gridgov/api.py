@@ -5,6 +5,7 @@ from cases.webhooks.api import WebhookSubscriptionViewSet
 from cobuilding.api import AgreementViewSet, NeedViewSet, ProjectViewSet, ResourceViewSet, UnitViewSet
 from core.drf import ID_PATH_PATTERN
 from grids.api import AreaViewSet, HouseholdViewSet, ResidentViewSet
+from gridwork.api import GridMeetingViewSet
 from orgs.api import OrganizationViewSet, PartyMemberViewSet, PostViewSet
 
 
@@ -35,3 +36,4 @@ router.register("cases", CaseViewSet, basename="case")
 router.register("case-categories", CategoryViewSet, basename="case-category")
 router.register("routing-rules", RoutingRuleViewSet, basename="routing-rule")
 router.register("webhook-subscriptions", WebhookSubscriptionViewSet, basename="webhook-subscription")
+router.register("grid-meetings", GridMeetingViewSet, basename="grid-meeting")

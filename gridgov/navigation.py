@@ -110,6 +110,8 @@ MENU = [
     Entry(_("需求清单"), "cobuilding:need_list", _places, records=True),
     Entry(_("服务项目"), "cobuilding:project_list", _places, records=True),
     Entry(_("联席会议"), "cobuilding:meeting_list", _places, records=True),
+    Entry(_("网格例会"), "gridwork:meeting_list", _places, records=True),
+    Entry(_("例会制度"), "gridwork:meeting_rule_list", _places, records=True),
     Entry(_("经费测算"), "funding:runs", _places),
     Entry(_("事件推送"), "cases:webhook_list", _webhook_keeper, tool=True),
     Entry(_("审计日志"), "core:audit", _auditor, tool=True),

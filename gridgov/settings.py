@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "cobuilding",
     "cases",
     "funding",
+    "gridwork",
     "demo",
 ]
 

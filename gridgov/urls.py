@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("cobuilding.urls")),
     path("", include("funding.urls")),
     path("", include("cases.urls")),
+    path("", include("gridwork.urls")),
     path("", include("core.urls")),
     path("api/v1/funding/estimate/", EstimateView.as_view(), name="funding-estimate"),
     path("api/v1/", include(router.urls)),

@@ -4,7 +4,7 @@ Each panel is declared once below: who gets it (a capability their posts allow; 
 has no posts, keeps the area tree instead) and how it is read — one grouped query a panel,
 however much is waiting. An item is a count that links to the list it counts, oldest first. A new
 kind of work is one more entry in PANELS with its builder, or one more item of a panel (the grid
-worker's visits due); nothing else changes.
+worker's visits due, their grid meetings due); nothing else changes.
 """
 
 import datetime
@@ -23,6 +23,8 @@ from core.capabilities import Capability
 from core.scope import Scope
 from funding import selectors as funding_selectors
 from grids import selectors as grid_selectors
+from gridwork import selectors as meeting_selectors
+from gridwork.models import MeetingKind
 
 
 @dataclass(frozen=True)
@@ -76,9 +78,19 @@ def _mine(scope: Scope, capability: Capability) -> bool:
     return capability in scope.capabilities
 
 
+def _meetings_due(scope: Scope, kind: str, title, testid: str) -> Item:
+    due = meeting_selectors.due_count(scope, kind=kind)
+    return Item(
+        title, due["count"], reverse("gridwork:due"), overdue=due["overdue"], oldest=due["oldest"], testid=testid
+    )
+
+
 def community(scope, user) -> Panel:
+    """The community's cases, and its 党建联席会议 when the meeting rule says one is due."""
     slugs = ["triage", "late"] + (["verify"] if _mine(scope, Capability.VERIFY_CASE) else [])
-    return Panel("community", _("社区待办"), _queue_items(scope, user, slugs))
+    items = _queue_items(scope, user, slugs)
+    items.append(_meetings_due(scope, MeetingKind.COMMUNITY_JOINT, _("联席会议到期"), "todo-joint-meetings-due"))
+    return Panel("community", _("社区待办"), items)
 
 
 def people(scope, user) -> Panel:
@@ -140,6 +152,7 @@ def field_work(scope, user) -> Panel:
     items = _queue_items(scope, user, slugs)
     if _mine(scope, Capability.EDIT_PEOPLE):
         items.append(_visits_due(scope))
+        items.append(_meetings_due(scope, MeetingKind.GRID, _("网格例会到期"), "todo-grid-meetings-due"))
     buttons = []
     if _mine(scope, Capability.REPORT_CASE):
         buttons.append((_("上报事件"), reverse("cases:new"), None, "report-button"))

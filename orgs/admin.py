@@ -12,6 +12,7 @@ from orgs.models import (
     OwnersCommittee,
     PartyMember,
     Post,
+    PostCard,
     ServicePoints,
 )
 
@@ -34,6 +35,15 @@ class PostAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.appoint(actor=request.user, post=obj)
+
+
+@admin.register(PostCard)
+class PostCardAdmin(ReadOnlyAdmin):
+    """挂牌信息 are kept on the grid plate's pages (orgs.cards.set_post_card), each change recorded."""
+
+    list_display = ["post", "duties", "phone", "updated_at"]
+    list_select_related = ["post__area"]
+    exclude = ["photo"]  # served as the card shows it, at orgs:card_photo
 
 
 @admin.register(HandOver)

@@ -563,3 +563,37 @@ class ServicePoints(models.Model):
         # 积分制 is for in-service members reporting to the community (seed 000).
         if self.member_id and self.member.kind != MemberKind.IN_SERVICE:
             raise ValidationError({"member": _("服务积分只记在职党员")}, code="not_in_service")
+
+
+def _card_photo_path(card: "PostCard", filename: str) -> str:
+    return f"cards/{card.post_id}-{filename}"
+
+
+class PostCard(models.Model):
+    """挂牌上岗 (seed 002, 004): what a post shows residents on its grid's public card — a photo, its
+    duties and a work contact number. Kept beside the post, not on the person: the card is the
+    post's (a new holder brings a new card, the duties are the role's at that place), many holders
+    (楼栋长) have no account or resident record to hang it on, and keeping the public fields in a
+    row of their own means the card can never show anything else of the post or the person."""
+
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="card", verbose_name=_("岗位任职"))
+    # Re-encoded on upload like a case photo (cases.photos): only pixels, no EXIF position.
+    photo = models.FileField(_("照片"), upload_to=_card_photo_path, blank=True)
+    duties = models.CharField(_("岗位职责"), max_length=300, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True, help_text=_("公开的工作电话,不填个人手机号"))
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("挂牌信息")
+        verbose_name_plural = _("挂牌信息")
+
+    def __str__(self) -> str:
+        return str(self.post)
+
+    @classmethod
+    def in_scope(cls, scope) -> Q:
+        return Q(post__area__isnull=False) & scope.area_q("post__area__") | Q(
+            post__organization__isnull=False
+        ) & scope.area_q("post__organization__area__")

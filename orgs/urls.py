@@ -15,6 +15,7 @@ urlpatterns = [
     path("orgs/coverage/", views.coverage_report, name="coverage"),
     # 一委一站一居; co-building units, the four lists and joint meetings are in cobuilding.urls
     path("areas/<int:pk>/structure/", views.community_structure, name="community_structure"),
+    path("cards/photos/<int:pk>/", views.card_photo, name="card_photo"),
     *POSTS.urls(),
     *ORGANIZATIONS.urls(),
     *member_pages.MEMBERS.urls(),

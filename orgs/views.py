@@ -1,13 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from core.scope import area_scope_or_404
 from grids import selectors as grid_selectors
 from grids.models import AreaKind
-from orgs import selectors
+from orgs import cards, selectors
 from orgs.models import COMMUNITY_LEVEL_KINDS, WINDOWS, WORK_COMMITTEES, Role
 from orgs.org_pages import ORGANIZATIONS
 
@@ -92,3 +92,12 @@ def community_structure(request, pk: int):
             "committees": [(c.label, holders(Role.RC_MEMBER, c.value)) for c in WORK_COMMITTEES],
         },
     )
+
+
+def card_photo(request, pk: int):
+    """挂牌上岗: the photo on a grid's public card (the building's QR page shows it to anyone), of a
+    post held today; nothing else of the post answers here."""
+    photo = cards.card_photo(pk)
+    if photo is None:
+        raise Http404
+    return FileResponse(photo.open("rb"), content_type="image/jpeg")

@@ -24,6 +24,8 @@ from funding import selectors as funding_selectors
 from funding.models import BudgetLine, BudgetRun, Scenario
 from grids import selectors
 from grids.models import Area, AreaKind, Household, Relation, Resident, ResidentTag
+from gridwork import selectors as meeting_selectors
+from gridwork.models import Decision, GridMeeting, MeetingKind
 from orgs.models import PartyMember, Post
 from orgs.selectors import coverage_report
 
@@ -133,8 +135,18 @@ def test_the_demo_tells_a_believable_story_with_work_for_every_role(db, run_task
     told = set(Notification.objects.values_list("user__username", flat=True))
     assert {"community", "officer"} <= told
 
-    # Each case says something of its own category, and is fed back in the words of its kind.
-    cases = Case.objects.filter(district__name="金川区").select_related("category")
+    # 网格例会: a year of monthly meetings in each of 银湖社区's grids; grid 2 missed last month.
+    grid_meetings = lambda username: meeting_selectors.due_count(  # noqa: E731
+        scope_for(User.objects.get(username=username)), kind=MeetingKind.GRID
+    )
+    assert grid_meetings("grid_b")["overdue"] == 1 and grid_meetings("grid_a")["count"] == 0
+    assert GridMeeting.objects.filter(grid__name="银湖社区第1网格").count() == 12
+    raised = Decision.objects.get(case__isnull=False)
+    assert raised.meeting.grid.name == "银湖社区第1网格" and Decision.objects.filter(need__isnull=False).count() == 1
+
+    # Each case says something of its own category, and is fed back in the words of its kind (the
+    # one a meeting raised says what the meeting decided).
+    cases = Case.objects.filter(district__name="金川区", meeting_decision__isnull=True).select_related("category")
     assert cases.count() == 80 + len(demo_cases.WAITING)
     for case in cases:
         assert case.description in demo_cases.DESCRIPTIONS[case.category.code], case.number

@@ -23,8 +23,12 @@ from cobuilding.models import CoBuildingUnit, JointMeeting, Need, ResourceBookin
 from core import api_tokens
 from core.scope import SYSTEM
 from grids import services as grid_services
+from gridwork import services as meeting_services
+from gridwork.models import MeetingKind
+from gridwork.services import Raise
+from orgs import cards
 from orgs import services as org_services
-from orgs.models import PartyMember
+from orgs.models import PartyMember, Post, Role
 from tests.cases.conftest import category
 from tests.factories import HouseholdFactory, ResidentFactory, key_group
 
@@ -158,6 +162,21 @@ READS = [
     ("cases:webhook", "district", lambda w, g: [g["webhook"].pk], ""),
     ("cases:webhook_delivery_list", "district", None, ""),
     ("cases:webhook_delivery", "district", lambda w, g: [g["webhook_delivery"].pk], ""),
+    ("gridwork:meeting_list", "community", None, ""),
+    ("gridwork:meeting_list", "grid_a", None, ""),
+    ("gridwork:meeting_create", "grid_a", None, ""),
+    ("gridwork:meeting", "community", lambda w, g: [g["grid_meeting"].pk], ""),
+    ("gridwork:meeting_attendance", "grid_a", lambda w, g: [g["grid_meeting"].pk], ""),
+    ("gridwork:meeting_decide", "community", lambda w, g: [g["grid_meeting"].pk], ""),
+    ("gridwork:due", "grid_a", None, ""),
+    ("gridwork:due", "community", None, ""),
+    ("gridwork:meeting_rule_list", "community", None, ""),
+    ("gridwork:meeting_rule_create", "community", None, ""),
+    ("gridwork:meeting_rule", "community", lambda w, g: [g["meeting_rule"].pk], ""),
+    ("gridwork:meeting_rule_end", "community", lambda w, g: [g["meeting_rule"].pk], ""),
+    ("gridwork:grid_plate", "community", lambda w, g: [w.areas["A"].pk], ""),
+    ("gridwork:grid_plate", "grid_a", lambda w, g: [w.areas["A"].pk], "size=a5"),
+    ("gridwork:post_card", "community", lambda w, g: [g["card_post"].pk], ""),
     ("cases:resident_report", None, lambda w, g: [g["plate"].token], ""),
     ("cases:track", None, None, ""),
     ("cases:track_case", None, lambda w, g: [g["case"].tracking_code], ""),
@@ -179,6 +198,8 @@ READS = [
     ("agreement-list", "community", None, ""),
     ("shared-resource-list", "community", None, ""),
     ("service-project-list", "community", None, ""),
+    ("grid-meeting-list", "community", None, ""),
+    ("grid-meeting-detail", "community", lambda w, g: [g["grid_meeting"].pk], ""),
     ("case-list", "community", None, ""),
     ("case-list", "community", None, "q=楼道&sort=due"),
     ("case-list", "leader", None, ""),
@@ -262,6 +283,9 @@ NOT_READ = {
     "cases:webhook_history": "one subscription's audit entries, at most a page (core.backoffice.HISTORY_ROWS)",
     "cases:webhook_delivery_replay": "a confirmation for one delivery",
     "cases:webhook_delivery_history": "one delivery's audit entries, at most a page (core.backoffice.HISTORY_ROWS)",
+    "gridwork:meeting_history": "one meeting's audit entries, at most a page (core.backoffice.HISTORY_ROWS)",
+    "gridwork:meeting_rule_history": "one rule's audit entries, at most a page (core.backoffice.HISTORY_ROWS)",
+    "orgs:card_photo": "one stored file of one post's card",
     "post-detail": "one row, as post-list",
     "orgs:post": "one row, as orgs:post_list",
     "orgs:post_end": "one row's form, as orgs:post",
@@ -291,6 +315,7 @@ NOT_READ = {
     "routing-rule-detail": "configuration, not data that grows",
     "webhook-subscription-detail": "one row, as webhook-subscription-list",
     "resident-search": "a POST: the search by number (tests/trust pins it)",
+    "grid-meeting-decide": "a POST: one decision of one meeting",
     "api-root": "no data",
     "schema": "no data: the OpenAPI document",
     "api-docs": "no data",
@@ -390,10 +415,41 @@ def _grow(world, depts, n: int, grown: dict) -> dict:
         )
         if i % 2:
             cobuilding_services.cancel_booking(actor=SYSTEM, booking=booking, reason="改期")
+        # Grid A's card and its meetings grow: a 楼栋长 with a card, a meeting they attend, its
+        # decision raising a need (the need's page names the meeting).
+        head = org_services.appoint(
+            actor=SYSTEM,
+            post=Post(holder_name=f"楼栋长{n}-{i}", role=Role.BUILDING_HEAD, area=area["A1"], start=since),
+        )
+        cards.set_post_card(actor=SYSTEM, post=head, duties="联系住户", phone="0951-1")
+        grown.setdefault("card_post", head)
+        grid_meeting = meeting_services.hold_grid_meeting(
+            actor=world.users["grid_a"],
+            grid=area["A"],
+            held_on=timezone.localdate() - datetime.timedelta(days=40 + i),
+            topic=f"例会{n}-{i}",
+            minutes="纪要",
+            attendees=[*Post.objects.filter(area=area["A"]), head],
+        )
+        meeting_services.decide(
+            actor=world.users["community"],
+            meeting=grid_meeting,
+            text="列入需求",
+            raises=Raise.NEED,
+            title=f"议定{n}-{i}",
+        )
+        grown.setdefault("grid_meeting", grid_meeting)
     grown.setdefault("webhook_delivery", WebhookDelivery.objects.order_by("pk").first())
     if "visit_rule" not in grown:
         grown["visit_rule"] = case_services.add_visit_rule(
             actor=SYSTEM, area=area["K1"], group=key_group("empty-nest-elderly"), every_days=30
+        )
+    if "meeting_rule" not in grown:
+        grown["meeting_rule"] = meeting_services.add_meeting_rule(
+            actor=SYSTEM, area=area["K1"], kind=MeetingKind.GRID, every_months=1, starts_on=since
+        )
+        meeting_services.add_meeting_rule(
+            actor=SYSTEM, area=area["K1"], kind=MeetingKind.COMMUNITY_JOINT, every_months=1, starts_on=since
         )
     if "plate" not in grown:
         case_services.issue_door_plates(actor=world.users["community"], community=area["K1"])

@@ -33,6 +33,7 @@ from core.scope import SYSTEM
 from funding import services as funding_services
 from funding import whatif
 from grids.import_models import ImportKind, ImportRow, ImportRun, ImportStatus, RowOutcome
+from gridwork import services as meeting_services
 from orgs import services as org_services
 from orgs.models import Department, OrgKind, PartyMember, Post, Role
 from tests.factories import department
@@ -306,6 +307,14 @@ def build_targets(world) -> dict[str, dict[str, dict[str, object]]]:
         )
         for b in ["A1", "B1", OUTSIDE]
     }
+    grid_meetings = {
+        b: meeting_services.hold_grid_meeting(actor=SYSTEM, grid=a[b[0]], held_on=DAY, topic="例会", minutes="纪要")
+        for b in ["A1", "B1", OUTSIDE]
+    }
+    meeting_rules = {
+        side: meeting_services.add_meeting_rule(actor=SYSTEM, area=a[community], kind="grid", every_months=1)
+        for side, community in [("A1", "K1"), (OUTSIDE, "K4")]
+    }
     targets = {}
     for building, community in [("A1", a["K1"]), ("B1", a["K1"]), (OUTSIDE, a["K4"])]:
         side = OUTSIDE if building == OUTSIDE else "A1"  # B1 shares K1's records and the district's runs
@@ -343,6 +352,8 @@ def build_targets(world) -> dict[str, dict[str, dict[str, object]]]:
             "visit_rule": {"pk": visit_rules[side].pk},
             "webhook": {"pk": hooks[side].pk},
             "webhook_delivery": {"pk": hook_deliveries[building].pk},
+            "grid_meeting": {"pk": grid_meetings[building].pk},
+            "meeting_rule": {"pk": meeting_rules[side].pk},
         }
     return targets
 

@@ -333,6 +333,26 @@ ROWS: dict[str, Row] = {
     "cases:webhook_delivery": page("webhook_delivery", get=DISTRICT_HOOK),
     "cases:webhook_delivery_replay": back_office("webhook_delivery", may=("district", "admin")),
     "cases:webhook_delivery_history": page("webhook_delivery", get=DISTRICT_HOOK),
+    # gridwork: a grid's meetings, held by who keeps its work; the rules kept by community staff.
+    "gridwork:due": page(get=PLACES),
+    "gridwork:meeting_list": page(get=PLACES),
+    "gridwork:meeting_create": back_office(may=PEOPLE_EDITORS),
+    "gridwork:meeting": page("grid_meeting", get=PLACES),
+    "gridwork:meeting_attendance": back_office("grid_meeting", may=PEOPLE_EDITORS),
+    "gridwork:meeting_decide": back_office("grid_meeting", may=PEOPLE_EDITORS),
+    "gridwork:meeting_history": page("grid_meeting", get=PLACES),
+    "gridwork:meeting_rule_list": page(get=PLACES),
+    "gridwork:meeting_rule_create": back_office(may=CO_BUILDERS),
+    "gridwork:meeting_rule": page("meeting_rule", get=PLACES),
+    "gridwork:meeting_rule_end": back_office("meeting_rule", may=CO_BUILDERS),
+    "gridwork:meeting_rule_history": page("meeting_rule", get=PLACES),
+    # 挂牌上岗: a grid's plate for anyone who sees the grid; a post's card for who may appoint to it
+    # (an empty card is a valid one), its photo public while the post is held (none here: 404).
+    "gridwork:grid_plate": page("area", get=PLACES),
+    "gridwork:post_card": page(
+        "post", get={ALL: 404, ("community", "admin"): 200}, post={ALL: 404, ("community", "admin"): 302}
+    ),
+    "orgs:card_photo": public("post", get=404, post=404),
     "cases:door_plates": page(
         "community",
         get={ALL: 404, ("community", "street", "admin"): 200},
@@ -377,6 +397,9 @@ ROWS: dict[str, Row] = {
     "service-project-detail": api("project", get=COMMUNITY_PAGE),
     "funding-estimate": api(get=405, post=400),
     "case-list": api(post=400),
+    "grid-meeting-list": api(post=400),  # an empty body is refused before anything is looked up
+    "grid-meeting-detail": api("grid_meeting", get=PLACES),
+    "grid-meeting-decide": api("grid_meeting", get=405, post={ALL: 400, DEPARTMENTS: 404}),
     "case-metrics": api(),
     "case-detail": api("case", get=A_CASE),
     "case-events": api("case", get=A_CASE),
