@@ -201,6 +201,14 @@ def paths(where: dict) -> list[dict]:
         ("visits due list page", "grid", "GET", "/cases/visits/due/", None),
         ("leader's dashboard", "leader", "GET", "/cases/dashboard/", None),
         ("ranking", "leader", "GET", "/cases/ranking/", None),
+        # 一张图 of the whole district, zoomed out (every grid's outline, the cases in clusters), and
+        # a grid worker's close in (the boundary, the buildings, each case).
+        ("map: grids by open cases, district", "district", "GET", "/map/grids/?zoom=11&measure=open", None),
+        ("map: grids by party coverage, district", "district", "GET", "/map/grids/?zoom=11&measure=party", None),
+        ("map: case clusters, district", "district", "GET", "/map/cases/?zoom=11", None),
+        ("map: grids, grid worker", "grid", "GET", "/map/grids/?zoom=16&measure=open", None),
+        ("map: buildings, grid worker", "grid", "GET", "/map/buildings/?zoom=17", None),
+        ("map: cases, grid worker", "grid", "GET", "/map/cases/?zoom=17", None),
         ("create a case (API POST)", "grid", "POST", "/api/v1/cases/", report),
         ("sign a case (API POST)", "officer", "POST", pool, "{}"),
     ]

@@ -20,3 +20,8 @@ class CasesConfig(AppConfig):
         from grids.merging import area_merging
 
         area_merging.connect(move_area_holdings, dispatch_uid="cases.move_area_holdings")
+
+        # The map shades grids by their open and overdue cases (grids.mapping).
+        from cases import mapping
+
+        mapping.register()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import aid_views, notification_views, report_views, views, visit_views, workflow
+from cases import aid_views, map_views, notification_views, report_views, views, visit_views, workflow
 from cases.webhooks import pages as webhook_pages
 
 app_name = "cases"
@@ -21,6 +21,7 @@ urlpatterns = [
     path("cases/new/", views.case_new, name="new"),
     path("cases/new/duplicates/", aid_views.possible_duplicates, name="possible_duplicates"),
     path("cases/<int:pk>/", views.case_detail, name="detail"),
+    path("map/cases/", map_views.map_cases, name="map_cases"),
     path("cases/<int:pk>/print/", aid_views.case_print, name="print"),
     # One per row of the workflow table: /cases/<pk>/<slug>/, named by the slug as a Python name.
     *(path(f"cases/<int:pk>/{step.slug}/", views.STEP_VIEWS[step.slug], name=step.name) for step in workflow.ROWS),

@@ -17,11 +17,12 @@ from django.db import transaction
 from stdnum.cn import ric
 from tqdm import tqdm
 
+from core.bulk import bulk_insert
 from core.scope import SYSTEM
-from demo import cases, cobuilding, funding, meetings, notifications, party, two_factor, visits
+from demo import cases, cobuilding, funding, geo, meetings, notifications, party, two_factor, visits
 from demo.names import person_name
 from grids import services as grid_services
-from grids.models import Area, AreaKind, City, Household, KeyGroup, Occupancy, Relation, ResidenceStatus
+from grids.models import Area, AreaKind, AreaShape, City, Household, KeyGroup, Occupancy, Relation, ResidenceStatus
 from orgs import services as org_services
 from orgs.models import Department, DepartmentKind, Post, Role, Slot
 
@@ -137,6 +138,16 @@ def _family(rng: random.Random, elderly_alone: bool) -> list[tuple[str, int, boo
     return family
 
 
+@transaction.atomic
+def _shapes(trees: list[dict]) -> None:
+    """Every place's boundary or point (demo.geo), in one bulk insert: made-up geometry needs
+    none of set_shape's checks, which the layout meets by construction (tests/demo/test_geo.py)."""
+    ids = dict(Area.objects.filter(code__startswith="99").values_list("code", "pk"))
+    if AreaShape.objects.unscoped("the demo's own places, once").filter(area_id__in=ids.values()).exists():
+        return
+    bulk_insert([AreaShape(area_id=ids[node["code"]], **geo.shape_fields(shape)) for node, shape in geo.lay_out(trees)])
+
+
 class DemoBuilder:
     def __init__(self, *, scale: int = 1, progress: bool = True):
         self.scale = scale
@@ -148,7 +159,9 @@ class DemoBuilder:
 
     def build(self) -> None:
         city, _ = City.objects.get_or_create(code="990100000000", defaults={"name": "新川市"})
-        roots = [self._tree(city, root, streets) for root, streets in LAYOUT.items()]
+        trees = [self._tree(city, root, streets) for root, streets in LAYOUT.items()]
+        roots = [root for root, _data in trees]
+        _shapes([data for _root, data in trees])
         departments = self._departments(roots)
         communities = list(Area.objects.filter(kind=AreaKind.COMMUNITY).order_by("code"))
         for community in tqdm(communities, desc="社区 communities", disable=not self.progress):
@@ -167,11 +180,10 @@ class DemoBuilder:
         notifications.tell()
 
     @transaction.atomic
-    def _tree(self, city: City, root: tuple, streets: dict) -> Area:
+    def _tree(self, city: City, root: tuple, streets: dict) -> tuple[Area, dict]:
+        """The root's area and the tree as data (what demo.geo lays out), made if missing."""
         name, kind, code = root
         existing = Area.objects.filter(code=code).first()
-        if existing:
-            return existing
         data = {"kind": kind, "name": name, "code": code, "children": []}
         for s_index, ((street_name, street_kind), specs) in enumerate(streets.items(), start=1):
             street_code = f"{code[:6]}{s_index:03d}000"
@@ -179,8 +191,10 @@ class DemoBuilder:
             for c_index, spec in enumerate(specs, start=1):
                 street["children"].append(self._community(spec, f"{street_code[:9]}{c_index:03d}"))
             data["children"].append(street)
+        if existing:
+            return existing, data
         nodes = grid_services.bulk_create_subtree(actor=SYSTEM, data=data, city=city)
-        return nodes[0]
+        return nodes[0], data
 
     def _community(self, spec: CommunitySpec, code: str) -> dict:
         community = {
@@ -191,7 +205,7 @@ class DemoBuilder:
             "children": [],
         }
         for g in range(1, spec.grids + 1):
-            grid_code = f"{code}{g:02d}"
+            grid_code = f"{code}{g:03d}"  # GB/T 30428.1: 15 digits
             grid = {"kind": AreaKind.GRID, "name": f"{spec.name}第{g}网格", "code": grid_code, "children": []}
             # The last grid of each community is an estate with its own compound (小区).
             parent = grid

@@ -88,6 +88,7 @@ MENU = [
     Entry(_("派遣台"), "cases:board", _dispatcher),
     Entry(_("指挥看板"), "cases:dashboard", _cases),
     Entry(_("区域"), "grids:tree", _places),
+    Entry(_("一张图"), "grids:map", _places),
     Entry(pgettext_lazy("menu", "党组织"), "orgs:chart", _places),
     Entry(_("居民查询"), "grids:resident_search", _places, records=True),
     Entry(_("区域维护"), "grids:place_list", _places, records=True),

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -317,6 +318,25 @@ SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 
+# The map's background (grids.map_views): empty draws the boundaries alone, with no network at
+# all; or an XYZ tile URL, the district's own tile server or 天地图 with its key in the URL
+# (https://t{s}.tianditu.gov.cn/vec_w/wmts?...&tk=KEY). Its host is let through img-src below.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
+
+
+def _tile_hosts(url: str) -> list[str]:
+    """The img-src entry a tile URL needs: its scheme and host; a host label with Leaflet's {s}
+    subdomain in it (t{s}.tianditu.gov.cn) becomes CSP's wildcard (*.tianditu.gov.cn)."""
+    if not url:
+        return []
+    parts = urlsplit(url)
+    host = parts.netloc
+    if "{s}" in host:
+        host = "*." + host.split(".", 1)[1]
+    return [f"{parts.scheme}://{host}"]
+
+
 # No inline script anywhere (templates keep their scripts in static/js and their data in
 # json_script tags, which are not executed), so an injected <script> or on…= attribute does
 # not run. Styles may be inline: the templates and the admin use style attributes, and ECharts
@@ -327,7 +347,7 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF],
         "style-src": [SELF, UNSAFE_INLINE],
         # Bootstrap draws its icons (menu, select arrow) as data: SVG.
-        "img-src": [SELF, "data:", "blob:"],
+        "img-src": [SELF, "data:", "blob:", *_tile_hosts(MAP_TILE_URL)],
         "font-src": [SELF, "data:"],
         "connect-src": [SELF],
         "object-src": [NONE],

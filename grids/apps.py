@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class GridsConfig(AppConfig):
     name = "grids"
     verbose_name = _("场所与居民")
+
+    def ready(self):
+        # A place's page shows it on a small map.
+        from grids import mapping, panels
+
+        panels.provide(panels.AREA, mapping.place_shape)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grids import geo_views, import_fix, import_views, views
+from grids import geo_views, import_fix, import_views, map_views, views
 from grids.backoffice import PAGES
 
 RESIDENTS = {"kind": "residents"}
@@ -10,6 +10,9 @@ urlpatterns = [
     path("areas/", views.area_tree, name="tree"),
     path("areas/<int:pk>/", views.area_detail, name="area"),
     path("areas/<int:pk>/children/", views.area_children, name="area_children"),
+    path("map/", map_views.map_page, name="map"),
+    path("map/grids/", map_views.map_grids, name="map_grids"),
+    path("map/buildings/", map_views.map_buildings, name="map_buildings"),
     path("households/<int:pk>/", views.household_detail, name="household"),
     path("households/<int:pk>/edit/", views.household_edit, name="household_edit"),
     path("households/<int:pk>/residents/", views.resident_create, name="resident_create"),

@@ -30,3 +30,8 @@ class OrgsConfig(AppConfig):
         from orgs import imports
 
         imports.register()
+
+        # The map shades grids by how much of them the party organisation covers (grids.mapping).
+        from orgs import mapping
+
+        mapping.register()

@@ -28,6 +28,7 @@ from gridwork import selectors as meeting_selectors
 from gridwork.models import Decision, GridMeeting, MeetingKind
 from orgs.models import PartyMember, Post
 from orgs.selectors import coverage_report
+from tests.demo import geometry_checks
 
 
 def _snapshot():
@@ -59,6 +60,8 @@ def test_demo_loads_once_and_again_adds_nothing(db, run_tasks_here):
     roots = Area.objects.filter(parent__isnull=True, city__name="新川市")
     assert sorted(roots.values_list("kind", flat=True)) == ["county", "district"]
     assert roots.values("tree_id").distinct().count() == 2
+    # Every place is on the map, its grids coded by GB/T 30428.1 (tests/demo/geometry_checks.py).
+    assert geometry_checks.faults("99") == []
     # A few hundred residents per community, with key groups.
     for community in communities:
         counted = selectors.with_counts(Area.objects.filter(pk=community.pk)).get()

@@ -31,6 +31,9 @@ SCALES = {
     "city": Scale("city", 3, 1, (8, 8, 8, 6), 10, 10, 10, 1_000_000, 730),
     # 4 streets of 8 communities: about a tenth of the people, a tenth of the cases.
     "city-tenth": Scale("city-tenth", 3, 1, (1, 1, 1, 1), 8, 10, 10, 100_000, 730),
+    # The map's benchmark (bench/map_layers.py): one district of 3,000 grids, a building each, and
+    # 100,000 cases reported on the load day, so nearly all are still open.
+    "district-map": Scale("district-map", 1, 0, (30,), 10, 10, 1, 100_000, 1),
     # For the test suite: the same code path in a second.
     "city-tiny": Scale("city-tiny", 1, 1, (2, 1), 2, 2, 2, 400, 60),
 }

@@ -11,16 +11,20 @@ from django.db.models import Max
 from django.utils import timezone
 
 from cases.models import Category, RoutingRule
+from demo import geo
 from demo.builder import DEMO_PASSWORD, DEPARTMENTS
 from demo.cases import ROUTES
 from demo.city.plan import CITY_CODE, CITY_NAME, COUNTY_NAMES, DISTRICT_NAMES, PLACE_CHARS, Scale
 from demo.city.tables import Writer, number_tree, walk
 from demo.names import person_name
-from grids.models import Area, AreaKind, City
+from grids.models import Area, AreaKind, AreaShape, City
 from orgs.models import Department, Organization, OrgKind, Post, Role, Slot
 from orgs.services import COMMUNITY_TERM_YEARS
 
 AREA_COLUMNS = ["id", "kind", "name", "code", "parent_id", "city_id", "declared_households", "address"]
+SHAPE_COLUMNS = ["area_id", "boundary", "outline", "lng", "lat", "min_lng", "min_lat", "max_lng", "max_lat",
+                 "updated_at"]  # fmt: skip
+CENTRE = (106.45, 38.2)  # south of the demo's district (demo.geo.CENTRE), as big as a real city's
 MPTT_COLUMNS = ["lft", "rght", "tree_id", "level"]
 ORG_COLUMNS = ["id", "kind", "name", "parent_id", "area_id", "term_start", "term_end"]
 POST_COLUMNS = ["id", "user_id", "holder_name", "role", "area_id", "department_id", "organization_id", "slot",
@@ -73,7 +77,7 @@ def _community(scale: Scale, rng: random.Random, used: set[str], code: str) -> d
     name = _place_name(rng, used, "社区")
     community = {"kind": AreaKind.COMMUNITY, "name": name, "code": code, "children": []}
     for g in range(1, scale.grids_per_community + 1):
-        grid = {"kind": AreaKind.GRID, "name": f"{name}第{g}网格", "code": f"{code}{g:02d}", "children": []}
+        grid = {"kind": AreaKind.GRID, "name": f"{name}第{g}网格", "code": f"{code}{g:03d}", "children": []}
         for b in range(1, scale.buildings_per_grid + 1):
             grid["children"].append(
                 {
@@ -107,6 +111,7 @@ def build(writer: Writer, scale: Scale, rng: random.Random, first_day: datetime.
             for n, p in nodes
         ),
     )  # fmt: skip
+    _shapes(writer, roots)
     skeleton = Skeleton(city_id=city.pk, roots=roots)
     for root in roots:
         for street in root["children"]:
@@ -118,6 +123,18 @@ def build(writer: Writer, scale: Scale, rng: random.Random, first_day: datetime.
     _accounts_and_posts(writer, skeleton, rng, first_day)
     _party(writer, skeleton, rng)
     return skeleton
+
+
+def _shapes(writer: Writer, roots: list[dict]) -> None:
+    """A boundary for every place down to the grid and a point for every building (demo.geo), away
+    from the demo's own so the two can share a database."""
+    updated = timezone.now()
+    laid_out = ((node, geo.shape_fields(shape)) for node, shape in geo.lay_out(roots, "city", CENTRE))
+    writer.write(
+        AreaShape,
+        SHAPE_COLUMNS,
+        ((node["id"], *(fields[column] for column in SHAPE_COLUMNS[1:-1]), updated) for node, fields in laid_out),
+    )
 
 
 def _departments(writer: Writer, skeleton: Skeleton) -> None:

@@ -80,7 +80,7 @@ class Writer:
                 # The wrapper itself, not django.db.connection's proxy: a lookup less per value.
                 adapters.append((position, partial(field.get_db_prep_save, connection=connections[DEFAULT_DB_ALIAS])))
             elif isinstance(field, models.JSONField):
-                adapters.append((position, json.dumps))
+                adapters.append((position, _json))
         return adapters
 
     def reset_sequences(self, models_: Iterable[type[models.Model]]) -> None:
@@ -88,6 +88,11 @@ class Writer:
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), list(models_)):
                 cursor.execute(sql)
+
+
+def _json(value):
+    # None is SQL NULL, as the ORM writes it (a building's boundary), not the JSON text null.
+    return None if value is None else json.dumps(value)
 
 
 @contextmanager

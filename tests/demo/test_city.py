@@ -22,6 +22,7 @@ from demo.city import ACTION, CityRefused, load_city
 from demo.city.plan import CITY_CODE, SCALES
 from grids.models import Area, AreaKind, City, Household, Resident
 from orgs.models import Organization, OrgKind, PartyMember, Post, Role
+from tests.demo import geometry_checks
 
 TODAY = datetime.date(2026, 12, 1)
 PLAN = SCALES["city-tiny"]
@@ -75,6 +76,11 @@ def test_it_makes_what_the_plan_says(city):
     assert f"cases_case={PLAN.cases}" in entry.fields
     assert AuditEntry.objects.filter(action=ACTION).count() == 1
     assert city.database_bytes > 0
+
+
+def test_every_place_is_drawn_valid_inside_its_parent_apart_from_its_neighbours_and_coded_by_the_rule(city):
+    assert geometry_checks.faults(OURS) == []
+    assert city.counts["grids_areashape"] == Area.objects.filter(code__startswith=OURS).count()
 
 
 def test_citizen_ids_are_valid_unique_and_found_through_the_apps_blind_index(city):

@@ -183,8 +183,8 @@ PAGES = [
     ("home", None, None, 9),  # the street's workbench panel: one grouped query
     ("grids:tree", None, None, 5),
     ("grids:area_children", "areas", "S1", 5),
-    ("grids:area", "areas", "K1", 8),
-    ("grids:area", "areas", "A", 14),  # its community, for the door plates link
+    ("grids:area", "areas", "K1", 9),  # + its shape, for the small map
+    ("grids:area", "areas", "A", 15),  # its community, for the door plates link; its shape
     ("grids:household", "households", "A1", 13),  # + who left, the moves, the merges and the visits, one query each
     ("grids:resident", "residents", "A1", 8),
     ("grids:resident_search", None, None, 7),

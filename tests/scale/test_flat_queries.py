@@ -45,6 +45,12 @@ READS = [
     ("grids:area", "community", lambda w, g: [w.areas["A1"].pk], ""),
     ("grids:area", "community", lambda w, g: [w.areas["K1"].pk], ""),
     ("grids:area_children", "street", lambda w, g: [w.areas["S1"].pk], ""),
+    # The world has no shapes: these pin the empty map; tests/grids/test_map.py grows a drawn one.
+    ("grids:map", "community", None, ""),
+    ("grids:map_grids", "community", None, "zoom=12&measure=open"),
+    ("grids:map_buildings", "community", None, "zoom=17"),
+    ("cases:map_cases", "community", None, "zoom=12"),
+    ("cases:map_cases", "grid_a", None, "zoom=17&period=30"),
     ("grids:household", "community", lambda w, g: [w.households["A1"].pk], ""),
     ("grids:household_edit", "community", lambda w, g: [w.households["A1"].pk], ""),
     ("grids:resident_search", "community", None, "q=居民"),

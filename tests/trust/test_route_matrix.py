@@ -119,6 +119,10 @@ ROWS: dict[str, Row] = {
     # grids -------------------------------------------------------------------------------------
     "grids:tree": page(get=PLACES),
     "grids:area": page("area", get=PLACES),
+    # 一张图 and its layers: whoever works with places; a layer holds their scope (tests/grids/test_map.py).
+    "grids:map": page(get=PLACES),
+    "grids:map_grids": page(get=PLACES),
+    "grids:map_buildings": page(get=PLACES),
     "grids:area_children": page("area", get=PLACES),
     "grids:household": page("household", get=PLACES),
     "grids:household_edit": page("household", get={ALL: 404, ("grid_a", "grid_b", "community", "admin"): 200}),
@@ -289,6 +293,7 @@ ROWS: dict[str, Row] = {
     "cases:possible_duplicates": page(get={ALL: 400, DEPARTMENTS: 404}),  # no ?area=: a 400; officers have no places
     "cases:new": page(get={ALL: 200, ("sunk", "leader", *DEPARTMENTS): 404}),  # who reports
     "cases:detail": page("case", get=A_CASE),
+    "cases:map_cases": page(get=PLACES),  # the map's case layer, as grids:map
     "cases:print": page("case", get=A_CASE),
     "cases:export": page(),  # the list as Excel, within each persona's scope
     "cases:saved_filter_create": page(get=405, post=302),  # an empty name: refused, back to the list

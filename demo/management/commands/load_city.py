@@ -30,5 +30,5 @@ class Command(BaseCommand):
         self.stdout.write(f"  database size {report.database_bytes / 2**20:,.0f} MiB")
         self.stdout.write(
             f"账号 log-ins (password / 密码: {DEMO_PASSWORD}): city-leader-1, city-district-1, "
-            "city-street-970102001, city-community-970102001001, city-grid-97010200100101, city-officer-1-chengguan"
+            "city-street-970102001, city-community-970102001001, city-grid-970102001001001, city-officer-1-chengguan"
         )
