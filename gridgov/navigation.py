@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 from core.capabilities import Capability
 from core.scope import Scope
 from grids.imports import kinds
+from orgs import client_keys
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,10 @@ def _auditor(scope, user) -> bool:
     return user.is_staff and user.has_perm("core.audit_reader")
 
 
+def _key_keeper(scope, user) -> bool:
+    return client_keys.may_keep(scope)
+
+
 def _staff(scope, user) -> bool:
     return user.is_staff
 
@@ -102,6 +107,7 @@ MENU = [
     Entry(_("联席会议"), "cobuilding:meeting_list", _places, records=True),
     Entry(_("经费测算"), "funding:runs", _places),
     Entry(_("审计日志"), "core:audit", _auditor, tool=True),
+    Entry(_("接入密钥"), "orgs:client_keys", _key_keeper, tool=True),
     Entry(_("后台管理"), "admin:index", _staff, tool=True),
 ]
 

@@ -360,6 +360,8 @@ REST_FRAMEWORK = {
     # A personal token first: its refusals are 401 with the Bearer scheme named. Without one, the
     # signed-in browser's session, CSRF-checked on writes.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Another system's client key (`ggc_`), then a person's token (`ggp_`).
+        "orgs.client_keys.ClientKeyAuthentication",
         "core.api_tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],

@@ -32,6 +32,7 @@ from core.scope import SYSTEM
 from funding import services as funding_services
 from funding import whatif
 from grids.import_models import ImportRow, ImportRun, ImportStatus, RowOutcome
+from orgs import client_keys
 from orgs import services as org_services
 from orgs.models import Department, OrgKind, PartyMember, Post, Role
 from tests.factories import department
@@ -260,6 +261,11 @@ def build_targets(world) -> dict[str, dict[str, dict[str, object]]]:
         )[0]
         for b in ["A1", "B1", OUTSIDE]
     }
+    # The district's client key, and the county's outside it (its command centre is nobody here).
+    keys = {
+        side: client_keys.create_client_key(actor=SYSTEM, name=side, district=a[root], expires_on=expires_on)[0]
+        for side, root in [("A1", "district"), (OUTSIDE, "county")]
+    }
     imports = {b: _import_run(world, b) for b in ["A1", "B1", OUTSIDE]}
     building_imports = {b: _import_run(world, b, "buildings") for b in ["A1", "B1", OUTSIDE]}
     fixable = {b: _fixable_run(world, b) for b in ["A1", "B1", OUTSIDE]}
@@ -303,6 +309,7 @@ def build_targets(world) -> dict[str, dict[str, dict[str, object]]]:
             "queue": {"queue": "triage"},
             "notification": {"pk": notified[building].pk},
             "api_token": {"pk": tokens[building].pk},
+            "client_key": {"pk": keys[side].pk},
             "visit_photo": {"pk": visits[building].pk},
             "visit_rule": {"pk": visit_rules[side].pk},
         }
