@@ -191,6 +191,7 @@ CELERY_BEAT_SCHEDULE = {
     "deliver-pending-notifications": {"task": "cases.tasks.deliver_pending_notifications", "schedule": 60.0},
     "resume-pending-budget-runs": {"task": "funding.tasks.resume_pending_budget_runs", "schedule": 60.0},
     "beat-heartbeat": {"task": "gridgov.tasks.beat_heartbeat", "schedule": 60.0},
+    "drop-expired-idempotency-keys": {"task": "gridgov.tasks.drop_expired_idempotency_keys", "schedule": 3600.0},
     # The uploads kept for fixing refused rows, once too old (grids/imports/fixes.py says how long).
     "drop-stale-import-sources": {"task": "grids.tasks.drop_stale_import_sources", "schedule": 3600.0},
     # Just after midnight (CELERY_TIMEZONE): the area tree's key-group counts of tags that began or lapsed.
@@ -355,6 +356,9 @@ AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 184)
 # metres at an edge, and neighbours under one parent may share this much of the smaller one.
 BOUNDARY_TOLERANCE_METRES = env_int("BOUNDARY_TOLERANCE_METRES", 5)
 BOUNDARY_OVERLAP_SHARE = env_int("BOUNDARY_OVERLAP_PERCENT", 1) / 100
+
+# How long the API replays a create sent again under the same Idempotency-Key (core.idempotency).
+IDEMPOTENCY_KEY_HOURS = env_int("IDEMPOTENCY_KEY_HOURS", 24)
 
 REST_FRAMEWORK = {
     # A personal token first: its refusals are 401 with the Bearer scheme named. Without one, the
