@@ -369,12 +369,23 @@ REST_FRAMEWORK = {
         "core.api_tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["core.throttling.AnonymousLimit", "rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "core.drf.UncountedPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "core.api_errors.handle",
+    # Per personal token, per client key, per anonymous address (core.throttling): 429 with Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "core.throttling.TokenThrottle",
+        "core.throttling.ClientKeyThrottle",
+        "core.throttling.AnonymousThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env_str("API_RATE_TOKEN", "600/min"),
+        "client_key": env_str("API_RATE_CLIENT_KEY", "1200/min"),
+        "anonymous": env_str("API_RATE_ANONYMOUS", "60/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "GridGov API",
