@@ -112,7 +112,7 @@ def test_what_a_key_does_is_recorded_with_the_key_named(world):
 
 def _refusal(response, detail: str) -> None:
     assert response.status_code == 401
-    assert response.json()["detail"] == detail
+    assert response.json()["message"] == detail
     assert response["WWW-Authenticate"].startswith("Bearer")
 
 
