@@ -1,14 +1,12 @@
 """/api/v1/cases/: the same services and scope as the pages; one POST action per step."""
 
 import datetime
-import uuid
 
-from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
@@ -17,14 +15,8 @@ from cases.forms import RankingForm
 from cases.metrics import UNIT_COLUMNS
 from cases.models import CURRENT_DUE, Case, Category, Colour, Level, RoutingRule, Status
 from cases.serializers import CaseSerializer, EventSerializer, ReportSerializer
+from core import idempotency
 from core.drf import IdFilter
-
-
-class KeyReused(APIException):
-    """An Idempotency-Key its reporter already used for a different report."""
-
-    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
-    default_code = "key_reused"
 
 
 class CountsSerializer(serializers.Serializer):
@@ -124,23 +116,18 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_object(self) -> Case:
         return selectors.get_case(self.request.scope, self.kwargs["pk"])
 
-    @extend_schema(
-        request=ReportSerializer,
-        responses={201: CaseSerializer},
-        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)],
-    )
+    @extend_schema(request=ReportSerializer, responses={201: CaseSerializer}, parameters=[idempotency.PARAMETER])
+    @idempotency.idempotent
     def create(self, request, *args, **kwargs):
         data = ReportSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        key = request.headers.get("Idempotency-Key")
-        try:
-            key = uuid.UUID(key) if key else None
-        except ValueError as exc:
-            raise ValidationError({"Idempotency-Key": [_("须为UUID")]}) from exc
+        # The case keeps the key too, as a page's form does: past the API's replay window the same
+        # report under the same key is still this case, never a second one.
+        key = idempotency.key_of(request)
         try:
             case = services.report_case(actor=request.user, submission_key=key, **data.validated_data)
         except services.KeyReused as exc:
-            raise KeyReused({"Idempotency-Key": exc.messages}) from exc
+            raise idempotency.KeyReused({idempotency.HEADER: exc.messages}) from exc
         return Response(CaseSerializer(case).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(

@@ -3,7 +3,7 @@ from axes.models import AccessAttempt
 from django.contrib import admin
 
 from core.lockout_audit import released_by
-from core.models import AuditEntry
+from core.models import AuditEntry, IdempotentRequest
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -57,6 +57,16 @@ class AuditedAccessAttemptAdmin(AccessAttemptAdmin):
     def delete_queryset(self, request, queryset):
         with released_by(request.user):
             super().delete_queryset(request, queryset)
+
+
+@admin.register(IdempotentRequest)
+class IdempotentRequestAdmin(ReadOnlyAdmin):
+    """Which client sent which key, when: the stored answer is not shown (it may name a resident)."""
+
+    list_display = ["created_at", "user", "key", "response_status"]
+    fields = ["created_at", "user", "key", "fingerprint", "response_status"]
+    search_fields = ["user__username"]
+    list_select_related = ["user"]
 
 
 admin.site.unregister(AccessAttempt)

@@ -22,9 +22,11 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
 from core.audit import record
-from core.models import ApiToken
+from core.models import ApiCredential, ApiToken
 
 PERSONAL = "ggp_"
+# A client key's marker (orgs.client_keys), whose authentication comes first and takes those.
+CLIENT = "ggc_"
 PREFIX_LENGTH = 12
 DEFAULT_DAYS = 90
 # A token's last use is written at most this often: one UPDATE per token every few minutes,
@@ -77,12 +79,12 @@ def revoke_api_token(*, actor, token_id: int) -> ApiToken:
     return token
 
 
-def _note_use(token: ApiToken) -> None:
+def note_use(token: ApiCredential) -> None:
     now = timezone.now()
     if token.last_used_at is not None and now - token.last_used_at < LAST_USED_EVERY:
         return
     # Conditional, so two requests at once write it once.
-    ApiToken.objects.filter(pk=token.pk).filter(
+    type(token).objects.filter(pk=token.pk).filter(
         Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_EVERY)
     ).update(last_used_at=now)
 
@@ -117,7 +119,7 @@ class ApiTokenAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 _("密码已过期,请登录网页修改密码后再使用令牌"), code="password_expired"
             )
-        _note_use(token)
+        note_use(token)
         return token.user, token
 
     def authenticate_header(self, request) -> str:

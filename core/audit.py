@@ -26,9 +26,13 @@ def record(
     """
     user = actor if actor is not None and actor is not SYSTEM and actor.is_authenticated else None
     context = request_context.current()
+    capacity = capacity or ("system" if actor is SYSTEM else "")
+    if context and context.client_key:
+        # A client key acts through its service account's post: the entry names the key and that post.
+        capacity = f"{context.client_key}:{capacity}"[:40]
     entry = AuditEntry(
         actor=user,
-        capacity=capacity or ("system" if actor is SYSTEM else ""),
+        capacity=capacity,
         action=action,
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
         target_id=str(target.pk) if target is not None and target.pk is not None else "",

@@ -21,6 +21,7 @@ class Capability(StrEnum):
     APPOINT_POSTS = "appoint_posts"  # appoint, end and hand over posts below one's own place
     KEEP_PARTY_ORGS = "keep_party_orgs"  # create, rename, re-term party organisations seated below one's place
     KEEP_PARTY_MEMBERS = "keep_party_members"  # register, transfer, 双报到, points and 包户 of party members
+    KEEP_CLIENT_KEYS = "keep_client_keys"  # issue and revoke the keys other systems call the API with
     EXPORT_PEOPLE = "export_people"  # take a scope's residents away as an Excel file
     MANAGE_COMMUNITY = "manage_community"  # needs, claims, meetings, door plates
     FIELD_WORK = "field_work"  # works in the street: home page opens on the grids

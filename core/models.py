@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from encrypted_fields.fields import EncryptedTextField
 
 from core import chain
 
@@ -212,3 +213,30 @@ class ApiToken(ApiCredential):
         verbose_name_plural = _("API令牌")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "created_at"], name="api_token_user")]
+
+
+class IdempotentRequest(models.Model):
+    """A create of the API sent with an Idempotency-Key (core.idempotency), and its answer: the same
+    client sending the same key and body again gets this answer back instead of a second record.
+
+    Kept for IDEMPOTENCY_KEY_HOURS. The answer may name what the caller created, so it is encrypted
+    like residents' data; the request body is kept only as its sha256."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("客户端")
+    )
+    key = models.UUIDField(_("幂等键"))
+    fingerprint = models.CharField(_("请求摘要"), max_length=64)
+    response_status = models.PositiveSmallIntegerField(_("响应状态"), null=True)
+    # JSON, as text: manage.py reencrypt rewrites every encrypted column as the text it decrypts to.
+    response_body = EncryptedTextField(_("响应内容"), null=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("幂等请求")
+        verbose_name_plural = _("幂等请求")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotent_request_one_per_client")]
+        indexes = [models.Index(fields=["created_at"], name="idempotent_request_age")]
+
+    def __str__(self) -> str:
+        return str(self.key)

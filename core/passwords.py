@@ -92,6 +92,8 @@ class PasswordAgeMiddleware:
             return None
         notice = _("您的密码已使用超过%(days)d天,请先修改密码。") % {"days": settings.PASSWORD_MAX_AGE_DAYS}
         if issubclass(getattr(view_func, "cls", type(None)), APIView):
-            return JsonResponse({"detail": notice}, status=403)
+            from core.api_errors import body  # DRF's views, whose settings import this module
+
+            return JsonResponse(body("password_expired", notice), status=403)
         messages.warning(request, notice)
         return redirect("password_change")

@@ -5,6 +5,7 @@ imports the project package and a service called outside a request (a command, a
 neither.
 """
 
+import dataclasses
 import logging
 import re
 import uuid
@@ -21,6 +22,8 @@ from django.conf import settings
 class RequestContext:
     request_id: str
     client_address: str | None
+    # The prefix of the client key the request came with (orgs.client_keys), named in its audit rows.
+    client_key: str = ""
 
 
 _current: ContextVar[RequestContext | None] = ContextVar("audit_request", default=None)
@@ -30,6 +33,14 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 def current() -> RequestContext | None:
     return _current.get()
+
+
+def name_client_key(prefix: str) -> None:
+    """Called by the API's authentication once it knows the caller is a client key. The context
+    the middleware bound is replaced, not changed, so its reset at the end of the request undoes this too."""
+    context = _current.get()
+    if context is not None:
+        _current.set(dataclasses.replace(context, client_key=prefix))
 
 
 @contextmanager

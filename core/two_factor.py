@@ -102,7 +102,9 @@ class TwoFactorMiddleware:
         if request.resolver_match.view_name in self.OPEN[step] | self.ALWAYS_OPEN:
             return None
         if issubclass(getattr(view_func, "cls", type(None)), APIView):
-            return JsonResponse({"detail": _("请先在网页上完成两步验证。")}, status=403)
+            from core.api_errors import body  # DRF's views: imported once a request needs it
+
+            return JsonResponse(body("two_factor_required", _("请先在网页上完成两步验证。")), status=403)
         return redirect_to_login(request.get_full_path(), reverse(f"two_factor_{step}"))
 
 

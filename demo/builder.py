@@ -19,7 +19,7 @@ from tqdm import tqdm
 
 from core.bulk import bulk_insert
 from core.scope import SYSTEM
-from demo import cases, cobuilding, funding, geo, meetings, notifications, party, two_factor, visits
+from demo import cases, client_keys, cobuilding, funding, geo, meetings, notifications, party, two_factor, visits
 from demo.names import person_name
 from grids import services as grid_services
 from grids.models import Area, AreaKind, AreaShape, City, Household, KeyGroup, Occupancy, Relation, ResidenceStatus
@@ -173,6 +173,7 @@ class DemoBuilder:
         cobuilding.build(communities)
         self._users(roots, departments)
         two_factor.give_devices()
+        client_keys.issue(roots[0])
         funding.build(roots)
         cases.build(roots[0], count=80 * self.scale)
         visits.build()

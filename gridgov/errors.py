@@ -1,6 +1,7 @@
 """The product's answer while the database is unreachable (a restart, a failover): 503 with
 Retry-After, a page for people and JSON for the API, instead of the 500 page and its log noise
-being the only trace. The connection recovers by itself: CONN_HEALTH_CHECKS makes the next
+being the only trace; and the API's 404 for a path that names nothing, in the API's error shape
+(core.api_errors) like every other. The connection recovers by itself: CONN_HEALTH_CHECKS makes the next
 request test a kept connection and open a new one when the old one died with the server."""
 
 import sys
@@ -11,6 +12,9 @@ from django.template import loader
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views import defaults
+from rest_framework.exceptions import NotFound
+
+from core import api_errors
 
 RETRY_AFTER_SECONDS = 30
 
@@ -22,13 +26,21 @@ def server_error(request):
     if not isinstance(exc, OperationalError | InterfaceError):
         return defaults.server_error(request)
     if request.path.startswith("/api/"):
-        response = JsonResponse({"detail": _("服务暂时不可用,请稍后再试")}, status=503)
+        response = JsonResponse(api_errors.body("unavailable", _("服务暂时不可用,请稍后再试")), status=503)
     else:
         # Rendered without the request: a context processor would read the user from the database.
         response = HttpResponse(loader.render_to_string("503.html"), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     add_never_cache_headers(response)
     return response
+
+
+def page_not_found(request, exception):
+    """Django's handler404: an API path the router does not know answers like an object outside
+    the caller's scope, in JSON; every other path gets the page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(api_errors.body("not_found", str(NotFound.default_detail)), status=404)
+    return defaults.page_not_found(request, exception)
 
 
 def csrf_failure(request, reason=""):

@@ -17,6 +17,7 @@ from core.capabilities import Capability
 from core.scope import Scope
 from grids import geoimport
 from grids.imports import kinds
+from orgs import client_keys
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,10 @@ def _webhook_keeper(scope, user) -> bool:
     return scope.may(Capability.MANAGE_WEBHOOKS)
 
 
+def _key_keeper(scope, user) -> bool:
+    return client_keys.may_keep(scope)
+
+
 def _staff(scope, user) -> bool:
     return user.is_staff
 
@@ -116,6 +121,7 @@ MENU = [
     Entry(_("经费测算"), "funding:runs", _places),
     Entry(_("事件推送"), "cases:webhook_list", _webhook_keeper, tool=True),
     Entry(_("审计日志"), "core:audit", _auditor, tool=True),
+    Entry(_("接入密钥"), "orgs:client_keys", _key_keeper, tool=True),
     Entry(_("后台管理"), "admin:index", _staff, tool=True),
 ]
 

@@ -194,6 +194,7 @@ CELERY_BEAT_SCHEDULE = {
     "deliver-pending-webhooks": {"task": "cases.tasks.deliver_pending_webhooks", "schedule": 60.0},
     "resume-pending-budget-runs": {"task": "funding.tasks.resume_pending_budget_runs", "schedule": 60.0},
     "beat-heartbeat": {"task": "gridgov.tasks.beat_heartbeat", "schedule": 60.0},
+    "drop-expired-idempotency-keys": {"task": "gridgov.tasks.drop_expired_idempotency_keys", "schedule": 3600.0},
     # The uploads kept for fixing refused rows, once too old (grids/imports/fixes.py says how long).
     "drop-stale-import-sources": {"task": "grids.tasks.drop_stale_import_sources", "schedule": 3600.0},
     # Just after midnight (CELERY_TIMEZONE): the area tree's key-group counts of tags that began or lapsed.
@@ -388,19 +389,35 @@ BOUNDARY_OVERLAP_SHARE = env_int("BOUNDARY_OVERLAP_PERCENT", 1) / 100
 # near (cases.selectors.possible_duplicates).
 CASE_DUPLICATE_RADIUS_METRES = env_int("CASE_DUPLICATE_RADIUS_METRES", 50)
 
+# How long the API replays a create sent again under the same Idempotency-Key (core.idempotency).
+IDEMPOTENCY_KEY_HOURS = env_int("IDEMPOTENCY_KEY_HOURS", 24)
+
 REST_FRAMEWORK = {
     # A personal token first: its refusals are 401 with the Bearer scheme named. Without one, the
     # signed-in browser's session, CSRF-checked on writes.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Another system's client key (`ggc_`), then a person's token (`ggp_`).
+        "orgs.client_keys.ClientKeyAuthentication",
         "core.api_tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PERMISSION_CLASSES": ["core.throttling.AnonymousLimit", "rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "core.api_errors.ErrorSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "core.drf.UncountedPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "core.api_errors.handle",
+    # Per personal token, per client key, per anonymous address (core.throttling): 429 with Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "core.throttling.TokenThrottle",
+        "core.throttling.ClientKeyThrottle",
+        "core.throttling.AnonymousThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env_str("API_RATE_TOKEN", "600/min"),
+        "client_key": env_str("API_RATE_CLIENT_KEY", "1200/min"),
+        "anonymous": env_str("API_RATE_ANONYMOUS", "60/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "GridGov API",

@@ -1,5 +1,5 @@
-"""The top floor's tasks: beat's heartbeat, and the Prometheus metrics of every task a worker runs
-(per task: how many finished in which state, and how long they ran)."""
+"""The top floor's tasks: beat's heartbeat, dropping expired Idempotency-Keys, and the Prometheus
+metrics of every task a worker runs (per task: how many finished in which state, and how long they ran)."""
 
 import time
 
@@ -8,6 +8,8 @@ from celery import shared_task
 from celery.signals import task_postrun, task_prerun
 from django.core.cache import cache
 
+from core import idempotency
+
 HEARTBEAT_KEY = "gridgov:beat-heartbeat"
 
 
@@ -15,6 +17,12 @@ HEARTBEAT_KEY = "gridgov:beat-heartbeat"
 def beat_heartbeat() -> None:
     """Run by beat every minute: its stamp in Redis says beat, the broker and a worker all work."""
     cache.set(HEARTBEAT_KEY, time.time(), timeout=None)
+
+
+@shared_task(max_retries=0)
+def drop_expired_idempotency_keys() -> int:
+    """Hourly: the answers kept for replay, once their keys have expired (safe to run twice)."""
+    return idempotency.drop_expired()
 
 
 TASKS = prometheus_client.Counter(

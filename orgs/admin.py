@@ -1,9 +1,12 @@
 from django.contrib import admin
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from mptt.admin import MPTTModelAdmin
 
 from core.admin import ReadOnlyAdmin
-from orgs import member_services, services
+from orgs import client_keys, member_services, services
 from orgs.models import (
+    ClientKey,
     Coverage,
     Department,
     HandOver,
@@ -44,6 +47,23 @@ class PostCardAdmin(ReadOnlyAdmin):
     list_display = ["post", "duties", "phone", "updated_at"]
     list_select_related = ["post__area"]
     exclude = ["photo"]  # served as the card shows it, at orgs:card_photo
+
+
+@admin.register(ClientKey)
+class ClientKeyAdmin(ReadOnlyAdmin):
+    """Listed and revoked here; issued on the client-key page or by `manage.py create_client_key`,
+    the only places its secret can be shown."""
+
+    list_display = ["name", "prefix", "district", "department", "expires_on", "last_used_at", "revoked_at"]
+    search_fields = ["name", "prefix"]
+    list_select_related = ["district", "department"]
+    actions = ["revoke"]
+
+    @admin.action(description=gettext_lazy("撤销所选接入密钥"))
+    def revoke(self, request, queryset):
+        for key in queryset:
+            client_keys.revoke_client_key(actor=request.user, key_id=key.pk)
+        self.message_user(request, _("已撤销 %(count)d 个接入密钥") % {"count": len(queryset)})
 
 
 @admin.register(HandOver)

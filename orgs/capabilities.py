@@ -44,6 +44,10 @@ ROLES: dict[Capability, frozenset[str]] = {
     # The party roll is kept by the offices: community staff for their community's organisations,
     # street staff their street's, district staff the district's.
     Capability.KEEP_PARTY_MEMBERS: frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DISTRICT_STAFF}),
+    # Another system's key acts for a whole district or one of its departments: issued by the
+    # district's command centre, which runs the district's integrations (the 12345 hotline), not by
+    # the departments themselves, whose officers must not mint a colleague's access.
+    Capability.KEEP_CLIENT_KEYS: frozenset({Role.DISTRICT_STAFF}),
     # A copy of the roll leaves the system: the offices that answer for it, not the phones in the street.
     Capability.EXPORT_PEOPLE: COMMUNITY_HANDLERS | {Role.STREET_STAFF, Role.DISTRICT_STAFF},
     # Recording needs, claims and meetings is the community's and the street's work.

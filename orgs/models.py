@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 
+from core.models import ApiCredential
 from core.scoping import ScopedQuerySet, ScopedTreeManager
-from grids.models import Area, Household, Resident
+from grids.models import ROOT_KINDS, Area, Household, Resident
 
 
 class DepartmentKind(models.TextChoices):
@@ -597,3 +598,52 @@ class PostCard(models.Model):
         return Q(post__area__isnull=False) & scope.area_q("post__area__") | Q(
             post__organization__isnull=False
         ) & scope.area_q("post__organization__area__")
+
+
+class ClientKey(ApiCredential):
+    """A key for another system (the 12345 hotline platform, a department's own case system),
+    tied to one district or one department. It signs in as a service account of its own that holds
+    one post, district staff of the district or an officer of the department, so the scope, the
+    capabilities and the audit trail of a person in that post apply to it unchanged."""
+
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="client_key", verbose_name=_("服务账号")
+    )
+    district = models.ForeignKey(
+        Area,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="client_keys",
+        limit_choices_to={"kind__in": sorted(ROOT_KINDS)},
+        verbose_name=_("区县"),
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="client_keys", verbose_name=_("部门")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("签发人"),
+        help_text=_("为空表示由命令行签发"),
+    )
+
+    class Meta:
+        verbose_name = _("接入密钥")
+        verbose_name_plural = _("接入密钥")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(district__isnull=False, department__isnull=True)
+                | Q(district__isnull=True, department__isnull=False),
+                name="client_key_district_or_department",
+                violation_error_message=_("接入密钥须属于一个区县或一个部门,二者选一"),
+            ),
+        ]
+
+    @property
+    def holder(self):
+        return self.district or self.department

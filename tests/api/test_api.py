@@ -41,10 +41,10 @@ def test_area_list_starts_at_the_users_posts_and_opens_by_parent(world, api):
 def test_a_bad_parameter_is_a_400_that_names_it(world, api):
     response = api(world.users["community"]).get("/api/v1/areas/", {"parent": "abc"})
     assert response.status_code == 400
-    assert "parent" in response.json()
+    assert "parent" in response.json()["fields"]
     response = api(world.users["community"]).get("/api/v1/households/")
     assert response.status_code == 400
-    assert "area" in response.json()
+    assert "area" in response.json()["fields"]
 
 
 def test_residents_are_masked_in_the_api_even_for_permitted_users(world, api):

@@ -118,7 +118,7 @@ def test_the_api_names_a_bad_period(world, client_for):
         "/api/v1/cases/metrics/", {"start": "2026-11-08", "end": "2026-11-01"}
     )
     assert response.status_code == 400
-    assert response.json() == {"__all__": ["开始日期不能晚于结束日期"]}
+    assert response.json() == {"code": "invalid", "message": "开始日期不能晚于结束日期", "fields": {}}
 
 
 @pytest.mark.parametrize(

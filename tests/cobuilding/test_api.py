@@ -30,7 +30,7 @@ def test_claim_through_the_api_then_a_second_claim_is_a_400(units, world, client
     assert response.json()["status"] == "claimed"
     again = client.post(f"/api/v1/needs/{need.pk}/claim/", {"unit": units["shop"].pk}, content_type="application/json")
     assert again.status_code == 400
-    assert "已被认领" in again.json()["detail"][0]
+    assert "已被认领" in again.json()["message"]
 
 
 def test_a_unit_of_another_community_cannot_claim(units, world, client_for):
@@ -39,7 +39,7 @@ def test_a_unit_of_another_community_cannot_claim(units, world, client_for):
         f"/api/v1/needs/{need.pk}/claim/", {"unit": units["school"].pk}, content_type="application/json"
     )
     assert response.status_code == 400
-    assert "unit" in response.json()
+    assert "unit" in response.json()["fields"]
 
 
 @pytest.mark.parametrize(("persona", "status"), [("grid_a", 404), ("officer", 404), ("community", 400)])

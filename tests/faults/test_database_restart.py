@@ -108,7 +108,7 @@ def test_requests_while_the_database_is_down_get_503_and_the_app_recovers_by_its
     assert "服务暂时不可用" in page[2] and "Traceback" not in page[2]
     assert "Service temporarily unavailable" in english[2]
     assert listed[1]["Content-Type"] == "application/json"
-    assert json.loads(listed[2]) == {"detail": "服务暂时不可用,请稍后再试"}
+    assert json.loads(listed[2]) == {"code": "unavailable", "message": "服务暂时不可用,请稍后再试", "fields": {}}
 
     cluster.start()
     assert _get(home, session=session)[0] == _get(api, session=session)[0] == 200

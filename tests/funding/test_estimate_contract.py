@@ -42,7 +42,7 @@ def test_bad_input_is_a_400_naming_the_field(world, client_for, change, field):
         "/api/v1/funding/estimate/", {**BASE, **change}, content_type="application/json"
     )
     assert response.status_code == 400
-    assert list(response.json()) == [field]
+    assert list(response.json()["fields"]) == [field]
 
 
 def test_the_api_needs_a_log_in(db, client):

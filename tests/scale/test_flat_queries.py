@@ -26,7 +26,7 @@ from grids import services as grid_services
 from gridwork import services as meeting_services
 from gridwork.models import MeetingKind
 from gridwork.services import Raise
-from orgs import cards
+from orgs import cards, client_keys
 from orgs import services as org_services
 from orgs.models import PartyMember, Post, Role
 from tests.cases.conftest import category
@@ -218,6 +218,7 @@ READS = [
     ("webhook-subscription-list", "district", None, ""),
     ("core:audit", "admin", None, ""),
     ("api_tokens", "community", None, ""),
+    ("orgs:client_keys", "district", None, ""),
 ]
 
 # Routes not read here, and why.
@@ -235,6 +236,7 @@ NOT_READ = {
     "two_factor_enrol": "no data: one new secret",
     "two_factor_recovery_codes": "a POST that replaces one user's codes",
     "api_token_revoke": "a POST about one of the user's own tokens",
+    "orgs:client_key_revoke": "a POST about one client key",
     "grids:resident_reveal": "a logged POST about one resident",
     "grids:resident_create": "a POST: a new resident of one household",
     "grids:import_template": "a file; its buildings list grows with the scope by design (tests/grids/test_import.py)",
@@ -409,6 +411,9 @@ def _grow(world, depts, n: int, grown: dict) -> dict:
         grown.setdefault("resource", resource)
         expires_on = timezone.localdate() + datetime.timedelta(days=90)
         api_tokens.create_api_token(actor=world.users["community"], name=f"令牌{n}-{i}", expires_on=expires_on)
+        client_keys.create_client_key(
+            actor=SYSTEM, name=f"密钥{n}-{i}", district=area["district"], expires_on=expires_on
+        )
         # Days still to come, some called off: the resource's page shows both, apart.
         booking = cobuilding_services.book_resource(
             actor=SYSTEM,

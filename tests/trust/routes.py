@@ -34,6 +34,7 @@ from funding import services as funding_services
 from funding import whatif
 from grids.import_models import ImportKind, ImportRow, ImportRun, ImportStatus, RowOutcome
 from gridwork import services as meeting_services
+from orgs import client_keys
 from orgs import services as org_services
 from orgs.models import Department, OrgKind, PartyMember, Post, Role
 from tests.factories import department
@@ -278,6 +279,11 @@ def build_targets(world) -> dict[str, dict[str, dict[str, object]]]:
         )[0]
         for b in ["A1", "B1", OUTSIDE]
     }
+    # The district's client key, and the county's outside it (its command centre is nobody here).
+    keys = {
+        side: client_keys.create_client_key(actor=SYSTEM, name=side, district=a[root], expires_on=expires_on)[0]
+        for side, root in [("A1", "district"), (OUTSIDE, "county")]
+    }
     imports = {b: _import_run(world, b) for b in ["A1", "B1", OUTSIDE]}
     building_imports = {b: _import_run(world, b, "buildings") for b in ["A1", "B1", OUTSIDE]}
     fixable = {b: _fixable_run(world, b) for b in ["A1", "B1", OUTSIDE]}
@@ -348,6 +354,7 @@ def build_targets(world) -> dict[str, dict[str, dict[str, object]]]:
             "queue": {"queue": "triage"},
             "notification": {"pk": notified[building].pk},
             "api_token": {"pk": tokens[building].pk},
+            "client_key": {"pk": keys[side].pk},
             "visit_photo": {"pk": visits[building].pk},
             "visit_rule": {"pk": visit_rules[side].pk},
             "webhook": {"pk": hooks[side].pk},

@@ -131,7 +131,7 @@ def test_a_scoped_users_token_gets_a_404_outside_their_areas(world):
 
 def _refusal(response, detail: str) -> None:
     assert response.status_code == 401
-    assert response.json() == {"detail": detail}
+    assert response.json()["message"] == detail
     assert response["WWW-Authenticate"].startswith("Bearer")
 
 
@@ -150,7 +150,7 @@ def test_an_expired_token_is_a_401(world):
 @pytest.mark.parametrize("header", ["Bearer ggp_nosuchtoken", "Bearer", "Bearer a b", "Token caf\u00e9"])
 def test_an_unknown_or_malformed_token_is_a_401(world, header):
     response = Client(headers={"Authorization": header}).get("/api/v1/areas/")
-    assert response.status_code == 401 and set(response.json()) == {"detail"}
+    assert response.status_code == 401 and set(response.json()) == {"code", "message", "fields"}
 
 
 def test_a_deactivated_users_token_is_a_401(world):
@@ -185,7 +185,7 @@ def test_a_token_post_needs_no_csrf_token_but_a_session_post_does(world):
     session = force_login_verified(Client(enforce_csrf_checks=True), world.users["community"])
     by_session = session.post("/api/v1/cases/", {}, content_type="application/json")
     assert by_session.status_code == 403
-    assert "CSRF" in by_session.json()["detail"]
+    assert "CSRF" in by_session.json()["message"]
 
 
 def test_a_token_does_not_sign_in_to_pages(world):

@@ -43,7 +43,7 @@ def test_an_old_password_leads_every_page_to_the_password_page_and_the_api_refus
     assert home.status_code == 302 and home["Location"] == reverse("password_change")
     assert client.get(reverse("password_change")).status_code == 200
     api = client.get("/api/v1/cases/")
-    assert api.status_code == 403 and "90" in api.json()["detail"]
+    assert api.status_code == 403 and "90" in api.json()["message"] and api.json()["code"] == "password_expired"
 
 
 def test_setting_a_new_password_opens_the_product_again_and_renews_the_age(client, user, settings):

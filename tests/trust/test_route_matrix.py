@@ -115,6 +115,9 @@ ROWS: dict[str, Row] = {
     # A user's own API tokens: an empty form is a 400; revoking reaches one's own token only.
     "api_tokens": page(post=400),
     "api_token_revoke": page("api_token", get=405, post={ALL: 404, "community": 302}),
+    # Client keys: the district's command centre keeps its district's, the admin everyone's.
+    "orgs:client_keys": back_office(may=("district", "admin")),
+    "orgs:client_key_revoke": page("client_key", get=405, post={ALL: 404, ("district", "admin"): 302}),
     "core:audit": page(get=ADMIN_ONLY),  # the auditors' permission; the admin has every one
     # grids -------------------------------------------------------------------------------------
     "grids:tree": page(get=PLACES),

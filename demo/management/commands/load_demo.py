@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandParser
 
 from demo.builder import DEMO_LOGINS, DEMO_PASSWORD, DemoBuilder
+from demo.client_keys import DEMO_HOTLINE_KEY, DEMO_HOTLINE_NAME
 from demo.two_factor import DEMO_TWO_FACTOR
 
 
@@ -26,3 +27,8 @@ class Command(BaseCommand):
         )
         for username, (secret, codes) in DEMO_TWO_FACTOR.items():
             self.stdout.write(f"  {username:<10} secret/密钥 {secret}  recovery codes/恢复码 {' '.join(codes)}")
+        self.stdout.write(
+            f"接入密钥 client key of {DEMO_HOTLINE_NAME} (金川区, district level), for /api/v1/ as"
+            " `Authorization: Bearer <key>`:"
+        )
+        self.stdout.write(f"  {DEMO_HOTLINE_KEY}")

@@ -1,0 +1,105 @@
+"""Two requests with one Idempotency-Key at the same moment make one record, on PostgreSQL's row
+locks: the second waits for the first's claim on the key and replays its answer. Keys are per
+client, so two districts' systems using one key at once each get their own case, and no 500."""
+
+import datetime
+import threading
+import time
+import uuid
+
+import pytest
+from django.db import connection, connections, transaction
+from django.test import Client
+from django.utils import timezone
+
+from cases.models import Case, Category
+from core.scope import SYSTEM
+from grids.models import AreaKind
+from orgs import client_keys
+from tests.factories import AreaFactory
+
+pytestmark = [
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks between two connections"),
+    # The flush after each test takes the migrations' rows (categories, time limits): put them back.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def _district(code: str):
+    district = AreaFactory(kind=AreaKind.DISTRICT, name=f"并发区{code}", code=code)
+    community = AreaFactory(kind=AreaKind.COMMUNITY, parent=AreaFactory(kind=AreaKind.STREET, parent=district))
+    building = AreaFactory(kind=AreaKind.BUILDING, parent=AreaFactory(kind=AreaKind.GRID, parent=community))
+    _, secret = client_keys.create_client_key(
+        actor=SYSTEM,
+        name=f"热线{code}",
+        district=district,
+        expires_on=timezone.localdate() + datetime.timedelta(days=9),
+    )
+    return building, Client(headers={"Authorization": f"Bearer {secret}"})
+
+
+def _body(building) -> dict:
+    category = Category.objects.get(code="urban-events-clutter")
+    return {"category": category.pk, "area": building.pk, "description": "热线转来", "source": "hotline"}
+
+
+def _race(first_post, second_post) -> list:
+    """`first_post` runs inside a transaction held open until `second_post` has been sent and
+    has had time to wait on it; returns both responses (or the exceptions they raised)."""
+    holding, release = threading.Event(), threading.Event()
+    answers: list = [None, None]
+
+    def first():
+        try:
+            with transaction.atomic():
+                answers[0] = first_post()
+                holding.set()  # the record and the key's claim made, not yet committed
+                release.wait(30)
+        except Exception as exc:  # reported by the assertions; a thread's exception is otherwise lost
+            answers[0] = exc
+        finally:
+            holding.set()
+            connections.close_all()
+
+    def second():
+        try:
+            holding.wait(30)
+            answers[1] = second_post()
+        except Exception as exc:
+            answers[1] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    holding.wait(30)
+    time.sleep(0.5)  # the second is now waiting, if anything makes it wait
+    release.set()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
+def _post(client, body, key):
+    return client.post("/api/v1/cases/", body, content_type="application/json", headers={"Idempotency-Key": key})
+
+
+def test_one_key_sent_twice_at_once_by_one_client_makes_one_case():
+    building, hotline = _district("980301000000")
+    key = str(uuid.uuid4())
+    first, second = _race(lambda: _post(hotline, _body(building), key), lambda: _post(hotline, _body(building), key))
+    assert first.status_code == second.status_code == 201, (first, second)
+    assert second.json() == first.json() and second["Idempotent-Replayed"] == "true"
+    assert Case.objects.count() == 1
+
+
+def test_one_key_from_two_districts_at_once_makes_a_case_in_each():
+    (here, here_client), (there, there_client) = _district("980302000000"), _district("980303000000")
+    key = str(uuid.uuid4())
+    first, second = _race(lambda: _post(here_client, _body(here), key), lambda: _post(there_client, _body(there), key))
+    assert first.status_code == second.status_code == 201, (first, second)
+    assert {Case.objects.get(pk=r.json()["id"]).district.code for r in (first, second)} == {
+        "980302000000",
+        "980303000000",
+    }
