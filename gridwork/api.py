@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from cases.models import Category
 from cobuilding.models import CoBuildingUnit
+from core import idempotency
 from core.drf import ScopedPrimaryKeyRelatedField
 from grids.models import Area, AreaKind
 from gridwork import selectors, services
@@ -65,7 +66,8 @@ class GridMeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     def get_object(self) -> GridMeeting:
         return selectors.get_meeting(self.request.scope, self.kwargs["pk"])
 
-    @extend_schema(request=HoldSerializer, responses={201: GridMeetingSerializer})
+    @extend_schema(request=HoldSerializer, responses={201: GridMeetingSerializer}, parameters=[idempotency.PARAMETER])
+    @idempotency.idempotent
     def create(self, request, *args, **kwargs):
         data = HoldSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)

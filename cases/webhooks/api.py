@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from cases.models import WebhookKind, WebhookSubscription
 from cases.webhooks import selectors, services
+from core import idempotency
 from core.drf import ScopedPrimaryKeyRelatedField
 from grids.models import Area
 from orgs.models import Department
@@ -48,7 +49,12 @@ class WebhookSubscriptionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModel
     def get_object(self) -> WebhookSubscription:
         return selectors.get_subscription(self.request.scope, self.kwargs["pk"])
 
-    @extend_schema(request=SubscriptionSerializer, responses={201: NewSubscriptionSerializer})
+    @extend_schema(
+        request=SubscriptionSerializer,
+        responses={201: NewSubscriptionSerializer},
+        parameters=[idempotency.PARAMETER],
+    )
+    @idempotency.idempotent
     def create(self, request, *args, **kwargs):
         data = SubscriptionSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)

@@ -44,7 +44,7 @@ def test_another_grids_meeting_and_people_are_unknown(world, client_for):
         {"grid": world.areas["A"].pk, "held_on": timezone.localdate().isoformat(), "topic": "x", "minutes": "x"},
         content_type="application/json",
     )
-    assert held.status_code == 400 and "grid" in held.json()
+    assert held.status_code == 400 and "grid" in held.json()["fields"]
     own = client.post(
         "/api/v1/grid-meetings/",
         {
@@ -56,4 +56,4 @@ def test_another_grids_meeting_and_people_are_unknown(world, client_for):
         },
         content_type="application/json",
     )
-    assert own.status_code == 400 and "attendees" in own.json()
+    assert own.status_code == 400 and "attendees" in own.json()["fields"]
