@@ -58,10 +58,12 @@ class Audience:
         self.department_ids.add(department_id)
 
     def users(self) -> list:
-        """The active holders, each with their 通知设置 (if they saved any) read in the same query."""
+        """The active holders, each with their 通知设置 (if they saved any) read in the same query.
+        Not a client key's service account: the system behind it hears by webhook, if it subscribed."""
         posts = Post.objects.unscoped("whoever must be told of a case, wherever they are").active()
         holders = posts.filter(self.posts, user__isnull=False).values("user_id")
-        users = get_user_model().objects.filter(pk__in=holders, is_active=True).select_related("notification_settings")
+        people = get_user_model().objects.filter(pk__in=holders, is_active=True, client_key__isnull=True)
+        users = people.select_related("notification_settings")
         return list(users.order_by("pk"))
 
 

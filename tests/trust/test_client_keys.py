@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.notifications.recipients import Audience
 from core import api_tokens
 from core.models import AuditEntry
 from core.scope import SYSTEM, scope_for
@@ -90,6 +91,15 @@ def test_a_department_key_has_exactly_the_departments_scope(world):
         officers.capabilities,
     )
     assert mine.roles == {Role.DEPARTMENT_OFFICER}
+
+
+def test_a_keys_service_account_is_not_told_of_hand_overs_its_post_would_be(world):
+    department = _officers_department(world)
+    key, _ = _key(department=department)
+    audience = Audience()
+    audience.add_department(department.pk)
+    told = audience.users()
+    assert world.users["officer"] in told and key.account not in told
 
 
 def test_what_a_key_does_is_recorded_with_the_key_named(world):
