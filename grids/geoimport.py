@@ -244,7 +244,7 @@ def check_geometry_import(*, actor, place: Area, upload) -> ImportRun:
 def apply_geometry_import(*, actor, run: ImportRun) -> ImportRun:
     """The real run of a dry run: checked again (places may have moved since), the valid features
     written together; a second request returns the first real run."""
-    run = ImportRun.objects.select_for_update().select_related("area").get(pk=run.pk, owner=actor)
+    run = ImportRun.objects.select_for_update(of=("self",)).select_related("area").get(pk=run.pk, owner=actor)
     if hasattr(run, "applied_as"):
         return run.applied_as
     if not run.dry_run or run.kind != ImportKind.GEOMETRY or not run.source or run.area is None:

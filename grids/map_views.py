@@ -26,7 +26,7 @@ def map_page(request):
         "bounds": mapping.scope_bounds(scope),
         "grids": reverse("grids:map_grids"),
         "buildings": reverse("grids:map_buildings"),
-        "cases": reverse("cases:map_cases"),
+        "points": reverse("cases:map_cases"),  # the open cases, clustered (cases.mapping)
         "area": reverse("grids:area", args=[0]),
         "case": reverse("cases:detail", args=[0]),
         **mapping.tiles(),

@@ -155,7 +155,7 @@ def revoke_client_key(*, actor, key_id: int) -> ClientKey:
     """The key stops working at once and its account's post ends; a key the actor does not keep
     is a 404. Revoking twice changes nothing and records nothing."""
     scope = scope_for(actor)
-    key = get_object_or_404(ClientKey.objects.filter(keys_q(scope)).select_for_update(), pk=key_id)
+    key = get_object_or_404(ClientKey.objects.filter(keys_q(scope)).select_for_update(of=("self",)), pk=key_id)
     if key.revoked_at is None:
         capacity = _capacity(scope, key.district or key.department.jurisdiction)
         key.revoked_at = timezone.now()

@@ -94,7 +94,7 @@
       const [g, p, c] = await Promise.all([
         fetchJSON(`${config.grids}?${query({ measure: measure.value })}`),
         fetchJSON(`${config.buildings}?${query({})}`),
-        fetchJSON(`${config.cases}?${query({ period: period.value })}`),
+        fetchJSON(`${config.points}?${query({ period: period.value })}`),
       ]);
       if (mine !== generation) return; // the map moved again meanwhile: a newer answer is coming
       const cuts = breaks(g.features.map((f) => f.properties.value));

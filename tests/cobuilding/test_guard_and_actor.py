@@ -134,7 +134,7 @@ def test_claiming_with_a_unit_outside_the_callers_scope_is_a_400_naming_the_unit
     for unit_id in (units["school"].pk, 999999):
         response = client.post(f"/api/v1/needs/{need.pk}/claim/", {"unit": unit_id}, content_type="application/json")
         assert response.status_code == 400
-        assert list(response.json()) == ["unit"]
+        assert list(response.json()["fields"]) == ["unit"]
     need.refresh_from_db()
     assert need.status == NeedStatus.OPEN
 

@@ -67,6 +67,7 @@ def test_every_encrypted_column_is_found_with_its_blind_index():
         "cases.Delivery.phone": None,  # the number a text message goes to, decrypted only in the SMS channel
         "cases.NotificationSettings.phone": None,  # a user's own number for their notices
         "core.IdempotentRequest.response_body": None,  # an API create's answer, kept for its replay
+        "cases.WebhookSubscription.secret": None,  # the key a receiver checks deliveries' signatures with
     }
 
 
