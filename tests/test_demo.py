@@ -1,12 +1,18 @@
-"""The demo district: loads, is the same every time, and a second run adds nothing."""
+"""The demo district: loads, is the same every time, and a second run adds nothing; every role finds
+its work in it and every link it is shown opens.
+
+Loading the demo takes a minute or two, so this module loads it once (`demo_city`) for all of its
+tests, which xdist keeps on one worker (the `demo` group)."""
 
 from base64 import b32decode
 
+import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.db import transaction
 from django.db.models import Q
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 from django_otp.oath import TOTP
 
@@ -17,7 +23,7 @@ from core.scope import Scope, scope_for
 from demo import beat
 from demo import cases as demo_cases
 from demo import visits as demo_visits
-from demo.builder import DEMO_PASSWORD, DemoBuilder
+from demo.builder import DEMO_LOGINS, DEMO_PASSWORD, DemoBuilder
 from demo.two_factor import DEMO_TWO_FACTOR
 from funding import pay
 from funding import selectors as funding_selectors
@@ -29,6 +35,27 @@ from gridwork.models import Decision, GridMeeting, MeetingKind
 from orgs.models import PartyMember, Post
 from orgs.selectors import coverage_report
 from tests.demo import geometry_checks
+from tests.sign_in import force_login_verified
+from tests.test_navigation import _menu_hrefs, _workbench_hrefs
+
+pytestmark = pytest.mark.xdist_group("demo")
+
+
+@pytest.fixture(scope="module")
+def demo_city(django_db_setup, django_db_blocker):
+    """The demo as `manage.py demo` loads it (its tasks run here), inside a transaction that each
+    test's own nests in and that is rolled back after the module, as TestCase.setUpTestData does."""
+    from gridgov.celery import app
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        eager, app.conf.task_always_eager = app.conf.task_always_eager, True
+        try:
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                call_command("load_demo", no_progress=True, verbosity=0)
+        finally:
+            app.conf.task_always_eager = eager
+        yield
+        transaction.set_rollback(True)
 
 
 def _snapshot():
@@ -43,9 +70,7 @@ def _snapshot():
     )
 
 
-def test_demo_loads_once_and_again_adds_nothing(db, run_tasks_here):
-    with run_tasks_here():  # the demo's budget runs
-        call_command("load_demo", no_progress=True, verbosity=0)
+def test_demo_loads_once_and_again_adds_nothing(demo_city, db):
     first = _snapshot()
     call_command("load_demo", no_progress=True, verbosity=0)
     assert _snapshot() == first
@@ -115,9 +140,7 @@ def _waiting(username: str, qs_of_scope) -> int:
     return qs_of_scope(scope_for(User.objects.get(username=username))).count()
 
 
-def test_the_demo_tells_a_believable_story_with_work_for_every_role(db, run_tasks_here):
-    with run_tasks_here():
-        call_command("load_demo", no_progress=True, verbosity=0)
+def test_the_demo_tells_a_believable_story_with_work_for_every_role(demo_city, db):
     results = beat.run_once()  # what the `demo` command does before serving
     assert set(results) == {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
 
@@ -181,3 +204,17 @@ def test_the_demo_tells_a_believable_story_with_work_for_every_role(db, run_task
             assert parent.age(today) - head.age(today) >= 21
         for member in members:
             assert bool(member.phone) == (member.age(today) >= 18)
+
+
+def test_every_link_a_demo_role_is_shown_opens(demo_city, db):
+    for username, _ in DEMO_LOGINS:
+        client = force_login_verified(Client(), User.objects.get(username=username))
+        home = client.get(reverse("home"))
+        assert home.status_code == 200, username
+        page = home.content.decode()
+        links = _menu_hrefs(page) + _workbench_hrefs(page)
+        assert len(links) > 1, username
+        for href in links:
+            status = client.get(href).status_code
+            # The admin's own pages redirect within the admin; everything else answers itself.
+            assert status == 200 or (href.startswith("/admin/") and status == 302), (username, href, status)
