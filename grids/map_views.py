@@ -2,7 +2,7 @@
 layer is JSON fetched by static/js/map.js for what is on screen, through request.scope."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -53,7 +53,8 @@ def map_grids(request):
     scope = area_scope_or_404(request.scope)
     box = mapping.Box.parse(request.GET.get("bbox"))
     chosen = mapping.measure(request.GET.get("measure"))
-    return JsonResponse(mapping.grid_layer(scope, box=box, zoom=zoom_of(request), chosen=chosen))
+    layer = mapping.grid_layer(scope, box=box, zoom=zoom_of(request), chosen=chosen)
+    return HttpResponse(layer, content_type="application/json")
 
 
 @login_required
