@@ -71,25 +71,26 @@ def service(code: str) -> Category | None:
 
 @dataclass(frozen=True)
 class Reader:
-    """Who reads a jurisdiction's requests: anyone, or the client key of that district."""
+    """Who reads requests: anyone, or the client key of the district read. `district` None reads
+    every district's (a request asked for by its number or token, which names its district)."""
 
-    district: Area
+    district: Area | None
     key: ClientKey | None = None
 
     @property
     def full(self) -> bool:
-        return self.key is not None and self.key.district_id == self.district.pk
+        return self.key is not None and self.district is not None and self.key.district_id == self.district.pk
 
     def cases(self) -> QuerySet[Case]:
         if self.full:
-            cases = Case.objects.within(scope_for(self.key.account))
+            cases = Case.objects.within(scope_for(self.key.account)).filter(district=self.district)
         else:
             cases = Case.objects.unscoped("Open311's public feed: resident categories, no personal data").filter(
                 category__resident_pickable=True
             )
-        return cases.filter(district=self.district).select_related(
-            "category", "department", "area__shape", "street", "community", "district"
-        )
+            if self.district is not None:
+                cases = cases.filter(district=self.district)
+        return cases.select_related("category", "department", "area__shape", "street", "community", "district")
 
 
 def _agency(case: Case) -> str:

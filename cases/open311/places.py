@@ -27,9 +27,7 @@ def _by_name(buildings, text: str) -> Area:
     if len(found) > 1:  # the same name in two places: the one whose grid or community is named too
         found = [b for b in found if any(a and a.name in squeezed for a in (b.parent, b.parent.parent))]
     if len(found) != 1:
-        raise ValidationError(
-            {"address_string": [_("未找到该地址的楼栋,请写明社区和楼栋名称,或提供坐标、楼栋编码")]}
-        )
+        raise ValidationError({"address_string": [_("未找到该地址的楼栋,请写明社区和楼栋名称,或提供坐标、楼栋编码")]})
     return found[0]
 
 

@@ -6,6 +6,7 @@ import datetime
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from rest_framework.views import APIView, exception_handler
 from cases import services as case_services
 from cases.open311 import documents, places
 from cases.open311.renderers import Open311JSONRenderer, Open311XMLRenderer
+from core.idempotency import idempotent
 from orgs.client_keys import authenticate_secret
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -73,9 +75,10 @@ class Open311View(APIView):
     def get_exception_handler(self):
         return handle
 
-    def jurisdiction(self, request):
-        """The district whose code is `jurisdiction_id`; optional where there is only one district,
-        or where the caller's key is a district's."""
+    def jurisdiction(self, request, *, required: bool = True):
+        """The district whose code is `jurisdiction_id`; without one, the caller's key's district,
+        or the only district there is. Not `required` where what is asked names its own district
+        (a request's number, a token) or none (the services): then None reads every district."""
         code = request.query_params.get("jurisdiction_id") or request.data.get("jurisdiction_id")
         districts = documents.jurisdictions()
         if code:
@@ -86,6 +89,8 @@ class Open311View(APIView):
         key = request.auth
         if key is not None and key.district_id:
             return key.district
+        if not required:
+            return None
         only = list(districts[:2])
         if len(only) != 1:
             raise DjangoValidationError({"jurisdiction_id": [_("请提供区县代码")]})
@@ -96,7 +101,7 @@ class Discovery(Open311View):
     xml_root = "discovery"
 
     def get(self, request, format=None):
-        url = request.build_absolute_uri("/open311/v2/")
+        url = request.build_absolute_uri(reverse("open311:discovery").rsplit("/", 1)[0])
         return Response(
             {
                 "changeset": CHANGESET,
@@ -105,7 +110,7 @@ class Discovery(Open311View):
                 "endpoints": [
                     {
                         "specification": SPECIFICATION,
-                        "url": url.rstrip("/"),
+                        "url": url,
                         "changeset": CHANGESET,
                         "type": "production",
                         "formats": ["text/xml", "application/json"],
@@ -119,7 +124,7 @@ class Services(Open311View):
     xml_root, xml_item = "services", "service"
 
     def get(self, request, format=None):
-        self.jurisdiction(request)
+        self.jurisdiction(request, required=False)
         return Response(documents.services())
 
 
@@ -127,7 +132,7 @@ class ServiceDefinition(Open311View):
     xml_root = "service_definition"
 
     def get(self, request, code: str, format=None):
-        self.jurisdiction(request)
+        self.jurisdiction(request, required=False)
         if documents.service(code) is None:
             raise Http404
         return Response({"service_code": code, "attributes": []})
@@ -194,10 +199,13 @@ class Requests(Open311View):
             response["Link"] = f'<{request.build_absolute_uri(request.path)}?{query.urlencode()}>; rel="next"'
         return response
 
+    @idempotent  # an app that is not sure its POST arrived may send it again with its Idempotency-Key
     def post(self, request, format=None):
         key = request.auth
         if key is None:
             raise DjangoValidationError({"api_key": [_("发起上报须提供 api_key")]})
+        if key.district_id is None:  # a department's key places nothing: it has cases, not places
+            raise DjangoPermissionDenied(_("该接入密钥只能在本区县范围内上报"))
         district = self.jurisdiction(request)
         if key.district_id != district.pk:
             raise DjangoPermissionDenied(_("该接入密钥只能在本区县范围内上报"))
@@ -226,7 +234,7 @@ class RequestDetail(Open311View):
     xml_root, xml_item = "service_requests", "request"
 
     def get(self, request, number: str, format=None):
-        reader = documents.Reader(self.jurisdiction(request), request.auth)
+        reader = documents.Reader(self.jurisdiction(request, required=False), request.auth)
         case = reader.cases().filter(number=number).first()
         if case is None:
             raise Http404
@@ -239,9 +247,8 @@ class Token(Open311View):
     xml_root, xml_item = "service_requests", "request"
 
     def get(self, request, token: str, format=None):
-        reader = documents.Reader(self.jurisdiction(request), request.auth)
+        reader = documents.Reader(self.jurisdiction(request, required=False), request.auth)
         case = reader.cases().filter(tracking_code=token.strip().upper()).first()
         if case is None:
             raise Http404
         return Response([{"service_request_id": case.number, "token": token}])
-

@@ -8,7 +8,9 @@ import json
 from xml.etree import ElementTree
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
+from rest_framework.throttling import SimpleRateThrottle
 
 from cases.models import Case, Source
 from core.scope import SYSTEM
@@ -40,6 +42,14 @@ REQUEST_FIELDS = [
 JURISDICTION = "980101000000"  # the world's district
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rates():
+    """Every test starts with the anonymous address's and the keys' budgets unspent."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def _key(world, root="district"):
     expires = timezone.localdate() + datetime.timedelta(days=30)
     return client_keys.create_client_key(actor=SYSTEM, name="311应用", district=world.areas[root], expires_on=expires)
@@ -64,7 +74,7 @@ def _post(client, fmt: str = "json", **data):
 
 def _xml(response) -> ElementTree.Element:
     assert response["Content-Type"].startswith("text/xml")
-    return ElementTree.fromstring(response.content)
+    return ElementTree.fromstring(response.content)  # noqa: S314 (our own test server's answer)
 
 
 def _rows(root: ElementTree.Element, item: str) -> list[dict]:
@@ -154,6 +164,19 @@ def test_a_post_is_a_residents_report_found_again_by_id_and_by_dates_in_both_for
         assert "138" not in (by_id.content + by_dates.content).decode()
     assert _get(client, f"requests/{case.number}", status="closed").status_code == 200  # the id overrides
     assert _get(client, "requests", status="closed").json() == []
+
+
+def test_the_same_idempotency_key_makes_one_case(client, world, secret):
+    header = {"HTTP_IDEMPOTENCY_KEY": "5f0c2a4e-8d7b-4c1e-9a3f-2b6d8e1f0a11"}
+    body = {"api_key": secret, "jurisdiction_id": JURISDICTION, "service_code": "urban-events-clutter"}
+    body |= {"address_id": world.areas["A1"].code, "description": "楼道堆放杂物"}
+    first = client.post("/open311/v2/requests.json", body, **header)
+    again = client.post("/open311/v2/requests.json", body, **header)
+    assert first.status_code == again.status_code == 200 and again["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    other = client.post("/open311/v2/requests.json", body | {"description": "另一件事"}, **header)
+    assert other.status_code == 422 and other.json()[0]["code"] == 422
+    assert Case.objects.unscoped("test").count() == 1
 
 
 def test_the_districts_key_reads_the_description_and_the_building(client, world, secret):
@@ -292,3 +315,14 @@ def test_staff_only_categories_never_show_in_public_reads(client, world, secret)
     assert _get(client, f"requests/{hidden.number}").status_code == 404
     assert _get(client, "requests").json() == []
     assert json.loads(_get(client, f"requests/{hidden.number}", api_key=secret).content)[0]["description"] == "信访"
+
+
+def test_over_the_rate_is_a_429_in_the_error_list_with_retry_after(client, world, monkeypatch):
+    monkeypatch.setattr(
+        SimpleRateThrottle, "THROTTLE_RATES", {"token": "2/min", "client_key": "2/min", "anonymous": "2/min"}
+    )
+    assert [_get(client, "services").status_code for _ in range(2)] == [200, 200]
+    refused = _get(client, "services", "xml")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    (error,) = _rows(_xml(refused), "error")
+    assert error["code"] == "429"
