@@ -5,6 +5,7 @@ placing a request: lat/long inside and outside every grid, address_id and addres
 
 import datetime
 import json
+import logging
 from xml.etree import ElementTree
 
 import pytest
@@ -13,6 +14,9 @@ from django.utils import timezone
 from rest_framework.throttling import SimpleRateThrottle
 
 from cases.models import Case, Source
+from core.api_tokens import PREFIX_LENGTH
+from core.logmask import MaskPersonalNumbers
+from core.models import AuditEntry
 from core.scope import SYSTEM
 from grids.shapes import set_shape
 from orgs import client_keys
@@ -135,6 +139,9 @@ def test_a_post_is_a_residents_report_found_again_by_id_and_by_dates_in_both_for
     case = Case.objects.unscoped("test").get(number=created["service_request_id"])
     assert case.source == Source.OPEN311 and case.reporter is None and case.area == world.areas["A1"]
     assert case.reporter_phone == "+8613812345678" and case.tracking_code in created["service_notice"]
+    # The resident reported, through the app: the audit names the app's key beside the resident.
+    entry = AuditEntry.objects.filter(action="case.report").get()
+    assert entry.actor is None and entry.capacity == f"{secret[:PREFIX_LENGTH]}:resident"
     for fmt in ["json", "xml"]:
         by_id = _get(client, f"requests/{case.number}", fmt)
         by_dates = _get(
@@ -326,3 +333,17 @@ def test_over_the_rate_is_a_429_in_the_error_list_with_retry_after(client, world
     assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
     (error,) = _rows(_xml(refused), "error")
     assert error["code"] == "429"
+
+
+def test_an_api_key_in_a_request_line_never_reaches_a_log():
+    record = logging.LogRecord(
+        "django.request",
+        logging.WARNING,
+        __file__,
+        1,
+        "Bad Request: %s",
+        ("/open311/v2/requests.json?api_key=ggc_Secret-1&status=open",),
+        None,
+    )
+    MaskPersonalNumbers().filter(record)
+    assert record.getMessage() == "Bad Request: /open311/v2/requests.json?api_key=***&status=open"
