@@ -44,21 +44,32 @@ def _errors(status_code: int, descriptions: list[str]) -> Response:
     return Response([{"code": status_code, "description": d} for d in descriptions], status=status_code)
 
 
+def _descriptions(detail) -> list[str]:
+    """One description per message, named by its parameter where it has one ("service_code: …")."""
+    if isinstance(detail, dict):
+        return [
+            str(message) if name in ("__all__", "detail", "non_field_errors") else f"{name}: {message}"
+            for name, messages in detail.items()
+            for message in (messages if isinstance(messages, list) else [messages])
+        ]
+    if isinstance(detail, list):
+        return [str(message) for message in detail]
+    return [str(detail)]
+
+
 def handle(exc, context):
     """Every refusal as the specification's error list: 400 for a missing or invalid parameter,
     403 for a bad api_key or a place the key may not report at, 404 for what names nothing."""
     if isinstance(exc, DjangoValidationError):
-        if hasattr(exc, "error_dict"):
-            return _errors(400, [f"{field}: {m}" for field, ms in exc.message_dict.items() for m in ms])
-        return _errors(400, exc.messages)
+        return _errors(400, _descriptions(exc.message_dict if hasattr(exc, "error_dict") else exc.messages))
     if isinstance(exc, exceptions.AuthenticationFailed | exceptions.NotAuthenticated | DjangoPermissionDenied):
-        return _errors(403, [str(exc.detail if hasattr(exc, "detail") else exc) or _("api_key 无效")])
+        return _errors(403, _descriptions(getattr(exc, "detail", None) or str(exc) or _("api_key 无效")))
     if isinstance(exc, Http404 | exceptions.NotFound):
         return _errors(404, [_("未找到")])
-    response = exception_handler(exc, context)  # 405, 406, 415, 429 …: DRF's status, our shape
+    response = exception_handler(exc, context)  # 405, 406, 415, 422, 429 …: DRF's status, our shape
     if response is None:
         return None
-    answer = _errors(response.status_code, [str(getattr(exc, "detail", exc))])
+    answer = _errors(response.status_code, _descriptions(getattr(exc, "detail", str(exc))))
     if response.has_header("Retry-After"):
         answer["Retry-After"] = response["Retry-After"]
     return answer
