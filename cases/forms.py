@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.metrics import UNIT_LABELS, Period
 from cases.models import (
     CHOOSABLE,
+    RESIDENT_SOURCES,
     STAFF_KINDS,
     Category,
     Colour,
@@ -65,7 +66,7 @@ class ReportForm(BootstrapFormMixin, SubmissionKeyMixin):
     )
     urgency = forms.ChoiceField(label=_("紧急程度"), choices=[("", BY_CATEGORY), *Urgency.choices], required=False)
     source = forms.ChoiceField(
-        label=_("来源"), choices=[c for c in Source.choices if c[0] != Source.RESIDENT_QR], initial=Source.GRID_PATROL
+        label=_("来源"), choices=[c for c in Source.choices if c[0] not in RESIDENT_SOURCES], initial=Source.GRID_PATROL
     )
     reporter_phone = forms.CharField(label=_("群众联系电话"), max_length=20, required=False)
     photos = PhotosField()

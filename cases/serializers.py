@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases import selectors
-from cases.models import Case, CaseEvent, Category, Importance, Rating, Source, Urgency
+from cases.models import RESIDENT_SOURCES, Case, CaseEvent, Category, Importance, Rating, Source, Urgency
 from cases.photos import clean_photos
 from core.drf import ScopedPrimaryKeyRelatedField as _ScopedPk
 from grids.models import Area
@@ -79,7 +79,7 @@ class ReportSerializer(serializers.Serializer):
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
     area = ScopedPrimaryKeyRelatedField(Area)
     description = serializers.CharField(max_length=2000)
-    source = serializers.ChoiceField(choices=[c for c in Source.choices if c[0] != Source.RESIDENT_QR])
+    source = serializers.ChoiceField(choices=[c for c in Source.choices if c[0] not in RESIDENT_SOURCES])
     importance = serializers.ChoiceField(choices=Importance.choices, required=False)
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
     location_note = serializers.CharField(max_length=120, required=False, default="")

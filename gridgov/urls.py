@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("gridwork.urls")),
     path("", include("core.urls")),
+    path("open311/v2/", include("cases.open311.urls")),
     path("api/v1/funding/estimate/", EstimateView.as_view(), name="funding-estimate"),
     path("api/v1/", include(router.urls)),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -175,6 +175,22 @@ def revoke_client_key(*, actor, key_id: int) -> ClientKey:
     return key
 
 
+def authenticate_secret(secret: str) -> ClientKey:
+    """The key whose secret this is, if it still works, noted as used and named in the request's
+    audit rows; else AuthenticationFailed. For the Authorization header below and for Open311's
+    `api_key` parameter (cases.open311) alike."""
+    key = ClientKey.objects.select_related("account", "district").filter(digest=digest(secret)).first()
+    if key is None:
+        raise exceptions.AuthenticationFailed(gettext_lazy("密钥无效"), code="key_invalid")
+    if key.is_revoked or not key.account.is_active:
+        raise exceptions.AuthenticationFailed(gettext_lazy("密钥已撤销"), code="key_revoked")
+    if key.is_expired:
+        raise exceptions.AuthenticationFailed(gettext_lazy("密钥已过期"), code="key_expired")
+    note_use(key)
+    request_context.name_client_key(key.prefix)
+    return key
+
+
 class ClientKeyAuthentication(BaseAuthentication):
     """Takes `Bearer ggc_…` only; every other Authorization falls through to the personal tokens.
     The request is then its service account's, and its audit rows name the key."""
@@ -183,16 +199,7 @@ class ClientKeyAuthentication(BaseAuthentication):
         parts = get_authorization_header(request).split()
         if len(parts) != 2 or parts[0].lower() not in KEYWORDS or not parts[1].startswith(CLIENT.encode()):
             return None
-        secret = parts[1].decode("ascii", errors="replace")
-        key = ClientKey.objects.select_related("account").filter(digest=digest(secret)).first()
-        if key is None:
-            raise exceptions.AuthenticationFailed(gettext_lazy("密钥无效"), code="key_invalid")
-        if key.is_revoked or not key.account.is_active:
-            raise exceptions.AuthenticationFailed(gettext_lazy("密钥已撤销"), code="key_revoked")
-        if key.is_expired:
-            raise exceptions.AuthenticationFailed(gettext_lazy("密钥已过期"), code="key_expired")
-        note_use(key)
-        request_context.name_client_key(key.prefix)
+        key = authenticate_secret(parts[1].decode("ascii", errors="replace"))
         return key.account, key
 
     def authenticate_header(self, request) -> str:

@@ -55,6 +55,11 @@ class Source(models.TextChoices):
     HOTLINE = "hotline", _("12345转办")
     WALK_IN = "walk_in", _("来访")
     REFERRAL = "referral", _("上级交办")
+    OPEN311 = "open311", _("Open311应用")  # a resident's report through a 311 app (cases.open311)
+
+
+# Residents' own reports (cases.services.report_by_resident): never a source staff pick.
+RESIDENT_SOURCES = frozenset({Source.RESIDENT_QR, Source.OPEN311})
 
 
 class Status(models.TextChoices):

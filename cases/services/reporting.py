@@ -20,6 +20,7 @@ from core.identity import normalize_phone
 from core.scope import scope_for
 from core.scoping import full_clean
 from grids.models import Area, AreaKind
+from orgs.models import ClientKey
 
 STAFF_SOURCES = {Source.GRID_PATROL, Source.HOTLINE, Source.WALK_IN, Source.REFERRAL}
 
@@ -209,31 +210,41 @@ def report_case(
 def report_by_resident(
     *,
     actor=None,
-    plate: DoorPlate,
+    plate: DoorPlate | None = None,
+    app: ClientKey | None = None,
+    area: Area | None = None,
     category: Category,
     description: str,
     phone: str = "",
+    location_note: str = "",
     photos: Iterable[CleanPhoto] = (),
     submission_key: uuid.UUID | None = None,
     at: datetime.datetime | None = None,
 ) -> Case:
-    """居民点单 through the QR door plate: no account, no ID number, only what they choose to give.
-    `actor` is None: the resident is anonymous by design, and the plate's unguessable token is
-    the only authority (the page limits reports per address, device and building: cases.resident_limits)."""
+    """居民点单 through the QR door plate, or through a 311 app (cases.open311): no account, no ID
+    number, only what they choose to give. `actor` is None: the resident is anonymous by design.
+    On the QR form the plate's unguessable token is the only authority (the page limits reports
+    per address, device and building: cases.resident_limits); through an app it is the app's
+    client key, which reports only at places of its own district (`area`, found by the app's
+    location), and is limited per key (core.throttling)."""
     if actor is not None:
         raise ValueError("a resident reports anonymously: actor must be None")
+    if (plate is None) == (app is None) or (app is not None and area is None):
+        raise ValueError("a resident reports through a door plate, or through an app's key at an area")
     if not category.resident_pickable:
         raise ValidationError({"category": [_("请选择列出的问题类别")]})
+    if app is not None and (app.district_id is None or not scope_for(app.account).covers(area)):
+        raise PermissionDenied(_("该接入密钥只能在本区县范围内上报"))
     return _create_case(
         category=category,
-        area=plate.building,
+        area=plate.building if plate is not None else area,
         description=description,
-        source=Source.RESIDENT_QR,
+        source=Source.RESIDENT_QR if plate is not None else Source.OPEN311,
         reporter=None,
         role=RESIDENT,
         importance=category.importance,
         urgency=category.urgency,
-        location_note="",
+        location_note=location_note[:120],
         reporter_phone=phone,
         photos=photos,
         submission_key=submission_key,

@@ -219,7 +219,22 @@ READS = [
     ("core:audit", "admin", None, ""),
     ("api_tokens", "community", None, ""),
     ("orgs:client_keys", "district", None, ""),
+    ("open311:services", None, None, ""),
+    ("open311:requests", None, None, "jurisdiction_id=980101000000"),
+    ("open311:requests", None, None, "jurisdiction_id=980101000000&status=open&service_code=urban-events-clutter"),
+    ("open311:requests", None, None, lambda w, g: f"api_key={_open311_key(w, g)}"),
 ]
+
+
+def _open311_key(world, grown) -> str:
+    """The district's client key for Open311's reads as the district sees them, made once."""
+    if "open311_key" not in grown:
+        expires_on = timezone.localdate() + datetime.timedelta(days=90)
+        grown["open311_key"] = client_keys.create_client_key(
+            actor=SYSTEM, name="311应用", district=world.areas["district"], expires_on=expires_on
+        )[1]
+    return grown["open311_key"]
+
 
 # Routes not read here, and why.
 NOT_READ = {
@@ -327,6 +342,10 @@ NOT_READ = {
     "api-root": "no data",
     "schema": "no data: the OpenAPI document",
     "api-docs": "no data",
+    "open311:discovery": "no data: where the endpoint is and its formats",
+    "open311:service": "one category's definition",
+    "open311:request": "one request by its number, as open311:requests",
+    "open311:token": "one request by its tracking code, as open311:requests",
 }
 
 

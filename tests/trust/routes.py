@@ -349,6 +349,9 @@ def build_targets(world) -> dict[str, dict[str, dict[str, object]]]:
             "rule": {"pk": rules[side].pk},
             "plate": {"token": next(p.token for p in plates if p.building_id == a[building].pk)},
             "tracking": {"code": case.tracking_code},
+            "open311_service": {"code": category.code},
+            "open311_request": {"number": case.number},
+            "open311_token": {"token": case.tracking_code},
             # The report's photo: the tracking page serves only the photos of the fix.
             "tracking_photo": {"code": case.tracking_code, "pk": case.photos.get().pk},
             "queue": {"queue": "triage"},

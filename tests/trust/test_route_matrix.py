@@ -58,7 +58,18 @@ OWN_RUN = {ALL: 404, "community": 200}
 EXPORTERS = {ALL: 404, ("community", "street", "district", "admin"): 200}
 A_CASE = {ALL: 200, "officer_mz": 404}  # the A1 case is 城管局's; 民政局 has nothing to do with it
 # Objects nobody owns a copy of: the outside one is an id (or token) that names nothing.
-GLOBAL_KINDS = {"category", "plate", "tracking", "tracking_photo", "queue", "import_kind"}
+# Open311's reads are public in every district: a request by its number or token, as a category.
+GLOBAL_KINDS = {
+    "category",
+    "plate",
+    "tracking",
+    "tracking_photo",
+    "queue",
+    "import_kind",
+    "open311_service",
+    "open311_request",
+    "open311_token",
+}
 
 
 @dataclass(frozen=True)
@@ -371,6 +382,14 @@ ROWS: dict[str, Row] = {
     "cases:track": public(),
     "cases:track_case": public("tracking"),
     "cases:track_photo": public("tracking_photo", get=404, post=404),
+    # Open311 GeoReport v2: public reads, the same for everyone (a session is no Open311 caller).
+    # A list needs its jurisdiction_id (two districts here): 400; a POST without api_key: 400.
+    "open311:discovery": public(post=405),
+    "open311:services": public(post=405),
+    "open311:service": public("open311_service", post=405),
+    "open311:requests": public(get=400, post=400),
+    "open311:request": public("open311_request", post=405),
+    "open311:token": public("open311_token", post=405),
     # The API -----------------------------------------------------------------------------------
     "api-root": api(),
     "schema": api(),  # the schema and its docs: signed-in users and token holders only
