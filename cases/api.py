@@ -8,15 +8,24 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from cases import metrics, selectors, services, workflow
+from cases import metrics, selectors, services, tracking, workflow
 from cases.forms import RankingForm
 from cases.metrics import UNIT_COLUMNS
-from cases.models import CURRENT_DUE, Case, Category, Colour, Level, RoutingRule, Status
-from cases.serializers import CaseSerializer, EventSerializer, ReportSerializer
+from cases.models import CURRENT_DUE, Case, Category, Colour, Level, RoutingRule, Source, Status
+from cases.serializers import (
+    CaseSerializer,
+    EventSerializer,
+    RatedSerializer,
+    ReferralSerializer,
+    ReportSerializer,
+    ResidentRatingSerializer,
+)
 from core import idempotency
 from core.drf import IdFilter
+from core.throttling import AnonymousLimit, AnonymousThrottle
 
 
 class CountsSerializer(serializers.Serializer):
@@ -48,6 +57,11 @@ class RatesSerializer(serializers.Serializer):
     rework = _rate_field()
 
 
+class SatisfactionByViaSerializer(serializers.Serializer):
+    resident = _rate_field()
+    callback = _rate_field()
+
+
 class RankedSerializer(serializers.Serializer):
     id = serializers.IntegerField(
         source="key", help_text="部门、街道、社区或网格员(用户)的ID;无账号的网格员为负的岗位ID"
@@ -55,11 +69,15 @@ class RankedSerializer(serializers.Serializer):
     name = serializers.CharField()
     counts = CountsSerializer(source="tally")
     rates = RatesSerializer()
+    satisfaction_by_via = SatisfactionByViaSerializer(
+        source="tally.satisfaction_by_source", help_text="满意率分列:居民自评(扫码、查询码)与电话回访"
+    )
     composite = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
 
 
 class MetricsSerializer(serializers.Serializer):
     unit = serializers.CharField()
+    source = serializers.ChoiceField(choices=Source.choices, allow_null=True, help_text="只统计该来源的案件;空为全部")
     start = serializers.DateField()
     end = serializers.DateField()
     results = RankedSerializer(many=True)
@@ -136,6 +154,7 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             OpenApiParameter("unit", str, enum=list(UNIT_COLUMNS), description="默认 department"),
             OpenApiParameter("start", datetime.date, description="默认为结束日期前29天"),
             OpenApiParameter("end", datetime.date, description="默认今天"),
+            OpenApiParameter("source", str, enum=list(Source.values), description="只统计该来源的案件(如 hotline)"),
         ],
     )
     @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
@@ -145,11 +164,49 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         form = RankingForm(request.query_params)
         if not form.is_valid():
             raise ValidationError({field: [str(e) for e in errors] for field, errors in form.errors.items()})
-        period, unit = form.cleaned_data["period"], form.cleaned_data["unit"]
-        rows = metrics.ranking(scope, period, unit, weights=metrics.weights())
-        return Response(
-            MetricsSerializer({"unit": unit, "start": period.start, "end": period.end, "results": rows}).data
+        period, unit, source = form.cleaned_data["period"], form.cleaned_data["unit"], form.cleaned_data["source"]
+        rows = metrics.ranking(scope, period, unit, weights=metrics.weights(), source=source)
+        answer = {"unit": unit, "source": source, "start": period.start, "end": period.end, "results": rows}
+        return Response(MetricsSerializer(answer).data)
+
+    @extend_schema(
+        request=ReferralSerializer,
+        responses={201: CaseSerializer, 200: CaseSerializer},
+        parameters=[idempotency.PARAMETER],
+    )
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
+    @idempotency.idempotent
+    def refer(self, request):
+        """12345转办: a case referred by the hotline platform under its own reference, 201; the same
+        reference sent again answers 200 with the case it made the first time."""
+        data = ReferralSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        case, created = services.refer_case(actor=request.user, **data.validated_data)
+        answer = CaseSerializer(Case.objects.reread(case).get()).data
+        return Response(answer, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(request=ResidentRatingSerializer, responses=RatedSerializer, auth=[])
+    @action(
+        detail=False,
+        methods=["post"],
+        filter_backends=[],
+        pagination_class=None,
+        # The resident has no account: the 查询码 is the only key, counted per address.
+        authentication_classes=[],
+        permission_classes=[AnonymousLimit, AllowAny],
+        throttle_classes=[AnonymousThrottle],
+    )
+    def rate(self, request):
+        """The resident's rating of a closed case by its 查询码, as on the tracking page: once per
+        closing; a wrong code is a 404. Staff recording a caller's rating (回访) use `callback`."""
+        data = ResidentRatingSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        given = data.validated_data
+        case = selectors.by_tracking_code(tracking.normalized(given["tracking_code"]))
+        case = services.rate_case(
+            actor=None, case=case, rating=given["rating"], reopen=given["reopen"], note=given["note"]
         )
+        return Response(RatedSerializer(case).data)
 
     @extend_schema(responses=EventSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -161,7 +218,6 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 def _step_action(step: workflow.Step):
     """The API's POST for one row of the workflow table: the same service as the page's."""
 
-    @extend_schema(request=step.serializer, responses=CaseSerializer)
     def take(self, request, pk=None):
         case = self.get_object()
         data = {}
@@ -176,7 +232,10 @@ def _step_action(step: workflow.Step):
 
     take.__name__ = f"step_{step.name}"  # not `dispatch` or `return`: names the view class has or Python keeps
     take.__doc__ = f"{step.slug}: {step.run.__doc__ or ''}".strip()
-    return action(detail=True, methods=["post"], url_path=step.slug, url_name=step.name)(take)
+    # After @action, which replaces the function's kwargs where extend_schema keeps its schema:
+    # the other way round, every step's request was documented as the case itself.
+    taken = action(detail=True, methods=["post"], url_path=step.slug, url_name=step.name)(take)
+    return extend_schema(request=step.serializer, responses=CaseSerializer)(taken)
 
 
 for _step in workflow.ROWS:

@@ -237,9 +237,14 @@ class PeriodForm(BootstrapFormMixin, forms.Form):
 
 class RankingForm(PeriodForm):
     unit = forms.ChoiceField(label=_("排名对象"), choices=list(UNIT_LABELS.items()), required=False)
+    # The hotline's cases apart from the rest (or any one source), each rated however it was.
+    source = forms.ChoiceField(label=_("来源"), choices=[("", _("全部来源")), *Source.choices], required=False)
 
     def clean_unit(self):
         return self.cleaned_data["unit"] or "department"
+
+    def clean_source(self):
+        return self.cleaned_data["source"] or None
 
 
 class NotificationSettingsForm(forms.Form):

@@ -154,22 +154,26 @@ def reported_in(scope: Scope, period: Period) -> QuerySet[Case]:
     return selectors.cases(scope).filter(created_at__gte=start, created_at__lt=end)
 
 
-def _valid(scope: Scope, period: Period) -> QuerySet[Case]:
-    return reported_in(scope, period).exclude(status__in=[Status.REJECTED, Status.MERGED])
+def _valid(scope: Scope, period: Period, source: str | None = None) -> QuerySet[Case]:
+    valid = reported_in(scope, period).exclude(status__in=[Status.REJECTED, Status.MERGED])
+    return valid.filter(source=source) if source else valid
 
 
-def tallies(scope: Scope, period: Period, by: str, now: datetime.datetime | None = None) -> dict[int, Tally]:
-    """{id of the department / street / community / grid: its tally}, in one query."""
+def tallies(
+    scope: Scope, period: Period, by: str, now: datetime.datetime | None = None, source: str | None = None
+) -> dict[int, Tally]:
+    """{id of the department / street / community / grid: its tally}, in one query; of one source's
+    cases only (the 12345 hotline's, say) when `source` is given."""
     # No `by IS NOT NULL` in SQL: with it the planner reads the whole (by, ...) index instead of
     # the period's cases of the caller's area; the cases nobody holds come back as one None row.
     names = [f.name for f in fields(Tally)]
-    rows = tally_rows(scope, period, by, now or timezone.now())
+    rows = tally_rows(scope, period, by, now or timezone.now(), source)
     return {row[by]: Tally(**{name: row[name] for name in names}) for row in rows if row[by] is not None}
 
 
-def tally_rows(scope: Scope, period: Period, by: str, now: datetime.datetime) -> QuerySet:
+def tally_rows(scope: Scope, period: Period, by: str, now: datetime.datetime, source: str | None = None) -> QuerySet:
     """The ranking's one grouped query (its plan is checked in tests/scale/test_explain.py)."""
-    return _valid(scope, period).values(by).annotate(**_counts(now)).order_by()
+    return _valid(scope, period, source).values(by).annotate(**_counts(now)).order_by()
 
 
 def weights() -> dict[str, Decimal]:
@@ -221,10 +225,16 @@ def _named(scope: Scope, unit: str, by_id: dict[int, Tally]) -> list[tuple[int, 
 
 
 def ranking(
-    scope: Scope, period: Period, unit: str, *, weights: dict[str, Decimal], now: datetime.datetime | None = None
+    scope: Scope,
+    period: Period,
+    unit: str,
+    *,
+    weights: dict[str, Decimal],
+    now: datetime.datetime | None = None,
+    source: str | None = None,
 ) -> list[Ranked]:
     """Best composite first; units with nothing to score last."""
-    by_id = tallies(scope, period, UNIT_COLUMNS[unit], now)
+    by_id = tallies(scope, period, UNIT_COLUMNS[unit], now, source)
     ranked = [
         Ranked(key=key, name=name, tally=tally, rates=tally.rates, composite=tally.composite(weights))
         for key, name, tally in _named(scope, unit, by_id)

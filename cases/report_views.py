@@ -31,7 +31,8 @@ def ranking(request):
     weights = metrics.weights()
     rows = []
     if form.is_valid():
-        rows = metrics.ranking(scope, form.cleaned_data["period"], form.cleaned_data["unit"], weights=weights)
+        data = form.cleaned_data
+        rows = metrics.ranking(scope, data["period"], data["unit"], weights=weights, source=data["source"])
     context = {
         "form": form,
         "rows": rows,

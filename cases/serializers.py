@@ -2,15 +2,17 @@
 are checked and re-encoded exactly as on the pages (cases.photos)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases import selectors
-from cases.models import RESIDENT_SOURCES, Case, CaseEvent, Category, Importance, Rating, Source, Urgency
-from cases.photos import clean_photos
+from cases.models import RESIDENT_SOURCES, Case, CaseEvent, Category, Importance, Rating, Source, Status, Urgency
+from cases.photos import MAX_BYTES, MAX_PHOTOS, clean_photos
 from core.drf import ScopedPrimaryKeyRelatedField as _ScopedPk
-from grids.models import Area
+from grids import locate
+from grids.models import Area, AreaKind
 from orgs.models import Department
 
 
@@ -52,11 +54,21 @@ class CaseSerializer(serializers.ModelSerializer):
             "supervised",
             "rating",
             "rated_via",
+            "external_ref",
             "created_at",
         ]
         read_only_fields = fields
 
 
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {"type": "string", "format": "binary"},
+        "maxItems": MAX_PHOTOS,
+        "description": f"照片,以 multipart/form-data 上传(同名字段可重复),最多{MAX_PHOTOS}张,JPEG、PNG或WebP,"
+        f"每张不超过{MAX_BYTES // 2**20}MB;与页面同样检查并重新编码",
+    }
+)
 class PhotosField(serializers.ListField):
     """Up to six photos as multipart files, through the same checks as the page's photo field."""
 
@@ -85,6 +97,58 @@ class ReportSerializer(serializers.Serializer):
     location_note = serializers.CharField(max_length=120, required=False, default="")
     reporter_phone = serializers.CharField(max_length=20, required=False, default="")
     photos = PhotosField()
+
+
+class ReferralSerializer(serializers.Serializer):
+    """12345转办: the platform's own reference, and the place by a building's code, an area's id, or
+    the caller's position (the grid there and its nearest building), tried in that order."""
+
+    external_ref = serializers.CharField(max_length=64, help_text="热线平台的工单号;同一工单号重发返回原案件")
+    category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.all(), help_text="类别代码")
+    description = serializers.CharField(max_length=2000)
+    reporter_phone = serializers.CharField(max_length=20, required=False, default="", help_text="来电号码,加密保存")
+    building = serializers.CharField(max_length=40, required=False, allow_blank=True, help_text="楼栋编码")
+    area = ScopedPrimaryKeyRelatedField(Area, required=False, help_text="社区、网格、小区或楼栋的ID")
+    lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
+    long = serializers.FloatField(required=False, min_value=-180, max_value=180)
+    location_note = serializers.CharField(max_length=120, required=False, default="")
+    importance = serializers.ChoiceField(choices=Importance.choices, required=False)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
+    photos = PhotosField()
+
+    def validate(self, data):
+        scope = self.context["request"].scope
+        code, lat, lng = data.pop("building", ""), data.pop("lat", None), data.pop("long", None)
+        if (lat is None) != (lng is None):
+            raise serializers.ValidationError({"long" if lng is None else "lat": [_("经度和纬度须同时给出")]})
+        if code:
+            data["area"] = Area.objects.within(scope).filter(kind=AreaKind.BUILDING, code=code.strip()).first()
+            if data["area"] is None:
+                raise serializers.ValidationError({"building": [_("楼栋编码不存在或不在您的范围内")]})
+        elif "area" not in data:
+            if lat is None:
+                raise serializers.ValidationError(_("请给出楼栋编码、地点或经纬度"), code="no_place")
+            try:
+                located = locate.locate(scope, lng=lng, lat=lat)
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError({"lat": exc.messages}) from exc
+            data["area"] = located.building or located.grid
+        return data
+
+
+class ResidentRatingSerializer(serializers.Serializer):
+    tracking_code = serializers.CharField(max_length=20, help_text="查询码")
+    rating = serializers.ChoiceField(choices=Rating.choices)
+    reopen = serializers.BooleanField(required=False, default=False, help_text="不满意时要求重新办理(仅限一次)")
+    note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+
+
+class RatedSerializer(serializers.Serializer):
+    """What the resident is told back: no more than the tracking page shows."""
+
+    number = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    rating = serializers.CharField(help_text="重新办理时为空")
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -123,6 +187,9 @@ class ExtensionSerializer(serializers.Serializer):
 
 class DecisionSerializer(NoteSerializer):
     approve = serializers.BooleanField()
+
+    class Meta:
+        ref_name = "ExtensionDecision"  # not the grid meetings' Decision
 
 
 class ResolveSerializer(serializers.Serializer):

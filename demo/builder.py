@@ -176,6 +176,7 @@ class DemoBuilder:
         client_keys.issue(roots[0])
         funding.build(roots)
         cases.build(roots[0], count=80 * self.scale)
+        client_keys.subscribe(roots[0])
         visits.build()
         meetings.build()
         notifications.tell()

@@ -435,6 +435,7 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "cases.models.Status",
         "CaseImportanceEnum": "cases.models.Importance",
         "CaseUrgencyEnum": "cases.models.Urgency",
+        "CaseSourceEnum": "cases.models.Source",
     },
 }
 

@@ -159,6 +159,9 @@ class Case(models.Model):
     # A resubmitted form carries the same key and gets the same case back: the key is the
     # reporter's own, so someone else sending it gets a case of their own, never this one.
     submission_key = models.UUIDField(null=True, blank=True, editable=False)
+    # The referring system's own number for the case (the 12345 platform's 工单号): one case per
+    # reference and source, so a referral sent again is the case it made the first time.
+    external_ref = models.CharField(_("外部编号"), max_length=64, blank=True, default="", editable=False)
     created_at = models.DateTimeField(_("上报时间"), default=timezone.now)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -173,6 +176,9 @@ class Case(models.Model):
             # Residents have no account: their keys are unique among themselves.
             models.UniqueConstraint(
                 fields=["submission_key"], condition=Q(reporter__isnull=True), name="case_one_per_resident_key"
+            ),
+            models.UniqueConstraint(
+                fields=["source", "external_ref"], condition=~Q(external_ref=""), name="case_one_per_external_ref"
             ),
         ]
         indexes = [

@@ -27,6 +27,7 @@ from cases.services.reporting import (
     KeyReused,
     door_plates,
     issue_door_plates,
+    refer_case,
     report_by_resident,
     report_case,
 )
@@ -71,6 +72,7 @@ __all__ = [
     "rate_case",
     "record",
     "record_visit",
+    "refer_case",
     "reject_case",
     "report_by_resident",
     "report_case",

@@ -91,6 +91,7 @@ def _create_case(
     photos: Iterable[CleanPhoto],
     submission_key: uuid.UUID | None,
     at: datetime.datetime,
+    external_ref: str = "",
 ) -> Case:
     description = required_text(description, _("请描述问题"))
     if area.kind not in (AreaKind.GRID, AreaKind.COMPOUND, AreaKind.BUILDING, AreaKind.COMMUNITY):
@@ -124,6 +125,7 @@ def _create_case(
         due_provisional=due.provisional,
         tracking_code=_tracking_code(),
         submission_key=submission_key,
+        external_ref=external_ref,
         created_at=at,
     )
     # Uniqueness is the database's to enforce here: the number comes from the locked counter, the
@@ -182,6 +184,7 @@ def report_case(
     photos: Iterable[CleanPhoto] = (),
     submission_key: uuid.UUID | None = None,
     at: datetime.datetime | None = None,
+    external_ref: str = "",
 ) -> Case:
     """A grid worker's patrol find, or a hotline, walk-in or referred case entered by staff."""
     role = scope_for(actor).capacity(Capability.REPORT_CASE, at=area)
@@ -203,7 +206,73 @@ def report_case(
         photos=photos,
         submission_key=submission_key,
         at=at or timezone.now(),
+        external_ref=external_ref,
     )
+
+
+def _referred(external_ref: str) -> Case | None:
+    return (
+        Case.objects.unscoped("a referral's reference is unique per source; the caller's scope is checked after")
+        .filter(source=Source.HOTLINE, external_ref=external_ref)
+        .first()
+    )
+
+
+def _same_referral(actor, case: Case) -> Case:
+    """The case an earlier referral under this reference made, if the caller may see it; a
+    reference another district's case holds is refused without showing that case."""
+    if not Case.objects.within(scope_for(actor)).filter(pk=case.pk).exists():
+        raise ValidationError({"external_ref": [_("该外部编号已被另一案件使用")]})
+    return case
+
+
+@transaction.atomic
+def refer_case(
+    *,
+    actor,
+    external_ref: str,
+    category: Category,
+    area: Area,
+    description: str,
+    reporter_phone: str = "",
+    location_note: str = "",
+    importance: str | None = None,
+    urgency: str | None = None,
+    photos: Iterable[CleanPhoto] = (),
+    at: datetime.datetime | None = None,
+) -> tuple[Case, bool]:
+    """12345转办: the hotline platform refers a caller's case under its own reference (工单号).
+    Sent again, by a platform unsure the first arrived, the reference is the case it made the
+    first time: (case, False), never a second case, also when both arrive at the same moment."""
+    external_ref = external_ref.strip()
+    if not external_ref:
+        raise ValidationError({"external_ref": [_("请填写外部编号")]})
+    existing = _referred(external_ref)
+    if existing is not None:
+        return _same_referral(actor, existing), False
+    try:
+        with transaction.atomic():
+            case = report_case(
+                actor=actor,
+                category=category,
+                area=area,
+                description=description,
+                source=Source.HOTLINE,
+                importance=importance,
+                urgency=urgency,
+                location_note=location_note,
+                reporter_phone=reporter_phone,
+                photos=photos,
+                at=at,
+                external_ref=external_ref,
+            )
+    except IntegrityError:
+        # The same reference, sent at the same moment, committed first (we waited on its index).
+        existing = _referred(external_ref)
+        if existing is None:
+            raise
+        return _same_referral(actor, existing), False
+    return case, True
 
 
 @transaction.atomic

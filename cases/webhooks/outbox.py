@@ -83,6 +83,8 @@ def payload(case: Case, event: CaseEvent, kind: str, kinds: list[str]) -> dict:
             "urgency": case.urgency,
             "level": case.level,
             "source": case.source,
+            # The referring system's own reference (the 12345 工单号), so it finds its case again.
+            "external_ref": case.external_ref or None,
             "place": {"code": case.area.code, "name": case.area.name},
             "district": case.district.code,
             "department": case.department.code if case.department_id else None,

@@ -338,6 +338,8 @@ NOT_READ = {
     "routing-rule-detail": "configuration, not data that grows",
     "webhook-subscription-detail": "one row, as webhook-subscription-list",
     "resident-search": "a POST: the search by number (tests/trust pins it)",
+    "case-refer": "a POST: one referral, found again by its reference",
+    "case-rate": "a POST: one case's rating, found by its tracking code",
     "grid-meeting-decide": "a POST: one decision of one meeting",
     "api-root": "no data",
     "schema": "no data: the OpenAPI document",

@@ -428,6 +428,10 @@ ROWS: dict[str, Row] = {
     "grid-meeting-detail": api("grid_meeting", get=PLACES),
     "grid-meeting-decide": api("grid_meeting", get=405, post={ALL: 400, DEPARTMENTS: 404}),
     "case-metrics": api(),
+    # 12345转办 by a client key (or staff who may report): an empty body misses every field.
+    "case-refer": api(get=405, post=400),
+    # A resident's rating by the 查询码 in the body, without a log-in: an empty body is refused.
+    "case-rate": public(get=405, post=400),
     "case-detail": api("case", get=A_CASE),
     "case-events": api("case", get=A_CASE),
     # Steps over the API, with an empty body, on the A1 case (dispatched to 城管局) or, for grid

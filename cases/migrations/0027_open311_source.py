@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0025_webhooks'),
+        ('cases', '0026_external_ref'),
     ]
 
     operations = [
