@@ -45,7 +45,7 @@ CASE_COLUMNS = ["id", "number", "category_id", "area_id", "district_id", "street
                 "dispatch_due", "response_remind_at", "dispatch_remind_at", "resolution_remind_at", "due_provisional",
                 "extension_days", "extension_reason", "supervised", "accepted_at", "dispatched_at", "signed_at",
                 "resolved_at", "closed_at", "verifications", "reworks", "reopened", "rating", "rated_via",
-                "tracking_code", "submission_key", "created_at", "updated_at"]  # fmt: skip
+                "tracking_code", "submission_key", "external_ref", "created_at", "updated_at"]  # fmt: skip
 EVENT_COLUMNS = ["id", "case_id", "action", "actor_id", "actor_role", "actor_area_id", "actor_department_id", "at",
                  "from_status", "to_status", "department_id", "note", "data"]  # fmt: skip
 SOURCES = [Source.GRID_PATROL, Source.RESIDENT_QR, Source.HOTLINE, Source.WALK_IN]
@@ -190,7 +190,8 @@ class CaseMaker:
             level=Level.COMMUNITY, status=Status.REPORTED, last_action=Action.REPORT, response_due=due.at,
             response_remind_at=due.remind_at, due_provisional=due.provisional, extension_reason="", supervised=False,
             verifications=0, reworks=0, reopened=0, rating="", rated_via="", tracking_code=self._tracking_code(),
-            submission_key=uuid.UUID(int=rng.getrandbits(128), version=4), created_at=at, updated_at=at,
+            submission_key=uuid.UUID(int=rng.getrandbits(128), version=4), external_ref="", created_at=at,
+            updated_at=at,
         )  # fmt: skip
         stall_after = rng.randrange(1, 7) if rng.random() < STALLED else None
         loop = _Loop(row, self.end, stall_after, functools.partial(self.writer.next_id, CaseEvent))
