@@ -21,6 +21,7 @@ from core.bulk import bulk_insert
 from core.scope import SYSTEM
 from demo import cases, client_keys, cobuilding, funding, geo, meetings, notifications, party, two_factor, visits
 from demo.names import person_name
+from grids import rollup
 from grids import services as grid_services
 from grids.models import Area, AreaKind, AreaShape, City, Household, KeyGroup, Occupancy, Relation, ResidenceStatus
 from orgs import services as org_services
@@ -254,12 +255,13 @@ class DemoBuilder:
             return
         rng = random.Random(community.code)
         people = _People(rng, self.birth_places, self.used_ids)
-        for building in buildings:
-            for unit in ("1", "2"):
-                for floor in range(1, 7 + rng.randrange(3)):
-                    if rng.random() < 0.35:
-                        continue
-                    self._household(building, unit, floor, rng, people)
+        with rollup.deferred():
+            for building in buildings:
+                for unit in ("1", "2"):
+                    for floor in range(1, 7 + rng.randrange(3)):
+                        if rng.random() < 0.35:
+                            continue
+                        self._household(building, unit, floor, rng, people)
         self._grid_posts(community, rng, people)
 
     def _household(self, building: Area, unit: str, floor: int, rng: random.Random, people: _People) -> None:

@@ -11,7 +11,9 @@ over the subtree as the tree stands (grids.selectors.with_counts).
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
@@ -19,6 +21,8 @@ from django.utils import timezone
 from grids.models import Area, AreaKind, BuildingCount, BuildingGroupCount, KeyGroup, ResidentTag
 
 CHUNK = 1000  # buildings per grouped query: well under SQLite's limit on query parameters
+# The buildings touched inside `deferred()`, counted again once when it ends.
+_pending: ContextVar[set[int] | None] = ContextVar("rollup_pending", default=None)
 
 
 def _visible_tags(on: datetime.date):
@@ -26,9 +30,31 @@ def _visible_tags(on: datetime.date):
     return ResidentTag.objects.active(on).filter(group__sensitive=False)
 
 
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Inside, `recount_buildings` only notes its buildings, and each is counted once when the block
+    ends without an error: for a loader that writes a community's residents one by one in one
+    transaction (the demo's thousands each counted their building again, a third of its load)."""
+    if _pending.get() is not None:  # already deferred further out: that block counts
+        yield
+        return
+    pending: set[int] = set()
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    recount_buildings(pending)
+
+
 def recount_buildings(building_ids: Iterable[int]) -> int:
     """Count these buildings' households, living residents and key-group residents again and store
-    them; ids of other places or of removed buildings are skipped. Returns how many were stored."""
+    them; ids of other places or of removed buildings are skipped. Returns how many were stored
+    (none yet inside `deferred()`, which counts them when it ends)."""
+    pending = _pending.get()
+    if pending is not None:
+        pending.update(building_ids)
+        return 0
     ids = sorted(set(building_ids))
     today = timezone.localdate()
     living = Q(households__residents__ended_on__isnull=True)

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from core.scope import SYSTEM, scope_for
-from grids import moves, services, tasks
+from grids import moves, rollup, services, tasks
 from grids.imports.residents import ResidentImport
 from grids.merging import merge_area
 from grids.models import (
@@ -85,6 +85,30 @@ def test_registering_a_household_and_a_resident(world):
     ResidentFactory(household=household)
     assert rolled_up(world.areas["C1"])[1] == 2
     assert_counts_hold(world)
+
+
+def test_a_deferred_block_counts_its_buildings_once_when_it_ends(world):
+    with rollup.deferred():
+        household = HouseholdFactory(building=world.areas["C1"])
+        ResidentFactory(household=household)
+        services.tag_resident(
+            actor=SYSTEM, resident=world.residents["A1"], group=key_group("empty-nest-elderly"), since=DAY
+        )
+        with rollup.deferred():  # an inner block leaves the counting to the outer one
+            ResidentFactory(household=household)
+        assert rolled_up(world.areas["C1"]) == (1, 1, 0)  # not yet counted
+        assert rolled_up(world.areas["A1"])[2] == 1
+    assert rolled_up(world.areas["C1"]) == (2, 3, 0)
+    assert rolled_up(world.areas["A1"])[2] == 2
+    assert_counts_hold(world)
+
+
+def test_a_deferred_block_that_fails_counts_nothing(world):
+    with pytest.raises(RuntimeError), rollup.deferred():
+        HouseholdFactory(building=world.areas["C1"])
+        raise RuntimeError("the loader stopped")
+    assert rolled_up(world.areas["C1"]) == (1, 1, 0)
+    assert rollup.recount_buildings([world.areas["C1"].pk]) == 1  # and recounts again outside one
 
 
 def test_moving_out_and_back_in_elsewhere(world):
