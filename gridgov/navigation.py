@@ -83,10 +83,6 @@ def _key_keeper(scope, user) -> bool:
     return client_keys.may_keep(scope)
 
 
-def _station_staff(scope, user) -> bool:
-    return scope.has_areas and scope.may(Capability.HANDLE_IN_COMMUNITY)
-
-
 def _staff(scope, user) -> bool:
     return user.is_staff
 
@@ -122,7 +118,7 @@ MENU = [
     Entry(_("联席会议"), "cobuilding:meeting_list", _places, records=True),
     Entry(_("网格例会"), "gridwork:meeting_list", _places, records=True),
     Entry(_("例会制度"), "gridwork:meeting_rule_list", _places, records=True),
-    Entry(_("便民服务"), "hall:request_list", _station_staff),
+    Entry(_("便民服务"), "hall:request_list", _places),
     Entry(_("便民服务统计"), "hall:stats", _places, records=True),
     Entry(_("经费测算"), "funding:runs", _places),
     Entry(_("事件推送"), "cases:webhook_list", _webhook_keeper, tool=True),

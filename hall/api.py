@@ -36,7 +36,7 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReceiveSerializer(serializers.Serializer):
+class RequestReceiveSerializer(serializers.Serializer):
     item = serializers.PrimaryKeyRelatedField(queryset=ServiceItem.objects.filter(active=True))
     community = ScopedPrimaryKeyRelatedField(
         Area, queryset=Area.objects.none(), narrow=lambda areas, context: areas.filter(kind=AreaKind.COMMUNITY)
@@ -56,17 +56,17 @@ class ReceiveSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-class AssignSerializer(serializers.Serializer):
+class RequestAssignSerializer(serializers.Serializer):
     # Any user id: the service accepts only the station's own staff, and says so on the field.
     handler = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.filter(is_active=True))
     window = ScopedPrimaryKeyRelatedField(Window, queryset=Window.objects.none(), required=False, allow_null=True)
 
 
-class CompleteSerializer(serializers.Serializer):
+class RequestCompleteSerializer(serializers.Serializer):
     result = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-class RefuseSerializer(serializers.Serializer):
+class RequestRefuseSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
@@ -93,11 +93,11 @@ class ServiceRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
         return Response(ServiceRequestSerializer(selectors.get_request(self.request.scope, made.pk)).data, status=code)
 
     @extend_schema(
-        request=ReceiveSerializer, responses={201: ServiceRequestSerializer}, parameters=[idempotency.PARAMETER]
+        request=RequestReceiveSerializer, responses={201: ServiceRequestSerializer}, parameters=[idempotency.PARAMETER]
     )
     @idempotency.idempotent
     def create(self, request, *args, **kwargs):
-        data = ReceiveSerializer(data=request.data, context={"request": request})
+        data = RequestReceiveSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         try:
             made = services.receive_request(actor=request.user, source=Source.API, **data.validated_data)
@@ -115,19 +115,23 @@ class ServiceRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
             raise Http404 from exc
         return self._answer(made)
 
-    @extend_schema(request=AssignSerializer, responses={200: ServiceRequestSerializer})
+    @extend_schema(request=RequestAssignSerializer, responses={200: ServiceRequestSerializer})
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
-        return self._step(AssignSerializer, lambda r, d: services.assign_request(actor=request.user, request=r, **d))
+        return self._step(
+            RequestAssignSerializer, lambda r, d: services.assign_request(actor=request.user, request=r, **d)
+        )
 
-    @extend_schema(request=CompleteSerializer, responses={200: ServiceRequestSerializer})
+    @extend_schema(request=RequestCompleteSerializer, responses={200: ServiceRequestSerializer})
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         return self._step(
-            CompleteSerializer, lambda r, d: services.complete_request(actor=request.user, request=r, **d)
+            RequestCompleteSerializer, lambda r, d: services.complete_request(actor=request.user, request=r, **d)
         )
 
-    @extend_schema(request=RefuseSerializer, responses={200: ServiceRequestSerializer})
+    @extend_schema(request=RequestRefuseSerializer, responses={200: ServiceRequestSerializer})
     @action(detail=True, methods=["post"])
     def refuse(self, request, pk=None):
-        return self._step(RefuseSerializer, lambda r, d: services.refuse_request(actor=request.user, request=r, **d))
+        return self._step(
+            RequestRefuseSerializer, lambda r, d: services.refuse_request(actor=request.user, request=r, **d)
+        )
