@@ -17,8 +17,8 @@ from cases import forms, queues, resident_limits, selectors, services, tracking,
 from cases.models import CURRENT_DUE, OPEN, Action, CasePhoto, DoorPlate, Level, Status
 from core import origins
 from core.capabilities import Capability
-from core.scope import area_scope_or_404
-from grids import locate
+from core.scope import NOBODY, area_scope_or_404
+from grids import locate, panels
 from grids import selectors as grid_selectors
 from grids.models import AreaKind
 from orgs import cards
@@ -279,9 +279,7 @@ def resident_report(request, token: str):
     if request.method == "POST" and resident_limits.over_limit(request, plate=plate, device=device):
         messages.error(request, _("提交过于频繁,请稍后再试;紧急情况请拨打12345或110"))
         form = forms.ResidentReportForm(categories=selectors.resident_categories())
-        page = render(
-            request, "cases/resident_form.html", {"form": form, "plate": plate, "card": _card(plate)}, status=429
-        )
+        page = render(request, "cases/resident_form.html", _plate_context(plate, form), status=429)
         return _with_device(page, device)
     return _resident_form(request, plate, device)
 
@@ -307,8 +305,12 @@ def _resident_form(request, plate: DoorPlate, device: str):
             messages.error(request, " ".join(exc.messages))
         else:
             return _with_device(render(request, "cases/resident_done.html", {"case": case}), device)
-    context = {"form": form, "plate": plate, "card": _card(plate)}
-    return _with_device(render(request, "cases/resident_form.html", context), device)
+    return _with_device(render(request, "cases/resident_form.html", _plate_context(plate, form)), device)
+
+
+def _plate_context(plate: DoorPlate, form) -> dict:
+    # What the apps above offer on the plate's page too (the service hall's 办事), by grids.panels.
+    return {"form": form, "plate": plate, "card": _card(plate), **panels.context(panels.PLATE, NOBODY, plate)}
 
 
 def _card(plate: DoorPlate):

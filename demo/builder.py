@@ -19,7 +19,7 @@ from tqdm import tqdm
 
 from core.bulk import bulk_insert
 from core.scope import SYSTEM
-from demo import cases, client_keys, cobuilding, funding, geo, meetings, notifications, party, two_factor, visits
+from demo import cases, client_keys, cobuilding, funding, geo, hall, meetings, notifications, party, two_factor, visits
 from demo.names import person_name
 from grids import rollup
 from grids import services as grid_services
@@ -180,6 +180,7 @@ class DemoBuilder:
         client_keys.subscribe(roots[0])
         visits.build()
         meetings.build()
+        hall.build()
         notifications.tell()
 
     @transaction.atomic

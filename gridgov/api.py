@@ -6,6 +6,7 @@ from cobuilding.api import AgreementViewSet, NeedViewSet, ProjectViewSet, Resour
 from core.drf import ID_PATH_PATTERN
 from grids.api import AreaViewSet, HouseholdViewSet, ResidentViewSet
 from gridwork.api import GridMeetingViewSet
+from hall.api import ServiceItemViewSet, ServiceRequestViewSet
 from orgs.api import OrganizationViewSet, PartyMemberViewSet, PostViewSet
 
 
@@ -37,3 +38,5 @@ router.register("case-categories", CategoryViewSet, basename="case-category")
 router.register("routing-rules", RoutingRuleViewSet, basename="routing-rule")
 router.register("webhook-subscriptions", WebhookSubscriptionViewSet, basename="webhook-subscription")
 router.register("grid-meetings", GridMeetingViewSet, basename="grid-meeting")
+router.register("service-items", ServiceItemViewSet, basename="service-item")
+router.register("service-requests", ServiceRequestViewSet, basename="service-request")

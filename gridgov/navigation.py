@@ -118,6 +118,8 @@ MENU = [
     Entry(_("联席会议"), "cobuilding:meeting_list", _places, records=True),
     Entry(_("网格例会"), "gridwork:meeting_list", _places, records=True),
     Entry(_("例会制度"), "gridwork:meeting_rule_list", _places, records=True),
+    Entry(_("便民服务"), "hall:request_list", _places),
+    Entry(_("便民服务统计"), "hall:stats", _places, records=True),
     Entry(_("经费测算"), "funding:runs", _places),
     Entry(_("事件推送"), "cases:webhook_list", _webhook_keeper, tool=True),
     Entry(_("审计日志"), "core:audit", _auditor, tool=True),

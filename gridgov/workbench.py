@@ -25,6 +25,7 @@ from funding import selectors as funding_selectors
 from grids import selectors as grid_selectors
 from gridwork import selectors as meeting_selectors
 from gridwork.models import MeetingKind
+from hall import selectors as hall_selectors
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,22 @@ def needs(scope, user) -> Panel:
     return Panel("needs", _("共建需求"), items)
 
 
+def service_hall(scope, user) -> Panel:
+    """便民服务: the station's open requests, and those handed to the user, by their deadlines."""
+    read = hall_selectors.to_dos(scope, user)
+    url = reverse("hall:request_list")
+    items = [
+        Item(_("便民服务待办"), read["open"]["count"], f"{url}?open=true", overdue=read["open"]["overdue"],
+             oldest=read["open"]["oldest"], shows="due", testid="todo-service-open"),
+        Item(_("交我办理"), read["mine"]["count"], f"{url}?open=true&mine=true", overdue=read["mine"]["overdue"],
+             oldest=read["mine"]["oldest"], shows="due", testid="todo-service-mine"),
+    ]  # fmt: skip
+    overdue = Item(
+        _("便民服务超期"), read["open"]["overdue"], f"{url}?open=true&overdue=true", testid="todo-service-overdue"
+    )
+    return Panel("hall", _("便民服务"), [*items, overdue], link=(_("便民服务统计"), reverse("hall:stats")))
+
+
 def street(scope, user) -> Panel:
     return Panel(
         "street",
@@ -203,6 +220,7 @@ PANELS: list[tuple[Callable[[Scope], bool], Callable[[Scope, object], Panel]]] =
     (lambda s: _mine(s, Capability.HANDLE_IN_COMMUNITY) and s.has_areas, community),
     (lambda s: _mine(s, Capability.HANDLE_IN_COMMUNITY) and s.has_areas, people),
     (lambda s: _mine(s, Capability.HANDLE_IN_COMMUNITY) and s.has_areas, needs),
+    (lambda s: _mine(s, Capability.HANDLE_IN_COMMUNITY) and s.has_areas, service_hall),
     (lambda s: _mine(s, Capability.DISPATCH_FOR_STREET) and s.has_areas, street),
     (lambda s: _mine(s, Capability.WORK_FOR_DEPARTMENT) and bool(s.department_ids), officer),
     # The dashboard it links to is a case page: it opens to a scope with places or departments.

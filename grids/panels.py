@@ -14,6 +14,8 @@ from core.scope import Scope
 
 AREA = "area"
 HOUSEHOLD = "household"
+# A building's public QR page (cases' resident form): the caller is a resident, scope NOBODY.
+PLATE = "plate"
 
 Provider = Callable[[Scope, Any], dict[str, Any]]
 _providers: dict[str, list[Provider]] = {}

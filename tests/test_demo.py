@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.test import Client, TestCase
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import TOTP
 
 from cases import selectors as case_selectors
@@ -32,6 +33,7 @@ from grids import selectors
 from grids.models import Area, AreaKind, Household, Relation, Resident, ResidentTag
 from gridwork import selectors as meeting_selectors
 from gridwork.models import Decision, GridMeeting, MeetingKind
+from hall import selectors as hall_selectors
 from orgs.models import PartyMember, Post
 from orgs.selectors import coverage_report
 from tests.demo import geometry_checks
@@ -169,6 +171,13 @@ def test_the_demo_tells_a_believable_story_with_work_for_every_role(demo_city, d
     assert GridMeeting.objects.filter(grid__name="银湖社区第1网格").count() == 12
     raised = Decision.objects.get(case__isnull=False)
     assert raised.meeting.grid.name == "银湖社区第1网格" and Decision.objects.filter(need__isnull=False).count() == 1
+
+    # 便民服务: a year of requests at 银湖社区's windows, some still open past their deadline.
+    station = User.objects.get(username="community")
+    to_dos = hall_selectors.to_dos(scope_for(station), station)
+    assert to_dos["open"]["count"] == 8 and to_dos["open"]["overdue"] >= 1  # six at the window, two by QR
+    handled = hall_selectors.handled_by([station.pk], timezone.localdate().year)[station.pk]
+    assert handled + hall_selectors.handled_by([station.pk], timezone.localdate().year - 1)[station.pk] == 144
 
     # Each case says something of its own category, and is fed back in the words of its kind (the
     # one a meeting raised says what the meeting decided).

@@ -26,6 +26,8 @@ from grids import services as grid_services
 from gridwork import services as meeting_services
 from gridwork.models import MeetingKind
 from gridwork.services import Raise
+from hall import services as hall_services
+from hall.models import ServiceItem
 from orgs import cards, client_keys
 from orgs import services as org_services
 from orgs.models import PartyMember, Post, Role
@@ -216,6 +218,19 @@ READS = [
     ("case-category-list", "community", None, ""),
     ("routing-rule-list", "street", None, ""),
     ("webhook-subscription-list", "district", None, ""),
+    ("hall:request_list", "community", None, ""),
+    ("hall:request_list", "community", None, "open=true&overdue=true&mine=true"),
+    ("hall:request_list", "grid_a", None, ""),
+    ("hall:request_create", "community", None, ""),
+    ("hall:request", "community", lambda w, g: [g["service_request"].pk], ""),
+    ("hall:request_assign", "community", lambda w, g: [g["service_request"].pk], ""),
+    ("hall:request_complete", "community", lambda w, g: [g["service_request"].pk], ""),
+    ("hall:request_refuse", "community", lambda w, g: [g["service_request"].pk], ""),
+    ("hall:stats", "community", None, ""),
+    ("hall:plate_request", None, lambda w, g: [g["plate"].token], ""),
+    ("service-item-list", "community", None, ""),
+    ("service-request-list", "community", None, ""),
+    ("service-request-detail", "community", lambda w, g: [g["service_request"].pk], ""),
     ("core:audit", "admin", None, ""),
     ("api_tokens", "community", None, ""),
     ("orgs:client_keys", "district", None, ""),
@@ -341,6 +356,11 @@ NOT_READ = {
     "case-refer": "a POST: one referral, found again by its reference",
     "case-rate": "a POST: one case's rating, found by its tracking code",
     "grid-meeting-decide": "a POST: one decision of one meeting",
+    "hall:request_history": "one request's audit entries, at most a page (core.backoffice.HISTORY_ROWS)",
+    "service-item-detail": "configuration, not data that grows",
+    "service-request-assign": "a POST: one step of one request",
+    "service-request-complete": "a POST: one step of one request",
+    "service-request-refuse": "a POST: one step of one request",
     "api-root": "no data",
     "schema": "no data: the OpenAPI document",
     "api-docs": "no data",
@@ -471,6 +491,22 @@ def _grow(world, depts, n: int, grown: dict) -> dict:
             title=f"议定{n}-{i}",
         )
         grown.setdefault("grid_meeting", grid_meeting)
+        # The station's requests grow at its windows: some handed over and done, one still open.
+        if "windows" not in grown:
+            grown["windows"] = hall_services.open_windows(actor=SYSTEM, community=area["K1"])
+        service_request = hall_services.receive_request(
+            actor=world.users["community"],
+            item=ServiceItem.objects.order_by("pk")[i % 5],
+            community=area["K1"],
+            building=area["A1"],
+            applicant_name=f"申请人{n}-{i}",
+            applicant_phone="13812345678",
+            received_at=timezone.now() - datetime.timedelta(days=i),
+        )
+        grown.setdefault("service_request", service_request)
+        if i % 2:
+            hall_services.assign_request(actor=SYSTEM, request=service_request, handler=world.users["community"])
+            hall_services.complete_request(actor=world.users["community"], request=service_request)
     grown.setdefault("webhook_delivery", WebhookDelivery.objects.order_by("pk").first())
     if "visit_rule" not in grown:
         grown["visit_rule"] = case_services.add_visit_rule(

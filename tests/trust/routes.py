@@ -34,6 +34,8 @@ from funding import services as funding_services
 from funding import whatif
 from grids.import_models import ImportKind, ImportRow, ImportRun, ImportStatus, RowOutcome
 from gridwork import services as meeting_services
+from hall import services as hall_services
+from hall.models import ServiceItem
 from orgs import client_keys
 from orgs import services as org_services
 from orgs.models import Department, OrgKind, PartyMember, Post, Role
@@ -321,6 +323,13 @@ def build_targets(world) -> dict[str, dict[str, dict[str, object]]]:
         side: meeting_services.add_meeting_rule(actor=SYSTEM, area=a[community], kind="grid", every_months=1)
         for side, community in [("A1", "K1"), (OUTSIDE, "K4")]
     }
+    service_item = ServiceItem.objects.get(code="elderly-preferential-card")
+    service_requests = {
+        b: hall_services.receive_request(
+            actor=SYSTEM, item=service_item, community=a[community], building=a[b], applicant_name="申请人"
+        )
+        for b, community in [("A1", "K1"), ("B1", "K1"), (OUTSIDE, "K4")]
+    }
     targets = {}
     for building, community in [("A1", a["K1"]), ("B1", a["K1"]), (OUTSIDE, a["K4"])]:
         side = OUTSIDE if building == OUTSIDE else "A1"  # B1 shares K1's records and the district's runs
@@ -364,6 +373,8 @@ def build_targets(world) -> dict[str, dict[str, dict[str, object]]]:
             "webhook_delivery": {"pk": hook_deliveries[building].pk},
             "grid_meeting": {"pk": grid_meetings[building].pk},
             "meeting_rule": {"pk": meeting_rules[side].pk},
+            "service_request": {"pk": service_requests[building].pk},
+            "service_item": {"pk": service_item.pk},
         }
     return targets
 

@@ -47,6 +47,7 @@ MEMBER_KEEPERS = ("community", "street", "district", "admin")  # keep the party 
 CO_BUILDERS = ("community", "street", "admin")  # keep co-building records (MANAGE_COMMUNITY)
 WEBHOOK_KEEPERS = ("district", "officer", "officer_mz", "admin")  # keep event subscriptions (MANAGE_WEBHOOKS)
 DISTRICT_HOOK = {ALL: 404, ("district", "admin"): 200}
+STATION = ("community", "admin")  # serve at the community's station (HANDLE_IN_COMMUNITY)
 
 
 def back_office(obj=None, *, may) -> "Row":
@@ -69,6 +70,7 @@ GLOBAL_KINDS = {
     "open311_service",
     "open311_request",
     "open311_token",
+    "service_item",
 }
 
 
@@ -372,6 +374,17 @@ ROWS: dict[str, Row] = {
         "post", get={ALL: 404, ("community", "admin"): 200}, post={ALL: 404, ("community", "admin"): 302}
     ),
     "orgs:card_photo": public("post", get=404, post=404),
+    # hall: the station's requests, seen by whoever sees their community or building; the steps by
+    # the station's staff. Over the API an empty 办结 is a valid one (the result is optional).
+    "hall:stats": page(get=PLACES),
+    "hall:request_list": page(get=PLACES),
+    "hall:request_create": back_office(may=STATION),
+    "hall:request": page("service_request", get=PLACES),
+    "hall:request_assign": back_office("service_request", may=STATION),
+    "hall:request_complete": back_office("service_request", may=STATION),
+    "hall:request_refuse": back_office("service_request", may=STATION),
+    "hall:request_history": page("service_request", get=PLACES),
+    "hall:plate_request": public("plate"),  # an empty form re-rendered
     "cases:door_plates": page(
         "community",
         get={ALL: 404, ("community", "street", "admin"): 200},
@@ -427,6 +440,13 @@ ROWS: dict[str, Row] = {
     "grid-meeting-list": api(post=400),  # an empty body is refused before anything is looked up
     "grid-meeting-detail": api("grid_meeting", get=PLACES),
     "grid-meeting-decide": api("grid_meeting", get=405, post={ALL: 400, DEPARTMENTS: 404}),
+    "service-item-list": api(),  # the catalogue: configuration, the same for everyone
+    "service-item-detail": api("service_item"),
+    "service-request-list": api(post=400),
+    "service-request-detail": api("service_request", get=PLACES),
+    "service-request-assign": api("service_request", get=405, post={ALL: 400, DEPARTMENTS: 404}),
+    "service-request-complete": api("service_request", get=405, post={ALL: 404, STATION: 200}),
+    "service-request-refuse": api("service_request", get=405, post={ALL: 400, DEPARTMENTS: 404}),
     "case-metrics": api(),
     # 12345转办 by a client key (or staff who may report): an empty body misses every field.
     "case-refer": api(get=405, post=400),
