@@ -292,7 +292,8 @@ def assessment(scope: Scope, community: Area, year: int) -> AssessmentLine:
     grades = defaultdict(int)
     for r in rows:
         grades[grade(scheme, r.total)] += 1
-    average = (sum((r.total for r in rows), Decimal(0)) / len(rows)).quantize(CENT) if rows else Decimal(0)
+    average = sum((r.total for r in rows), Decimal(0)) / len(rows) if rows else Decimal(0)
+    average = average.quantize(CENT, ROUND_HALF_UP)
     sums = []
     for line in scheme.measures.all() if scheme and rows else []:
         values = [f.value for r in rows for f in r.figures if f.line.pk == line.pk]

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from appraisal import selectors, services
 from appraisal.models import TrainingRule
+from core.scope import scope_for
 from tests.appraisal.conftest import TODAY, worker_post
 
 
@@ -26,14 +27,8 @@ def _train(world, persona: str, times: int, year: int | None = None):
 
 
 def _short(world, persona="community") -> dict[int, int]:
-    rule, short = selectors.short_of_training(selectors_scope(world, persona))
+    _rule, short = selectors.short_of_training(scope_for(world.users[persona]))
     return {s.worker.user_id: s.sessions for s in short}
-
-
-def selectors_scope(world, persona):
-    from core.scope import scope_for
-
-    return scope_for(world.users[persona])
 
 
 def test_the_rule_is_seed_003s_with_its_clause(db):
