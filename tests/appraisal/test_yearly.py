@@ -145,8 +145,6 @@ def test_a_grid_worker_reads_only_their_own_year(world, year_of_grid_a, client_f
 
 def test_outside_the_scope_a_worker_is_404(world, client_for):
     # Street S2 has no grid worker of K1.
-    from orgs.models import Role
-    from tests.factories import user_with_posts
 
     s2 = user_with_posts("s2_staff", dict(role=Role.STREET_STAFF, area=world.areas["S2"]))
     response = client_for(s2).get(reverse("appraisal:worker", args=[world.users["grid_a"].pk]))
