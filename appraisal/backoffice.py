@@ -66,7 +66,6 @@ ROUNDS = ObjectPages(
             done=gettext_lazy("报告已发布"),
         ),
     ],
-    list_requires=lambda scope: scope.has_areas and selectors.reads_all_workers(scope),
 )
 
 

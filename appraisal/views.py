@@ -22,6 +22,7 @@ from appraisal.backoffice import ROUNDS
 from appraisal.models import EvaluationRound, Via
 from cases import selectors as case_selectors
 from cases import services as case_services
+from core.capabilities import Capability
 from core.request_context import client_address
 from core.scope import area_scope_or_404
 from grids import selectors as grid_selectors
@@ -48,7 +49,7 @@ def _keeper_scope(request):
 @login_required
 def round_detail(request, pk: int):
     """Per person the counts of each rating, and how many households answered; never who said what."""
-    scope = _keeper_scope(request)
+    scope = area_scope_or_404(request.scope)
     round = selectors.get_round(scope, pk)
     context = {
         "round": round,
@@ -61,9 +62,12 @@ def round_detail(request, pk: int):
 
 @login_required
 def round_links(request, pk: int):
-    """一户一码: each household of the community's one-time link, to print and hand out."""
-    scope = _keeper_scope(request)
+    """一户一码: each household of the community's one-time link, to print and hand out: only for
+    who keeps the community's rounds (a link casts a household's ballot)."""
+    scope = area_scope_or_404(request.scope)
     round = selectors.get_round(scope, pk)
+    if scope.capacity(Capability.MANAGE_COMMUNITY, at=round.community) is None:
+        raise Http404
     households = (
         grid_selectors.households_under(scope, round.community)
         .select_related("building")

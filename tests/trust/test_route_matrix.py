@@ -58,7 +58,17 @@ OWN_RUN = {ALL: 404, "community": 200}
 EXPORTERS = {ALL: 404, ("community", "street", "district", "admin"): 200}
 A_CASE = {ALL: 200, "officer_mz": 404}  # the A1 case is 城管局's; 民政局 has nothing to do with it
 # Objects nobody owns a copy of: the outside one is an id (or token) that names nothing.
-GLOBAL_KINDS = {"category", "plate", "tracking", "tracking_photo", "queue", "import_kind"}
+GLOBAL_KINDS = {
+    "category",
+    "plate",
+    "tracking",
+    "tracking_photo",
+    "queue",
+    "import_kind",
+    "ballot",
+    "qr_ballot",
+    "report",
+}
 
 
 @dataclass(frozen=True)
@@ -361,6 +371,28 @@ ROWS: dict[str, Row] = {
         "post", get={ALL: 404, ("community", "admin"): 200}, post={ALL: 404, ("community", "admin"): 302}
     ),
     "orgs:card_photo": public("post", get=404, post=404),
+    # appraisal: rounds kept by the community's staff, read by the community and above; a ballot's
+    # link, a plate's entry and a published report are public (an empty ballot is a 400); training
+    # for whoever sees the grid; a worker's year for the worker and who reads every worker.
+    "appraisal:round_list": page(get=PLACES),
+    "appraisal:round_create": back_office(may=CO_BUILDERS),
+    "appraisal:round": page("evaluation_round", get=COMMUNITY_PAGE),
+    "appraisal:round_links": page("evaluation_round", get={ALL: 404, CO_BUILDERS: 200}),
+    "appraisal:round_report": back_office("evaluation_round", may=CO_BUILDERS),
+    "appraisal:round_history": page("evaluation_round", get=COMMUNITY_PAGE),
+    "appraisal:ballot": public("ballot", post=400),
+    "appraisal:qr_ballot": public("qr_ballot", post=400),
+    "appraisal:report": public("report"),
+    "appraisal:training_due": page(get=PLACES),
+    "appraisal:training_list": page(get=PLACES),
+    "appraisal:training_create": back_office(may=CO_BUILDERS),
+    "appraisal:training": page("training", get=PLACES),
+    "appraisal:training_history": page("training", get=PLACES),
+    "appraisal:ranking": page(get=PLACES),
+    "appraisal:worker": page(
+        "worker", get={ALL: 404, ("grid_a", "grid_b", "community", "street", "leader", "admin"): 200}
+    ),
+    "appraisal:assessment": page("community", get={ALL: 404, ("community", "street", "leader", "admin"): 200}),
     "cases:door_plates": page(
         "community",
         get={ALL: 404, ("community", "street", "admin"): 200},
