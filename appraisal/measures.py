@@ -166,7 +166,7 @@ def visits(ids: list[int], year: int) -> Result:
     asked of their grids' households in the days of the year gone so far (a household due every
     N days asks ⌈days ÷ N⌉, its shortest plan counting), capped at 1. No plan asked anything: 0."""
     why = "the evaluated workers' visits: the workers come from the caller's scope"
-    made = Visit.objects.unscoped(why).filter(visitor_id__in=ids, on__year=year).select_related("household")
+    made = Visit.objects.unscoped(why).filter(visitor_id__in=ids, on__year=year).select_related("household__building")
     counts = dict(made.values_list("visitor_id").annotate(n=Count("pk")).values_list("visitor_id", "n").order_by())
     planned = _planned(ids, year)
     found = {}
