@@ -1,5 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
+from appraisal.api import EvaluationRoundViewSet, TrainingViewSet, YearlyViewSet
 from cases.api import CaseViewSet, CategoryViewSet, RoutingRuleViewSet
 from cases.webhooks.api import WebhookSubscriptionViewSet
 from cobuilding.api import AgreementViewSet, NeedViewSet, ProjectViewSet, ResourceViewSet, UnitViewSet
@@ -37,3 +38,6 @@ router.register("case-categories", CategoryViewSet, basename="case-category")
 router.register("routing-rules", RoutingRuleViewSet, basename="routing-rule")
 router.register("webhook-subscriptions", WebhookSubscriptionViewSet, basename="webhook-subscription")
 router.register("grid-meetings", GridMeetingViewSet, basename="grid-meeting")
+router.register("trainings", TrainingViewSet, basename="training")
+router.register("evaluation-rounds", EvaluationRoundViewSet, basename="evaluation-round")
+router.register("yearly-evaluations", YearlyViewSet, basename="yearly-evaluation")

@@ -437,6 +437,11 @@ ROWS: dict[str, Row] = {
     "service-project-detail": api("project", get=COMMUNITY_PAGE),
     "funding-estimate": api(get=405, post=400),
     "case-list": api(post=400),
+    "training-list": api(post=400),  # an empty body is refused before anything is looked up
+    "training-detail": api("training", get=PLACES),
+    "evaluation-round-list": api(),
+    "evaluation-round-detail": api("evaluation_round", get=COMMUNITY_PAGE),
+    "yearly-evaluation-list": api(),
     "grid-meeting-list": api(post=400),  # an empty body is refused before anything is looked up
     "grid-meeting-detail": api("grid_meeting", get=PLACES),
     "grid-meeting-decide": api("grid_meeting", get=405, post={ALL: 400, DEPARTMENTS: 404}),
