@@ -19,7 +19,20 @@ from tqdm import tqdm
 
 from core.bulk import bulk_insert
 from core.scope import SYSTEM
-from demo import cases, client_keys, cobuilding, funding, geo, hall, meetings, notifications, party, two_factor, visits
+from demo import (
+    appraisal,
+    cases,
+    client_keys,
+    cobuilding,
+    funding,
+    geo,
+    hall,
+    meetings,
+    notifications,
+    party,
+    two_factor,
+    visits,
+)
 from demo.names import person_name
 from grids import rollup
 from grids import services as grid_services
@@ -181,6 +194,7 @@ class DemoBuilder:
         visits.build()
         meetings.build()
         hall.build()
+        appraisal.build()
         notifications.tell()
 
     @transaction.atomic

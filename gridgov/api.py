@@ -1,5 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
+from appraisal.api import EvaluationRoundViewSet, TrainingViewSet, YearlyViewSet
 from cases.api import CaseViewSet, CategoryViewSet, RoutingRuleViewSet
 from cases.webhooks.api import WebhookSubscriptionViewSet
 from cobuilding.api import AgreementViewSet, NeedViewSet, ProjectViewSet, ResourceViewSet, UnitViewSet
@@ -40,3 +41,6 @@ router.register("webhook-subscriptions", WebhookSubscriptionViewSet, basename="w
 router.register("grid-meetings", GridMeetingViewSet, basename="grid-meeting")
 router.register("service-items", ServiceItemViewSet, basename="service-item")
 router.register("service-requests", ServiceRequestViewSet, basename="service-request")
+router.register("trainings", TrainingViewSet, basename="training")
+router.register("evaluation-rounds", EvaluationRoundViewSet, basename="evaluation-round")
+router.register("yearly-evaluations", YearlyViewSet, basename="yearly-evaluation")

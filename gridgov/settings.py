@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "funding",
     "gridwork",
     "hall",
+    "appraisal",
     "demo",
 ]
 
@@ -366,6 +367,8 @@ TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 # Anonymous reports through the QR door plates, per hour (cases.resident_limits): per client
 # address and plate, per device, and for all reporters of one building together.
 QR_REPORTS_PER_ADDRESS = env_int("QR_REPORTS_PER_ADDRESS", 5)
+# The QR path of a residents' evaluation (appraisal): household checks a plate takes per address an hour.
+EVALUATION_CHECKS_PER_ADDRESS = env_int("EVALUATION_CHECKS_PER_ADDRESS", 10)
 QR_REPORTS_PER_DEVICE = env_int("QR_REPORTS_PER_DEVICE", 5)
 QR_REPORTS_PER_BUILDING = env_int("QR_REPORTS_PER_BUILDING", 30)
 # Look-ups on the tracking page an hour, per address and per case number (cases/resident_limits.py).

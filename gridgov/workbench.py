@@ -17,6 +17,7 @@ from django.utils.functional import Promise
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from appraisal import selectors as appraisal_selectors
 from cases import queues, visits
 from cobuilding import selectors as cobuilding_selectors
 from core.capabilities import Capability
@@ -26,6 +27,7 @@ from grids import selectors as grid_selectors
 from gridwork import selectors as meeting_selectors
 from gridwork.models import MeetingKind
 from hall import selectors as hall_selectors
+from orgs.capabilities import GRID_WORKERS
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,15 @@ def community(scope, user) -> Panel:
     slugs = ["triage", "late"] + (["verify"] if _mine(scope, Capability.VERIFY_CASE) else [])
     items = _queue_items(scope, user, slugs)
     items.append(_meetings_due(scope, MeetingKind.COMMUNITY_JOINT, _("联席会议到期"), "todo-joint-meetings-due"))
+    if _mine(scope, Capability.MANAGE_COMMUNITY):
+        items.append(_training_short(scope))
     return Panel("community", _("社区待办"), items)
+
+
+def _training_short(scope: Scope) -> Item:
+    """Grid workers with fewer training sessions this year than the rule asks (seed 003)."""
+    _rule, short = appraisal_selectors.short_of_training(scope)
+    return Item(_("网格员培训不足"), len(short), reverse("appraisal:training_due"), testid="todo-training-short")
 
 
 def people(scope, user) -> Panel:
@@ -176,7 +186,9 @@ def field_work(scope, user) -> Panel:
     for item in items:
         if item.testid == "todo-verify":
             buttons.append((item.title, item.url, item.count, "verify-button"))
-    return Panel("field", _("网格工作"), [i for i in items if i.testid != "todo-verify"], buttons=buttons)
+    # A grid worker's own year: their figures so far and the records behind them.
+    own = (_("我的年度考核"), reverse("appraisal:worker", args=[user.pk])) if scope.roles & GRID_WORKERS else None
+    return Panel("field", _("网格工作"), [i for i in items if i.testid != "todo-verify"], buttons=buttons, link=own)
 
 
 def leader(scope, user) -> Panel:

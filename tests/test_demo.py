@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import TOTP
 
+from appraisal import selectors as appraisal_selectors
+from appraisal.models import EvaluationRound
 from cases import selectors as case_selectors
 from cases import visits
 from cases.models import Action, AlertKind, Case, CaseAlert, CaseEvent, Notification, Status, Visit
@@ -178,6 +180,19 @@ def test_the_demo_tells_a_believable_story_with_work_for_every_role(demo_city, d
     assert to_dos["open"]["count"] == 8 and to_dos["open"]["overdue"] >= 1  # six at the window, two by QR
     handled = hall_selectors.handled_by([station.pk], timezone.localdate().year)[station.pk]
     assert handled + hall_selectors.handled_by([station.pk], timezone.localdate().year - 1)[station.pk] == 144
+    # 评议 and training: two rounds of 银湖社区 (last year's reported on), grid_b one session short,
+    # and grid_a's year traceable to the demo's own cases and visits.
+    rounds = EvaluationRound.objects.filter(community__name="银湖社区")
+    assert rounds.count() == 2 and rounds.filter(report_published_at__isnull=False).count() == 1
+    assert all(r.answers.exists() for r in rounds)
+    community_scope = scope_for(User.objects.get(username="community"))
+    _rule, short = appraisal_selectors.short_of_training(community_scope)
+    assert [s.worker.name for s in short] == ["钱网格"]
+    year = timezone.localdate().year
+    _scheme, yearly = appraisal_selectors.yearly(scope_for(User.objects.get(username="grid_a")), year)
+    figures = {f.measure.code: f for f in yearly[0].figures}
+    visited = Visit.objects.filter(visitor__username="grid_a", on__year=year)
+    assert list(figures["visits"].records) == list(visited.order_by("on", "pk")) and yearly[0].total > 0
 
     # Each case says something of its own category, and is fed back in the words of its kind (the
     # one a meeting raised says what the meeting decided).

@@ -165,7 +165,8 @@ def test_overdue_items_are_marked_red(desk, client_for, world):
 # meetings due (the grid worker's grid meetings, the community's joint ones) one more with no
 # meeting rule, and a query for the places of each kind a rule covers (tests/gridwork); the
 # community's service-hall panel is one grouped query (tests/hall).
-PINNED = {"community": 14, "grid_a": 12, "street": 9, "officer": 6, "leader": 9}
+# community's grid workers short of training three (the rule, the workers, their sessions counted).
+PINNED = {"community": 17, "grid_a": 12, "street": 9, "officer": 6, "leader": 9}
 
 
 @pytest.mark.parametrize("persona", sorted(PINNED))

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from appraisal import services as appraisal_services
 from cases import services as case_services
 from cases import workflow
 from cases.models import Case, DoorPlate, WebhookDelivery, WebhookKind
@@ -188,6 +189,29 @@ READS = [
     ("cases:resident_report", None, lambda w, g: [g["plate"].token], ""),
     ("cases:track", None, None, ""),
     ("cases:track_case", None, lambda w, g: [g["case"].tracking_code], ""),
+    # appraisal: a round's tallies, links and public pages; training; the yearly evaluation.
+    ("appraisal:round_list", "community", None, ""),
+    ("appraisal:round_create", "community", None, ""),
+    ("appraisal:round", "community", lambda w, g: [g["round"].pk], ""),
+    ("appraisal:round_links", "community", lambda w, g: [g["round"].pk], ""),
+    ("appraisal:round_report", "community", lambda w, g: [g["round"].pk], ""),
+    (
+        "appraisal:ballot",
+        None,
+        lambda w, g: [appraisal_services.household_link_token(g["round"], w.households["A2"])],
+        "",
+    ),
+    ("appraisal:qr_ballot", None, lambda w, g: [g["plate"].token, g["round"].pk], ""),
+    ("appraisal:report", None, lambda w, g: [g["round"].pk], ""),
+    ("appraisal:training_due", "community", None, ""),
+    ("appraisal:training_list", "community", None, ""),
+    ("appraisal:training_create", "community", None, ""),
+    ("appraisal:training", "community", lambda w, g: [g["training"].pk], ""),
+    ("appraisal:ranking", "street", None, ""),
+    ("appraisal:ranking", "grid_a", None, ""),
+    ("appraisal:worker", "community", lambda w, g: [w.users["grid_a"].pk], ""),
+    ("appraisal:worker", "grid_a", lambda w, g: [w.users["grid_a"].pk], ""),
+    ("appraisal:assessment", "community", lambda w, g: [w.areas["K1"].pk], ""),
     ("area-list", "community", None, ""),
     ("area-detail", "community", lambda w, g: [w.areas["K1"].pk], ""),
     ("household-list", "community", None, lambda w, g: f"area={w.areas['K1'].pk}"),
@@ -208,6 +232,10 @@ READS = [
     ("service-project-list", "community", None, ""),
     ("grid-meeting-list", "community", None, ""),
     ("grid-meeting-detail", "community", lambda w, g: [g["grid_meeting"].pk], ""),
+    ("training-list", "community", None, ""),
+    ("evaluation-round-list", "community", None, ""),
+    ("evaluation-round-detail", "community", lambda w, g: [g["round"].pk], ""),
+    ("yearly-evaluation-list", "street", None, ""),
     ("case-list", "community", None, ""),
     ("case-list", "community", None, "q=楼道&sort=due"),
     ("case-list", "leader", None, ""),
@@ -361,6 +389,9 @@ NOT_READ = {
     "service-request-assign": "a POST: one step of one request",
     "service-request-complete": "a POST: one step of one request",
     "service-request-refuse": "a POST: one step of one request",
+    "appraisal:round_history": "one round's audit entries, at most a page (core.backoffice.HISTORY_ROWS)",
+    "appraisal:training_history": "one session's audit entries, at most a page (core.backoffice.HISTORY_ROWS)",
+    "training-detail": "one row, as training-list",
     "api-root": "no data",
     "schema": "no data: the OpenAPI document",
     "api-docs": "no data",
@@ -394,6 +425,20 @@ def _grow(world, depts, n: int, grown: dict) -> dict:
     """n more of everything in K1; returns the objects the routes point at (the first ones made)."""
     area = world.areas
     since = datetime.date(2025, 1, 1)
+    if "round" not in grown:  # K1's round: every new household casts a ballot, every session is grid A's
+        grown["round"] = appraisal_services.open_round(
+            actor=world.users["community"],
+            community=area["K1"],
+            title="居民评议",
+            period_start=since,
+            period_end=timezone.localdate(),
+            opens_on=timezone.localdate(),
+            closes_on=timezone.localdate(),
+            evaluated=Post.objects.filter(user=world.users["grid_a"]),
+        )
+        appraisal_services.publish_report(
+            actor=world.users["community"], round=grown["round"], work="工作", finances="财务", suggestions="意见"
+        )
     if "webhook" not in grown:  # the district's system hears of every case: its deliveries grow
         grown["webhook"] = webhook_services.create_subscription(
             actor=SYSTEM, name="区指挥中心", url="https://receiver.example.org/h", kinds=WebhookKind.values,
@@ -507,6 +552,20 @@ def _grow(world, depts, n: int, grown: dict) -> dict:
         if i % 2:
             hall_services.assign_request(actor=SYSTEM, request=service_request, handler=world.users["community"])
             hall_services.complete_request(actor=world.users["community"], request=service_request)
+        appraisal_services.cast_ballot(
+            round=grown["round"],
+            household=household,
+            via="link",
+            ratings={p.pk: "satisfied" for p in grown["round"].evaluated.all()},
+        )
+        training = appraisal_services.record_training(
+            actor=world.users["community"],
+            worker_post=Post.objects.get(user=world.users["grid_a"]),
+            held_on=timezone.localdate() - datetime.timedelta(days=i),
+            topic=f"培训{n}-{i}",
+            hours=1,
+        )
+        grown.setdefault("training", training)
     grown.setdefault("webhook_delivery", WebhookDelivery.objects.order_by("pk").first())
     if "visit_rule" not in grown:
         grown["visit_rule"] = case_services.add_visit_rule(

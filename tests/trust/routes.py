@@ -14,6 +14,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from PIL import Image
 
+from appraisal import services as appraisal_services
+from appraisal.models import Training
 from cases import services as case_services
 from cases.models import Category, Notification, RoutingRule, WebhookDelivery
 from cases.photos import clean_photo
@@ -39,7 +41,7 @@ from hall.models import ServiceItem
 from orgs import client_keys
 from orgs import services as org_services
 from orgs.models import Department, OrgKind, PartyMember, Post, Role
-from tests.factories import department
+from tests.factories import department, user_with_posts
 from tests.grids.workbooks import row, xlsx
 
 # Not walked, by pattern. The admin has its own permission system (is_staff and model
@@ -330,6 +332,7 @@ def build_targets(world) -> dict[str, dict[str, dict[str, object]]]:
         )
         for b, community in [("A1", "K1"), ("B1", "K1"), (OUTSIDE, "K4")]
     }
+    appraisal = _appraisal_records(world)
     targets = {}
     for building, community in [("A1", a["K1"]), ("B1", a["K1"]), (OUTSIDE, a["K4"])]:
         side = OUTSIDE if building == OUTSIDE else "A1"  # B1 shares K1's records and the district's runs
@@ -375,8 +378,53 @@ def build_targets(world) -> dict[str, dict[str, dict[str, object]]]:
             "meeting_rule": {"pk": meeting_rules[side].pk},
             "service_request": {"pk": service_requests[building].pk},
             "service_item": {"pk": service_item.pk},
+            **appraisal[building],
+            "qr_ballot": {
+                "token": next(p.token for p in plates if p.building_id == a[building].pk),
+                "pk": appraisal[building]["evaluation_round"]["pk"],
+            },
         }
     return targets
+
+
+def _appraisal_records(world) -> dict[str, dict[str, dict]]:
+    """A round of K1 (and of K4, with a grid worker of grid E to name) with its report published,
+    a ballot link per building's household, and each building's grid worker's training."""
+    a = world.areas
+    grid_e = user_with_posts("matrix_grid_e", dict(role=Role.GRID_WORKER, area=a["E"], slot="A"))
+    workers = {"A1": world.users["grid_a"], "B1": world.users["grid_b"], OUTSIDE: grid_e}
+    rounds = {}
+    for side, community, worker in [("A1", "K1", "A1"), (OUTSIDE, "K4", OUTSIDE)]:
+        post = workers[worker].posts.get(role=Role.GRID_WORKER)
+        rounds[side] = appraisal_services.open_round(
+            actor=SYSTEM,
+            community=a[community],
+            title="居民评议",
+            period_start=DAY,
+            period_end=DAY,
+            opens_on=DAY,
+            closes_on=DAY,
+            evaluated=[post],
+        )
+        appraisal_services.publish_report(
+            actor=SYSTEM, round=rounds[side], work="工作", finances="财务", suggestions="意见"
+        )
+    found = {}
+    for building in ["A1", "B1", OUTSIDE]:
+        side = OUTSIDE if building == OUTSIDE else "A1"
+        round = rounds[side]
+        training = Training.objects.create(
+            worker=workers[building], grid=a[building[0]], held_on=DAY, topic="培训", hours=2, recorded_role="system"
+        )
+        token = appraisal_services.household_link_token(round, world.households[building])
+        found[building] = {
+            "evaluation_round": {"pk": round.pk},
+            "report": {"pk": round.pk},
+            "ballot": {"token": token},
+            "training": {"pk": training.pk},
+            "worker": {"pk": workers[building].pk},
+        }
+    return found
 
 
 def missing(values: dict[str, object]) -> dict[str, object]:

@@ -71,6 +71,9 @@ GLOBAL_KINDS = {
     "open311_request",
     "open311_token",
     "service_item",
+    "ballot",
+    "qr_ballot",
+    "report",
 }
 
 
@@ -385,6 +388,28 @@ ROWS: dict[str, Row] = {
     "hall:request_refuse": back_office("service_request", may=STATION),
     "hall:request_history": page("service_request", get=PLACES),
     "hall:plate_request": public("plate"),  # an empty form re-rendered
+    # appraisal: rounds kept by the community's staff, read by the community and above; a ballot's
+    # link, a plate's entry and a published report are public (an empty ballot is a 400); training
+    # for whoever sees the grid; a worker's year for the worker and who reads every worker.
+    "appraisal:round_list": page(get=PLACES),
+    "appraisal:round_create": back_office(may=CO_BUILDERS),
+    "appraisal:round": page("evaluation_round", get=COMMUNITY_PAGE),
+    "appraisal:round_links": page("evaluation_round", get={ALL: 404, CO_BUILDERS: 200}),
+    "appraisal:round_report": back_office("evaluation_round", may=CO_BUILDERS),
+    "appraisal:round_history": page("evaluation_round", get=COMMUNITY_PAGE),
+    "appraisal:ballot": public("ballot", post=400),
+    "appraisal:qr_ballot": public("qr_ballot", post=400),
+    "appraisal:report": public("report"),
+    "appraisal:training_due": page(get=PLACES),
+    "appraisal:training_list": page(get=PLACES),
+    "appraisal:training_create": back_office(may=CO_BUILDERS),
+    "appraisal:training": page("training", get=PLACES),
+    "appraisal:training_history": page("training", get=PLACES),
+    "appraisal:ranking": page(get=PLACES),
+    "appraisal:worker": page(
+        "worker", get={ALL: 404, ("grid_a", "grid_b", "community", "street", "leader", "admin"): 200}
+    ),
+    "appraisal:assessment": page("community", get={ALL: 404, ("community", "street", "leader", "admin"): 200}),
     "cases:door_plates": page(
         "community",
         get={ALL: 404, ("community", "street", "admin"): 200},
@@ -437,6 +462,11 @@ ROWS: dict[str, Row] = {
     "service-project-detail": api("project", get=COMMUNITY_PAGE),
     "funding-estimate": api(get=405, post=400),
     "case-list": api(post=400),
+    "training-list": api(post=400),  # an empty body is refused before anything is looked up
+    "training-detail": api("training", get=PLACES),
+    "evaluation-round-list": api(),
+    "evaluation-round-detail": api("evaluation_round", get=COMMUNITY_PAGE),
+    "yearly-evaluation-list": api(),
     "grid-meeting-list": api(post=400),  # an empty body is refused before anything is looked up
     "grid-meeting-detail": api("grid_meeting", get=PLACES),
     "grid-meeting-decide": api("grid_meeting", get=405, post={ALL: 400, DEPARTMENTS: 404}),
