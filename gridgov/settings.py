@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "cases",
     "funding",
     "gridwork",
+    "estates",
     "demo",
 ]
 
