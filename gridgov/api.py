@@ -4,6 +4,7 @@ from cases.api import CaseViewSet, CategoryViewSet, RoutingRuleViewSet
 from cases.webhooks.api import WebhookSubscriptionViewSet
 from cobuilding.api import AgreementViewSet, NeedViewSet, ProjectViewSet, ResourceViewSet, UnitViewSet
 from core.drf import ID_PATH_PATTERN
+from estates.api import AssessmentViewSet, InspectionViewSet, RoundViewSet, TermViewSet
 from grids.api import AreaViewSet, HouseholdViewSet, ResidentViewSet
 from gridwork.api import GridMeetingViewSet
 from orgs.api import OrganizationViewSet, PartyMemberViewSet, PostViewSet
@@ -37,3 +38,7 @@ router.register("case-categories", CategoryViewSet, basename="case-category")
 router.register("routing-rules", RoutingRuleViewSet, basename="routing-rule")
 router.register("webhook-subscriptions", WebhookSubscriptionViewSet, basename="webhook-subscription")
 router.register("grid-meetings", GridMeetingViewSet, basename="grid-meeting")
+router.register("property-terms", TermViewSet, basename="property-term")
+router.register("property-inspections", InspectionViewSet, basename="property-inspection")
+router.register("property-rounds", RoundViewSet, basename="property-round")
+router.register("property-assessments", AssessmentViewSet, basename="property-assessment")

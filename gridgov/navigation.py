@@ -83,6 +83,11 @@ def _key_keeper(scope, user) -> bool:
     return client_keys.may_keep(scope)
 
 
+def _property_keeper(scope, user) -> bool:
+    """物业服务: the street's and the community's staff (who inspect; the street also decides)."""
+    return scope.has_areas and scope.may(Capability.MANAGE_COMMUNITY)
+
+
 def _staff(scope, user) -> bool:
     return user.is_staff
 
@@ -118,6 +123,11 @@ MENU = [
     Entry(_("联席会议"), "cobuilding:meeting_list", _places, records=True),
     Entry(_("网格例会"), "gridwork:meeting_list", _places, records=True),
     Entry(_("例会制度"), "gridwork:meeting_rule_list", _places, records=True),
+    Entry(_("物业公司"), "estates:company_list", _property_keeper),
+    Entry(_("物业准入退出"), "estates:term_list", _property_keeper, records=True),
+    Entry(_("物业检查"), "estates:inspection_list", _property_keeper, records=True),
+    Entry(_("物业考核"), "estates:round_list", _property_keeper, records=True),
+    Entry(_("物业考核结果"), "estates:assessment_list", _property_keeper, records=True),
     Entry(_("经费测算"), "funding:runs", _places),
     Entry(_("事件推送"), "cases:webhook_list", _webhook_keeper, tool=True),
     Entry(_("审计日志"), "core:audit", _auditor, tool=True),

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db.models import Q
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import TOTP
 
 from cases import selectors as case_selectors
@@ -19,6 +20,9 @@ from demo import cases as demo_cases
 from demo import visits as demo_visits
 from demo.builder import DEMO_PASSWORD, DemoBuilder
 from demo.two_factor import DEMO_TWO_FACTOR
+from estates import selectors as estate_selectors
+from estates.models import Assessment
+from estates.models import Status as EstateStatus
 from funding import pay
 from funding import selectors as funding_selectors
 from funding.models import BudgetLine, BudgetRun, Scenario
@@ -146,6 +150,15 @@ def test_the_demo_tells_a_believable_story_with_work_for_every_role(db, run_task
     assert GridMeeting.objects.filter(grid__name="银湖社区第1网格").count() == 12
     raised = Decision.objects.get(case__isnull=False)
     assert raised.meeting.grid.name == "银湖社区第1网格" and Decision.objects.filter(need__isnull=False).count() == 1
+
+    # 物业服务: one round at 滨河街道; 安居物业 below the pass mark under 整改, on the street's and
+    # 银湖社区's workbench, its score traceable to its two inspections.
+    flagged = Assessment.objects.get(status=EstateStatus.RECTIFYING)
+    assert flagged.term.company.name == "安居物业管理有限公司" and flagged.inspections.count() == 2
+    assert flagged.score < flagged.round.rule.pass_score and flagged.rectify_due >= timezone.localdate()
+    assert Assessment.objects.get(status=EstateStatus.PASSED).term.company.name == "滨河物业服务有限公司"
+    for username in ["street", "community"]:
+        assert estate_selectors.rectifications_due(scope_for(User.objects.get(username=username)))["count"] == 1
 
     # Each case says something of its own category, and is fed back in the words of its kind (the
     # one a meeting raised says what the meeting decided).
