@@ -18,8 +18,10 @@ def _admit_form(scope, obj) -> dict:
     return {"compounds": compounds, "companies": companies}
 
 
-def _inspects(scope, area) -> bool:
-    return scope.capacity(Capability.MANAGE_COMMUNITY, at=area) is not None
+def _keeps(scope) -> bool:
+    """The lists are the street's and the community's staff's (gridgov.navigation shows them);
+    each object's page is open to whoever sees its compound."""
+    return scope.has_areas and scope.may(Capability.MANAGE_COMMUNITY)
 
 
 TERM_FIELDS = [
@@ -35,6 +37,7 @@ TERMS = ObjectPages(
     name="term",
     prefix="property-terms",
     title=gettext_lazy("物业准入退出"),
+    list_requires=_keeps,
     rows=lambda scope: selectors.terms(scope).order_by("ends_on", "compound__tree_id", "compound__lft", "-starts_on"),
     get=selectors.get_term,
     columns=TERM_FIELDS,
@@ -77,6 +80,7 @@ INSPECTIONS = ObjectPages(
     name="inspection",
     prefix="property-inspections",
     title=gettext_lazy("物业检查"),
+    list_requires=_keeps,
     rows=lambda scope: selectors.inspections(scope).order_by("-inspected_on", "-id"),
     get=selectors.get_inspection,
     columns=INSPECTION_FIELDS,
@@ -106,6 +110,7 @@ ROUNDS = ObjectPages(
     name="round",
     prefix="property-rounds",
     title=gettext_lazy("物业考核"),
+    list_requires=_keeps,
     rows=lambda scope: selectors.rounds(scope).order_by("-period_end", "-id"),
     get=selectors.get_round,
     detail_route="estates:round",
@@ -131,6 +136,7 @@ ASSESSMENTS = ObjectPages(
     name="assessment",
     prefix="property-assessments",
     title=gettext_lazy("物业考核结果"),
+    list_requires=_keeps,
     # Those under rectification first, the nearest deadline first: the workbench links here.
     rows=lambda scope: (
         selectors.assessments(scope).filter(follows__isnull=True).order_by("rectify_due", "-period_end", "-id")
@@ -170,6 +176,7 @@ COMPANIES = ObjectPages(
     name="company",
     prefix="property-companies",
     title=gettext_lazy("物业公司"),
+    list_requires=_keeps,
     rows=selectors.companies,
     get=selectors.get_company,
     detail_route="estates:company",

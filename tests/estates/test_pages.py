@@ -85,6 +85,9 @@ def test_an_assessments_page_lists_the_records_behind_the_score(world, flagged, 
 
 
 def test_the_street_reassesses_and_decides_through_the_pages(world, flagged, client_for):
+    services.record_inspection(
+        actor=SYSTEM, term=flagged.term, inspected_on=datetime.date(2026, 6, 10), items="保洁", score=Decimal(30)
+    )
     client = client_for(world.users["street"])
     answer = client.post(reverse("estates:assessment_reassess", args=[flagged.pk]), {"on": "2026-06-20"})
     flagged.refresh_from_db()

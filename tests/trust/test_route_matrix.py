@@ -355,26 +355,27 @@ ROWS: dict[str, Row] = {
     "gridwork:meeting_rule": page("meeting_rule", get=PLACES),
     "gridwork:meeting_rule_end": back_office("meeting_rule", may=CO_BUILDERS),
     "gridwork:meeting_rule_history": page("meeting_rule", get=PLACES),
-    # estates: 物业服务 for anyone who sees the compound; the street admits, ends, assesses and
+    # estates: the lists for street and community staff, each object's page for anyone who sees
+    # its compound; the street admits, ends, assesses and
     # decides, street and community staff inspect. A's company is under 整改 (re-assessed by the
     # street); the exit decision waits for a re-assessment still below the mark, so none here.
-    "estates:company_list": page(get=PLACES),
+    "estates:company_list": page(get={ALL: 404, CO_BUILDERS: 200}),
     "estates:company": page("property_company", get=PLACES),
     "estates:company_history": page("property_company", get=PLACES),
-    "estates:term_list": page(get=PLACES),
+    "estates:term_list": page(get={ALL: 404, CO_BUILDERS: 200}),
     "estates:term_create": back_office(may=DECIDERS),
     "estates:term": page("property_term", get=PLACES),
     "estates:term_exit": back_office("property_term", may=DECIDERS),
     "estates:term_history": page("property_term", get=PLACES),
-    "estates:inspection_list": page(get=PLACES),
+    "estates:inspection_list": page(get={ALL: 404, CO_BUILDERS: 200}),
     "estates:inspection_create": back_office(may=CO_BUILDERS),
     "estates:inspection": page("property_inspection", get=PLACES),
     "estates:inspection_history": page("property_inspection", get=PLACES),
-    "estates:round_list": page(get=PLACES),
+    "estates:round_list": page(get={ALL: 404, CO_BUILDERS: 200}),
     "estates:round_create": back_office(may=DECIDERS),
     "estates:round": page("property_round", get=PLACES),
     "estates:round_history": page("property_round", get=PLACES),
-    "estates:assessment_list": page(get=PLACES),
+    "estates:assessment_list": page(get={ALL: 404, CO_BUILDERS: 200}),
     "estates:assessment": page("property_assessment", get=PLACES),
     "estates:assessment_reassess": back_office("property_assessment", may=DECIDERS),
     "estates:assessment_decide": page("property_assessment", get=404),
