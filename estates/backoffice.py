@@ -1,6 +1,7 @@
 """物业服务 pages (core.backoffice): the companies, their terms at compounds (准入, 退出), the
 inspections, the assessment rounds and each assessment with the records behind its score."""
 
+from django.db.models import F
 from django.utils.translation import gettext_lazy
 
 from core.backoffice import Action, Column, ObjectPages
@@ -137,9 +138,11 @@ ASSESSMENTS = ObjectPages(
     prefix="property-assessments",
     title=gettext_lazy("物业考核结果"),
     list_requires=_keeps,
-    # Those under rectification first, the nearest deadline first: the workbench links here.
+    # Those flagged for rectification first, the nearest deadline first: the workbench links here.
     rows=lambda scope: (
-        selectors.assessments(scope).filter(follows__isnull=True).order_by("rectify_due", "-period_end", "-id")
+        selectors.assessments(scope)
+        .filter(follows__isnull=True)
+        .order_by(F("rectify_due").asc(nulls_last=True), "-period_end", "-id")
     ),
     get=selectors.get_assessment,
     detail_route="estates:assessment",
