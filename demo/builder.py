@@ -24,6 +24,7 @@ from demo import (
     cases,
     client_keys,
     cobuilding,
+    estates,
     funding,
     geo,
     hall,
@@ -195,6 +196,7 @@ class DemoBuilder:
         meetings.build()
         hall.build()
         appraisal.build()
+        estates.build()
         notifications.tell()
 
     @transaction.atomic

@@ -5,6 +5,7 @@ from cases.api import CaseViewSet, CategoryViewSet, RoutingRuleViewSet
 from cases.webhooks.api import WebhookSubscriptionViewSet
 from cobuilding.api import AgreementViewSet, NeedViewSet, ProjectViewSet, ResourceViewSet, UnitViewSet
 from core.drf import ID_PATH_PATTERN
+from estates.api import AssessmentViewSet, InspectionViewSet, RoundViewSet, TermViewSet
 from grids.api import AreaViewSet, HouseholdViewSet, ResidentViewSet
 from gridwork.api import GridMeetingViewSet
 from hall.api import ServiceItemViewSet, ServiceRequestViewSet
@@ -44,3 +45,7 @@ router.register("service-requests", ServiceRequestViewSet, basename="service-req
 router.register("trainings", TrainingViewSet, basename="training")
 router.register("evaluation-rounds", EvaluationRoundViewSet, basename="evaluation-round")
 router.register("yearly-evaluations", YearlyViewSet, basename="yearly-evaluation")
+router.register("property-terms", TermViewSet, basename="property-term")
+router.register("property-inspections", InspectionViewSet, basename="property-inspection")
+router.register("property-rounds", RoundViewSet, basename="property-round")
+router.register("property-assessments", AssessmentViewSet, basename="property-assessment")

@@ -88,6 +88,11 @@ def _key_keeper(scope, user) -> bool:
     return client_keys.may_keep(scope)
 
 
+def _property_keeper(scope, user) -> bool:
+    """物业服务: the street's and the community's staff (who inspect; the street also decides)."""
+    return scope.has_areas and scope.may(Capability.MANAGE_COMMUNITY)
+
+
 def _staff(scope, user) -> bool:
     return user.is_staff
 
@@ -128,6 +133,11 @@ MENU = [
     Entry(_("居民评议"), "appraisal:round_list", _appraisers, records=True),
     Entry(_("网格员培训"), "appraisal:training_list", _places, records=True),
     Entry(_("年度考核"), "appraisal:ranking", _places),
+    Entry(_("物业公司"), "estates:company_list", _property_keeper),
+    Entry(_("物业准入退出"), "estates:term_list", _property_keeper, records=True),
+    Entry(_("物业检查"), "estates:inspection_list", _property_keeper, records=True),
+    Entry(_("物业考核"), "estates:round_list", _property_keeper, records=True),
+    Entry(_("物业考核结果"), "estates:assessment_list", _property_keeper, records=True),
     Entry(_("经费测算"), "funding:runs", _places),
     Entry(_("事件推送"), "cases:webhook_list", _webhook_keeper, tool=True),
     Entry(_("审计日志"), "core:audit", _auditor, tool=True),

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "gridwork",
     "hall",
     "appraisal",
+    "estates",
     "demo",
 ]
 

@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("gridwork.urls")),
     path("", include("hall.urls")),
     path("", include("appraisal.urls")),
+    path("", include("estates.urls")),
     path("", include("core.urls")),
     path("open311/v2/", include("cases.open311.urls")),
     path("api/v1/funding/estimate/", EstimateView.as_view(), name="funding-estimate"),

@@ -22,6 +22,7 @@ from cases import queues, visits
 from cobuilding import selectors as cobuilding_selectors
 from core.capabilities import Capability
 from core.scope import Scope
+from estates import selectors as estate_selectors
 from funding import selectors as funding_selectors
 from grids import selectors as grid_selectors
 from gridwork import selectors as meeting_selectors
@@ -219,6 +220,24 @@ def finance(scope, user) -> Panel:
     return Panel("finance", _("经费测算"), [item], link=(_("经费测算"), reverse("funding:runs")))
 
 
+def property_service(scope, user) -> Panel:
+    """整改: the compounds whose property company is under rectification, by the nearest deadline."""
+    due = estate_selectors.rectifications_due(scope)
+    oldest = due["oldest"]
+    if oldest is not None:  # due by the end of its day
+        oldest = datetime.datetime.combine(oldest, datetime.time(23, 59, 59), tzinfo=timezone.get_current_timezone())
+    item = Item(
+        _("物业整改到期"),
+        due["count"],
+        reverse("estates:assessment_list"),
+        overdue=due["overdue"],
+        oldest=oldest,
+        shows="due",
+        testid="todo-property-rectifications",
+    )
+    return Panel("property", _("物业服务"), [item], link=(_("物业考核"), reverse("estates:round_list")))
+
+
 # (who gets the panel: a capability their posts allow, and what else must hold; the builder)
 PANELS: list[tuple[Callable[[Scope], bool], Callable[[Scope, object], Panel]]] = [
     (
@@ -234,6 +253,7 @@ PANELS: list[tuple[Callable[[Scope], bool], Callable[[Scope, object], Panel]]] =
     (lambda s: _mine(s, Capability.HANDLE_IN_COMMUNITY) and s.has_areas, needs),
     (lambda s: _mine(s, Capability.HANDLE_IN_COMMUNITY) and s.has_areas, service_hall),
     (lambda s: _mine(s, Capability.DISPATCH_FOR_STREET) and s.has_areas, street),
+    (lambda s: _mine(s, Capability.MANAGE_COMMUNITY) and s.has_areas, property_service),
     (lambda s: _mine(s, Capability.WORK_FOR_DEPARTMENT) and bool(s.department_ids), officer),
     # The dashboard it links to is a case page: it opens to a scope with places or departments.
     (lambda s: _mine(s, Capability.VIEW_DASHBOARD) and (s.has_areas or bool(s.department_ids)), leader),

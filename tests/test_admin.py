@@ -12,7 +12,7 @@ from core.scope import SYSTEM
 from grids.models import Area, Resident
 from tests.grids.test_tree import assert_tree_valid
 
-APP_LABELS = {"grids", "orgs", "cobuilding", "funding", "cases", "gridwork", "hall", "appraisal"}
+APP_LABELS = {"grids", "orgs", "cobuilding", "funding", "cases", "gridwork", "hall", "appraisal", "estates"}
 
 
 def _registered():

@@ -28,6 +28,9 @@ from demo import cases as demo_cases
 from demo import visits as demo_visits
 from demo.builder import DEMO_LOGINS, DEMO_PASSWORD, DemoBuilder
 from demo.two_factor import DEMO_TWO_FACTOR
+from estates import selectors as estate_selectors
+from estates.models import Assessment
+from estates.models import Status as EstateStatus
 from funding import pay
 from funding import selectors as funding_selectors
 from funding.models import BudgetLine, BudgetRun, Scenario
@@ -193,6 +196,14 @@ def test_the_demo_tells_a_believable_story_with_work_for_every_role(demo_city, d
     figures = {f.measure.code: f for f in yearly[0].figures}
     visited = Visit.objects.filter(visitor__username="grid_a", on__year=year)
     assert list(figures["visits"].records) == list(visited.order_by("on", "pk")) and yearly[0].total > 0
+    # 物业服务: one round at 滨河街道; 安居物业 below the pass mark under 整改, on the street's and
+    # 银湖社区's workbench, its score traceable to its two inspections.
+    flagged = Assessment.objects.get(status=EstateStatus.RECTIFYING)
+    assert flagged.term.company.name == "安居物业管理有限公司" and flagged.inspections.count() == 2
+    assert flagged.score < flagged.round.rule.pass_score and flagged.rectify_due >= timezone.localdate()
+    assert Assessment.objects.get(status=EstateStatus.PASSED).term.company.name == "滨河物业服务有限公司"
+    for username in ["street", "community"]:
+        assert estate_selectors.rectifications_due(scope_for(User.objects.get(username=username)))["count"] == 1
 
     # Each case says something of its own category, and is fed back in the words of its kind (the
     # one a meeting raised says what the meeting decided).

@@ -23,7 +23,9 @@ from cobuilding import services as cobuilding_services
 from cobuilding.models import CoBuildingUnit, JointMeeting, Need, ResourceBooking, SharedResource
 from core import api_tokens
 from core.scope import SYSTEM
+from estates import services as estate_services
 from grids import services as grid_services
+from grids.models import AreaKind
 from gridwork import services as meeting_services
 from gridwork.models import MeetingKind
 from gridwork.services import Raise
@@ -31,9 +33,9 @@ from hall import services as hall_services
 from hall.models import ServiceItem
 from orgs import cards, client_keys
 from orgs import services as org_services
-from orgs.models import PartyMember, Post, Role
+from orgs.models import Department, DepartmentKind, PartyMember, Post, Role
 from tests.cases.conftest import category
-from tests.factories import HouseholdFactory, ResidentFactory, key_group
+from tests.factories import AreaFactory, HouseholdFactory, ResidentFactory, key_group
 
 SMALL, LARGE = 3, 30
 
@@ -212,6 +214,27 @@ READS = [
     ("appraisal:worker", "community", lambda w, g: [w.users["grid_a"].pk], ""),
     ("appraisal:worker", "grid_a", lambda w, g: [w.users["grid_a"].pk], ""),
     ("appraisal:assessment", "community", lambda w, g: [w.areas["K1"].pk], ""),
+    # 物业服务 at a compound of grid C (K2), read by the street: its cases and inspections grow,
+    # and each growth opens a round whose assessment counts them all.
+    ("estates:company_list", "street", None, ""),
+    ("estates:company", "street", lambda w, g: [g["property_company"].pk], ""),
+    ("estates:term_list", "street", None, ""),
+    ("estates:term_create", "street", None, ""),
+    ("estates:term", "street", lambda w, g: [g["property_term"].pk], ""),
+    ("estates:term_exit", "street", lambda w, g: [g["property_term"].pk], ""),
+    ("estates:inspection_list", "street", None, ""),
+    ("estates:inspection_create", "street", None, ""),
+    ("estates:inspection", "street", lambda w, g: [g["property_inspection"].pk], ""),
+    ("estates:round_list", "street", None, ""),
+    ("estates:round_create", "street", None, ""),
+    ("estates:round", "street", lambda w, g: [g["property_round"].pk], ""),
+    ("estates:assessment_list", "street", None, ""),
+    ("estates:assessment", "street", lambda w, g: [g["property_assessment"].pk], ""),
+    ("property-term-list", "street", None, ""),
+    ("property-inspection-list", "street", None, ""),
+    ("property-round-list", "street", None, ""),
+    ("property-assessment-list", "street", None, ""),
+    ("property-assessment-detail", "street", lambda w, g: [g["property_assessment"].pk], ""),
     ("area-list", "community", None, ""),
     ("area-detail", "community", lambda w, g: [w.areas["K1"].pk], ""),
     ("household-list", "community", None, lambda w, g: f"area={w.areas['K1'].pk}"),
@@ -392,6 +415,19 @@ NOT_READ = {
     "appraisal:round_history": "one round's audit entries, at most a page (core.backoffice.HISTORY_ROWS)",
     "appraisal:training_history": "one session's audit entries, at most a page (core.backoffice.HISTORY_ROWS)",
     "training-detail": "one row, as training-list",
+    "estates:company_history": "one company's audit entries, at most a page (core.backoffice.HISTORY_ROWS)",
+    "estates:term_history": "one term's audit entries, at most a page (core.backoffice.HISTORY_ROWS)",
+    "estates:inspection_history": "one inspection's audit entries, at most a page (core.backoffice.HISTORY_ROWS)",
+    "estates:round_history": "one round's audit entries, at most a page (core.backoffice.HISTORY_ROWS)",
+    "estates:assessment_history": "one assessment's audit entries, at most a page (core.backoffice.HISTORY_ROWS)",
+    "estates:assessment_reassess": "one assessment's form, offered only under 整改 (tests/estates/test_pages.py)",
+    "estates:assessment_decide": "one assessment's form, offered only once exit is proposed",
+    "property-term-detail": "one row, as property-term-list",
+    "property-term-end": "a POST: the exit of one term",
+    "property-inspection-detail": "one row, as property-inspection-list",
+    "property-round-detail": "one row, as property-round-list",
+    "property-assessment-reassess": "a POST: one assessment's re-assessment",
+    "property-assessment-decide": "a POST: one assessment's exit decision",
     "api-root": "no data",
     "schema": "no data: the OpenAPI document",
     "api-docs": "no data",
@@ -566,6 +602,7 @@ def _grow(world, depts, n: int, grown: dict) -> dict:
             hours=1,
         )
         grown.setdefault("training", training)
+    _grow_estates(world, n, grown)
     grown.setdefault("webhook_delivery", WebhookDelivery.objects.order_by("pk").first())
     if "visit_rule" not in grown:
         grown["visit_rule"] = case_services.add_visit_rule(
@@ -595,6 +632,42 @@ def _measure(client_for, world, grown) -> dict[str, tuple[int, int]]:
             status = client.get(url).status_code
         counts[f"{name} {persona} {query}".strip()] = (status, len(queries))
     return counts
+
+
+def _grow_estates(world, n: int, grown: dict) -> None:
+    """A compound in grid C served by one company: n more cases there and inspections, then a new
+    round (so the assessment read is the one that counted them all)."""
+    area = world.areas
+    if "property_term" not in grown:
+        compound = AreaFactory(kind=AreaKind.COMPOUND, name="丙小区", parent=area["C"])
+        for place in area.values():
+            place.refresh_from_db()
+        area["CC1"] = AreaFactory(kind=AreaKind.BUILDING, name="CC1楼", parent=compound)
+        for place in area.values():
+            place.refresh_from_db()
+        grown["property_company"] = Department.objects.create(
+            name="丙物业", code="property-flat", kind=DepartmentKind.PROPERTY, jurisdiction=area["S1"]
+        )
+        grown["property_term"] = estate_services.admit_company(
+            actor=SYSTEM, compound=compound, company=grown["property_company"], starts_on=datetime.date(2025, 1, 1),
+            admission_ref="准入",
+        )  # fmt: skip
+    today = timezone.localdate()
+    for i in range(n):
+        case_services.report_case(
+            actor=world.users["street"],
+            category=category("urban-events-clutter"),
+            area=area["CC1"],
+            description="楼道堆放杂物",
+        )
+        inspection = estate_services.record_inspection(
+            actor=SYSTEM, term=grown["property_term"], inspected_on=today, items="保洁", score=50 + i
+        )
+        grown.setdefault("property_inspection", inspection)
+    grown["property_round"] = estate_services.open_round(
+        actor=SYSTEM, street=area["S1"], name=f"考核{n}", period_start=datetime.date(2025, 1, 1), period_end=today
+    )
+    grown["property_assessment"] = grown["property_round"].assessments.get()
 
 
 @pytest.mark.django_db

@@ -32,16 +32,18 @@ from cobuilding.models import (
 )
 from core import api_tokens
 from core.scope import SYSTEM
+from estates import services as estate_services
 from funding import services as funding_services
 from funding import whatif
 from grids.import_models import ImportKind, ImportRow, ImportRun, ImportStatus, RowOutcome
+from grids.models import AreaKind
 from gridwork import services as meeting_services
 from hall import services as hall_services
 from hall.models import ServiceItem
 from orgs import client_keys
 from orgs import services as org_services
-from orgs.models import Department, OrgKind, PartyMember, Post, Role
-from tests.factories import department, user_with_posts
+from orgs.models import Department, DepartmentKind, OrgKind, PartyMember, Post, Role
+from tests.factories import AreaFactory, department, user_with_posts
 from tests.grids.workbooks import row, xlsx
 
 # Not walked, by pattern. The admin has its own permission system (is_staff and model
@@ -333,6 +335,7 @@ def build_targets(world) -> dict[str, dict[str, dict[str, object]]]:
         for b, community in [("A1", "K1"), ("B1", "K1"), (OUTSIDE, "K4")]
     }
     appraisal = _appraisal_records(world)
+    estates = _estates(world)
     targets = {}
     for building, community in [("A1", a["K1"]), ("B1", a["K1"]), (OUTSIDE, a["K4"])]:
         side = OUTSIDE if building == OUTSIDE else "A1"  # B1 shares K1's records and the district's runs
@@ -372,6 +375,7 @@ def build_targets(world) -> dict[str, dict[str, dict[str, object]]]:
             "client_key": {"pk": keys[side].pk},
             "visit_photo": {"pk": visits[building].pk},
             "visit_rule": {"pk": visit_rules[side].pk},
+            **estates[building],
             "webhook": {"pk": hooks[side].pk},
             "webhook_delivery": {"pk": hook_deliveries[building].pk},
             "grid_meeting": {"pk": grid_meetings[building].pk},
@@ -425,6 +429,51 @@ def _appraisal_records(world) -> dict[str, dict[str, dict]]:
             "worker": {"pk": workers[building].pk},
         }
     return found
+
+
+def _estates(world) -> dict[str, dict[str, object]]:
+    """物业服务: a compound in grids A, B and E; one company serving A's and B's (the district's
+    street S1), another E's (the town); a round at S1 and at the town, A's company under 整改
+    (an inspection scored 10 brings it below the pass mark)."""
+    a = world.areas
+    compounds = {b: AreaFactory(kind=AreaKind.COMPOUND, name=f"{b}小区", parent=a[b[0]]) for b in ["A1", "B1", OUTSIDE]}
+    for area in a.values():
+        area.refresh_from_db()
+    companies = {
+        side: Department.objects.create(
+            name=f"物业{side}", code=f"property-{side}", kind=DepartmentKind.PROPERTY, jurisdiction=a[where]
+        )
+        for side, where in [("A1", "S1"), (OUTSIDE, "T")]
+    }
+    terms = {
+        b: estate_services.admit_company(
+            actor=SYSTEM,
+            compound=compounds[b],
+            company=companies[OUTSIDE if b == OUTSIDE else "A1"],
+            starts_on=DAY,
+            admission_ref="准入",
+        )
+        for b in compounds
+    }
+    inspections = {
+        b: estate_services.record_inspection(actor=SYSTEM, term=terms[b], inspected_on=DAY, items="保洁", score=10)
+        for b in compounds
+    }
+    rounds = {
+        side: estate_services.open_round(actor=SYSTEM, street=a[street], name="考核", period_start=DAY, period_end=DAY)
+        for side, street in [("A1", "S1"), (OUTSIDE, "T")]
+    }
+    made = {}
+    for b, term in terms.items():
+        side = OUTSIDE if b == OUTSIDE else "A1"
+        made[b] = {
+            "property_term": {"pk": term.pk},
+            "property_inspection": {"pk": inspections[b].pk},
+            "property_round": {"pk": rounds[side].pk},
+            "property_assessment": {"pk": term.assessments.get().pk},
+            "property_company": {"pk": companies[side].pk},
+        }
+    return made
 
 
 def missing(values: dict[str, object]) -> dict[str, object]:

@@ -46,6 +46,7 @@ PEOPLE_EDITORS = ("grid_a", "grid_b", "community", "admin")  # keep households a
 MEMBER_KEEPERS = ("community", "street", "district", "admin")  # keep the party roll
 CO_BUILDERS = ("community", "street", "admin")  # keep co-building records (MANAGE_COMMUNITY)
 WEBHOOK_KEEPERS = ("district", "officer", "officer_mz", "admin")  # keep event subscriptions (MANAGE_WEBHOOKS)
+DECIDERS = ("street", "admin")  # the street's staff decide on property companies (estates)
 DISTRICT_HOOK = {ALL: 404, ("district", "admin"): 200}
 STATION = ("community", "admin")  # serve at the community's station (HANDLE_IN_COMMUNITY)
 
@@ -370,6 +371,31 @@ ROWS: dict[str, Row] = {
     "gridwork:meeting_rule": page("meeting_rule", get=PLACES),
     "gridwork:meeting_rule_end": back_office("meeting_rule", may=CO_BUILDERS),
     "gridwork:meeting_rule_history": page("meeting_rule", get=PLACES),
+    # estates: the lists for street and community staff, each object's page for anyone who sees
+    # its compound; the street admits, ends, assesses and
+    # decides, street and community staff inspect. A's company is under 整改 (re-assessed by the
+    # street); the exit decision waits for a re-assessment still below the mark, so none here.
+    "estates:company_list": page(get={ALL: 404, CO_BUILDERS: 200}),
+    "estates:company": page("property_company", get=PLACES),
+    "estates:company_history": page("property_company", get=PLACES),
+    "estates:term_list": page(get={ALL: 404, CO_BUILDERS: 200}),
+    "estates:term_create": back_office(may=DECIDERS),
+    "estates:term": page("property_term", get=PLACES),
+    "estates:term_exit": back_office("property_term", may=DECIDERS),
+    "estates:term_history": page("property_term", get=PLACES),
+    "estates:inspection_list": page(get={ALL: 404, CO_BUILDERS: 200}),
+    "estates:inspection_create": back_office(may=CO_BUILDERS),
+    "estates:inspection": page("property_inspection", get=PLACES),
+    "estates:inspection_history": page("property_inspection", get=PLACES),
+    "estates:round_list": page(get={ALL: 404, CO_BUILDERS: 200}),
+    "estates:round_create": back_office(may=DECIDERS),
+    "estates:round": page("property_round", get=PLACES),
+    "estates:round_history": page("property_round", get=PLACES),
+    "estates:assessment_list": page(get={ALL: 404, CO_BUILDERS: 200}),
+    "estates:assessment": page("property_assessment", get=PLACES),
+    "estates:assessment_reassess": back_office("property_assessment", may=DECIDERS),
+    "estates:assessment_decide": page("property_assessment", get=404),
+    "estates:assessment_history": page("property_assessment", get=PLACES),
     # 挂牌上岗: a grid's plate for anyone who sees the grid; a post's card for who may appoint to it
     # (an empty card is a valid one), its photo public while the post is held (none here: 404).
     "gridwork:grid_plate": page("area", get=PLACES),
@@ -468,6 +494,20 @@ ROWS: dict[str, Row] = {
     "evaluation-round-detail": api("evaluation_round", get=COMMUNITY_PAGE),
     "yearly-evaluation-list": api(),
     "grid-meeting-list": api(post=400),  # an empty body is refused before anything is looked up
+    # 物业服务: an empty body is refused before anything is looked up; an action finds its object
+    # first. A re-assessment on the day of the round is refused (400) to the street, the only one
+    # who may make it.
+    "property-term-list": api(post=400),
+    "property-term-detail": api("property_term", get=PLACES),
+    "property-term-end": api("property_term", get=405, post={ALL: 400, DEPARTMENTS: 404}),
+    "property-inspection-list": api(post=400),
+    "property-inspection-detail": api("property_inspection", get=PLACES),
+    "property-round-list": api(post=400),
+    "property-round-detail": api("property_round", get=PLACES),
+    "property-assessment-list": api(),
+    "property-assessment-detail": api("property_assessment", get=PLACES),
+    "property-assessment-reassess": api("property_assessment", get=405, post={ALL: 404, DECIDERS: 400}),
+    "property-assessment-decide": api("property_assessment", get=405, post={ALL: 400, DEPARTMENTS: 404}),
     "grid-meeting-detail": api("grid_meeting", get=PLACES),
     "grid-meeting-decide": api("grid_meeting", get=405, post={ALL: 400, DEPARTMENTS: 404}),
     "service-item-list": api(),  # the catalogue: configuration, the same for everyone
