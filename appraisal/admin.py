@@ -50,3 +50,11 @@ class SchemeAdmin(admin.ModelAdmin):
 @admin.register(TrainingRule)
 class TrainingRuleAdmin(admin.ModelAdmin):
     list_display = ["min_sessions", "source", "starts_on", "ended_on"]
+
+
+@admin.register(SchemeMeasure)
+class SchemeMeasureAdmin(ReadOnlyAdmin):
+    """A scheme's weights, listed across schemes; they are changed on their scheme's page."""
+
+    list_display = ["scheme", "measure", "weight", "full_at"]
+    list_select_related = ["scheme"]

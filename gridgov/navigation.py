@@ -13,7 +13,6 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from appraisal import selectors as appraisal_selectors
 from core.capabilities import Capability
 from core.scope import Scope
 from grids import geoimport
@@ -72,10 +71,6 @@ def _geometry_importer(scope, user) -> bool:
     return geoimport.may_import(scope)
 
 
-def _appraisers(scope, user) -> bool:
-    return scope.has_areas and appraisal_selectors.reads_all_workers(scope)
-
-
 def _auditor(scope, user) -> bool:
     return user.is_staff and user.has_perm("core.audit_reader")
 
@@ -130,7 +125,7 @@ MENU = [
     Entry(_("例会制度"), "gridwork:meeting_rule_list", _places, records=True),
     Entry(_("便民服务"), "hall:request_list", _places),
     Entry(_("便民服务统计"), "hall:stats", _places, records=True),
-    Entry(_("居民评议"), "appraisal:round_list", _appraisers, records=True),
+    Entry(_("居民评议"), "appraisal:round_list", _places, records=True),
     Entry(_("网格员培训"), "appraisal:training_list", _places, records=True),
     Entry(_("年度考核"), "appraisal:ranking", _places),
     Entry(_("物业公司"), "estates:company_list", _property_keeper),
