@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("funding.urls")),
     path("", include("cases.urls")),
     path("", include("gridwork.urls")),
+    path("", include("alliances.urls")),
     path("", include("core.urls")),
     path("api/v1/funding/estimate/", EstimateView.as_view(), name="funding-estimate"),
     path("api/v1/", include(router.urls)),

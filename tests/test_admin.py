@@ -12,7 +12,7 @@ from core.scope import SYSTEM
 from grids.models import Area, Resident
 from tests.grids.test_tree import assert_tree_valid
 
-APP_LABELS = {"grids", "orgs", "cobuilding", "funding", "cases"}
+APP_LABELS = {"grids", "orgs", "cobuilding", "funding", "cases", "alliances"}
 
 
 def _registered():
