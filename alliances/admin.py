@@ -14,7 +14,7 @@ from core.admin import ReadOnlyAdmin
 
 @admin.register(Alliance)
 class AllianceAdmin(ReadOnlyAdmin):
-    """Set up, joined and handed over through the alliance's pages (alliances.services), where each change is recorded."""
+    """Set up, joined and handed over through the alliance's pages (alliances.services), each change recorded."""
 
     list_display = ["name", "area", "founded_on", "chair_term_months", "ended_on"]
     list_select_related = ["area"]

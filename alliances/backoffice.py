@@ -124,8 +124,12 @@ def _hold(*, actor, obj, data) -> JointMeeting:
 
 
 def _decision_form(scope, meeting) -> dict:
-    communities = grid_selectors.areas(scope).filter(kind=AreaKind.COMMUNITY).filter(_inside(meeting.area, ""))
-    return {"communities": communities.order_by("tree_id", "lft"), "units": _units_at(scope, meeting.area)}
+    if meeting.area.kind in services.CASE_PLACES:
+        places = grid_selectors.areas(scope).none()
+    else:  # a street's meeting names the community or grid what it raises is at
+        kinds = [AreaKind.COMMUNITY, AreaKind.GRID]
+        places = grid_selectors.areas(scope).filter(_inside(meeting.area, ""), kind__in=kinds)
+    return {"places": places.order_by("tree_id", "lft"), "units": _units_at(scope, meeting.area)}
 
 
 def _decide(*, actor, obj, data) -> JointMeeting:
@@ -137,7 +141,7 @@ def _decide(*, actor, obj, data) -> JointMeeting:
         category=data.get("category"),
         title=data.get("title", ""),
         unit=data.get("unit"),
-        community=data.get("community"),
+        place=data.get("place"),
     )
     return obj
 

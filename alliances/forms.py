@@ -103,16 +103,19 @@ class DecisionForm(BootstrapFormMixin, forms.Form):
         help_text=_("上报为案件时选择"),
     )
     title = forms.CharField(label=_("需求或项目名称"), max_length=200, required=False)
-    community = forms.ModelChoiceField(
-        label=_("社区"), queryset=Area.objects.none(), required=False, help_text=_("街道联席会议的需求或项目所在社区")
+    place = forms.ModelChoiceField(
+        label=_("所在社区或网格"),
+        queryset=Area.objects.none(),
+        required=False,
+        help_text=_("街道联席会议转办时选择案件、需求或项目所在的社区、网格或楼栋"),
     )
     unit = forms.ModelChoiceField(
         queryset=CoBuildingUnit.objects.none(), label=_("实施单位"), required=False, help_text=_("立为服务项目时选择")
     )
 
-    def __init__(self, *args, communities, units, **kwargs):
+    def __init__(self, *args, places, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = communities
+        self.fields["place"].queryset = places
         self.fields["unit"].queryset = units
 
 

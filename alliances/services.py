@@ -27,6 +27,7 @@ from alliances.models import (
     JointDecision,
     Membership,
     ServiceActivity,
+    previous_half_year,
 )
 from cases.models import Category
 from cases.services.recording import required_text
@@ -228,16 +229,23 @@ class Raise:
     PROJECT = "project"
 
 
-def _community_for(meeting: JointMeeting, community: Area | None) -> Area:
-    """A need or a project is a community's: the meeting's own, or one the street's meeting names."""
-    place = meeting.area
+CASE_PLACES = (AreaKind.COMMUNITY, AreaKind.GRID, AreaKind.COMPOUND, AreaKind.BUILDING)
+
+
+def _place_for(meeting: JointMeeting, place: Area | None) -> Area:
+    """Where what a decision raises is: a community's or a compound's meeting, its own place; a
+    street's meeting names a community (or a place in one) inside the street."""
+    if meeting.area.kind in CASE_PLACES:
+        return meeting.area
+    if place is None or place.kind not in CASE_PLACES or not covers_area(meeting.area, place):
+        raise ValidationError({"place": [_("请选择会议所在区域内的社区、网格或楼栋")]}, code="place")
+    return place
+
+
+def _community_of(place: Area) -> Area:
     if place.kind == AreaKind.COMMUNITY:
         return place
-    if place.kind == AreaKind.COMPOUND:
-        return place.get_ancestors().get(kind=AreaKind.COMMUNITY)
-    if community is None or community.kind != AreaKind.COMMUNITY or not covers_area(place, community):
-        raise ValidationError({"community": [_("请选择会议所在区域内的社区")]}, code="community")
-    return community
+    return place.get_ancestors().get(kind=AreaKind.COMMUNITY)
 
 
 @transaction.atomic
@@ -250,7 +258,7 @@ def decide_joint(
     category: Category | None = None,
     title: str = "",
     unit: CoBuildingUnit | None = None,
-    community: Area | None = None,
+    place: Area | None = None,
 ) -> JointDecision:
     """A decision of a joint meeting, and what it raises through that thing's own service, all or
     nothing (as gridwork.services.decide for a grid meeting)."""
@@ -263,7 +271,7 @@ def decide_joint(
         decision.case = report_case(
             actor=actor,
             category=category,
-            area=meeting.area,
+            area=_place_for(meeting, place),
             description=text,
             location_note=_("党建联席会议 %(date)s") % {"date": f"{meeting.held_on:%Y-%m-%d}"},
         )
@@ -271,7 +279,7 @@ def decide_joint(
         decision.need = cobuilding_services.raise_need(
             actor=actor,
             need=Need(
-                community=_community_for(meeting, community),
+                community=_community_of(_place_for(meeting, place)),
                 title=required_text(title, _("请填写需求或项目名称")),
                 description=text,
                 raised_on=meeting.held_on,
@@ -283,7 +291,7 @@ def decide_joint(
         decision.project = cobuilding_services.start_project(
             actor=actor,
             project=ServiceProject(
-                community=_community_for(meeting, community),
+                community=_community_of(_place_for(meeting, place)),
                 unit=unit,
                 title=required_text(title, _("请填写需求或项目名称")),
                 starts_on=meeting.held_on,
@@ -310,7 +318,7 @@ def record_service(*, actor, member: PartyMember, on: datetime.date, activity: s
     if on > timezone.localdate():
         raise ValidationError({"on": [_("服务日期不能晚于今天")]}, code="future")
     if member.reported_on is not None and on < member.reported_on:
-        raise ValidationError({"on": [_("服务日期不能早于报到日期")]}, code="before_reported")
+        raise ValidationError(_("服务日期不能早于报到日期"), code="before_reported")
     row = ServiceActivity(member=member, on=on, activity=required_text(activity, _("请填写服务内容")), hours=hours)
     full_clean(row, exclude=["member"])
     row.save()
@@ -392,7 +400,7 @@ def send_due_dual_reports(*, on: datetime.date | None = None) -> int:
     """The half-yearly run (alliances.tasks): every unit with in-service members and a contact
     e-mail gets the half-year just ended. Each unit in its own transaction: one unit's refused mail
     does not hold back the others."""
-    start, end = selectors.previous_half_year(on or timezone.localdate())
+    start, end = previous_half_year(on or timezone.localdate())
     units = (
         CoBuildingUnit.objects.unscoped("the half-yearly run reports to every unit with members")
         .filter(reported_members__kind=MemberKind.IN_SERVICE, ended_on__isnull=True)

@@ -19,7 +19,19 @@ from tqdm import tqdm
 
 from core.bulk import bulk_insert
 from core.scope import SYSTEM
-from demo import cases, client_keys, cobuilding, funding, geo, meetings, notifications, party, two_factor, visits
+from demo import (
+    alliances,
+    cases,
+    client_keys,
+    cobuilding,
+    funding,
+    geo,
+    meetings,
+    notifications,
+    party,
+    two_factor,
+    visits,
+)
 from demo.names import person_name
 from grids import services as grid_services
 from grids.models import Area, AreaKind, AreaShape, City, Household, KeyGroup, Occupancy, Relation, ResidenceStatus
@@ -178,6 +190,7 @@ class DemoBuilder:
         cases.build(roots[0], count=80 * self.scale)
         visits.build()
         meetings.build()
+        alliances.build()
         notifications.tell()
 
     @transaction.atomic

@@ -1,5 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
+from alliances.api import AllianceViewSet
 from cases.api import CaseViewSet, CategoryViewSet, RoutingRuleViewSet
 from cases.webhooks.api import WebhookSubscriptionViewSet
 from cobuilding.api import AgreementViewSet, NeedViewSet, ProjectViewSet, ResourceViewSet, UnitViewSet
@@ -37,3 +38,4 @@ router.register("case-categories", CategoryViewSet, basename="case-category")
 router.register("routing-rules", RoutingRuleViewSet, basename="routing-rule")
 router.register("webhook-subscriptions", WebhookSubscriptionViewSet, basename="webhook-subscription")
 router.register("grid-meetings", GridMeetingViewSet, basename="grid-meeting")
+router.register("alliances", AllianceViewSet, basename="alliance")

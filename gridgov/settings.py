@@ -441,6 +441,8 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "cases.models.Status",
         "CaseImportanceEnum": "cases.models.Importance",
         "CaseUrgencyEnum": "cases.models.Urgency",
+        "RoleEnum": "orgs.models.Role",
+        "CommitteeRoleEnum": "alliances.models.CommitteeRole",
     },
 }
 

@@ -663,7 +663,7 @@ class CoverageTarget(models.Model):
     label = models.CharField(_("指标"), max_length=100)
     bound = models.CharField(_("方向"), max_length=8, choices=TargetBound.choices, default=TargetBound.AT_LEAST)
     value = models.DecimalField(_("目标值"), max_digits=8, decimal_places=2)
-    unit = models.CharField(_("单位"), max_length=10, help_text=_("% 或 户"))
+    unit = models.CharField(_("单位"), max_length=10, help_text=_("百分比或户数的单位"))
     clause = models.CharField(_("依据"), max_length=300)
 
     class Meta:

@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
                 ('label', models.CharField(max_length=100, verbose_name='指标')),
                 ('bound', models.CharField(choices=[('at_least', '不低于'), ('at_most', '不超过')], default='at_least', max_length=8, verbose_name='方向')),
                 ('value', models.DecimalField(decimal_places=2, max_digits=8, verbose_name='目标值')),
-                ('unit', models.CharField(help_text='% 或 户', max_length=10, verbose_name='单位')),
+                ('unit', models.CharField(help_text='百分比或户数的单位', max_length=10, verbose_name='单位')),
                 ('clause', models.CharField(max_length=300, verbose_name='依据')),
             ],
             options={

@@ -25,11 +25,11 @@ def alliance(world, units):
     )
     services.appoint_to_committee(
         actor=street,
-        member=CommitteeMember(alliance=made, name="主任甲", role="director", affiliation="一街道党工委", start=FOUNDED),
+        member=CommitteeMember(
+            alliance=made, name="主任甲", role="director", affiliation="一街道党工委", start=FOUNDED
+        ),
     )
     for order, key in enumerate(["hospital", "shop", "school"], start=1):
-        services.admit_member(
-            actor=street, alliance=made, unit=units[key], joined_on=FOUNDED, rotation_order=order
-        )
+        services.admit_member(actor=street, alliance=made, unit=units[key], joined_on=FOUNDED, rotation_order=order)
     services.admit_member(actor=street, alliance=made, organization=world.orgs["S1"], joined_on=FOUNDED)
     return made

@@ -47,6 +47,8 @@ MEMBER_KEEPERS = ("community", "street", "district", "admin")  # keep the party 
 CO_BUILDERS = ("community", "street", "admin")  # keep co-building records (MANAGE_COMMUNITY)
 WEBHOOK_KEEPERS = ("district", "officer", "officer_mz", "admin")  # keep event subscriptions (MANAGE_WEBHOOKS)
 DISTRICT_HOOK = {ALL: 404, ("district", "admin"): 200}
+STREET_KEEPERS = ("street", "admin")  # keep a street's alliance (MANAGE_COMMUNITY at the street)
+STREET_UP = {ALL: 404, ("street", "district", "leader", "admin"): 200}  # a street's own records
 
 
 def back_office(obj=None, *, may) -> "Row":
@@ -354,6 +356,32 @@ ROWS: dict[str, Row] = {
     "gridwork:meeting_rule": page("meeting_rule", get=PLACES),
     "gridwork:meeting_rule_end": back_office("meeting_rule", may=CO_BUILDERS),
     "gridwork:meeting_rule_history": page("meeting_rule", get=PLACES),
+    # alliances: a street's alliance is seen from every place under it and kept by the street; its
+    # joint meeting (at the street) by the street and above; 双报告 by who keeps the party roll.
+    "alliances:alliance_list": page(get=PLACES),
+    "alliances:alliance_create": back_office(may=CO_BUILDERS),
+    "alliances:alliance": page("alliance", get=PLACES),
+    "alliances:alliance_committee": back_office("alliance", may=STREET_KEEPERS),
+    "alliances:alliance_member": back_office("alliance", may=STREET_KEEPERS),
+    "alliances:alliance_hand_over": back_office("alliance", may=STREET_KEEPERS),
+    "alliances:alliance_history": page("alliance", get=PLACES),
+    "alliances:meeting_list": page(get=PLACES),
+    "alliances:meeting_create": back_office(may=CO_BUILDERS),
+    "alliances:meeting": page("joint_meeting", get=STREET_UP),
+    # Nobody of the committee need be present: an empty form is a valid one.
+    "alliances:meeting_committee": page(
+        "joint_meeting", get={ALL: 404, STREET_KEEPERS: 200}, post={ALL: 404, STREET_KEEPERS: 302}
+    ),
+    "alliances:meeting_decide": back_office("joint_meeting", may=STREET_KEEPERS),
+    "alliances:meeting_history": page("joint_meeting", get=STREET_UP),
+    "alliances:service_list": page(get=PLACES),
+    "alliances:service": page("in_service", get={**PLACES, "grid_b": 404}),
+    "alliances:service_record": back_office("in_service", may=MEMBER_KEEPERS),
+    "alliances:service_history": page("in_service", get={**PLACES, "grid_b": 404}),
+    "alliances:unit_report": page("unit", get=COMMUNITY_PAGE),
+    "alliances:unit_report_export": page("unit", get=COMMUNITY_PAGE),
+    # The world's unit has no e-mail: the keepers are sent back to the page with the reason.
+    "alliances:unit_report_send": page("unit", get=405, post={ALL: 404, MEMBER_KEEPERS: 302}),
     # 挂牌上岗: a grid's plate for anyone who sees the grid; a post's card for who may appoint to it
     # (an empty card is a valid one), its photo public while the post is held (none here: 404).
     "gridwork:grid_plate": page("area", get=PLACES),
@@ -408,6 +436,10 @@ ROWS: dict[str, Row] = {
     "grid-meeting-list": api(post=400),  # an empty body is refused before anything is looked up
     "grid-meeting-detail": api("grid_meeting", get=PLACES),
     "grid-meeting-decide": api("grid_meeting", get=405, post={ALL: 400, DEPARTMENTS: 404}),
+    "alliance-list": api(get=PLACES),
+    "alliance-detail": api("alliance", get=PLACES),
+    # No chair has served and no member is in the rotation: the keepers are told so (400).
+    "alliance-hand-over": api("alliance", get=405, post={ALL: 404, STREET_KEEPERS: 400}),
     "case-metrics": api(),
     "case-detail": api("case", get=A_CASE),
     "case-events": api("case", get=A_CASE),
