@@ -31,7 +31,7 @@ assert mask_phone("+8613812345678") == "138****5678"
 calendar = WorkCalendar(official_through=2026)
 assert not calendar.is_working_day(datetime.date(2026, 10, 1))
 assert not Scope().may("report_case") and Scope(unrestricted=True).may("report_case")
-apps = {"grids", "orgs", "cobuilding", "cases", "funding", "gridwork", "gridgov", "demo"}
+apps = {"grids", "orgs", "cobuilding", "cases", "funding", "gridwork", "alliances", "gridgov", "demo"}
 loaded = sorted(name for name in sys.modules if name.split(".")[0] in apps)
 assert not loaded, loaded
 print("ground ok")

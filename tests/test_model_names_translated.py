@@ -8,7 +8,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.utils import translation
 
-OURS = ("core", "grids", "orgs", "cases", "funding", "cobuilding", "gridwork")
+OURS = ("core", "grids", "orgs", "cases", "funding", "cobuilding", "gridwork", "alliances")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

@@ -368,10 +368,7 @@ ROWS: dict[str, Row] = {
     "alliances:meeting_list": page(get=PLACES),
     "alliances:meeting_create": back_office(may=CO_BUILDERS),
     "alliances:meeting": page("joint_meeting", get=STREET_UP),
-    # Nobody of the committee need be present: an empty form is a valid one.
-    "alliances:meeting_committee": page(
-        "joint_meeting", get={ALL: 404, STREET_KEEPERS: 200}, post={ALL: 404, STREET_KEEPERS: 302}
-    ),
+    "alliances:meeting_committee": back_office("joint_meeting", may=STREET_KEEPERS),
     "alliances:meeting_decide": back_office("joint_meeting", may=STREET_KEEPERS),
     "alliances:meeting_history": page("joint_meeting", get=STREET_UP),
     "alliances:service_list": page(get=PLACES),
