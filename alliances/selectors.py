@@ -195,6 +195,7 @@ def unit_half_year(unit: CoBuildingUnit, start: datetime.date, end: datetime.dat
     members = (
         PartyMember.objects.unscoped("the members who reported through a unit in scope")
         .filter(co_building_unit=unit, kind=MemberKind.IN_SERVICE, left_on__isnull=True)
+        .select_related("organization")
         .annotate(
             n=Count("service_activities", filter=within),
             total=Coalesce(Sum("service_activities__hours", filter=within), Decimal("0")),
@@ -208,6 +209,15 @@ def unit_half_year(unit: CoBuildingUnit, start: datetime.date, end: datetime.dat
         .values_list("member_id", "sent_at")
     )
     return [MemberHalfYear(m, m.n, m.total, sent.get(m.pk)) for m in rows]
+
+
+def unit_activities(unit: CoBuildingUnit, start: datetime.date, end: datetime.date) -> dict[int, list]:
+    """Each of the unit's members' activities in the half-year, in one query (the unit is in scope)."""
+    rows = ServiceActivity.objects.unscoped("the activities of the members who reported through a unit in scope")
+    found: dict[int, list] = {}
+    for activity in rows.filter(member__co_building_unit=unit, on__gte=start, on__lte=end).order_by("on", "id"):
+        found.setdefault(activity.member_id, []).append(activity)
+    return found
 
 
 def reports_due(scope: Scope, start: datetime.date) -> int:

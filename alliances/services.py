@@ -352,7 +352,7 @@ def send_dual_report(*, actor, unit: CoBuildingUnit, start: datetime.date, end: 
     rows = [r for r in selectors.unit_half_year(unit, start, end) if r.sent_at is None]
     if not rows:
         return []
-    details = {r.member.pk: list(selectors.activities(r.member, start, end)) for r in rows}
+    details = selectors.unit_activities(unit, start, end)
     workbook = exports.unit_workbook(unit, start, end, rows, details)
     reports = DualReport.objects.bulk_create(
         [

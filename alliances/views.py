@@ -111,7 +111,7 @@ def unit_report_export(request, pk: int):
     unit = selectors.get_unit(scope, pk)
     start, end = _half(request)
     rows = selectors.unit_half_year(unit, start, end)
-    details = {r.member.pk: list(selectors.activities(r.member, start, end)) for r in rows}
+    details = selectors.unit_activities(unit, start, end)
     audit.record(
         actor=request.user,
         action="alliances.export_dual_report",

@@ -10,6 +10,7 @@ import datetime
 import random
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from alliances import services
@@ -59,7 +60,7 @@ def build() -> None:
         services.admit_member(actor=SYSTEM, alliance=alliance, organization=committee, joined_on=founded)
     services.hand_over_chair(actor=SYSTEM, alliance=alliance, on=founded)
     services.hand_over_chair(actor=SYSTEM, alliance=alliance, on=add_months(founded, 12))
-    _meeting(alliance, yinhu, units, today)
+    _meeting(alliance, yinhu, units, today, User.objects.get(username="street"))
     _dual_reports(yinhu, today, rng)
 
 
@@ -67,9 +68,10 @@ def _name(rng: random.Random) -> str:
     return rng.choice("王李张刘陈杨赵黄周吴") + rng.choice(["建国", "秀英", "海燕", "志强", "丽华", "文博"])
 
 
-def _meeting(alliance: Alliance, yinhu: Area, units: list[CoBuildingUnit], today: datetime.date) -> None:
+def _meeting(alliance: Alliance, yinhu: Area, units: list[CoBuildingUnit], today: datetime.date, street) -> None:
+    """Held and decided by the street's staff: a case is reported by a person, never the system."""
     meeting = services.hold_joint_meeting(
-        actor=SYSTEM,
+        actor=street,
         meeting=JointMeeting(
             alliance=alliance,
             level=MeetingLevel.STREET,
@@ -83,7 +85,7 @@ def _meeting(alliance: Alliance, yinhu: Area, units: list[CoBuildingUnit], today
     )
     grid = yinhu.get_children().filter(kind=AreaKind.GRID).order_by("code").first()
     services.decide_joint(
-        actor=SYSTEM,
+        actor=street,
         meeting=meeting,
         text="银湖社区一网格背街小巷路灯损坏,转城管修复",
         raises=services.Raise.CASE,
@@ -91,7 +93,7 @@ def _meeting(alliance: Alliance, yinhu: Area, units: list[CoBuildingUnit], today
         place=grid,
     )
     services.decide_joint(
-        actor=SYSTEM,
+        actor=street,
         meeting=meeting,
         text="联盟成员单位为银湖社区独居老人开展每月上门服务",
         raises=services.Raise.NEED,
