@@ -433,7 +433,7 @@ ROWS: dict[str, Row] = {
     "grid-meeting-list": api(post=400),  # an empty body is refused before anything is looked up
     "grid-meeting-detail": api("grid_meeting", get=PLACES),
     "grid-meeting-decide": api("grid_meeting", get=405, post={ALL: 400, DEPARTMENTS: 404}),
-    "alliance-list": api(get=PLACES),
+    "alliance-list": api(),  # an empty list for a department officer, like the other lists
     "alliance-detail": api("alliance", get=PLACES),
     # No chair has served and no member is in the rotation: the keepers are told so (400).
     "alliance-hand-over": api("alliance", get=405, post={ALL: 404, STREET_KEEPERS: 400}),
