@@ -86,7 +86,7 @@ def _correctable(obj):
     return UnitPoints.objects.filter(unit=obj, corrects__isnull=True, correction__isnull=True).order_by("-on", "-id")
 
 
-UNIT_FIELDS = ("name", "kind", "credit_code", "address", "contact", "phone")
+UNIT_FIELDS = ("name", "kind", "credit_code", "address", "contact", "phone", "email")
 
 UNITS = ObjectPages(
     namespace="cobuilding",

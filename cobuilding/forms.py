@@ -42,6 +42,7 @@ class UnitForm(BootstrapFormMixin, forms.Form):
     address = forms.CharField(label=_("地址"), max_length=200, required=False)
     contact = forms.CharField(label=_("联系人"), max_length=50, required=False)
     phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
+    email = forms.EmailField(label=_("联系邮箱"), required=False, help_text=_("接收在职党员双报告"))
 
 
 class RegisterUnitForm(UnitForm):

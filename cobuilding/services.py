@@ -77,7 +77,7 @@ def register_unit(*, actor, unit: CoBuildingUnit) -> CoBuildingUnit:
     return unit
 
 
-UNIT_EDITABLE = ("name", "kind", "credit_code", "credit_code_valid", "address", "contact", "phone")
+UNIT_EDITABLE = ("name", "kind", "credit_code", "credit_code_valid", "address", "contact", "phone", "email")
 
 
 @transaction.atomic

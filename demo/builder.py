@@ -20,6 +20,7 @@ from tqdm import tqdm
 from core.bulk import bulk_insert
 from core.scope import SYSTEM
 from demo import (
+    alliances,
     appraisal,
     cases,
     client_keys,
@@ -197,6 +198,7 @@ class DemoBuilder:
         hall.build()
         appraisal.build()
         estates.build()
+        alliances.build()
         notifications.tell()
 
     @transaction.atomic

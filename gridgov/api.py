@@ -1,5 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
+from alliances.api import AllianceViewSet
 from appraisal.api import EvaluationRoundViewSet, TrainingViewSet, YearlyViewSet
 from cases.api import CaseViewSet, CategoryViewSet, RoutingRuleViewSet
 from cases.webhooks.api import WebhookSubscriptionViewSet
@@ -49,3 +50,4 @@ router.register("property-terms", TermViewSet, basename="property-term")
 router.register("property-inspections", InspectionViewSet, basename="property-inspection")
 router.register("property-rounds", RoundViewSet, basename="property-round")
 router.register("property-assessments", AssessmentViewSet, basename="property-assessment")
+router.register("alliances", AllianceViewSet, basename="alliance")

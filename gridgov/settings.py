@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "hall",
     "appraisal",
     "estates",
+    "alliances",
     "demo",
 ]
 
@@ -202,6 +203,11 @@ CELERY_BEAT_SCHEDULE = {
     "drop-stale-import-sources": {"task": "grids.tasks.drop_stale_import_sources", "schedule": 3600.0},
     # Just after midnight (CELERY_TIMEZONE): the area tree's key-group counts of tags that began or lapsed.
     "recount-tag-changes": {"task": "grids.tasks.recount_tag_changes", "schedule": crontab(hour=0, minute=5)},
+    # 双报告: on the first of January and of July, the half-year just ended to each member's unit.
+    "send-dual-reports": {
+        "task": "alliances.tasks.send_dual_reports",
+        "schedule": crontab(day_of_month=1, month_of_year="1,7", hour=2, minute=0),
+    },
 }
 # Notification channels (cases/notifications/channels.py). E-mail through Django's mail backends
 # (printed to the console while DEBUG unless a backend is set); SMS through the provider SMS_BACKEND
@@ -441,6 +447,8 @@ SPECTACULAR_SETTINGS = {
         "CaseImportanceEnum": "cases.models.Importance",
         "CaseUrgencyEnum": "cases.models.Urgency",
         "CaseSourceEnum": "cases.models.Source",
+        "RoleEnum": "orgs.models.Role",
+        "CommitteeRoleEnum": "alliances.models.CommitteeRole",
     },
 }
 

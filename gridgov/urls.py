@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("hall.urls")),
     path("", include("appraisal.urls")),
     path("", include("estates.urls")),
+    path("", include("alliances.urls")),
     path("", include("core.urls")),
     path("open311/v2/", include("cases.open311.urls")),
     path("api/v1/funding/estimate/", EstimateView.as_view(), name="funding-estimate"),

@@ -17,6 +17,8 @@ from django.utils.functional import Promise
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from alliances import selectors as alliance_selectors
+from alliances.models import previous_half_year
 from appraisal import selectors as appraisal_selectors
 from cases import queues, visits
 from cobuilding import selectors as cobuilding_selectors
@@ -153,6 +155,23 @@ def service_hall(scope, user) -> Panel:
     return Panel("hall", _("便民服务"), [*items, overdue], link=(_("便民服务统计"), reverse("hall:stats")))
 
 
+def alliances(scope, user) -> Panel:
+    """区域化党建: the alliances whose chair's term has run out (a hand-over owed), and the in-service
+    members whose 双报告 for the half-year just ended has not gone to their unit."""
+    items = []
+    if _mine(scope, Capability.MANAGE_COMMUNITY):
+        due = alliance_selectors.chairs_due(scope)
+        oldest = min((chair.next_starts_on for _alliance, chair in due), default=None)
+        url = reverse("alliances:alliance_list")
+        items.append(Item(_("轮值主席待交接"), len(due), url, oldest=oldest, testid="todo-chair-hand-over"))
+    if _mine(scope, Capability.KEEP_PARTY_MEMBERS):
+        start, _end = previous_half_year(timezone.localdate())
+        count = alliance_selectors.reports_due(scope, start)
+        url = reverse("alliances:service_list")
+        items.append(Item(_("双报告待发送"), count, url, testid="todo-dual-reports"))
+    return Panel("alliances", _("区域化党建"), items)
+
+
 def street(scope, user) -> Panel:
     return Panel(
         "street",
@@ -252,6 +271,10 @@ PANELS: list[tuple[Callable[[Scope], bool], Callable[[Scope, object], Panel]]] =
     (lambda s: _mine(s, Capability.HANDLE_IN_COMMUNITY) and s.has_areas, people),
     (lambda s: _mine(s, Capability.HANDLE_IN_COMMUNITY) and s.has_areas, needs),
     (lambda s: _mine(s, Capability.HANDLE_IN_COMMUNITY) and s.has_areas, service_hall),
+    (
+        lambda s: (_mine(s, Capability.MANAGE_COMMUNITY) or _mine(s, Capability.KEEP_PARTY_MEMBERS)) and s.has_areas,
+        alliances,
+    ),
     (lambda s: _mine(s, Capability.DISPATCH_FOR_STREET) and s.has_areas, street),
     (lambda s: _mine(s, Capability.MANAGE_COMMUNITY) and s.has_areas, property_service),
     (lambda s: _mine(s, Capability.WORK_FOR_DEPARTMENT) and bool(s.department_ids), officer),

@@ -8,6 +8,7 @@ from orgs import client_keys, member_services, services
 from orgs.models import (
     ClientKey,
     Coverage,
+    CoverageTarget,
     Department,
     HandOver,
     MemberTransfer,
@@ -208,3 +209,10 @@ class MemberTransferAdmin(ReadOnlyAdmin):
     list_filter = ["on"]
     search_fields = ["member__name", "outside", "reason"]
     list_select_related = ["member", "from_organization", "to_organization"]
+
+
+@admin.register(CoverageTarget)
+class CoverageTargetAdmin(admin.ModelAdmin):
+    """Policy data, like the points rules: each target with the clause it comes from."""
+
+    list_display = ["code", "label", "bound", "value", "unit", "clause"]

@@ -647,3 +647,34 @@ class ClientKey(ApiCredential):
     @property
     def holder(self):
         return self.district or self.department
+
+
+class TargetBound(models.TextChoices):
+    AT_LEAST = "at_least", _("不低于")
+    AT_MOST = "at_most", _("不超过")
+
+
+class CoverageTarget(models.Model):
+    """A target the seeds set for the organisation's coverage (a rate in per cent) or a community's
+    size (households), as policy data with its clause. Bounds include the number itself (不低于、
+    不超过; 以上、以下含本数, Civil Code art. 1259): a rate of exactly 95 % meets a 95 % target."""
+
+    code = models.SlugField(_("代码"), unique=True)
+    label = models.CharField(_("指标"), max_length=100)
+    bound = models.CharField(_("方向"), max_length=8, choices=TargetBound.choices, default=TargetBound.AT_LEAST)
+    value = models.DecimalField(_("目标值"), max_digits=8, decimal_places=2)
+    unit = models.CharField(_("单位"), max_length=10, help_text=_("百分比或户数的单位"))
+    clause = models.CharField(_("依据"), max_length=300)
+
+    class Meta:
+        verbose_name = _("覆盖目标")
+        verbose_name_plural = _("覆盖目标")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.get_bound_display()} {self.value}{self.unit}"
+
+    def met(self, figure) -> bool:
+        if figure is None:
+            return False
+        return figure >= self.value if self.bound == TargetBound.AT_LEAST else figure <= self.value

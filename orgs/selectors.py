@@ -23,6 +23,7 @@ from django.http import Http404
 
 from core.scope import Scope
 from grids.models import Area, AreaKind, Household
+from orgs import targets
 from orgs.advisories import BRANCH_NORMAL_MAX, COMMUNITY_COMMITTEE_FROM, advisories
 from orgs.capabilities import GRID_WORKERS
 from orgs.models import (
@@ -31,6 +32,7 @@ from orgs.models import (
     GRID_LEVEL_KINDS,
     ORGANIZATION_ROLE_RANK,
     Coverage,
+    CoverageTarget,
     Department,
     DepartmentKind,
     MemberStatus,
@@ -211,6 +213,8 @@ class CommunityCoverage:
     upgrade_to_committee: list[Organization] = field(default_factory=list)
     branches_over_50: list[Organization] = field(default_factory=list)
     owners_committees_without_org: list[OwnersCommittee] = field(default_factory=list)
+    rates: list[targets.Rate] = field(default_factory=list)
+    size: targets.Size | None = None
 
     @property
     def gaps(self) -> int:
@@ -232,6 +236,7 @@ class CommunityCoverage:
 class CoverageReport:
     communities: list[CommunityCoverage]
     property_companies_without_org: list[Department]
+    rates: list[targets.Rate] = field(default_factory=list)  # over every grid in the scope
 
 
 def _covered_by(kinds: set[str], *, inside: bool) -> Exists:
@@ -263,9 +268,24 @@ def _community_containing(path: str = "") -> Subquery:
 def coverage_report(scope: Scope) -> CoverageReport:
     """The health of the organisation per community, in a fixed number of queries."""
     in_scope = Area.objects.within(scope)
+    goals = CoverageTarget.objects.in_bulk(field_name="code")
     rows: dict[int, CommunityCoverage] = {}
-    for community in in_scope.filter(kind=AreaKind.COMMUNITY).order_by("tree_id", "lft"):
-        rows[community.pk] = CommunityCoverage(community=community)
+    communities = in_scope.filter(kind=AreaKind.COMMUNITY).annotate(
+        counted_households=_households_in(), residents_committees=_residents_committees()
+    )
+    for community in communities.order_by("tree_id", "lft"):
+        rows[community.pk] = CommunityCoverage(
+            community=community,
+            size=targets.size(
+                goals,
+                # The declared figure where the community gave one (as the funding rules read it),
+                # else the households on record.
+                households=community.declared_households
+                if community.declared_households is not None
+                else community.counted_households,
+                committees=community.residents_committees,
+            ),
+        )
 
     grids = in_scope.filter(kind=AreaKind.GRID).annotate(
         has_org=_covered_by(GRID_LEVEL_KINDS, inside=True),
@@ -328,4 +348,48 @@ def coverage_report(scope: Scope) -> CoverageReport:
         .filter(~Exists(Organization.objects.filter(property_company=OuterRef("pk"))))
         .order_by("name")
     )
-    return CoverageReport(communities=list(rows.values()), property_companies_without_org=list(companies))
+    for report in rows.values():
+        report.rates = targets.rates(goals, _counts([report]))
+    return CoverageReport(
+        communities=list(rows.values()),
+        property_companies_without_org=list(companies),
+        rates=targets.rates(goals, _counts(rows.values())),
+    )
+
+
+def _counts(reports) -> dict[str, tuple[int, int]]:
+    grids = sum(r.grids for r in reports)
+    return {
+        targets.GRID_PARTY: (grids - sum(len(r.grids_without_org) for r in reports), grids),
+        targets.GRID_FULL_TIME: (grids - sum(len(r.grids_without_full_time_worker) for r in reports), grids),
+        targets.GRID_AB: (grids - sum(len(r.grids_without_ab) for r in reports), grids),
+    }
+
+
+def _households_in() -> Subquery:
+    """The households on record in the outer community's buildings."""
+    counted = (
+        Household.objects.filter(
+            building__tree_id=OuterRef("tree_id"),
+            building__lft__gt=OuterRef("lft"),
+            building__lft__lt=OuterRef("rght"),
+        )
+        .order_by()
+        .values("building__tree_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _residents_committees() -> Subquery:
+    """居委会 in the outer community: one per active 居委会主任 post at it (一委一站一居: one, usually)."""
+    counted = (
+        Post.objects.active()
+        .filter(area=OuterRef("pk"), role=Role.RC_DIRECTOR)
+        .order_by()
+        .values("area")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))

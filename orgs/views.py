@@ -19,6 +19,8 @@ CHART_LABELS = {
     "grids_without_full_time_worker": _("无专职网格员"),
     "grids_without_ab": _("AB岗不全"),
     "buildings_without_group": _("无党小组楼栋"),
+    "rate": _("实际"),
+    "target": _("目标"),
 }
 
 
@@ -62,7 +64,16 @@ def coverage_report(request):
             "buildings_without_group": [len(r.buildings_without_group) for r in report.communities],
         },
     }
-    return render(request, "orgs/coverage_report.html", {"report": report, "chart": chart, "labels": CHART_LABELS})
+    rates = {
+        "names": [str(rate.target.label) for rate in report.rates],
+        "rates": [float(rate.percent) if rate.percent is not None else None for rate in report.rates],
+        "targets": [float(rate.target.value) for rate in report.rates],
+    }
+    return render(
+        request,
+        "orgs/coverage_report.html",
+        {"report": report, "chart": chart, "rates_chart": rates, "labels": CHART_LABELS},
+    )
 
 
 @login_required

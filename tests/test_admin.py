@@ -12,7 +12,18 @@ from core.scope import SYSTEM
 from grids.models import Area, Resident
 from tests.grids.test_tree import assert_tree_valid
 
-APP_LABELS = {"grids", "orgs", "cobuilding", "funding", "cases", "gridwork", "hall", "appraisal", "estates"}
+APP_LABELS = {
+    "grids",
+    "orgs",
+    "cobuilding",
+    "funding",
+    "cases",
+    "gridwork",
+    "hall",
+    "appraisal",
+    "estates",
+    "alliances",
+}
 
 
 def _registered():

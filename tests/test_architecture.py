@@ -32,7 +32,7 @@ calendar = WorkCalendar(official_through=2026)
 assert not calendar.is_working_day(datetime.date(2026, 10, 1))
 assert not Scope().may("report_case") and Scope(unrestricted=True).may("report_case")
 apps = {"grids", "orgs", "cobuilding", "cases", "funding", "gridwork", "hall", "appraisal", "estates",
-        "gridgov", "demo"}
+        "alliances", "gridgov", "demo"}
 loaded = sorted(name for name in sys.modules if name.split(".")[0] in apps)
 assert not loaded, loaded
 print("ground ok")

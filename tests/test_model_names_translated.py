@@ -8,7 +8,19 @@ from django.apps import apps
 from django.contrib import admin
 from django.utils import translation
 
-OURS = ("core", "grids", "orgs", "cases", "funding", "cobuilding", "gridwork", "hall", "appraisal", "estates")
+OURS = (
+    "core",
+    "grids",
+    "orgs",
+    "cases",
+    "funding",
+    "cobuilding",
+    "gridwork",
+    "hall",
+    "appraisal",
+    "estates",
+    "alliances",
+)
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

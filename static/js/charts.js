@@ -45,6 +45,22 @@
       });
       return chart;
     },
+    // Each coverage rate beside its target (both in per cent).
+    rates(element, data) {
+      const chart = echarts.init(element);
+      chart.setOption({
+        tooltip: { trigger: "axis", valueFormatter: (v) => (v == null ? "—" : `${v}%`) },
+        legend: { top: 0 },
+        grid: { left: 8, right: 8, bottom: 8, top: 40, containLabel: true },
+        xAxis: { type: "category", data: data.names },
+        yAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
+        series: [
+          { name: labels.rate, type: "bar", data: data.rates },
+          { name: labels.target, type: "line", data: data.targets, symbol: "rect", lineStyle: { type: "dashed" } },
+        ],
+      });
+      return chart;
+    },
     pay(element, data) {
       const chart = echarts.init(element);
       const years = Object.keys(data.series);

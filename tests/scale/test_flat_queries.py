@@ -14,6 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from alliances import services as alliance_services
+from alliances.models import Alliance, CommitteeMember
 from appraisal import services as appraisal_services
 from cases import services as case_services
 from cases import workflow
@@ -185,6 +187,23 @@ READS = [
     ("gridwork:meeting_rule_create", "community", None, ""),
     ("gridwork:meeting_rule", "community", lambda w, g: [g["meeting_rule"].pk], ""),
     ("gridwork:meeting_rule_end", "community", lambda w, g: [g["meeting_rule"].pk], ""),
+    ("alliances:alliance_list", "street", None, ""),
+    ("alliances:alliance", "street", lambda w, g: [g["alliance"].pk], ""),
+    ("alliances:alliance", "community", lambda w, g: [g["alliance"].pk], ""),
+    ("alliances:alliance_create", "street", None, ""),
+    ("alliances:alliance_committee", "street", lambda w, g: [g["alliance"].pk], ""),
+    ("alliances:alliance_member", "street", lambda w, g: [g["alliance"].pk], ""),
+    ("alliances:alliance_hand_over", "street", lambda w, g: [g["alliance"].pk], ""),
+    ("alliances:meeting_list", "street", None, ""),
+    ("alliances:meeting_create", "street", None, ""),
+    ("alliances:meeting", "street", lambda w, g: [g["joint_meeting"].pk], ""),
+    ("alliances:meeting_committee", "street", lambda w, g: [g["joint_meeting"].pk], ""),
+    ("alliances:meeting_decide", "street", lambda w, g: [g["joint_meeting"].pk], ""),
+    ("alliances:service_list", "community", None, ""),
+    ("alliances:service", "community", lambda w, g: [g["in_service"].pk], ""),
+    ("alliances:service_record", "community", lambda w, g: [g["in_service"].pk], ""),
+    ("alliances:unit_report", "community", lambda w, g: [g["report_unit"].pk], "half=2025-1"),
+    ("alliances:unit_report_export", "community", lambda w, g: [g["report_unit"].pk], "half=2025-1"),
     ("gridwork:grid_plate", "community", lambda w, g: [w.areas["A"].pk], ""),
     ("gridwork:grid_plate", "grid_a", lambda w, g: [w.areas["A"].pk], "size=a5"),
     ("gridwork:post_card", "community", lambda w, g: [g["card_post"].pk], ""),
@@ -259,6 +278,8 @@ READS = [
     ("evaluation-round-list", "community", None, ""),
     ("evaluation-round-detail", "community", lambda w, g: [g["round"].pk], ""),
     ("yearly-evaluation-list", "street", None, ""),
+    ("alliance-list", "street", None, ""),
+    ("alliance-detail", "street", lambda w, g: [g["alliance"].pk], ""),
     ("case-list", "community", None, ""),
     ("case-list", "community", None, "q=楼道&sort=due"),
     ("case-list", "leader", None, ""),
@@ -373,6 +394,10 @@ NOT_READ = {
     "cases:webhook_delivery_replay": "a confirmation for one delivery",
     "cases:webhook_delivery_history": "one delivery's audit entries, at most a page (core.backoffice.HISTORY_ROWS)",
     "gridwork:meeting_history": "one meeting's audit entries, at most a page (core.backoffice.HISTORY_ROWS)",
+    "alliances:alliance_history": "one alliance's audit entries, at most a page (core.backoffice.HISTORY_ROWS)",
+    "alliances:meeting_history": "one meeting's audit entries, at most a page (core.backoffice.HISTORY_ROWS)",
+    "alliances:service_history": "one member's audit entries, at most a page (core.backoffice.HISTORY_ROWS)",
+    "alliances:unit_report_send": "a POST: one unit's half-year mailed (tests/alliances/test_dual_report.py)",
     "gridwork:meeting_rule_history": "one rule's audit entries, at most a page (core.backoffice.HISTORY_ROWS)",
     "orgs:card_photo": "one stored file of one post's card",
     "post-detail": "one row, as post-list",
@@ -428,6 +453,7 @@ NOT_READ = {
     "property-round-detail": "one row, as property-round-list",
     "property-assessment-reassess": "a POST: one assessment's re-assessment",
     "property-assessment-decide": "a POST: one assessment's exit decision",
+    "alliance-hand-over": "a POST: one alliance's chair handed over",
     "api-root": "no data",
     "schema": "no data: the OpenAPI document",
     "api-docs": "no data",
@@ -602,6 +628,7 @@ def _grow(world, depts, n: int, grown: dict) -> dict:
             hours=1,
         )
         grown.setdefault("training", training)
+        _grow_alliance(world, grown, unit, f"{n}-{i}", since)
     _grow_estates(world, n, grown)
     grown.setdefault("webhook_delivery", WebhookDelivery.objects.order_by("pk").first())
     if "visit_rule" not in grown:
@@ -619,6 +646,56 @@ def _grow(world, depts, n: int, grown: dict) -> dict:
         case_services.issue_door_plates(actor=world.users["community"], community=area["K1"])
         grown["plate"] = DoorPlate.objects.filter(building=area["A1"]).get()
     return grown
+
+
+def _grow_alliance(world, grown, unit, tag: str, since) -> None:
+    """一街道's alliance grows a member unit in the rotation, a committee seat, a joint meeting with a
+    decision that raises a need; an in-service member reporting through one unit, a service a time."""
+    area, street = world.areas, world.users["street"]
+    if "alliance" not in grown:
+        grown["alliance"] = alliance_services.create_alliance(
+            actor=street, alliance=Alliance(name="一街道联盟", area=area["S1"], founded_on=since)
+        )
+        grown["report_unit"] = unit
+        grown["in_service"] = org_services.register_member(
+            actor=SYSTEM,
+            member=PartyMember(
+                name="在职党员", organization=world.orgs["K1"], status="full", joined=since, kind="in_service",
+                work_unit="某单位", co_building_unit=unit, reported_on=since,
+            ),
+        )  # fmt: skip
+    alliance = grown["alliance"]
+    alliance_services.admit_member(
+        actor=street, alliance=alliance, unit=unit, joined_on=since, rotation_order=alliance.members.count() + 1
+    )
+    alliance_services.appoint_to_committee(
+        actor=street,
+        member=CommitteeMember(alliance=alliance, name=f"委员{tag}", role="member", affiliation="单位", start=since),
+    )
+    meeting = alliance_services.hold_joint_meeting(
+        actor=street,
+        meeting=JointMeeting(
+            alliance=alliance, level="street", area=area["S1"], held_on=since, title=f"联盟会{tag}", minutes="纪要"
+        ),
+        units=[unit],
+        committee=list(alliance.committee.all()),
+    )
+    alliance_services.decide_joint(
+        actor=street, meeting=grown.get("joint_meeting", meeting), text="列入需求", raises="need",
+        title=f"联盟议定{tag}", place=area["K1"],
+    )  # fmt: skip
+    grown.setdefault("joint_meeting", meeting)
+    other = org_services.register_member(
+        actor=SYSTEM,
+        member=PartyMember(
+            name=f"在职{tag}", organization=world.orgs["K1"], status="full", joined=since, kind="in_service",
+            work_unit="某单位", co_building_unit=grown["report_unit"], reported_on=since,
+        ),
+    )  # fmt: skip
+    for member in (grown["in_service"], other):
+        alliance_services.record_service(
+            actor=SYSTEM, member=member, on=datetime.date(2025, 3, 1), activity=f"服务{tag}", hours=2
+        )
 
 
 def _measure(client_for, world, grown) -> dict[str, tuple[int, int]]:

@@ -14,6 +14,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from PIL import Image
 
+from alliances import services as alliance_services
+from alliances.models import Alliance
 from appraisal import services as appraisal_services
 from appraisal.models import Training
 from cases import services as case_services
@@ -336,6 +338,30 @@ def build_targets(world) -> dict[str, dict[str, dict[str, object]]]:
     }
     appraisal = _appraisal_records(world)
     estates = _estates(world)
+    # The street's alliance (一街道) and the town's (一镇, outside every persona's reach but the
+    # admin's), each with a joint meeting; an in-service member of each side's organisation.
+    alliances, joint_meetings, in_service = {}, {}, {}
+    for side, street in [("A1", a["S1"]), (OUTSIDE, a["T"])]:
+        alliances[side] = alliance_services.create_alliance(
+            actor=SYSTEM, alliance=Alliance(name=f"联盟{side}", area=street, founded_on=DAY)
+        )
+        joint_meetings[side] = alliance_services.hold_joint_meeting(
+            actor=SYSTEM,
+            meeting=JointMeeting(
+                alliance=alliances[side], level="street", area=street, held_on=DAY, title="联盟会", minutes="纪要"
+            ),
+        )
+        in_service[side] = org_services.register_member(
+            actor=SYSTEM,
+            member=PartyMember(
+                name=f"在职{side}",
+                organization=organizations[side],
+                status="full",
+                joined=DAY,
+                kind="in_service",
+                work_unit="某单位",
+            ),
+        )
     targets = {}
     for building, community in [("A1", a["K1"]), ("B1", a["K1"]), (OUTSIDE, a["K4"])]:
         side = OUTSIDE if building == OUTSIDE else "A1"  # B1 shares K1's records and the district's runs
@@ -387,6 +413,9 @@ def build_targets(world) -> dict[str, dict[str, dict[str, object]]]:
                 "token": next(p.token for p in plates if p.building_id == a[building].pk),
                 "pk": appraisal[building]["evaluation_round"]["pk"],
             },
+            "alliance": {"pk": alliances[side].pk},
+            "joint_meeting": {"pk": joint_meetings[side].pk},
+            "in_service": {"pk": in_service[side].pk},
         }
     return targets
 

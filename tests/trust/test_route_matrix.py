@@ -49,6 +49,8 @@ WEBHOOK_KEEPERS = ("district", "officer", "officer_mz", "admin")  # keep event s
 DECIDERS = ("street", "admin")  # the street's staff decide on property companies (estates)
 DISTRICT_HOOK = {ALL: 404, ("district", "admin"): 200}
 STATION = ("community", "admin")  # serve at the community's station (HANDLE_IN_COMMUNITY)
+STREET_KEEPERS = ("street", "admin")  # keep a street's alliance (MANAGE_COMMUNITY at the street)
+STREET_UP = {ALL: 404, ("street", "district", "leader", "admin"): 200}  # a street's own records
 
 
 def back_office(obj=None, *, may) -> "Row":
@@ -396,6 +398,29 @@ ROWS: dict[str, Row] = {
     "estates:assessment_reassess": back_office("property_assessment", may=DECIDERS),
     "estates:assessment_decide": page("property_assessment", get=404),
     "estates:assessment_history": page("property_assessment", get=PLACES),
+    # alliances: a street's alliance is seen from every place under it and kept by the street; its
+    # joint meeting (at the street) by the street and above; 双报告 by who keeps the party roll.
+    "alliances:alliance_list": page(get=PLACES),
+    "alliances:alliance_create": back_office(may=CO_BUILDERS),
+    "alliances:alliance": page("alliance", get=PLACES),
+    "alliances:alliance_committee": back_office("alliance", may=STREET_KEEPERS),
+    "alliances:alliance_member": back_office("alliance", may=STREET_KEEPERS),
+    "alliances:alliance_hand_over": back_office("alliance", may=STREET_KEEPERS),
+    "alliances:alliance_history": page("alliance", get=PLACES),
+    "alliances:meeting_list": page(get=PLACES),
+    "alliances:meeting_create": back_office(may=CO_BUILDERS),
+    "alliances:meeting": page("joint_meeting", get=STREET_UP),
+    "alliances:meeting_committee": back_office("joint_meeting", may=STREET_KEEPERS),
+    "alliances:meeting_decide": back_office("joint_meeting", may=STREET_KEEPERS),
+    "alliances:meeting_history": page("joint_meeting", get=STREET_UP),
+    "alliances:service_list": page(get=PLACES),
+    "alliances:service": page("in_service", get={**PLACES, "grid_b": 404}),
+    "alliances:service_record": back_office("in_service", may=MEMBER_KEEPERS),
+    "alliances:service_history": page("in_service", get={**PLACES, "grid_b": 404}),
+    "alliances:unit_report": page("unit", get=COMMUNITY_PAGE),
+    "alliances:unit_report_export": page("unit", get=COMMUNITY_PAGE),
+    # The world's unit has no e-mail: the keepers are sent back to the page with the reason.
+    "alliances:unit_report_send": page("unit", get=405, post={ALL: 404, MEMBER_KEEPERS: 302}),
     # 挂牌上岗: a grid's plate for anyone who sees the grid; a post's card for who may appoint to it
     # (an empty card is a valid one), its photo public while the post is held (none here: 404).
     "gridwork:grid_plate": page("area", get=PLACES),
@@ -517,6 +542,10 @@ ROWS: dict[str, Row] = {
     "service-request-assign": api("service_request", get=405, post={ALL: 400, DEPARTMENTS: 404}),
     "service-request-complete": api("service_request", get=405, post={ALL: 404, STATION: 200}),
     "service-request-refuse": api("service_request", get=405, post={ALL: 400, DEPARTMENTS: 404}),
+    "alliance-list": api(),  # an empty list for a department officer, like the other lists
+    "alliance-detail": api("alliance", get=PLACES),
+    # No chair has served and no member is in the rotation: the keepers are told so (400).
+    "alliance-hand-over": api("alliance", get=405, post={ALL: 404, STREET_KEEPERS: 400}),
     "case-metrics": api(),
     # 12345转办 by a client key (or staff who may report): an empty body misses every field.
     "case-refer": api(get=405, post=400),
