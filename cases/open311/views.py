@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
@@ -85,6 +86,13 @@ class Open311View(APIView):
 
     def get_exception_handler(self):
         return handle
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        """Never kept by a browser or proxy: a key's answers hold what the public's do not, and this
+        view's user is the key's, so the site's rule for signed-in users would not see a session."""
+        response = super().finalize_response(request, response, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
 
     def jurisdiction(self, request, *, required: bool = True):
         """The district whose code is `jurisdiction_id`; without one, the caller's key's district,

@@ -68,6 +68,7 @@ def test_every_encrypted_column_is_found_with_its_blind_index():
         "cases.NotificationSettings.phone": None,  # a user's own number for their notices
         "core.IdempotentRequest.response_body": None,  # an API create's answer, kept for its replay
         "cases.WebhookSubscription.secret": None,  # the key a receiver checks deliveries' signatures with
+        "hall.ServiceRequest.applicant_phone": None,  # who applied at the window or by the QR plate
     }
 
 
