@@ -1,7 +1,7 @@
 """The product's answer while the database is unreachable (a restart, a failover): 503 with
 Retry-After, a page for people and JSON for the API, instead of the 500 page and its log noise
-being the only trace; and the API's 404 for a path that names nothing, in the API's error shape
-(core.api_errors) like every other. The connection recovers by itself: CONN_HEALTH_CHECKS makes the next
+being the only trace; and the API's 404 for a path that names nothing and 400 for a request Django refuses
+before any view, in the API's error shape (core.api_errors) like every other. The connection recovers by itself: CONN_HEALTH_CHECKS makes the next
 request test a kept connection and open a new one when the old one died with the server."""
 
 import sys
@@ -41,6 +41,14 @@ def page_not_found(request, exception):
     if request.path.startswith("/api/"):
         return JsonResponse(api_errors.body("not_found", str(NotFound.default_detail)), status=404)
     return defaults.page_not_found(request, exception)
+
+
+def bad_request(request, exception):
+    """Django's handler400, for what Django refuses before any view (too many fields or files, a
+    body over the upload limits, a host not allowed): the API's error shape on the API's paths."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(api_errors.body("bad_request", _("请求内容超出限制或格式不正确")), status=400)
+    return defaults.bad_request(request, exception)
 
 
 def csrf_failure(request, reason=""):

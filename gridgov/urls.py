@@ -48,5 +48,6 @@ urlpatterns = [
 ]
 
 # While the database is unreachable: 503 with Retry-After instead of the 500 page.
+handler400 = "gridgov.errors.bad_request"
 handler404 = "gridgov.errors.page_not_found"
 handler500 = "gridgov.errors.server_error"

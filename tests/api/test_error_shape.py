@@ -6,7 +6,9 @@ import uuid
 
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -71,6 +73,18 @@ def test_an_unknown_path_and_an_object_outside_the_scope_are_the_same_404(world)
     outside = _shaped(api.get(f"/api/v1/households/{world.households['E1'].pk}/"), 404, "not_found")
     unknown = _shaped(api.get("/api/v1/no-such-thing/"), 404, "not_found")
     assert outside["message"] == unknown["message"] and outside["fields"] == {}
+
+
+def test_a_body_django_refuses_before_any_view_is_shaped_on_the_api_and_a_page_elsewhere(world, settings):
+    """Too many files (a multipart body past DATA_UPLOAD_MAX_NUMBER_FILES) ends in Django's own
+    request parsing, before DRF's handler: the API still answers in its shape."""
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
+    files = {f"photos{i}": SimpleUploadedFile(f"{i}.jpg", b"x", content_type="image/jpeg") for i in range(3)}
+    api = _token(world.users["grid_a"])
+    data = _shaped(api.post("/api/v1/cases/", files), 400, "bad_request")
+    assert data["fields"] == {}
+    page = Client().post(reverse("login"), files)
+    assert page.status_code == 400 and page["Content-Type"].startswith("text/html")
 
 
 def test_401_403_405_415_and_422_are_shaped(world, client_for):
