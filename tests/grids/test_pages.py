@@ -180,7 +180,9 @@ def _grow(world, buildings: int) -> None:
 # district grows. Full pages include the header's unread-notification count (the htmx fragment
 # of an area's children has no header).
 PAGES = [
-    ("home", None, None, 9),  # the street's workbench panel: one grouped query
+    # the street's workbench panels: its queue (one grouped query), property rectifications due (one),
+    # its alliances' chair hand-overs and 双报告 (two)
+    ("home", None, None, 12),
     ("grids:tree", None, None, 5),
     ("grids:area_children", "areas", "S1", 5),
     ("grids:area", "areas", "K1", 9),  # + its shape, for the small map
