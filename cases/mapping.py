@@ -18,7 +18,7 @@ from cases.selectors import overdue_q
 from core.scope import Scope
 from grids.mapping import PERIODS, Box, Measure, provide_measure
 from grids.models import Area
-from grids.selectors import with_counts
+from grids.selectors import totals
 
 # From this zoom in every case is its own point (a 420 m grid fills a phone's screen at 16).
 POINTS_ZOOM = 16
@@ -48,7 +48,7 @@ def overdue_cases(scope: Scope, grids: QuerySet[Area]) -> dict[int, float]:
 def open_per_thousand(scope: Scope, grids: QuerySet[Area]) -> dict[int, float]:
     """Open cases per 1,000 living residents (grids.rollup's counts); a grid with none is 0."""
     counted = _per_grid(_open(scope), grids)
-    residents = dict(with_counts(grids.order_by()).values_list("pk", "resident_count"))
+    residents = totals(grids, "residents")
     return {pk: round(counted.get(pk, 0) * 1000 / n, 1) if n else 0 for pk, n in residents.items()}
 
 

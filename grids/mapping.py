@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.scope import Scope
 from grids.models import Area, AreaKind, AreaShape
-from grids.selectors import with_counts
+from grids.selectors import totals
 
 # From this zoom in the grids are drawn with their full boundaries and the buildings appear
 # (at 16 a 420 m grid is about 700 px across on a phone: its buildings are a finger apart).
@@ -57,7 +57,7 @@ def measure(key: str | None) -> Measure | None:
 
 
 def _key_group_residents(scope: Scope, grids: QuerySet[Area]) -> dict[int, float]:
-    return dict(with_counts(grids.order_by()).values_list("pk", "key_group_count"))
+    return totals(grids, "key_group_residents")
 
 
 provide_measure(Measure("key_groups", _("重点人群(不含敏感类)"), _key_group_residents, order=40))

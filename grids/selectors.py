@@ -73,6 +73,12 @@ def with_counts(queryset: QuerySet[Area]) -> QuerySet[Area]:
     )
 
 
+def totals(queryset: QuerySet[Area], field: str) -> dict[int, int]:
+    """One of those counts ("households", "residents" or "key_group_residents") under each area, by
+    id: a map shading 3,000 grids by one count reads one subquery per grid rather than three."""
+    return dict(queryset.order_by().annotate(n=_sum(field)).values_list("pk", "n"))
+
+
 def tree_roots(scope: Scope) -> QuerySet[Area]:
     if scope.unrestricted:
         roots = Area.objects.within(scope).filter(parent__isnull=True)
