@@ -1,8 +1,9 @@
 """The product's answer while the database is unreachable (a restart, a failover): 503 with
 Retry-After, a page for people and JSON for the API, instead of the 500 page and its log noise
-being the only trace; and the API's 404 for a path that names nothing and 400 for a request Django refuses
-before any view, in the API's error shape (core.api_errors) like every other. The connection recovers by itself: CONN_HEALTH_CHECKS makes the next
-request test a kept connection and open a new one when the old one died with the server."""
+being the only trace; and, in the API's error shape (core.api_errors) like every other, the API's
+404 for a path that names nothing and 400 for a request Django refuses before any view. The
+connection recovers by itself: CONN_HEALTH_CHECKS makes the next request test a kept connection
+and open a new one when the old one died with the server."""
 
 import sys
 
