@@ -3,12 +3,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alliances.models import Alliance, CommitteeMember, CommitteeRole
-from alliances.services import Raise
-from cases.forms import CategoryChoiceField
-from cases.models import Category
 from cobuilding.models import CoBuildingUnit, MeetingLevel
 from core.forms import BootstrapFormMixin, DateInput
 from grids.models import Area
+from gridwork import forms as gridwork_forms
 from orgs.models import Organization
 
 CHECKBOXES = forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
@@ -85,38 +83,20 @@ class CommitteeAttendanceForm(BootstrapFormMixin, forms.Form):
         self.fields["committee"].queryset = committee
 
 
-RAISE_CHOICES = [
-    (Raise.NOTHING, _("仅记录")),
-    (Raise.CASE, _("上报为案件")),
-    (Raise.NEED, _("列入社区需求清单")),
-    (Raise.PROJECT, _("立为服务项目")),
-]
+class DecisionForm(gridwork_forms.DecisionForm):
+    """A grid meeting's decision form, with the place a street's joint meeting raises at."""
 
-
-class DecisionForm(BootstrapFormMixin, forms.Form):
-    text = forms.CharField(label=_("议定事项"), widget=forms.Textarea(attrs={"rows": 3}))
-    raises = forms.ChoiceField(label=_("转办"), choices=RAISE_CHOICES, required=False)
-    category = CategoryChoiceField(
-        queryset=Category.objects.order_by("tree_id", "lft"),
-        label=_("案件类别"),
-        required=False,
-        help_text=_("上报为案件时选择"),
-    )
-    title = forms.CharField(label=_("需求或项目名称"), max_length=200, required=False)
     place = forms.ModelChoiceField(
         label=_("所在社区或网格"),
         queryset=Area.objects.none(),
         required=False,
         help_text=_("街道联席会议转办时选择案件、需求或项目所在的社区、网格或楼栋"),
     )
-    unit = forms.ModelChoiceField(
-        queryset=CoBuildingUnit.objects.none(), label=_("实施单位"), required=False, help_text=_("立为服务项目时选择")
-    )
+    field_order = ["text", "raises", "category", "title", "place", "unit"]
 
     def __init__(self, *args, places, units, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, units=units, community_lists=True, **kwargs)
         self.fields["place"].queryset = places
-        self.fields["unit"].queryset = units
 
 
 class ServiceActivityForm(BootstrapFormMixin, forms.Form):

@@ -31,14 +31,15 @@ from alliances.models import (
 )
 from cases.models import Category
 from cases.services.recording import required_text
-from cases.services.reporting import report_case
 from cobuilding import services as cobuilding_services
-from cobuilding.models import CoBuildingUnit, JointMeeting, Need, ServiceProject
+from cobuilding.models import CoBuildingUnit, JointMeeting
 from core import audit
 from core.capabilities import Capability
 from core.scope import SYSTEM, covers_area, scope_for
 from core.scoping import full_clean
 from grids.models import Area, AreaKind
+from gridwork import services as gridwork_services
+from gridwork.services import Raise
 from orgs.member_services import require_member_keeper
 from orgs.models import MemberKind, Organization, PartyMember
 
@@ -222,13 +223,6 @@ def record_committee_attendance(*, actor, meeting: JointMeeting, committee: Iter
     return meeting
 
 
-class Raise:
-    NOTHING = ""
-    CASE = "case"
-    NEED = "need"
-    PROJECT = "project"
-
-
 CASE_PLACES = (AreaKind.COMMUNITY, AreaKind.GRID, AreaKind.COMPOUND, AreaKind.BUILDING)
 
 
@@ -265,40 +259,18 @@ def decide_joint(
     capacity = _require_keeper(actor, meeting.area)
     text = required_text(text, _("请填写议定事项"))
     decision = JointDecision(meeting=meeting, text=text)
-    if raises == Raise.CASE:
-        if category is None:
-            raise ValidationError({"category": [_("请选择案件类别")]})
-        decision.case = report_case(
-            actor=actor,
-            category=category,
-            area=_place_for(meeting, place),
-            description=text,
-            location_note=_("党建联席会议 %(date)s") % {"date": f"{meeting.held_on:%Y-%m-%d}"},
-        )
-    elif raises == Raise.NEED:
-        decision.need = cobuilding_services.raise_need(
-            actor=actor,
-            need=Need(
-                community=_community_of(_place_for(meeting, place)),
-                title=required_text(title, _("请填写需求或项目名称")),
-                description=text,
-                raised_on=meeting.held_on,
-            ),
-        )
-    elif raises == Raise.PROJECT:
-        if unit is None:
-            raise ValidationError({"unit": [_("请选择实施单位")]})
-        decision.project = cobuilding_services.start_project(
-            actor=actor,
-            project=ServiceProject(
-                community=_community_of(_place_for(meeting, place)),
-                unit=unit,
-                title=required_text(title, _("请填写需求或项目名称")),
-                starts_on=meeting.held_on,
-            ),
-        )
-    elif raises:
-        raise ValidationError({"raises": [_("无效的选项")]})
+    gridwork_services.raise_from(
+        decision,
+        actor=actor,
+        raises=raises,
+        locate=lambda: _place_for(meeting, place),
+        community_of=_community_of,
+        note=_("党建联席会议 %(date)s") % {"date": f"{meeting.held_on:%Y-%m-%d}"},
+        held_on=meeting.held_on,
+        category=category,
+        title=title,
+        unit=unit,
+    )
     full_clean(decision, exclude=["meeting", "case", "need", "project"])
     decision.save()
     fields = ["meeting", "text"] + ([raises] if raises else [])

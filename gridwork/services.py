@@ -6,7 +6,7 @@ staff above them: the posts that may keep its households, Capability.EDIT_PEOPLE
 the visit plans, by the community's staff (MANAGE_COMMUNITY)."""
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -103,6 +103,55 @@ class Raise:
     PROJECT = "project"
 
 
+def raise_from(
+    decision,
+    *,
+    actor,
+    raises: str,
+    locate: Callable[[], Area],
+    community_of: Callable[[Area], Area],
+    note: str,
+    held_on: datetime.date,
+    category: Category | None,
+    title: str,
+    unit: CoBuildingUnit | None,
+) -> None:
+    """What a meeting's decision raises, through that thing's own service (which authorises it
+    again), set on the decision, in the decision's words: a case at the place `locate()` gives, or a
+    need or a service project of that place's community. `locate` is asked only once the choice
+    needs a place (it may refuse one). Grid meetings and the alliances' joint meetings both decide so."""
+    if raises == Raise.CASE:
+        if category is None:
+            raise ValidationError({"category": [_("请选择案件类别")]})
+        decision.case = report_case(
+            actor=actor, category=category, area=locate(), description=decision.text, location_note=note
+        )
+    elif raises == Raise.NEED:
+        decision.need = cobuilding_services.raise_need(
+            actor=actor,
+            need=Need(
+                community=community_of(locate()),
+                title=required_text(title, _("请填写需求或项目名称")),
+                description=decision.text,
+                raised_on=held_on,
+            ),
+        )
+    elif raises == Raise.PROJECT:
+        if unit is None:
+            raise ValidationError({"unit": [_("请选择实施单位")]})
+        decision.project = cobuilding_services.start_project(
+            actor=actor,
+            project=ServiceProject(
+                community=community_of(locate()),
+                unit=unit,
+                title=required_text(title, _("请填写需求或项目名称")),
+                starts_on=held_on,
+            ),
+        )
+    elif raises:
+        raise ValidationError({"raises": [_("无效的选项")]})
+
+
 @transaction.atomic
 def decide(
     *,
@@ -121,41 +170,18 @@ def decide(
     capacity = _require_holder(actor, meeting.grid)
     text = required_text(text, _("请填写议定事项"))
     decision = Decision(meeting=meeting, text=text)
-    community = meeting.grid.parent
-    if raises == Raise.CASE:
-        if category is None:
-            raise ValidationError({"category": [_("请选择案件类别")]})
-        decision.case = report_case(
-            actor=actor,
-            category=category,
-            area=meeting.grid,
-            description=text,
-            location_note=_("网格例会 %(date)s") % {"date": f"{meeting.held_on:%Y-%m-%d}"},
-        )
-    elif raises == Raise.NEED:
-        decision.need = cobuilding_services.raise_need(
-            actor=actor,
-            need=Need(
-                community=community,
-                title=required_text(title, _("请填写需求或项目名称")),
-                description=text,
-                raised_on=meeting.held_on,
-            ),
-        )
-    elif raises == Raise.PROJECT:
-        if unit is None:
-            raise ValidationError({"unit": [_("请选择实施单位")]})
-        decision.project = cobuilding_services.start_project(
-            actor=actor,
-            project=ServiceProject(
-                community=community,
-                unit=unit,
-                title=required_text(title, _("请填写需求或项目名称")),
-                starts_on=meeting.held_on,
-            ),
-        )
-    elif raises:
-        raise ValidationError({"raises": [_("无效的选项")]})
+    raise_from(
+        decision,
+        actor=actor,
+        raises=raises,
+        locate=lambda: meeting.grid,
+        community_of=lambda grid: grid.parent,
+        note=_("网格例会 %(date)s") % {"date": f"{meeting.held_on:%Y-%m-%d}"},
+        held_on=meeting.held_on,
+        category=category,
+        title=title,
+        unit=unit,
+    )
     full_clean(decision, exclude=["meeting", "case", "need", "project"])
     decision.save()
     fields = ["meeting", "text"] + ([raises] if raises else [])
