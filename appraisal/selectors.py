@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,7 @@ from appraisal.models import Answer, EvaluationRound, Scheme, SchemeMeasure, Tra
 from cases.models import Rating
 from core.capabilities import Capability
 from core.scope import Scope
-from grids.models import Area
+from grids.models import Area, Household
 from orgs.capabilities import GRID_WORKERS
 from orgs.models import Post, Role
 
@@ -306,3 +307,34 @@ def assessment(scope: Scope, community: Area, year: int) -> AssessmentLine:
             shown = str(sum(values).normalize())
         sums.append((str(measure.label), shown))
     return AssessmentLine(community, len(rows), average, dict(grades), sums)
+
+
+def named_by_link(round_id: int, household_id: int) -> tuple[EvaluationRound, Household]:
+    """The round and the household a one-time link names (appraisal.services.read_link_token): the
+    signed token is the resident's authority, who has no log-in, so both are read without a scope.
+    Http404 if either is gone."""
+    why = "the signed link is the authority"
+    round = EvaluationRound.objects.unscoped(why).select_related("community").filter(pk=round_id).first()
+    household = Household.objects.unscoped(why).select_related("building").filter(pk=household_id).first()
+    if round is None or household is None:
+        raise Http404
+    return round, household
+
+
+def round_at_plate(plate, pk: int) -> EvaluationRound:
+    """A round of the community the QR plate's building is in, for its public ballot; Http404 for
+    another community's round."""
+    building = plate.building
+    return get_object_or_404(
+        EvaluationRound.objects.unscoped("the plate's community's open rounds are public").select_related("community"),
+        pk=pk,
+        community__tree_id=building.tree_id,
+        community__lft__lte=building.lft,
+        community__rght__gte=building.lft,
+    )
+
+
+def households_at_plate(plate) -> QuerySet[Household]:
+    """The plate's building's households, by unit, floor and room, for the ballot's picker."""
+    rows = Household.objects.unscoped("the households of the plate's building")
+    return rows.filter(building=plate.building).order_by("unit", "floor", "room")

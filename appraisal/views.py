@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,14 +19,14 @@ from redis.exceptions import RedisError
 
 from appraisal import forms, selectors, services
 from appraisal.backoffice import ROUNDS
-from appraisal.models import EvaluationRound, Via
+from appraisal.models import Via
 from cases import selectors as case_selectors
 from cases import services as case_services
 from core.capabilities import Capability
 from core.request_context import client_address
 from core.scope import area_scope_or_404
 from grids import selectors as grid_selectors
-from grids.models import AreaKind, Household
+from grids.models import AreaKind
 
 log = logging.getLogger(__name__)
 
@@ -95,13 +95,7 @@ def ballot(request, token: str):
     found = services.read_link_token(token)
     if found is None:
         raise Http404
-    round = get_object_or_404(
-        EvaluationRound.objects.unscoped("the signed link is the authority").select_related("community"),
-        pk=found[0],
-    )
-    household = get_object_or_404(
-        Household.objects.unscoped("the signed link is the authority").select_related("building"), pk=found[1]
-    )
+    round, household = selectors.named_by_link(*found)
     form = forms.BallotForm(request.POST or None, people=round.evaluated.order_by("role", "slot", "holder_name"))
     if request.method == "POST" and form.is_valid():
         try:
@@ -130,18 +124,8 @@ def _checks_over_limit(request, token: str) -> bool:
 def qr_ballot(request, token: str, pk: int):
     """From the building's QR plate: the household picked, proved by the check, then rated."""
     plate = case_selectors.door_plate(token)
-    round = get_object_or_404(
-        EvaluationRound.objects.unscoped("the plate's community's open rounds are public").select_related("community"),
-        pk=pk,
-        community__tree_id=plate.building.tree_id,
-        community__lft__lte=plate.building.lft,
-        community__rght__gte=plate.building.lft,
-    )
-    households = (
-        Household.objects.unscoped("the households of the plate's building")
-        .filter(building=plate.building)
-        .order_by("unit", "floor", "room")
-    )
+    round = selectors.round_at_plate(plate, pk)
+    households = selectors.households_at_plate(plate)
     people = round.evaluated.order_by("role", "slot", "holder_name")
     form = forms.HouseholdCheckForm(request.POST or None, people=people, households=households)
     extra = {"plate": plate}
