@@ -34,17 +34,6 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _with_places_above(scope, prefix: str) -> Q:
-    """Rows at the caller's places and at the places above them: a community's staff see their
-    street's alliance (their units are its members); writing it stays the street's."""
-    if scope.unrestricted:
-        return Q()
-    q = scope.area_q(prefix)
-    for top in scope.areas:
-        q |= Q(**{f"{prefix}tree_id": top.tree_id, f"{prefix}lft__lte": top.lft, f"{prefix}rght__gte": top.rght})
-    return q
-
-
 class Alliance(models.Model):
     name = models.CharField(_("联盟名称"), max_length=100)
     area = models.ForeignKey(
@@ -81,7 +70,7 @@ class Alliance(models.Model):
 
     @classmethod
     def in_scope(cls, scope) -> Q:
-        return _with_places_above(scope, "area__")
+        return scope.area_or_above_q("area__")
 
 
 class CommitteeRole(models.TextChoices):
@@ -121,7 +110,7 @@ class CommitteeMember(models.Model):
 
     @classmethod
     def in_scope(cls, scope) -> Q:
-        return _with_places_above(scope, "alliance__area__")
+        return scope.area_or_above_q("alliance__area__")
 
 
 class Membership(models.Model):
@@ -189,7 +178,7 @@ class Membership(models.Model):
 
     @classmethod
     def in_scope(cls, scope) -> Q:
-        return _with_places_above(scope, "alliance__area__")
+        return scope.area_or_above_q("alliance__area__")
 
 
 class ChairTerm(models.Model):
@@ -231,7 +220,7 @@ class ChairTerm(models.Model):
 
     @classmethod
     def in_scope(cls, scope) -> Q:
-        return _with_places_above(scope, "alliance__area__")
+        return scope.area_or_above_q("alliance__area__")
 
 
 class JointDecision(models.Model):

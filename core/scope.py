@@ -110,6 +110,23 @@ class Scope:
             )
         return q
 
+    def area_or_above_q(self, prefix: str = "") -> Q:
+        """Rows whose area lies in the scope or above one of its places: what a place's staff read
+        of the street or district they are in (its alliance, its property assessment), while
+        writing there stays the street's."""
+        if self.unrestricted:
+            return Q()
+        q = self.area_q(prefix)
+        for area in self.areas:
+            q |= Q(
+                **{
+                    f"{prefix}tree_id": area.tree_id,
+                    f"{prefix}lft__lte": area.lft,
+                    f"{prefix}rght__gte": area.rght,
+                }
+            )
+        return q
+
 
 def covers_area(top: Any, area: Any) -> bool:
     """`area` is `top` or lies under it (nested sets: no query)."""

@@ -25,16 +25,6 @@ from orgs.models import Department, DepartmentKind
 SCORE = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
 
 
-def _ancestors_q(scope, prefix: str) -> Q:
-    """Rows at one of the scope's areas, under them, or above them (a street's round for its communities)."""
-    if scope.unrestricted:
-        return Q()
-    q = scope.area_q(prefix)
-    for top in scope.areas:
-        q |= Q(**{f"{prefix}tree_id": top.tree_id, f"{prefix}lft__lte": top.lft, f"{prefix}rght__gte": top.rght})
-    return q
-
-
 class ServiceTerm(models.Model):
     """准入 and 退出: a company serving a compound, from its admission to its exit."""
 
@@ -233,7 +223,7 @@ class AssessmentRound(models.Model):
 
     @classmethod
     def in_scope(cls, scope) -> Q:
-        return _ancestors_q(scope, "street__")
+        return scope.area_or_above_q("street__")
 
 
 class Status(models.TextChoices):

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from core.scope import SYSTEM, scope_for
 from grids import selectors
+from grids.models import Area
 from orgs.models import Post
 from orgs.services import end_post
 
@@ -62,6 +63,24 @@ def test_each_persona_sees_exactly_the_residents_of_their_households(world, pers
         if r.household_id in _ids(world, VISIBLE_HOUSEHOLDS[persona], "households")
     }
     assert set(selectors.residents(scope).values_list("pk", flat=True)) == expected
+
+
+# Their places and every place above them (area_or_above_q): what they may read of the street or
+# district they sit in.
+AREAS_OR_ABOVE = {
+    "grid_a": VISIBLE_AREAS["grid_a"] | {"K1", "S1", "district"},
+    "community": VISIBLE_AREAS["community"] | {"S1", "district"},
+    "officer": set(),
+    "sunk": VISIBLE_AREAS["sunk"] | {"K1", "K2", "S1", "district"},
+    "admin": ALL_AREAS,
+}
+
+
+@pytest.mark.parametrize("persona", sorted(AREAS_OR_ABOVE))
+def test_the_places_in_a_scope_or_above_it(world, persona):
+    scope = scope_for(world.users[persona])
+    found = set(Area.objects.unscoped("the test compares").filter(scope.area_or_above_q()).values_list("pk", flat=True))
+    assert found == _ids(world, AREAS_OR_ABOVE[persona], "areas")
 
 
 def test_an_ended_post_gives_no_scope(world):
