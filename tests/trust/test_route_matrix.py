@@ -438,7 +438,8 @@ ROWS: dict[str, Row] = {
     "hall:request_complete": back_office("service_request", may=STATION),
     "hall:request_refuse": back_office("service_request", may=STATION),
     "hall:request_history": page("service_request", get=PLACES),
-    "hall:plate_request": public("plate"),  # an empty form re-rendered
+    "hall:plate_request": public("plate"),
+    "hall:proxy_request": back_office("household", may=PEOPLE_EDITORS),  # 网格员代办  # an empty form re-rendered
     # appraisal: rounds kept by the community's staff, read by the community and above; a ballot's
     # link, a plate's entry and a published report are public (an empty ballot is a 400); training
     # for whoever sees the grid; a worker's year for the worker and who reads every worker.
