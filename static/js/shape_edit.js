@@ -27,10 +27,7 @@
     const lng = fields("lng");
     const lat = fields("lat");
     let marker = null;
-    const place = (latlng) => {
-      const [x, y] = crs.lngLat(latlng);
-      lng.value = round(x);
-      lat.value = round(y);
+    const show = (latlng) => {
       if (!marker) {
         marker = L.marker(latlng, { draggable: true }).addTo(map);
         marker.on("dragend", () => place(marker.getLatLng()));
@@ -38,7 +35,15 @@
         marker.setLatLng(latlng);
       }
     };
-    if (lng.value && lat.value) place(crs.latLng([Number(lng.value), Number(lat.value)]));
+    // Only a position the user gives is written: the stored one is left as typed, not sent through
+    // the conversion and back (which may move it by a decimetre).
+    const place = (latlng) => {
+      const [x, y] = crs.lngLat(latlng);
+      lng.value = round(x);
+      lat.value = round(y);
+      show(latlng);
+    };
+    if (lng.value && lat.value) show(crs.latLng([Number(lng.value), Number(lat.value)]));
     map.on("click", (event) => place(event.latlng));
     return;
   }
