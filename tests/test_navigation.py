@@ -43,3 +43,16 @@ def test_the_officer_is_offered_only_their_cases(world, client_for):
         reverse("cases:dashboard"),
         reverse("cases:webhook_list"),
     ]
+
+
+def test_the_records_dropdown_shows_each_group_once_under_its_heading(world, client_for):
+    page = client_for(world.users["community"]).get(reverse("home")).content.decode()
+    dropdown = page[page.index('class="dropdown-menu"') :]
+    headings = [(m.start(), m.group(1)) for m in re.finditer(r'<h6 class="dropdown-header">([^<]+)</h6>', dropdown)]
+    groups = [str(group) for group in dict.fromkeys(entry.group for entry in MENU if entry.group)]
+    assert [name for _at, name in headings] == groups  # each once, in MENU's order
+    shown = [entry for entry in MENU if entry.group and f'href="{entry.url}"' in dropdown]
+    assert len(shown) > len(groups)
+    for entry in shown:
+        at = dropdown.index(f'href="{entry.url}"')
+        assert [name for start, name in headings if start < at][-1] == str(entry.group), entry.url_name
