@@ -114,19 +114,20 @@ def meetings(scope: Scope) -> QuerySet[JointMeeting]:
     return JointMeeting.objects.within(scope).select_related("area", "alliance")
 
 
-def get_meeting(scope: Scope, pk: int) -> JointMeeting:
-    decisions = JointDecision.objects.unscoped("the meeting's own decisions").select_related("case", "need", "project")
-    committee = CommitteeMember.objects.unscoped("the meeting's own committee attendance").order_by("role", "name")
-    meeting = (
-        meetings(scope)
-        .prefetch_related(
-            "units",
-            Prefetch("committee_present", queryset=committee),
-            Prefetch("decision_rows", queryset=decisions),
-        )
-        .filter(pk=pk)
-        .first()
+def with_attendance_and_decisions(queryset: QuerySet[JointMeeting]) -> QuerySet[JointMeeting]:
+    """Units and committee present and what was decided, in three queries however many meetings
+    (the meetings are in scope)."""
+    decisions = JointDecision.objects.unscoped("the meetings' own decisions").select_related("case", "need", "project")
+    committee = CommitteeMember.objects.unscoped("the meetings' own committee attendance").order_by("role", "name")
+    return queryset.prefetch_related(
+        "units",
+        Prefetch("committee_present", queryset=committee),
+        Prefetch("decision_rows", queryset=decisions),
     )
+
+
+def get_meeting(scope: Scope, pk: int) -> JointMeeting:
+    meeting = with_attendance_and_decisions(meetings(scope)).filter(pk=pk).first()
     if meeting is None:
         raise Http404
     return meeting
@@ -171,6 +172,14 @@ def get_member(scope: Scope, pk: int) -> PartyMember:
 def activities(member: PartyMember, start: datetime.date, end: datetime.date) -> QuerySet[ServiceActivity]:
     rows = ServiceActivity.objects.unscoped("the member's own activities (the member is in scope)")
     return rows.filter(member=member, on__gte=start, on__lte=end).order_by("on", "id")
+
+
+def service_activities(scope: Scope) -> QuerySet[ServiceActivity]:
+    return ServiceActivity.objects.within(scope)
+
+
+def dual_reports(scope: Scope) -> QuerySet[DualReport]:
+    return DualReport.objects.within(scope)
 
 
 def get_unit(scope: Scope, pk: int) -> CoBuildingUnit:

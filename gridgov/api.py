@@ -1,8 +1,9 @@
 from rest_framework.routers import DefaultRouter
 
-from alliances.api import AllianceViewSet
+from alliances.api import AllianceViewSet, DualReportViewSet, JointMeetingViewSet, ServiceActivityViewSet
 from appraisal.api import EvaluationRoundViewSet, TrainingViewSet, YearlyViewSet
 from cases.api import CaseViewSet, CategoryViewSet, RoutingRuleViewSet
+from cases.visit_api import VisitRuleViewSet, VisitViewSet
 from cases.webhooks.api import WebhookSubscriptionViewSet
 from cobuilding.api import AgreementViewSet, NeedViewSet, ProjectViewSet, ResourceViewSet, UnitViewSet
 from core.drf import ID_PATH_PATTERN
@@ -39,6 +40,8 @@ router.register("service-projects", ProjectViewSet, basename="service-project")
 router.register("cases", CaseViewSet, basename="case")
 router.register("case-categories", CategoryViewSet, basename="case-category")
 router.register("routing-rules", RoutingRuleViewSet, basename="routing-rule")
+router.register("visits", VisitViewSet, basename="visit")
+router.register("visit-rules", VisitRuleViewSet, basename="visit-rule")
 router.register("webhook-subscriptions", WebhookSubscriptionViewSet, basename="webhook-subscription")
 router.register("grid-meetings", GridMeetingViewSet, basename="grid-meeting")
 router.register("service-items", ServiceItemViewSet, basename="service-item")
@@ -51,3 +54,6 @@ router.register("property-inspections", InspectionViewSet, basename="property-in
 router.register("property-rounds", RoundViewSet, basename="property-round")
 router.register("property-assessments", AssessmentViewSet, basename="property-assessment")
 router.register("alliances", AllianceViewSet, basename="alliance")
+router.register("joint-meetings", JointMeetingViewSet, basename="joint-meeting")
+router.register("service-activities", ServiceActivityViewSet, basename="service-activity")
+router.register("dual-reports", DualReportViewSet, basename="dual-report")

@@ -453,6 +453,8 @@ SPECTACULAR_SETTINGS = {
         "CaseSourceEnum": "cases.models.Source",
         "RoleEnum": "orgs.models.Role",
         "CommitteeRoleEnum": "alliances.models.CommitteeRole",
+        "LevelEnum": "cases.models.Level",  # as it was named before a second `level` came
+        "MeetingLevelEnum": "cobuilding.models.MeetingLevel",
     },
 }
 

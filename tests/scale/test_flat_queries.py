@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from alliances import services as alliance_services
-from alliances.models import Alliance, CommitteeMember
+from alliances.models import Alliance, CommitteeMember, DualReport
 from appraisal import services as appraisal_services
 from cases import services as case_services
 from cases import workflow
@@ -290,6 +290,14 @@ READS = [
     ("yearly-evaluation-list", "street", None, ""),
     ("alliance-list", "street", None, ""),
     ("alliance-detail", "street", lambda w, g: [g["alliance"].pk], ""),
+    ("joint-meeting-list", "street", None, ""),
+    ("joint-meeting-detail", "street", lambda w, g: [g["joint_meeting"].pk], ""),
+    ("service-activity-list", "community", None, ""),
+    ("dual-report-list", "community", None, ""),
+    ("visit-list", "grid_a", None, ""),
+    ("visit-list", "community", None, lambda w, g: f"grid={w.areas['A'].pk}"),
+    ("visit-detail", "community", lambda w, g: [g["visit"].pk], ""),
+    ("visit-rule-list", "community", None, ""),
     ("case-list", "community", None, ""),
     ("case-list", "community", None, "q=楼道&sort=due"),
     ("case-list", "leader", None, ""),
@@ -464,6 +472,8 @@ NOT_READ = {
     "property-assessment-reassess": "a POST: one assessment's re-assessment",
     "property-assessment-decide": "a POST: one assessment's exit decision",
     "alliance-hand-over": "a POST: one alliance's chair handed over",
+    "joint-meeting-attendance": "a POST: one joint meeting's committee present",
+    "joint-meeting-decide": "a POST: one joint meeting's decision",
     "api-root": "no data",
     "schema": "no data: the OpenAPI document",
     "api-docs": "no data",
@@ -535,12 +545,13 @@ def _grow(world, depts, n: int, grown: dict) -> dict:
             actor=SYSTEM, resident=resident, group=key_group("empty-nest-elderly"), since=since, until=until
         )
         # The household card's visit history grows at A1, and every new household is due a visit.
-        case_services.record_visit(
+        visit = case_services.record_visit(
             actor=world.users["grid_a"],
             household=world.households["A1"],
             findings="走访",
             on=timezone.localdate() - datetime.timedelta(days=i),
         )
+        grown.setdefault("visit", visit)
         member = org_services.register_member(
             actor=SYSTEM,
             member=PartyMember(
@@ -706,6 +717,11 @@ def _grow_alliance(world, grown, unit, tag: str, since) -> None:
         alliance_services.record_service(
             actor=SYSTEM, member=member, on=datetime.date(2025, 3, 1), activity=f"服务{tag}", hours=2
         )
+    # The half-year sent for the new member: the unit's 双报告 grow one a member.
+    DualReport.objects.create(
+        member=other, unit=grown["report_unit"], period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2025, 6, 30), activities=1, hours=2, sent_to="contact@example.org",
+    )  # fmt: skip
 
 
 def _measure(client_for, world, grown) -> dict[str, tuple[int, int]]:

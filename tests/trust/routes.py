@@ -402,6 +402,7 @@ def build_targets(world) -> dict[str, dict[str, dict[str, object]]]:
             "api_token": {"pk": tokens[building].pk},
             "client_key": {"pk": keys[side].pk},
             "visit_photo": {"pk": visits[building].pk},
+            "visit": {"pk": visits[building].pk},
             "visit_rule": {"pk": visit_rules[side].pk},
             **estates[building],
             "webhook": {"pk": hooks[side].pk},

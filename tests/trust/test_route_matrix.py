@@ -50,7 +50,8 @@ DECIDERS = ("street", "admin")  # the street's staff decide on property companie
 DISTRICT_HOOK = {ALL: 404, ("district", "admin"): 200}
 STATION = ("community", "admin")  # serve at the community's station (HANDLE_IN_COMMUNITY)
 STREET_KEEPERS = ("street", "admin")  # keep a street's alliance (MANAGE_COMMUNITY at the street)
-STREET_UP = {ALL: 404, ("street", "district", "leader", "admin"): 200}  # a street's own records
+STREET_SEES = ("street", "district", "leader", "admin")
+STREET_UP = {ALL: 404, STREET_SEES: 200}  # a street's own records
 COMMUNITY_LINE = {ALL: 404, ("community", "street", "leader", "admin"): 200}  # who reads every worker
 DEPARTMENT_LINE = {ALL: 404, ("officer", "district", "leader", "admin"): 200}  # 城管局's, a district department
 
@@ -553,6 +554,13 @@ ROWS: dict[str, Row] = {
     "alliance-detail": api("alliance", get=PLACES),
     # No chair has served and no member is in the rotation: the keepers are told so (400).
     "alliance-hand-over": api("alliance", get=405, post={ALL: 404, STREET_KEEPERS: 400}),
+    # A joint meeting's writes: an empty body is refused for its missing fields once the meeting is found.
+    "joint-meeting-list": api(post=400),
+    "joint-meeting-detail": api("joint_meeting", get=STREET_UP),
+    "joint-meeting-attendance": api("joint_meeting", get=405, post={ALL: 404, STREET_SEES: 400}),
+    "joint-meeting-decide": api("joint_meeting", get=405, post={ALL: 404, STREET_SEES: 400}),
+    "service-activity-list": api(post=400),
+    "dual-report-list": api(post=400),
     "case-metrics": api(),
     # 12345转办 by a client key (or staff who may report): an empty body misses every field.
     "case-refer": api(get=405, post=400),
@@ -579,6 +587,9 @@ ROWS: dict[str, Row] = {
     "case-category-list": api(),
     "case-category-detail": api("category"),
     "routing-rule-list": api(),
+    "visit-list": api(post=400),  # an empty body is refused before anything is looked up
+    "visit-detail": api("visit", get=PLACES),
+    "visit-rule-list": api(),
     # A list of what each keeps (empty for the rest); an empty POST is refused for its missing fields.
     "webhook-subscription-list": api(post=400),
     "webhook-subscription-detail": api("webhook", get=DISTRICT_HOOK),
