@@ -32,6 +32,7 @@ from django.db.models import Count  # noqa: E402
 from django.middleware.csrf import _get_new_csrf_string  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from cases import sweep  # noqa: E402
@@ -189,18 +190,20 @@ def paths(where: dict) -> list[dict]:
         ("case list API, community, deep page", "community", "GET", deep_cursor(sessions["community"]), None),
         ("case list API, street, deep page", "street", "GET", deep_cursor(sessions["street"]), None),
         ("case list API, district, deep page", "district", "GET", deep_cursor(sessions["district"]), None),
-        ("department inbox page", "officer", "GET", "/cases/queue/inbox/", None),
-        ("community case list page", "community", "GET", "/cases/", None),
-        ("case detail with its timeline", "community", "GET", f"/cases/{detail}/", None),
-        *((f"workbench, {role}", role, "GET", "/", None) for role in users),
-        ("household list page", "community", "GET", "/households/", None),
-        ("resident list page", "community", "GET", "/residents/list/", None),
-        ("notifications page", "community", "GET", "/cases/notifications/", None),
-        ("area tree, district", "district", "GET", "/areas/", None),
-        ("household card", "grid", "GET", f"/households/{household}/", None),
-        ("visits due list page", "grid", "GET", "/cases/visits/due/", None),
-        ("leader's dashboard", "leader", "GET", "/cases/dashboard/", None),
-        ("ranking", "leader", "GET", "/cases/ranking/", None),
+        ("department inbox page", "officer", "GET", reverse("cases:queue", args=["inbox"]), None),
+        ("community case list page", "community", "GET", reverse("cases:list"), None),
+        ("case detail with its timeline", "community", "GET", reverse("cases:detail", args=[detail]), None),
+        *((f"workbench, {role}", role, "GET", reverse("home"), None) for role in users),
+        ("household list page", "community", "GET", reverse("grids:household_list"), None),
+        ("resident list page", "community", "GET", reverse("grids:resident_list"), None),
+        ("notifications page", "community", "GET", reverse("cases:notifications"), None),
+        ("area tree, district", "district", "GET", reverse("grids:tree"), None),
+        ("household card", "grid", "GET", reverse("grids:household", args=[household]), None),
+        ("visits due list page", "grid", "GET", reverse("cases:visits_due"), None),
+        ("leader's dashboard", "leader", "GET", reverse("cases:dashboard"), None),
+        ("ranking", "leader", "GET", reverse("cases:ranking"), None),
+        ("service hall requests list page", "community", "GET", reverse("hall:request_list"), None),
+        ("yearly evaluation ranking, street", "street", "GET", reverse("appraisal:ranking"), None),
         # 一张图 of the whole district, zoomed out (every grid's outline, the cases in clusters), and
         # a grid worker's close in (the boundary, the buildings, each case).
         ("map: grids by open cases, district", "district", "GET", "/map/grids/?zoom=11&measure=open", None),
