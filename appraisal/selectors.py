@@ -13,16 +13,20 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from appraisal.measures import REGISTRY, Measure
 from appraisal.models import Answer, EvaluationRound, Scheme, SchemeMeasure, Training, TrainingRule
-from cases.models import Rating
+from cases import metrics
+from cases.models import Metric, Rating
+from cases.models.case import Action
 from core.capabilities import Capability
 from core.scope import Scope
 from grids.models import Area, Household
 from orgs.capabilities import GRID_WORKERS
-from orgs.models import Post, Role
+from orgs.models import Department, Post, Role
 
 CENT = Decimal("0.01")
 # The station's staff a round may name (一委一站一居: the station's head, its window clerks, its staff).
@@ -285,6 +289,7 @@ class AssessmentLine:
     average: Decimal
     grades: dict[str, int]
     sums: list[tuple[str, str]]  # each measure's figure over the community's workers
+    clause: str = ""  # the scheme's, which every figure of the line is scored under
 
 
 def assessment(scope: Scope, community: Area, year: int) -> AssessmentLine:
@@ -306,7 +311,95 @@ def assessment(scope: Scope, community: Area, year: int) -> AssessmentLine:
         else:
             shown = str(sum(values).normalize())
         sums.append((str(measure.label), shown))
-    return AssessmentLine(community, len(rows), average, dict(grades), sums)
+    return AssessmentLine(community, len(rows), average, dict(grades), sums, scheme.clause if scheme else "")
+
+
+# A department's line: its 街道吹哨、部门报到 work -------------------------------------------------
+
+ASSESSMENT_CLAUSE = gettext_lazy("种子文件002:将网格化工作纳入年度绩效考核体系,定期开展督查和通报")
+WHISTLE_CLAUSE = gettext_lazy("种子文件000:健全“街道吹哨、部门报到”机制,解决群众身边揪心事")
+TIME_LIMIT_CLAUSE = gettext_lazy("种子文件002:推行党员定期走访、挂牌上岗、限时办结、快速处置等工作机制")
+PAY_CLAUSE = gettext_lazy("种子文件003:实现居民“点单”、街道社区“吹哨”、部门“买单”")
+RATING_CLAUSE = gettext_lazy("种子文件003:重点考核事件办理、便民服务、群众评价")
+# The department's own steps counted from its case records.
+STEPS = [Action.RETURN, Action.REQUEST_EXTENSION]
+
+
+@dataclass(frozen=True)
+class LineFigure:
+    key: str
+    label: str
+    value: int | Decimal | None  # a count, or a rate from 0 to 1 (None: nothing to count)
+    clause: Promise  # the source document's words the figure answers to
+    rate: bool = False
+
+    @property
+    def shown(self) -> str:
+        if self.value is None:
+            return "—"
+        return f"{metrics.points(self.value)}%" if self.rate else str(self.value)
+
+
+@dataclass(frozen=True)
+class DepartmentLine:
+    """部门报到: a department's line in the annual assessment (seed 002), figure by figure."""
+
+    department: Department
+    year: int
+    figures: list[LineFigure]
+    clause = ASSESSMENT_CLAUSE  # the line's own: the department's work enters the assessment
+
+    def figure(self, key: str) -> LineFigure:
+        return next(f for f in self.figures if f.key == key)
+
+
+def may_read_department(scope: Scope, department: Department) -> bool:
+    """Its own officers (and staff sunk into the grids for it), and the street's or district's
+    dispatchers and the leaders whose place covers its jurisdiction: whoever answers for its work.
+    A community's staff, a grid worker or a neighbouring department have no say in it."""
+    if scope.unrestricted or department.pk in scope.department_ids:
+        return True
+    at = department.jurisdiction
+    return any(scope.capacity(c, at=at) for c in (Capability.DISPATCH_FOR_STREET, Capability.VIEW_DASHBOARD))
+
+
+def readable_departments(scope: Scope) -> list[Department]:
+    """The departments whose line the caller may read, by name (one query)."""
+    found = Department.objects.within(scope).select_related("jurisdiction").order_by("name", "pk")
+    return [d for d in found if may_read_department(scope, d)]
+
+
+def get_department(scope: Scope, pk: int) -> Department:
+    found = Department.objects.within(scope).select_related("jurisdiction").filter(pk=pk).first()
+    if found is None or not may_read_department(scope, found):
+        raise Http404
+    return found
+
+
+def department_assessment(scope: Scope, department: Department, year: int) -> DepartmentLine:
+    """The department's whistle-and-report year: the cases reported in the calendar year (local
+    days, 1 January to 31 December, Asia/Shanghai) that it leads now, rejected and merged reports
+    left out, as the ranking page counts them (cases.metrics), and the returns and extensions it
+    asked for on that year's cases. A case it returned is no longer its case: it counts once, as
+    returned. Two grouped queries, however many cases."""
+    period = metrics.Period(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+    tally = metrics.tallies(scope, period, "department").get(department.pk, metrics.Tally())
+    steps = metrics.department_steps(scope, period, STEPS).get(department.pk, dict.fromkeys(STEPS, 0))
+    rates = tally.rates
+    figures = [
+        LineFigure("assigned", _("承办案件"), tally.reported, WHISTLE_CLAUSE),
+        LineFigure("due", _("应办结(已办结或已过办结期限)"), tally.due, TIME_LIMIT_CLAUSE),
+        LineFigure("closed", _("办结"), tally.closed, TIME_LIMIT_CLAUSE),
+        LineFigure("on_time", _("按期办结"), tally.on_time, TIME_LIMIT_CLAUSE),
+        LineFigure("on_time_rate", _("按期办结率"), rates[Metric.ON_TIME], TIME_LIMIT_CLAUSE, rate=True),
+        LineFigure("closed_late", _("逾期办结"), tally.closed - tally.on_time, TIME_LIMIT_CLAUSE),
+        LineFigure("overdue_open", _("超期未办结"), tally.due - tally.closed, TIME_LIMIT_CLAUSE),
+        LineFigure("returned", _("退回街道"), steps[Action.RETURN], PAY_CLAUSE),
+        LineFigure("extensions", _("申请延期"), steps[Action.REQUEST_EXTENSION], TIME_LIMIT_CLAUSE),
+        LineFigure("rated", _("群众评价"), tally.rated, RATING_CLAUSE),
+        LineFigure("satisfaction", _("群众满意率"), rates[Metric.SATISFACTION], RATING_CLAUSE, rate=True),
+    ]
+    return DepartmentLine(department, year, figures)
 
 
 def named_by_link(round_id: int, household_id: int) -> tuple[EvaluationRound, Household]:

@@ -16,4 +16,11 @@ urlpatterns = [
     path("yearly/", views.ranking, name="ranking"),
     path("yearly/workers/<int:pk>/", views.worker, name="worker"),
     path("yearly/communities/<int:pk>/", views.assessment, name="assessment"),
+    path("yearly/communities/<int:pk>/export/", views.assessment_export, name="assessment_export"),
+    path("yearly/departments/<int:pk>/", views.department_assessment, name="department_assessment"),
+    path(
+        "yearly/departments/<int:pk>/export/",
+        views.department_assessment_export,
+        name="department_assessment_export",
+    ),
 ]

@@ -1,6 +1,7 @@
 """The round's results and its households' links, the public ballot (by link or by the building's
 QR plate) and the published 三报告, training due, and the yearly evaluation: its ranking, each
-worker's page of records, and a community's 网格工作 line. Thin: scope → selector → service."""
+worker's page of records, a community's 网格工作 line and a department's 部门报到 line, the two lines also as
+workbooks. Thin: scope → selector → service."""
 
 import logging
 
@@ -9,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 from redis.exceptions import RedisError
 
-from appraisal import forms, selectors, services
+from appraisal import exports, forms, selectors, services
 from appraisal.backoffice import ROUNDS
 from appraisal.models import Via
 from cases import selectors as case_selectors
@@ -169,7 +170,12 @@ def ranking(request):
     scope = area_scope_or_404(request.scope)
     year = _year(request)
     scheme, rows = selectors.yearly(scope, year)
-    context = {"scheme": scheme, "rows": [(r, selectors.grade(scheme, r.total)) for r in rows], "year": year}
+    context = {
+        "scheme": scheme,
+        "rows": [(r, selectors.grade(scheme, r.total)) for r in rows],
+        "year": year,
+        "departments": selectors.readable_departments(scope),
+    }
     return render(request, "appraisal/ranking.html", context)
 
 
@@ -184,13 +190,52 @@ def worker(request, pk: int):
     return render(request, "appraisal/worker.html", {**context, "year": year})
 
 
-@login_required
-def assessment(request, pk: int):
-    """网格工作: the line a community's annual assessment takes from its grid workers' year."""
+def _community_line(request, pk: int):
     scope = _keeper_scope(request)
     community = grid_selectors.get_area(scope, pk)
     if community.kind != AreaKind.COMMUNITY:
         raise Http404
     year = _year(request)
-    line = selectors.assessment(scope, community, year)
+    return scope, selectors.assessment(scope, community, year), year
+
+
+def _xlsx(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=exports.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def assessment(request, pk: int):
+    """网格工作: the line a community's annual assessment takes from its grid workers' year."""
+    _scope, line, year = _community_line(request, pk)
     return render(request, "appraisal/assessment.html", {"line": line, "year": year})
+
+
+@login_required
+def assessment_export(request, pk: int):
+    """The community's line as a workbook, each figure beside its clause: a copy that leaves, audited."""
+    scope, line, year = _community_line(request, pk)
+    content = exports.export_community_line(actor=request.user, scope=scope, line=line, year=year)
+    return _xlsx(content, exports.community_file_name(line, year))
+
+
+def _department_line(request, pk: int):
+    scope = request.scope
+    department = selectors.get_department(scope, pk)
+    return scope, selectors.department_assessment(scope, department, _year(request))
+
+
+@login_required
+def department_assessment(request, pk: int):
+    """部门报到: the line a department's annual assessment takes from the cases it was sent that year."""
+    _scope, line = _department_line(request, pk)
+    return render(request, "appraisal/department_assessment.html", {"line": line, "year": line.year})
+
+
+@login_required
+def department_assessment_export(request, pk: int):
+    """The department's line as a workbook, each figure beside its clause: a copy that leaves, audited."""
+    scope, line = _department_line(request, pk)
+    content = exports.export_department_line(actor=request.user, scope=scope, line=line)
+    return _xlsx(content, exports.department_file_name(line))

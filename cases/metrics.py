@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases import selectors
-from cases.models import Case, Metric, MetricWeight, RatedVia, Rating, Status
+from cases.models import Case, CaseEvent, Metric, MetricWeight, RatedVia, Rating, Status
 from core.scope import Scope
 from grids.models import Area
 from orgs.capabilities import GRID_WORKERS
@@ -174,6 +174,24 @@ def tallies(
 def tally_rows(scope: Scope, period: Period, by: str, now: datetime.datetime, source: str | None = None) -> QuerySet:
     """The ranking's one grouped query (its plan is checked in tests/scale/test_explain.py)."""
     return _valid(scope, period, source).values(by).annotate(**_counts(now)).order_by()
+
+
+def department_steps(scope: Scope, period: Period, actions: list[str]) -> dict[int, dict[str, int]]:
+    """{department id: {action: how many}}: the steps departments took (a return, an extension
+    asked) on the cases reported in the period, in one grouped query. A returned case leaves its
+    department's cases, so a department's own steps are counted for its officers by the event's
+    department, not only through the cases the scope reads."""
+    start, end = period.bounds
+    steps = CaseEvent.objects.filter(
+        action__in=actions, department__isnull=False, case__created_at__gte=start, case__created_at__lt=end
+    )
+    if not scope.unrestricted:
+        read = Q(case__in=selectors.cases(scope).values("pk")) | Q(department_id__in=sorted(scope.department_ids))
+        steps = steps.filter(read)
+    found: dict[int, dict[str, int]] = {}
+    for department_id, action, n in steps.values_list("department_id", "action").annotate(n=Count("pk")).order_by():
+        found.setdefault(department_id, dict.fromkeys(actions, 0))[action] = n
+    return found
 
 
 def weights() -> dict[str, Decimal]:

@@ -334,6 +334,10 @@ SESSION_COOKIE_HTTPONLY = True
 # (https://t{s}.tianditu.gov.cn/vec_w/wmts?...&tk=KEY). Its host is let through img-src below.
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
+# The tiles' coordinate system: "wgs84" (天地图, a district's CGCS2000 server) or "gcj02" (高德,
+# 腾讯). The places stay WGS-84 either way; over GCJ-02 tiles the browser converts what it draws
+# and what it is shown back (static/js/map_crs.js). Checked at start-up (grids.checks).
+MAP_TILE_CRS = env_str("MAP_TILE_CRS", "wgs84")
 
 
 def _tile_hosts(url: str) -> list[str]:

@@ -182,7 +182,10 @@ def street(scope, user) -> Panel:
 
 
 def officer(scope, user) -> Panel:
-    return Panel("officer", _("部门待办"), _queue_items(scope, user, ["to-sign", "working", "rework"]))
+    """The department's to-dos, and its year so far as its annual assessment will read it (seed 002)."""
+    own = min(scope.department_ids)
+    link = (_("部门年度考核"), reverse("appraisal:department_assessment", args=[own]))
+    return Panel("officer", _("部门待办"), _queue_items(scope, user, ["to-sign", "working", "rework"]), link=link)
 
 
 def _visits_due(scope: Scope) -> Item:

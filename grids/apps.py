@@ -7,7 +7,7 @@ class GridsConfig(AppConfig):
     verbose_name = _("场所与居民")
 
     def ready(self):
-        # A place's page shows it on a small map.
-        from grids import mapping, panels
+        # A place's page shows it on a small map; checks registers the map settings' start-up check.
+        from grids import checks, mapping, panels  # noqa: F401
 
         panels.provide(panels.AREA, mapping.place_shape)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.scope import area_scope_or_404
-from grids import geofiles, geoimport, locate, selectors
+from grids import geofiles, geoimport, locate, mapping, selectors
 from grids.access import may_keep_place
 from grids.import_forms import GeometryImportForm, ShapeForm
 from grids.import_models import ImportKind, RowOutcome
@@ -104,8 +104,9 @@ def geometry_export(request, pk: int):
 
 
 def _shape_data(area, shape) -> dict:
-    """What the page's map draws: the place, the boundary above it and, for a grid, its neighbours."""
-    data = {"kind": area.kind, "boundary": None, "point": None}
+    """What the page's map draws: the place, the boundary above it and, for a grid, its neighbours,
+    over the tiles if there are any (in their coordinate system: the page converts)."""
+    data = {"kind": area.kind, "boundary": None, "point": None, **mapping.tiles()}
     if shape is not None:
         data["boundary"] = shape.boundary
         data["point"] = [shape.lng, shape.lat] if shape.lat is not None else None

@@ -154,5 +154,7 @@ def place_shape(scope: Scope, area: Area) -> dict:
 
 
 def tiles() -> dict:
-    """The background, if a tile source is configured (settings.MAP_TILE_URL)."""
-    return {"tiles": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION}
+    """The background, if a tile source is configured (settings.MAP_TILE_URL), and its coordinate
+    system: the places are WGS-84, and over GCJ-02 tiles the page converts them (static/js/map_crs.js)."""
+    crs = settings.MAP_TILE_CRS if settings.MAP_TILE_URL else "wgs84"
+    return {"tiles": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION, "crs": crs}

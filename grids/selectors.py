@@ -1,6 +1,8 @@
 """Reads of places and people, always through the caller's scope."""
 
+import bisect
 import datetime
+from collections import defaultdict
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -73,10 +75,28 @@ def with_counts(queryset: QuerySet[Area]) -> QuerySet[Area]:
     )
 
 
-def totals(queryset: QuerySet[Area], field: str) -> dict[int, int]:
-    """One of those counts ("households", "residents" or "key_group_residents") under each area, by
-    id: a map shading 3,000 grids by one count reads one subquery per grid rather than three."""
-    return dict(queryset.order_by().annotate(n=_sum(field)).values_list("pk", "n"))
+def totals(grids: QuerySet[Area], field: str) -> dict[int, int]:
+    """One of those counts ("households", "residents" or "key_group_residents") under each of
+    `grids` (areas that do not nest), by id: a map shading 3,000 grids. Two queries whatever their
+    number: the grids' places in the tree, then the buildings from the first grid to the last, each
+    given to the grid whose (lft, rght) holds it. A sum per grid in SQL is one subquery per grid,
+    and PostgreSQL plans each as a scan of the whole count table (0.3 ms × 3,000)."""
+    trees = defaultdict(list)  # tree id → [(lft, rght, pk)] in tree order
+    for tree_id, lft, rght, pk in sorted(grids.order_by().values_list("tree_id", "lft", "rght", "pk")):
+        trees[tree_id].append((lft, rght, pk))
+    found = {pk: 0 for spans in trees.values() for _lft, _rght, pk in spans}
+    if not found:
+        return found
+    between = Q()
+    for tree_id, spans in trees.items():
+        between |= Q(building__tree_id=tree_id, building__lft__gt=spans[0][0], building__lft__lt=spans[-1][1])
+    starts = {tree_id: [lft for lft, _rght, _pk in spans] for tree_id, spans in trees.items()}
+    counts = BuildingCount.objects.filter(between).values_list("building__tree_id", "building__lft", field)
+    for tree_id, lft, n in counts:
+        start, rght, pk = trees[tree_id][bisect.bisect_right(starts[tree_id], lft) - 1]
+        if start < lft < rght:
+            found[pk] += n
+    return found
 
 
 def tree_roots(scope: Scope) -> QuerySet[Area]:

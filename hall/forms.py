@@ -66,3 +66,25 @@ class PlateRequestForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, items, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["item"].queryset = items
+
+
+class ProxyRequestForm(BootstrapFormMixin, forms.Form):
+    """网格员代办 on the doorstep: the household is the page's; what the window needs to call back."""
+
+    item = ItemChoiceField(queryset=None, label=_("代办事项"))
+    # One of the household's living residents; the request keeps the name, as a window's does.
+    applicant_name = forms.ModelChoiceField(queryset=None, label=_("申请人"))
+    applicant_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    note = forms.CharField(
+        label=_("诉求说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=1000
+    )
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    def __init__(self, *args, items, residents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = items
+        self.fields["applicant_name"].queryset = residents
+        self.fields["applicant_name"].label_from_instance = lambda r: r.name
+
+    def clean_applicant_name(self) -> str:
+        return self.cleaned_data["applicant_name"].name

@@ -13,7 +13,7 @@ from hall.models import ServiceRequest
 def services_handled(ids: list[int], year: int) -> dict:
     counts = selectors.handled_by(ids, year)
     rows = selectors.handled(ids, year).select_related("item")
-    return {w: (Decimal(counts[w]), rows.filter(handler_id=w)) for w in ids}
+    return {w: (Decimal(counts[w]), selectors.worked_by(rows, w)) for w in ids}
 
 
 def request_link(request: ServiceRequest) -> tuple[str, str]:

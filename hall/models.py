@@ -107,6 +107,8 @@ class Source(models.TextChoices):
     WINDOW = "window", _("窗口受理")
     QR = "qr", _("扫码申请")
     API = "api", _("系统接入")
+    # 网格员代办: the grid worker takes the request on the doorstep and carries it to the station.
+    PROXY = "proxy", _("网格员代办")
 
 
 class Status(models.TextChoices):

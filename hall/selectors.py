@@ -14,10 +14,13 @@ from django.utils import timezone
 from core.capabilities import Capability
 from core.scope import Scope
 from grids import selectors as grid_selectors
+from grids.access import may_edit_people
 from grids.models import Area, AreaKind
-from hall.models import FINISHED_STATUSES, OPEN_STATUSES, ServiceItem, ServiceRequest, Window
+from hall.models import FINISHED_STATUSES, OPEN_STATUSES, ServiceItem, ServiceRequest, Source, Window
 from orgs.capabilities import roles_with
 from orgs.models import Post
+
+HISTORY_ROWS = 10
 
 
 def requests(scope: Scope) -> QuerySet[ServiceRequest]:
@@ -139,25 +142,41 @@ def _person(last: str | None, first: str | None, username: str | None) -> str:
 
 
 def handled_by(user_ids: Iterable[int], year: int) -> dict[int, int]:
-    """便民服务办件: for each user, the requests they handled that ended (done or refused) in the year,
-    in Asia/Shanghai. Every id asked for is in the answer, 0 if none. One query. Counts of a person's
-    own work, read without a scope: the evaluation decides whose figures a caller may see."""
+    """便民服务办件: for each user, the requests they handled or took for a resident (网格员代办) that
+    ended (done or refused) in the year, in Asia/Shanghai, each once. Every id asked for is in the
+    answer, 0 if none. Two queries. Counts of a person's own work, read without a scope: the
+    evaluation decides whose figures a caller may see."""
     ids = sorted(set(user_ids))
-    rows = handled(ids, year).values("handler_id").annotate(n=Count("pk")).order_by()
-    found = {row["handler_id"]: row["n"] for row in rows}
+    rows = handled(ids, year)
+    found = dict(rows.filter(handler_id__in=ids).values_list("handler_id").annotate(n=Count("pk")).order_by())
+    taken = rows.filter(source=Source.PROXY, received_by_id__in=ids).exclude(handler_id=F("received_by_id"))
+    for pk, n in taken.values_list("received_by_id").annotate(n=Count("pk")).order_by():
+        found[pk] = found.get(pk, 0) + n
     return {pk: found.get(pk, 0) for pk in ids}
 
 
 def handled(user_ids: Iterable[int], year: int) -> QuerySet[ServiceRequest]:
-    """The requests behind `handled_by`'s counts, oldest first."""
+    """The requests behind `handled_by`'s counts, oldest first; `worked_by(pk)` picks one person's."""
     start, end = _year_bounds(year)
+    ids = list(user_ids)
     return (
         ServiceRequest.objects.unscoped("each person's own handled requests, for their yearly evaluation")
-        .filter(
-            handler_id__in=list(user_ids), status__in=FINISHED_STATUSES, finished_at__gte=start, finished_at__lt=end
-        )
+        .filter(Q(handler_id__in=ids) | Q(source=Source.PROXY, received_by_id__in=ids))
+        .filter(status__in=FINISHED_STATUSES, finished_at__gte=start, finished_at__lt=end)
         .order_by("finished_at", "pk")
     )
+
+
+def worked_by(requests: QuerySet[ServiceRequest], user_id: int) -> QuerySet[ServiceRequest]:
+    """One person's 便民服务 among `requests`: those they handled, and those they took for a resident."""
+    return requests.filter(Q(handler_id=user_id) | Q(source=Source.PROXY, received_by_id=user_id))
+
+
+def household_services(scope: Scope, household) -> dict:
+    """For the household card (grids.panels): its latest requests, and whether the caller may take
+    one for it (网格员代办: whoever keeps the card)."""
+    latest = requests(scope).filter(household=household).order_by("-received_at", "-id")[:HISTORY_ROWS]
+    return {"service_requests": list(latest), "may_take_service": may_edit_people(scope, household.building)}
 
 
 def plate_link(scope: Scope, plate) -> dict:

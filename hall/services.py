@@ -1,7 +1,7 @@
 """The service hall's writes, one per step of a request: received (at a window by the station's
-staff, or from the building's QR plate by the resident), handed to a window and a staff member,
-completed, or refused with the reason. Each authorises itself, records its audit entry and tells
-whoever must act next (hall.notices).
+staff, from the building's QR plate by the resident, or on the doorstep by the grid worker as
+网格员代办), handed to a window and a staff member, completed, or refused with the reason. Each
+authorises itself, records its audit entry and tells whoever must act next (hall.notices).
 
 The station's staff are the community's handlers (Capability.HANDLE_IN_COMMUNITY at the
 community: 社区工作人员、两委委员、网格总长), who also keep its windows."""
@@ -22,6 +22,7 @@ from core.capabilities import Capability
 from core.identity import normalize_phone
 from core.scope import SYSTEM, scope_for
 from core.scoping import full_clean
+from grids.access import require_people_editor
 from grids.models import Area, AreaKind, Household
 from hall import notices
 from hall.models import OPEN_STATUSES, ServiceItem, ServiceRequest, Source, Status, Window, WindowKind
@@ -126,7 +127,7 @@ def request_from_plate(
         raise ValueError("a resident applies anonymously: actor must be None")
     if not applicant_phone.strip():
         raise ValidationError({"applicant_phone": [_("请留下联系电话,以便窗口联系您")]})
-    if submission_key is not None and (earlier := _resubmitted(submission_key, item, plate)) is not None:
+    if submission_key is not None and (earlier := _resubmitted(submission_key, item, plate.building)) is not None:
         return earlier
     community = plate.building.get_ancestors().filter(kind=AreaKind.COMMUNITY).get()
     try:
@@ -142,21 +143,67 @@ def request_from_plate(
             notices.applied(request)
     except IntegrityError:
         # The same form sent at the same moment committed first.
-        earlier = _resubmitted(submission_key, item, plate) if submission_key is not None else None
+        earlier = _resubmitted(submission_key, item, plate.building) if submission_key is not None else None
         if earlier is None:
             raise
         return earlier
     return request
 
 
-def _resubmitted(key: uuid.UUID, item: ServiceItem, plate: DoorPlate) -> ServiceRequest | None:
-    earlier = ServiceRequest.objects.unscoped("the resident's own earlier form under its own key")
+def _resubmitted(key: uuid.UUID, item: ServiceItem, building: Area) -> ServiceRequest | None:
+    earlier = ServiceRequest.objects.unscoped("the applicant's own earlier form under its own key")
     earlier = earlier.filter(submission_key=key).first()
     if earlier is None:
         return None
-    if (earlier.item_id, earlier.building_id) != (item.pk, plate.building_id):
+    if (earlier.item_id, earlier.building_id) != (item.pk, building.pk):
         raise ValidationError(_("该提交标识已用于另一份申请"), code="key_reused")
     return earlier
+
+
+def take_for_resident(
+    *,
+    actor,
+    item: ServiceItem,
+    household: Household,
+    applicant_name: str,
+    applicant_phone: str = "",
+    note: str = "",
+    submission_key: uuid.UUID | None = None,
+    received_at: datetime.datetime | None = None,
+) -> ServiceRequest:
+    """网格员代办: the grid worker (whoever keeps the household's card) takes a resident's request on
+    the doorstep; it reaches the station as received, to be handed to a window, and counts for the
+    worker's 便民服务 once it ends. The form's key makes a resend the first request."""
+    capacity = require_people_editor(actor, household.building)
+    at = received_at or timezone.now()
+    if at > timezone.now():
+        raise ValidationError({"received_at": [_("受理时间不能晚于现在")]})
+    if submission_key is not None and (earlier := _resubmitted(submission_key, item, household.building)):
+        return earlier
+    community = household.building.get_ancestors().filter(kind=AreaKind.COMMUNITY).get()
+    try:
+        with transaction.atomic():
+            request = _build(
+                item=item, community=community, building=None, household=household,
+                name=applicant_name, phone=applicant_phone, note=note, at=at, source=Source.PROXY,
+            )  # fmt: skip
+            request.received_by = actor
+            request.submission_key = submission_key
+            full_clean(
+                request,
+                exclude=["item", "community", "building", "household", "window", "received_by"],
+                validate_unique=False,
+            )
+            request.save()
+            action = "service_request.take_for_resident"
+            audit.record(actor=actor, action=action, target=request, fields=FIELDS, capacity=capacity)
+            notices.applied(request)
+    except IntegrityError:
+        earlier = _resubmitted(submission_key, item, household.building) if submission_key is not None else None
+        if earlier is None:
+            raise
+        return earlier
+    return request
 
 
 def _locked(request: ServiceRequest) -> ServiceRequest:

@@ -1,5 +1,6 @@
 """The hall's own pages beside the back office: the counts per item, window and staff member (a
-chart each), and the resident's 办事 form from the building's QR plate (no log-in)."""
+chart each), the resident's 办事 form from the building's QR plate (no log-in), and the grid
+worker's 代办 from a household's card."""
 
 import secrets
 
@@ -8,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -17,6 +18,8 @@ from cases import selectors as case_selectors
 from cases.models import DoorPlate
 from core.backoffice import add_errors
 from core.forms import BootstrapFormMixin
+from grids import selectors as grid_selectors
+from grids.access import may_edit_people
 from hall import forms, limits, selectors, services
 
 DEVICE_COOKIE = "gg_device"  # the QR report's own device cookie: one device, whatever it uses
@@ -80,6 +83,26 @@ def _plate_form(request, plate: DoorPlate, device: str):
         else:
             return _with_device(render(request, "hall/plate_done.html", {"made": made, "plate": plate}), device)
     return _with_device(render(request, "hall/plate_form.html", {"form": form, "plate": plate}), device)
+
+
+@login_required
+def proxy_request(request, pk: int):
+    """网格员代办: a resident's request taken on the doorstep, from their household's card."""
+    household = grid_selectors.get_household(request.scope, pk)
+    if not may_edit_people(request.scope, household.building):
+        raise Http404
+    residents = household.residents.living().order_by("id")
+    form = forms.ProxyRequestForm(request.POST or None, items=selectors.items(), residents=residents)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = services.take_for_resident(actor=request.user, household=household, **form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("已代办,社区服务站将分办,办结后计入您的便民服务"))
+            return redirect("hall:request", pk=made.pk)
+    status = 400 if request.method == "POST" else 200  # the form back with its errors, as the back office's
+    return render(request, "hall/proxy_form.html", {"form": form, "household": household}, status=status)
 
 
 def _with_device(response, device: str):

@@ -1,6 +1,7 @@
 // 一张图 (grids/map.html): grids shaded by a measure, open cases clustered by the server and
 // coloured by 分色, buildings close in. Each layer is fetched for what is on screen; the data is
 // in #map-config (json_script). A place's page draws its own shape (#place-map, #place-shape).
+// Every position drawn or sent passes through mapCrs (map_crs.js): the background may be GCJ-02.
 (function () {
   "use strict";
   const COLOURS = { red: "#c0392b", orange: "#e67e22", yellow: "#f1c40f", blue: "#2471a3" };
@@ -41,7 +42,8 @@
   function bigMap(element, config) {
     const map = L.map(element, { zoomSnap: 1, preferCanvas: true });
     background(map, config);
-    const grids = L.geoJSON(null).addTo(map);
+    const crs = mapCrs(config.crs);
+    const grids = L.geoJSON(null, { coordsToLatLng: crs.latLng }).addTo(map);
     const buildings = L.layerGroup().addTo(map);
     const cases = L.layerGroup().addTo(map);
     const legend = L.control({ position: "bottomright" });
@@ -58,9 +60,8 @@
     let generation = 0;
 
     function query(extra) {
-      const b = map.getBounds();
       const params = new URLSearchParams({
-        bbox: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(6)).join(","),
+        bbox: crs.box(map.getBounds()).map((v) => v.toFixed(6)).join(","),
         zoom: String(map.getZoom()),
         ...extra,
       });
@@ -113,7 +114,7 @@
 
       buildings.clearLayers();
       p.buildings.forEach(([id, name, lng, lat]) => {
-        L.circleMarker([lat, lng], { radius: 4, color: "#555", weight: 1, fillColor: "#fff", fillOpacity: 1 })
+        L.circleMarker(crs.latLng([lng, lat]), { radius: 4, color: "#555", weight: 1, fillColor: "#fff", fillOpacity: 1 })
           .bindTooltip(esc(name))
           .on("click", () => { window.location.href = pageOf(config.area, id); })
           .addTo(buildings);
@@ -130,13 +131,14 @@
           html: `<div class="map-cluster" style="width:${size}px;height:${size}px;background:${COLOURS[worst]}">${total}</div>`,
         });
         const detail = ORDER.map((colour, i) => `${esc(config.labels.colours[colour])} ${counts[i]}`).join(" · ");
-        L.marker([lat, lng], { icon, keyboard: false })
+        const at = crs.latLng([lng, lat]);
+        L.marker(at, { icon, keyboard: false })
           .bindTooltip(detail)
-          .on("click", () => map.setView([lat, lng], Math.min(map.getZoom() + 2, 18)))
+          .on("click", () => map.setView(at, Math.min(map.getZoom() + 2, 18)))
           .addTo(cases);
       });
       c.points.forEach(([id, number, colour, lng, lat]) => {
-        L.circleMarker([lat, lng], { radius: 7, color: "#fff", weight: 2, fillColor: COLOURS[colour], fillOpacity: 1 })
+        L.circleMarker(crs.latLng([lng, lat]), { radius: 7, color: "#fff", weight: 2, fillColor: COLOURS[colour], fillOpacity: 1 })
           .bindTooltip(esc(number))
           .on("click", () => { window.location.href = pageOf(config.case, id); })
           .addTo(cases);
@@ -156,8 +158,7 @@
     filters.addEventListener("submit", (event) => { event.preventDefault(); redraw(); });
     map.on("moveend", redraw);
     if (config.bounds) {
-      const [w, s, e, n] = config.bounds;
-      map.fitBounds([[s, w], [n, e]]);
+      map.fitBounds(crs.bounds(config.bounds));
     } else {
       map.setView([35, 105], 4);
     }
@@ -167,13 +168,15 @@
     const map = L.map(element, { zoomControl: false, attributionControl: false, scrollWheelZoom: false });
     const config = read("place-map-config");
     background(map, config);
+    const crs = mapCrs(config.crs);
     if (shape.boundary) {
-      const layer = L.geoJSON(shape.boundary, { style: { color: "#b10000", weight: 2, fillOpacity: 0.15 } }).addTo(map);
+      const style = { color: "#b10000", weight: 2, fillOpacity: 0.15 };
+      const layer = L.geoJSON(shape.boundary, { style, coordsToLatLng: crs.latLng }).addTo(map);
       map.fitBounds(layer.getBounds(), { padding: [8, 8] });
     } else {
-      L.circleMarker([shape.lat, shape.lng], { radius: 7, color: "#fff", weight: 2, fillColor: "#b10000", fillOpacity: 1 })
-        .addTo(map);
-      map.setView([shape.lat, shape.lng], 17);
+      const at = crs.latLng([shape.lng, shape.lat]);
+      L.circleMarker(at, { radius: 7, color: "#fff", weight: 2, fillColor: "#b10000", fillOpacity: 1 }).addTo(map);
+      map.setView(at, 17);
     }
     element.dataset.ready = "1";
   }

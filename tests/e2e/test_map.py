@@ -3,18 +3,21 @@ its open cases, on a desktop the community's map its grids and the clusters, wit
 error and nothing refused by the content security policy; and, when asked
 (GRIDGOV_SCREENSHOTS=1), the README's map screenshots are taken again from the demo."""
 
+import math
 import os
 from importlib import import_module
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from cases import services as case_services
 from cases.models import Category
-from grids.models import AreaKind
+from grids.models import AreaKind, AreaShape
 from orgs.models import Role, Slot
 from tests.e2e.conftest import PHONE
 from tests.e2e.test_workbench import DESKTOP, DOCS, _overflow, _signed_in
@@ -88,6 +91,126 @@ def test_the_community_sees_its_grids_and_clustered_cases_on_a_desktop(browser, 
         page.locator(".leaflet-control-zoom-out").click()
         page.wait_for_timeout(700)
     assert sum(int(text) for text in page.locator(".map-cluster").all_inner_texts()) == 6
+    assert problems == []
+    context.close()
+
+
+def _gcj02(lng: float, lat: float) -> tuple[float, float]:
+    """WGS-84 → GCJ-02 by the published formula, written out here apart from the page's gcoord: the
+    Krasovsky ellipsoid (a = 6378245 m, e² = 0.00669342162296594323) and the offset polynomials about
+    (105°E, 35°N), as in googollee/eviltransform (transform.go) and wandergis/coordtransform."""
+    x, y = lng - 105.0, lat - 35.0
+    d_lat = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * math.sqrt(abs(x))
+    d_lat += (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
+    d_lat += (20.0 * math.sin(y * math.pi) + 40.0 * math.sin(y / 3.0 * math.pi)) * 2.0 / 3.0
+    d_lat += (160.0 * math.sin(y / 12.0 * math.pi) + 320 * math.sin(y * math.pi / 30.0)) * 2.0 / 3.0
+    d_lng = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * math.sqrt(abs(x))
+    d_lng += (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
+    d_lng += (20.0 * math.sin(x * math.pi) + 40.0 * math.sin(x / 3.0 * math.pi)) * 2.0 / 3.0
+    d_lng += (150.0 * math.sin(x / 12.0 * math.pi) + 300.0 * math.sin(x / 30.0 * math.pi)) * 2.0 / 3.0
+    a, ee = 6378245.0, 0.00669342162296594323
+    rad = lat / 180.0 * math.pi
+    magic = 1 - ee * math.sin(rad) ** 2
+    d_lat = d_lat * 180.0 / ((a * (1 - ee)) / (magic * math.sqrt(magic)) * math.pi)
+    d_lng = d_lng * 180.0 / (a / math.sqrt(magic) * math.cos(rad) * math.pi)
+    return lng + d_lng, lat + d_lat
+
+
+def _wgs84(lng: float, lat: float) -> tuple[float, float]:
+    """GCJ-02 → WGS-84: the formula has no inverse, so step back by the offset until it lands."""
+    x, y = lng, lat
+    for _step in range(30):
+        gx, gy = _gcj02(x, y)
+        x, y = x - (gx - lng), y - (gy - lat)
+    return x, y
+
+
+# A same-origin picture stands in for 高德's tiles: the page asks for tiles, the test needs no network.
+TILES = "/static/vendor/leaflet/images/layers.png?{z}/{x}/{y}"
+# Leaflet keeps no list of its maps: the test adds one to the vendored file as the browser gets it.
+KEEP_MAPS = "\nL.Map.addInitHook(function () { (window.testMaps = window.testMaps || []).push(this); });\n"
+
+
+def _keep_maps(page) -> None:
+    def handle(route):
+        response = route.fetch()
+        route.fulfill(response=response, body=response.text() + KEEP_MAPS)
+
+    page.route("**/vendor/leaflet/leaflet.js", handle)
+
+
+FIRST_VERTICES = """() => {
+  const found = [];
+  window.testMaps[0].eachLayer((layer) => {
+    if (layer.feature && layer.getLatLngs) {
+      const at = layer.getLatLngs().flat(Infinity)[0];
+      found.push({ id: layer.feature.properties.id, lng: at.lng, lat: at.lat });
+    }
+  });
+  return { zoom: window.testMaps[0].getZoom(), found };
+}"""
+
+
+def test_over_gcj02_tiles_a_grid_is_drawn_shifted_and_the_box_sent_stays_wgs84(browser, live_server, settings):
+    settings.MAP_TILE_URL, settings.MAP_TILE_CRS = TILES, "gcj02"
+    worker, _staff = _place()
+    context, page = _signed_in(browser, live_server, worker, device=DESKTOP)
+    _keep_maps(page)
+    sent = []
+    page.on("request", lambda request: sent.append(request.url) if "/map/grids/" in request.url else None)
+    problems = _open_map(page)
+    drawn = page.evaluate(FIRST_VERTICES)
+    assert len(drawn["found"]) == 1
+    grid = drawn["found"][0]
+    shape = AreaShape.objects.get(area_id=grid["id"])
+    stored = (shape.boundary if drawn["zoom"] >= 15 else shape.outline)["coordinates"][0][0]  # mapping.DETAIL_ZOOM
+    lng, lat = _gcj02(*stored)
+    assert abs(grid["lng"] - lng) < 1e-7 and abs(grid["lat"] - lat) < 1e-7
+    assert abs(grid["lng"] - stored[0]) > 1e-3  # not drawn where it is stored: 高德 draws it hundreds of metres off
+    assert page.locator(".leaflet-tile-pane img").count() > 0  # the background was asked for
+
+    # The box on screen is sent back in WGS-84: its middle is the map's middle brought back.
+    middle = page.evaluate("() => { const c = window.testMaps[0].getCenter(); return [c.lng, c.lat]; }")
+    west, south, east, north = (float(v) for v in parse_qs(urlsplit(sent[-1]).query)["bbox"][0].split(","))
+    expected = _wgs84(*middle)
+    assert abs((west + east) / 2 - expected[0]) < 1e-5 and abs((south + north) / 2 - expected[1]) < 1e-5
+    assert problems == []
+    context.close()
+
+
+MARKER = """() => {
+  let found = null;
+  window.testMaps[0].eachLayer((layer) => { if (layer instanceof L.Marker) found = layer.getLatLng(); });
+  return [found.lng, found.lat];
+}"""
+
+
+def test_a_building_dragged_over_gcj02_tiles_is_written_back_in_wgs84(browser, live_server, settings):
+    settings.MAP_TILE_URL, settings.MAP_TILE_CRS = TILES, "gcj02"
+    _worker, staff = _place()
+    building = AreaShape.objects.filter(area__kind=AreaKind.BUILDING).order_by("area__code").first()
+    context, page = _signed_in(browser, live_server, staff, device=DESKTOP)
+    _keep_maps(page)
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.goto(reverse("grids:area_shape", args=[building.area_id]))
+    marker = page.locator("#shape-map .leaflet-marker-icon")
+    marker.wait_for()
+    shown = page.evaluate(MARKER)
+    expected = _gcj02(building.lng, building.lat)
+    assert abs(shown[0] - expected[0]) < 1e-7 and abs(shown[1] - expected[1]) < 1e-7  # drawn over 高德 where it is
+
+    box = marker.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2 + 30, box["y"] + box["height"] / 2 + 20, steps=10)
+    page.mouse.up()
+    dropped = page.evaluate(MARKER)
+    assert abs(dropped[0] - shown[0]) > 1e-5  # it moved
+    written = (float(page.get_by_label("经度").input_value()), float(page.get_by_label("纬度").input_value()))
+    truth = _wgs84(*dropped)
+    assert abs(written[0] - truth[0]) < 1e-5 and abs(written[1] - truth[1]) < 1e-5
+    assert abs(written[0] - dropped[0]) > 1e-3  # the field holds WGS-84, not the position on 高德's tiles
     assert problems == []
     context.close()
 

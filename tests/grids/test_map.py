@@ -5,7 +5,9 @@ grids and cases as for many."""
 import datetime
 
 import pytest
+from django.core import checks
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -227,3 +229,41 @@ def test_a_tile_source_is_let_through_the_content_security_policy():
     assert _tile_hosts("https://tiles.example.gov.cn/{z}/{x}/{y}.png") == ["https://tiles.example.gov.cn"]
     tianditu = "https://t{s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=KEY"
     assert _tile_hosts(tianditu) == ["https://*.tianditu.gov.cn"]
+
+
+GAODE = "https://webrd0{s}.is.autonavi.com/appmaptile?style=8&x={x}&y={y}&z={z}"
+
+
+def _crs_on_pages(client, world) -> list[str]:
+    return [
+        client.get(reverse("grids:map")).context["config"]["crs"],
+        client.get(reverse("grids:area", args=[world.areas["A1"].pk])).context["place_map"]["crs"],
+        client.get(reverse("grids:area_shape", args=[world.areas["A1"].pk])).context["map_data"]["crs"],
+    ]
+
+
+def test_the_tiles_coordinate_system_reaches_every_map_with_the_tile_url(world, drawn, client_for):
+    client = client_for(world.users["community"])
+    with override_settings(MAP_TILE_URL=GAODE, MAP_TILE_CRS="gcj02"):
+        assert _crs_on_pages(client, world) == ["gcj02"] * 3
+        shape_page = client.get(reverse("grids:area_shape", args=[world.areas["A1"].pk]))
+        assert shape_page.context["map_data"]["tiles"] == GAODE  # the 位置 page is drawn over the tiles too
+        assert "vendor/gcoord/gcoord.js" in shape_page.content.decode()
+    with override_settings(MAP_TILE_URL=GAODE):
+        assert _crs_on_pages(client, world) == ["wgs84"] * 3  # the default: 天地图 and CGCS2000 servers
+    with override_settings(MAP_TILE_URL="", MAP_TILE_CRS="gcj02"):
+        assert _crs_on_pages(client, world) == ["wgs84"] * 3  # no tiles: the outlines are the background
+
+
+def _errors() -> list[str]:
+    return [message.id for message in checks.run_checks()]
+
+
+def test_a_tile_coordinate_system_other_than_wgs84_or_gcj02_stops_the_start():
+    with override_settings(MAP_TILE_CRS="bd09"):
+        assert "grids.E001" in _errors()
+    with override_settings(MAP_TILE_CRS="GCJ-02"):
+        assert "grids.E001" in _errors()
+    for good in ("wgs84", "gcj02"):
+        with override_settings(MAP_TILE_CRS=good):
+            assert "grids.E001" not in _errors()

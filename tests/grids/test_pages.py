@@ -187,7 +187,7 @@ PAGES = [
     ("grids:area_children", "areas", "S1", 5),
     ("grids:area", "areas", "K1", 9),  # + its shape, for the small map
     ("grids:area", "areas", "A", 15),  # its community, for the door plates link; its shape
-    ("grids:household", "households", "A1", 13),  # + who left, the moves, the merges and the visits, one query each
+    ("grids:household", "households", "A1", 14),  # + who left, moves, merges, visits, 便民服务: a query each
     ("grids:resident", "residents", "A1", 8),
     ("grids:resident_search", None, None, 7),
 ]

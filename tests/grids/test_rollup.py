@@ -22,7 +22,7 @@ from grids.models import (
     ResidentEnd,
     ResidentTag,
 )
-from grids.selectors import visible_tags, with_counts
+from grids.selectors import totals, visible_tags, with_counts
 from tests.factories import AreaFactory, HouseholdFactory, ResidentFactory, citizen_id, key_group
 
 DAY = datetime.date(2026, 3, 1)
@@ -287,3 +287,18 @@ def test_tags_written_in_admin_are_counted_and_admin_neither_moves_nor_deletes_p
     for name, pk in (("household", household.pk), ("resident", resident.pk)):
         assert client.post(reverse(f"admin:grids_{name}_delete", args=[pk]), {"post": "yes"}).status_code == 403
     assert Resident.objects.unscoped("test").filter(pk=resident.pk).exists()
+
+
+@pytest.mark.parametrize("field, index", [("households", 0), ("residents", 1), ("key_group_residents", 2)])
+def test_the_maps_totals_per_grid_equal_each_grids_own_counts(world, django_assert_num_queries, field, index):
+    """selectors.totals gives each grid of a set the sum over the buildings of its subtree, a
+    building in a compound included, and nothing of a grid outside the set, in two queries."""
+    compound = AreaFactory(kind=AreaKind.COMPOUND, name="金桂园", parent=world.areas["B"])
+    housed = HouseholdFactory(building=AreaFactory(kind=AreaKind.BUILDING, name="金桂园1号楼", parent=compound))
+    ResidentFactory(household=housed)
+    ResidentFactory(household=housed, relation=Relation.SPOUSE)
+    grids = Area.objects.unscoped("test").filter(kind=AreaKind.GRID).exclude(pk=world.areas["C"].pk)
+    with django_assert_num_queries(2):
+        found = totals(grids, field)
+    assert found == {grid.pk: rolled_up(grid)[index] for grid in grids}
+    assert found[world.areas["B"].pk] == rolled_up(world.areas["B1"])[index] + (1, 2, 0)[index]

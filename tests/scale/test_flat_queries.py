@@ -41,6 +41,11 @@ from tests.factories import AreaFactory, HouseholdFactory, ResidentFactory, key_
 
 SMALL, LARGE = 3, 30
 
+
+def _chengguan() -> int:
+    return Department.objects.get(name="城管局").pk
+
+
 # (route, persona, the route's arguments from the world and what was grown, query string or how to make it)
 READS = [
     ("home", "community", None, ""),
@@ -233,6 +238,11 @@ READS = [
     ("appraisal:worker", "community", lambda w, g: [w.users["grid_a"].pk], ""),
     ("appraisal:worker", "grid_a", lambda w, g: [w.users["grid_a"].pk], ""),
     ("appraisal:assessment", "community", lambda w, g: [w.areas["K1"].pk], ""),
+    ("appraisal:assessment_export", "community", lambda w, g: [w.areas["K1"].pk], ""),
+    # 城管局's line, which K1's growing cases are dispatched to, read by its officer and the district.
+    ("appraisal:department_assessment", "officer", lambda w, g: [_chengguan()], ""),
+    ("appraisal:department_assessment", "district", lambda w, g: [_chengguan()], ""),
+    ("appraisal:department_assessment_export", "officer", lambda w, g: [_chengguan()], ""),
     # 物业服务 at a compound of grid C (K2), read by the street: its cases and inspections grow,
     # and each growth opens a round whose assessment counts them all.
     ("estates:company_list", "street", None, ""),

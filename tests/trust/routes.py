@@ -371,6 +371,8 @@ def build_targets(world) -> dict[str, dict[str, dict[str, object]]]:
             **_community_records(world, building, community),
             "area": {"pk": a[building[0]].pk},  # the building's grid
             "community": {"pk": community.pk},
+            # The department the side's case went to: 城管局, and the county's for the outside one.
+            "department": {"pk": (county_department if building == OUTSIDE else chengguan).pk},
             "household": {"pk": world.households[building].pk},
             "resident": {"pk": world.residents[building].pk},
             "organization": {"pk": organizations[building].pk},

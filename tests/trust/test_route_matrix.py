@@ -51,6 +51,8 @@ DISTRICT_HOOK = {ALL: 404, ("district", "admin"): 200}
 STATION = ("community", "admin")  # serve at the community's station (HANDLE_IN_COMMUNITY)
 STREET_KEEPERS = ("street", "admin")  # keep a street's alliance (MANAGE_COMMUNITY at the street)
 STREET_UP = {ALL: 404, ("street", "district", "leader", "admin"): 200}  # a street's own records
+COMMUNITY_LINE = {ALL: 404, ("community", "street", "leader", "admin"): 200}  # who reads every worker
+DEPARTMENT_LINE = {ALL: 404, ("officer", "district", "leader", "admin"): 200}  # 城管局's, a district department
 
 
 def back_office(obj=None, *, may) -> "Row":
@@ -438,7 +440,8 @@ ROWS: dict[str, Row] = {
     "hall:request_complete": back_office("service_request", may=STATION),
     "hall:request_refuse": back_office("service_request", may=STATION),
     "hall:request_history": page("service_request", get=PLACES),
-    "hall:plate_request": public("plate"),  # an empty form re-rendered
+    "hall:plate_request": public("plate"),
+    "hall:proxy_request": back_office("household", may=PEOPLE_EDITORS),  # 网格员代办  # an empty form re-rendered
     # appraisal: rounds kept by the community's staff, read by the community and above; a ballot's
     # link, a plate's entry and a published report are public (an empty ballot is a 400); training
     # for whoever sees the grid; a worker's year for the worker and who reads every worker.
@@ -460,7 +463,11 @@ ROWS: dict[str, Row] = {
     "appraisal:worker": page(
         "worker", get={ALL: 404, ("grid_a", "grid_b", "community", "street", "leader", "admin"): 200}
     ),
-    "appraisal:assessment": page("community", get={ALL: 404, ("community", "street", "leader", "admin"): 200}),
+    "appraisal:assessment": page("community", get=COMMUNITY_LINE),
+    "appraisal:assessment_export": page("community", get=COMMUNITY_LINE),
+    # A department's line: its own officers, and the district's dispatchers and leaders above it.
+    "appraisal:department_assessment": page("department", get=DEPARTMENT_LINE),
+    "appraisal:department_assessment_export": page("department", get=DEPARTMENT_LINE),
     "cases:door_plates": page(
         "community",
         get={ALL: 404, ("community", "street", "admin"): 200},
