@@ -1,8 +1,8 @@
 """Whom the hall tells, and what: each hand-over of a service request tells whoever must act next
 (cases.notifications.delivery.tell, in the service's own transaction, so a rollback tells no
-one): a request from a QR plate the station's staff, an assignment its handler, a deadline near
-or past whoever holds the request; and the resident who applied from a plate gets the result by
-SMS. Each notice opens the request's page, and is told to each person once (its key)."""
+one): a request from a QR plate or a grid worker's 代办 the station's staff, an assignment its
+handler, a deadline near or past whoever holds the request; and the resident who applied from a
+plate gets the result by SMS. Each notice opens the request's page, told to each person once."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,7 +26,8 @@ def _tell(users, request: ServiceRequest, kind: NotificationKind, key: str) -> l
 
 
 def applied(request: ServiceRequest) -> list[int]:
-    """From the building's QR plate: the station's staff must hand it to someone."""
+    """From the building's QR plate or the grid worker's doorstep: the station's staff must hand it
+    to someone."""
     return _tell(station_staff(request.community), request, NotificationKind.HALL_APPLIED, "applied")
 
 

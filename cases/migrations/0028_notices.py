@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='delivery',
             name='kind',
-            field=models.CharField(choices=[('reported', '新上报'), ('whistled', '吹哨待派遣'), ('escalated', '升级待派遣'), ('dispatched', '派遣待签收'), ('assisting', '派遣协办'), ('returned', '部门退回'), ('extension_asked', '延期待审批'), ('extension_decided', '延期已审批'), ('resolved', '处置待核查'), ('rework', '核查返工'), ('reopened', '居民要求重办'), ('reminder', '临期提醒'), ('overdue', '超期'), ('supervision', '督办'), ('tracking_code', '查询码短信'), ('webhook_paused', '事件推送已暂停'), ('hall_applied', '扫码办事待分办'), ('hall_assigned', '便民服务待办理'), ('hall_reminder', '办件临期提醒'), ('hall_overdue', '办件超期'), ('hall_result', '办理结果短信')], max_length=20, verbose_name='类型'),
+            field=models.CharField(choices=[('reported', '新上报'), ('whistled', '吹哨待派遣'), ('escalated', '升级待派遣'), ('dispatched', '派遣待签收'), ('assisting', '派遣协办'), ('returned', '部门退回'), ('extension_asked', '延期待审批'), ('extension_decided', '延期已审批'), ('resolved', '处置待核查'), ('rework', '核查返工'), ('reopened', '居民要求重办'), ('reminder', '临期提醒'), ('overdue', '超期'), ('supervision', '督办'), ('tracking_code', '查询码短信'), ('webhook_paused', '事件推送已暂停'), ('hall_applied', '便民服务待分办'), ('hall_assigned', '便民服务待办理'), ('hall_reminder', '办件临期提醒'), ('hall_overdue', '办件超期'), ('hall_result', '办理结果短信')], max_length=20, verbose_name='类型'),
         ),
         migrations.AlterField(
             model_name='notification',
@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='notification',
             name='kind',
-            field=models.CharField(choices=[('reported', '新上报'), ('whistled', '吹哨待派遣'), ('escalated', '升级待派遣'), ('dispatched', '派遣待签收'), ('assisting', '派遣协办'), ('returned', '部门退回'), ('extension_asked', '延期待审批'), ('extension_decided', '延期已审批'), ('resolved', '处置待核查'), ('rework', '核查返工'), ('reopened', '居民要求重办'), ('reminder', '临期提醒'), ('overdue', '超期'), ('supervision', '督办'), ('tracking_code', '查询码短信'), ('webhook_paused', '事件推送已暂停'), ('hall_applied', '扫码办事待分办'), ('hall_assigned', '便民服务待办理'), ('hall_reminder', '办件临期提醒'), ('hall_overdue', '办件超期'), ('hall_result', '办理结果短信')], max_length=20, verbose_name='类型'),
+            field=models.CharField(choices=[('reported', '新上报'), ('whistled', '吹哨待派遣'), ('escalated', '升级待派遣'), ('dispatched', '派遣待签收'), ('assisting', '派遣协办'), ('returned', '部门退回'), ('extension_asked', '延期待审批'), ('extension_decided', '延期已审批'), ('resolved', '处置待核查'), ('rework', '核查返工'), ('reopened', '居民要求重办'), ('reminder', '临期提醒'), ('overdue', '超期'), ('supervision', '督办'), ('tracking_code', '查询码短信'), ('webhook_paused', '事件推送已暂停'), ('hall_applied', '便民服务待分办'), ('hall_assigned', '便民服务待办理'), ('hall_reminder', '办件临期提醒'), ('hall_overdue', '办件超期'), ('hall_result', '办理结果短信')], max_length=20, verbose_name='类型'),
         ),
         migrations.AddConstraint(
             model_name='delivery',

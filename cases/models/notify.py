@@ -34,7 +34,7 @@ class NotificationKind(models.TextChoices):
     TRACKING_CODE = "tracking_code", _("查询码短信")
     WEBHOOK_PAUSED = "webhook_paused", _("事件推送已暂停")
     # The service hall's hand-overs (hall.services) and its sweep (hall.sweep): notices, not cases.
-    HALL_APPLIED = "hall_applied", _("扫码办事待分办")
+    HALL_APPLIED = "hall_applied", _("便民服务待分办")
     HALL_ASSIGNED = "hall_assigned", _("便民服务待办理")
     HALL_REMINDER = "hall_reminder", _("办件临期提醒")
     HALL_OVERDUE = "hall_overdue", _("办件超期")

@@ -68,6 +68,13 @@ def test_a_request_from_a_plate_tells_the_station_staff_and_no_one_else(staff, a
     assert not Delivery.objects.filter(sent_at__isnull=True).exists()
 
 
+def test_a_request_the_grid_worker_takes_on_the_doorstep_tells_the_station_staff(staff, world, item):
+    services.take_for_resident(
+        actor=staff["grid_a"], item=item(5), household=world.households["A1"], applicant_name="A1住户"
+    )
+    assert told(NotificationKind.HALL_APPLIED) == {"community", "colleague"} and Notification.objects.count() == 2
+
+
 def test_an_assignment_tells_its_handler_once_per_hand_over_and_never_the_one_who_took_it(
     staff, receive, run_tasks_here
 ):
@@ -160,7 +167,7 @@ def test_the_inbox_shows_a_hall_notice_whose_link_opens_for_its_recipient(staff,
     assert page.context["unread_notifications"] == 1  # the header counts it
     assert [n.pk for n in page.context["notifications"]] == [note.pk]
     body = page.content.decode()
-    assert note.text in body and f'href="{link}"' in body and "扫码办事待分办" in body
+    assert note.text in body and f'href="{link}"' in body and "便民服务待分办" in body
     opened = client.post(reverse("cases:notification_read", args=[note.pk]))
     assert opened.status_code == 302 and opened.url == link
     assert client.get(link).status_code == 200
