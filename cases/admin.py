@@ -146,7 +146,7 @@ class CaseAlertAdmin(ReadOnlyAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ["user", "case", "kind", "text", "created_at", "read_at"]
+    list_display = ["user", "case", "link", "kind", "text", "created_at", "read_at"]
     list_filter = ["kind"]
     search_fields = ["case__number", "user__username"]
 
@@ -155,7 +155,7 @@ class NotificationAdmin(ReadOnlyAdmin):
 class DeliveryAdmin(ReadOnlyAdmin):
     """What went out through which channel, and what is still owed (tried again by beat)."""
 
-    list_display = ["event", "channel", "recipient", "kind", "attempts", "last_error", "created_at", "sent_at"]
+    list_display = ["event", "key", "channel", "recipient", "kind", "attempts", "last_error", "created_at", "sent_at"]
     list_filter = ["channel", "kind"]
     search_fields = ["recipient"]
     list_select_related = ["event__case"]

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -30,11 +31,16 @@ def notifications(request):
 @login_required
 @require_POST
 def read(request, pk: int):
-    """Marks it read and opens its case."""
+    """Marks it read and opens its case, or the page a notice about something else links to."""
     try:
         notification = services.mark_read(actor=request.user, notification_id=pk)
     except Notification.DoesNotExist:
         raise Http404 from None
+    if notification.case_id is None:
+        # A path this site wrote (reverse()); anything else is not followed off the site.
+        if not url_has_allowed_host_and_scheme(notification.link, allowed_hosts=None):
+            raise Http404
+        return redirect(notification.link)
     return redirect("cases:detail", notification.case_id)
 
 

@@ -194,6 +194,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Overdue is computed on read; the sweep only reminds and records, so five minutes late is harmless.
 CELERY_BEAT_SCHEDULE = {
     "sweep-case-deadlines": {"task": "cases.tasks.sweep_deadlines", "schedule": 300.0},
+    "sweep-service-request-deadlines": {"task": "hall.tasks.sweep_deadlines", "schedule": 300.0},
     "deliver-pending-notifications": {"task": "cases.tasks.deliver_pending_notifications", "schedule": 60.0},
     "deliver-pending-webhooks": {"task": "cases.tasks.deliver_pending_webhooks", "schedule": 60.0},
     "resume-pending-budget-runs": {"task": "funding.tasks.resume_pending_budget_runs", "schedule": 60.0},

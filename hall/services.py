@@ -1,7 +1,7 @@
 """The service hall's writes, one per step of a request: received (at a window by the station's
 staff, from the building's QR plate by the resident, or on the doorstep by the grid worker as
 网格员代办), handed to a window and a staff member, completed, or refused with the reason. Each
-authorises itself and records its audit entry.
+authorises itself, records its audit entry and tells whoever must act next (hall.notices).
 
 The station's staff are the community's handlers (Capability.HANDLE_IN_COMMUNITY at the
 community: 社区工作人员、两委委员、网格总长), who also keep its windows."""
@@ -24,6 +24,7 @@ from core.scope import SYSTEM, scope_for
 from core.scoping import full_clean
 from grids.access import require_people_editor
 from grids.models import Area, AreaKind, Household
+from hall import notices
 from hall.models import OPEN_STATUSES, ServiceItem, ServiceRequest, Source, Status, Window, WindowKind
 from hall.selectors import station_staff
 
@@ -139,6 +140,7 @@ def request_from_plate(
             full_clean(request, exclude=["item", "community", "building", "window"], validate_unique=False)
             request.save()
             audit.record(actor=None, action="service_request.apply", target=request, fields=FIELDS, capacity="resident")
+            notices.applied(request)
     except IntegrityError:
         # The same form sent at the same moment committed first.
         earlier = _resubmitted(submission_key, item, plate.building) if submission_key is not None else None
@@ -195,6 +197,7 @@ def take_for_resident(
             request.save()
             action = "service_request.take_for_resident"
             audit.record(actor=actor, action=action, target=request, fields=FIELDS, capacity=capacity)
+            notices.applied(request)
     except IntegrityError:
         earlier = _resubmitted(submission_key, item, household.building) if submission_key is not None else None
         if earlier is None:
@@ -226,9 +229,10 @@ def assign_request(*, actor, request: ServiceRequest, handler, window: Window | 
     request.window = window or request.window
     request.status = Status.ASSIGNED
     request.save(update_fields=["handler", "window", "status"])
-    audit.record(
+    entry = audit.record(
         actor=actor, action="service_request.assign", target=request, fields=["handler", "window"], capacity=capacity
     )
+    notices.assigned(request, actor=actor, hand_over=entry.pk)
     return request
 
 
@@ -249,6 +253,7 @@ def _finish(actor, request: ServiceRequest, status: str, result: str, action: st
     audit.record(
         actor=actor, action=action, target=request, fields=["status", "result", "finished_at"], capacity=capacity
     )
+    notices.finished(request)
     return request
 
 

@@ -1,6 +1,7 @@
-"""Who was told what about a case: the in-app notification (an event × a recipient), each
-delivery of it through a channel (recorded once, claimed before it is sent), the work-messaging
-group robots of departments and places, and each user's choice of channels."""
+"""Who was told what: the in-app notification (a case's event × a recipient, or a notice about
+something else, such as a service request, that opens its own page), each delivery of it through
+a channel (recorded once, claimed before it is sent), the work-messaging group robots of
+departments and places, and each user's choice of channels."""
 
 from django.conf import settings
 from django.db import models
@@ -32,14 +33,20 @@ class NotificationKind(models.TextChoices):
     SUPERVISION = "supervision", _("督办")
     TRACKING_CODE = "tracking_code", _("查询码短信")
     WEBHOOK_PAUSED = "webhook_paused", _("事件推送已暂停")
+    # The service hall's hand-overs (hall.services) and its sweep (hall.sweep): notices, not cases.
+    HALL_APPLIED = "hall_applied", _("便民服务待分办")
+    HALL_ASSIGNED = "hall_assigned", _("便民服务待办理")
+    HALL_REMINDER = "hall_reminder", _("办件临期提醒")
+    HALL_OVERDUE = "hall_overdue", _("办件超期")
+    HALL_RESULT = "hall_result", _("办理结果短信")
 
 
-# What a staff member chooses channels for; the tracking code goes to a resident's phone only, and
-# a paused webhook is told in the inbox of those who keep it (it belongs to no one step of a case).
-STAFF_KINDS = [
-    kind for kind in NotificationKind if kind not in (NotificationKind.TRACKING_CODE, NotificationKind.WEBHOOK_PAUSED)
-]
-URGENT_KINDS = frozenset({NotificationKind.OVERDUE, NotificationKind.SUPERVISION})
+# What a staff member chooses channels for; the tracking code and a service request's result go to
+# a resident's phone only, and a paused webhook is told in the inbox of those who keep it (it
+# belongs to no one step of a case).
+RESIDENT_KINDS = (NotificationKind.TRACKING_CODE, NotificationKind.HALL_RESULT)
+STAFF_KINDS = [kind for kind in NotificationKind if kind not in (*RESIDENT_KINDS, NotificationKind.WEBHOOK_PAUSED)]
+URGENT_KINDS = frozenset({NotificationKind.OVERDUE, NotificationKind.SUPERVISION, NotificationKind.HALL_OVERDUE})
 
 
 class Channel(models.TextChoices):
@@ -59,15 +66,22 @@ def default_channels(kind: str) -> list[str]:
 
 
 class Notification(models.Model):
-    """One event told to one user: their in-app inbox row, and what their deliveries carry."""
+    """One event told to one user: their in-app inbox row, and what their deliveries carry. A
+    notice about something other than a case (cases.notifications.delivery.tell) has no case but
+    a link to the page it opens, and a key saying what it is about, told to each user once."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("用户")
     )
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("案件"))
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications", verbose_name=_("案件")
+    )
     event = models.ForeignKey(
         CaseEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("案件环节")
     )
+    # A path on this site (reverse()); only for a notice without a case.
+    link = models.CharField(_("链接"), max_length=200, blank=True)
+    key = models.CharField(_("通知事由"), max_length=80, blank=True)
     kind = models.CharField(_("类型"), max_length=20, choices=NotificationKind.choices)
     text = models.CharField(_("内容"), max_length=200)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
@@ -87,7 +101,13 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "user"], condition=Q(event__isnull=False), name="notification_once_per_event"
-            )
+            ),
+            models.UniqueConstraint(fields=["key", "user"], condition=~Q(key=""), name="notification_once_per_key"),
+            models.CheckConstraint(
+                condition=Q(case__isnull=False, link="", key="")
+                | (Q(case__isnull=True, event__isnull=True) & ~Q(link="") & ~Q(key="")),
+                name="notification_case_or_link",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -134,12 +154,19 @@ class WorkChatHook(models.Model):
 
 
 class Delivery(models.Model):
-    """One message through one channel to one recipient for one event, recorded once and sent once:
-    claimed by a conditional update on `sent_at` before the channel is called."""
+    """One message through one channel to one recipient for one event (or one notice's key),
+    recorded once and sent once: claimed by a conditional update on `sent_at` before the channel
+    is called."""
 
-    event = models.ForeignKey(CaseEvent, on_delete=models.CASCADE, related_name="+", verbose_name=_("案件环节"))
+    event = models.ForeignKey(
+        CaseEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("案件环节")
+    )
+    # A notice's key (Notification.key, or a resident's text about a service request) for one
+    # that is about no case's event.
+    key = models.CharField(_("通知事由"), max_length=80, blank=True)
     channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices)
-    # "user:<pk>", "hook:<pk>" or "reporter": with event and channel, what is sent only once.
+    # "user:<pk>", "hook:<pk>", "reporter" or "applicant": with event (or key) and channel, what
+    # is sent only once.
     recipient = models.CharField(_("接收方"), max_length=40)
     kind = models.CharField(_("类型"), max_length=20, choices=NotificationKind.choices)
     notification = models.ForeignKey(
@@ -163,7 +190,14 @@ class Delivery(models.Model):
         verbose_name = _("通知投递")
         verbose_name_plural = _("通知投递")
         constraints = [
-            models.UniqueConstraint(fields=["event", "channel", "recipient"], name="delivery_once_per_recipient")
+            models.UniqueConstraint(fields=["event", "channel", "recipient"], name="delivery_once_per_recipient"),
+            models.UniqueConstraint(
+                fields=["key", "channel", "recipient"], condition=Q(event__isnull=True), name="delivery_once_per_key"
+            ),
+            models.CheckConstraint(
+                condition=Q(event__isnull=False, key="") | (Q(event__isnull=True) & ~Q(key="")),
+                name="delivery_event_or_key",
+            ),
         ]
         indexes = [
             # Beat's pass reads only what is still owed, by when it is due to be tried.

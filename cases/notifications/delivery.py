@@ -1,6 +1,6 @@
-"""Telling people: an event's notifications and deliveries are recorded in the step's own
-transaction (so a step that commits has told, and one that rolls back has told no one), and the
-deliveries go out after the commit, each once however often its task arrives.
+"""Telling people: an event's notifications (or a notice's, `tell`) and deliveries are recorded in
+the step's own transaction (so a step that commits has told, and one that rolls back has told no
+one), and the deliveries go out after the commit, each once however often its task arrives.
 
 A delivery is claimed by a conditional update on `sent_at` and its attempts, and the claim
 commits only with the hand-over: a task run twice sends nothing twice (the second claim waits on
@@ -12,6 +12,7 @@ the queue lost."""
 import datetime
 import logging
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -82,23 +83,29 @@ def _deliveries(case: Case, event: CaseEvent, kind: str, users: list, hooks: lis
     notes = Notification.objects.bulk_create(
         [Notification(user=user, case=case, event=event, kind=kind, text=text) for user in users]
     )
-    chosen = {user.pk: user.notification_settings for user in users if hasattr(user, "notification_settings")}
     first_try = timezone.now() + PENDING_AFTER
-    deliveries = []
-    for note in notes:
-        mine = chosen.get(note.user_id)
-        wants = mine.wants(kind) if mine else default_channels(kind)
-        for channel in wants:
-            if (channel == Channel.EMAIL and note.user.email) or (channel == Channel.SMS and mine and mine.phone):
-                deliveries.append(
-                    Delivery(event=event, channel=channel, recipient=f"user:{note.user_id}", kind=kind,
-                             notification=note, text=outbound, next_try_at=first_try)
-                )  # fmt: skip
+    deliveries = _chosen_deliveries(notes, kind, outbound, first_try, event=event)
     deliveries += [
         Delivery(event=event, channel=Channel.WORK_CHAT, recipient=f"hook:{hook.pk}", kind=kind, hook=hook,
                  text=outbound, next_try_at=first_try)
         for hook in hooks
     ]  # fmt: skip
+    return deliveries
+
+
+def _chosen_deliveries(notes: list[Notification], kind: str, outbound: str, first_try, **about) -> list[Delivery]:
+    """Each notification's deliveries through the channels its user chose for the kind (`about`
+    is the event, or a notice's key)."""
+    deliveries = []
+    for note in notes:
+        mine = getattr(note.user, "notification_settings", None)  # read with the user
+        wants = mine.wants(kind) if mine else default_channels(kind)
+        for channel in wants:
+            if (channel == Channel.EMAIL and note.user.email) or (channel == Channel.SMS and mine and mine.phone):
+                deliveries.append(
+                    Delivery(channel=channel, recipient=f"user:{note.user_id}", kind=kind, notification=note,
+                             text=outbound, next_try_at=first_try, **about)
+                )  # fmt: skip
     return deliveries
 
 
@@ -110,6 +117,38 @@ def _queue(deliveries: list[Delivery]) -> list[int]:
     if ids:
         enqueue_on_commit(deliver_notifications, ids)
     return ids
+
+
+def tell(users, *, kind: str, text: str, link: str, key: str) -> list[int]:
+    """A notice about something other than a case (a service request handed to someone): an inbox
+    row for each active user that opens `link`, and their deliveries by the channels they chose,
+    sent after the caller's transaction commits (a rollback tells no one). `key` says what the
+    notice is about: whoever was told of it before is not told again. Returns the deliveries."""
+    ids = sorted({user.pk for user in users})
+    told = Notification.objects.unscoped("who was told of this notice before: its key").filter(key=key)
+    people = get_user_model().objects.filter(pk__in=ids, is_active=True, client_key__isnull=True)
+    people = people.exclude(pk__in=told.values("user_id")).select_related("notification_settings").order_by("pk")
+    text = text if len(text) <= 200 else text[:199] + "…"
+    notes = Notification.objects.bulk_create(
+        [Notification(user=user, kind=kind, text=text, link=link, key=key) for user in people]
+    )
+    first_try = timezone.now() + PENDING_AFTER
+    return _queue(_chosen_deliveries(notes, kind, mask_numbers(text), first_try, key=key))
+
+
+def text_resident(phone: str | None, *, kind: str, text: str, key: str) -> int | None:
+    """Texts a resident who has no account (the applicant of a service request) once per key,
+    after the caller's transaction commits; returns the delivery's id, or None with no number."""
+    if not phone:
+        return None
+    already = Delivery.objects.unscoped("whether this resident was texted of it before: its key")
+    existing = already.filter(event__isnull=True, key=key, channel=Channel.SMS, recipient="applicant").first()
+    if existing is not None:
+        return existing.pk
+    text = text if len(text) <= 300 else text[:299] + "…"
+    delivery = Delivery(key=key, channel=Channel.SMS, recipient="applicant", kind=kind, phone=phone, text=text,
+                        next_try_at=timezone.now() + PENDING_AFTER)  # fmt: skip
+    return _queue([delivery])[0]
 
 
 def send_tracking_code(case: Case, phone: str | None = None) -> int | None:
