@@ -318,6 +318,7 @@ READS = [
     ("hall:request_refuse", "community", lambda w, g: [g["service_request"].pk], ""),
     ("hall:stats", "community", None, ""),
     ("hall:plate_request", None, lambda w, g: [g["plate"].token], ""),
+    ("hall:proxy_request", "grid_a", lambda w, g: [w.households["A1"].pk], ""),
     ("service-item-list", "community", None, ""),
     ("service-request-list", "community", None, ""),
     ("service-request-detail", "community", lambda w, g: [g["service_request"].pk], ""),
