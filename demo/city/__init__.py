@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
-from cases.models import Case, CaseCounter, CaseEvent, RoutingRule
+from cases.models import Case, CaseEvent
 from core import audit
 from core.models import AuditEntry
 from core.scope import SYSTEM
@@ -21,12 +21,10 @@ from demo.city.plan import CITY_CODE, SCALES
 from demo.city.tables import Writer, tree_faults, without_checks_and_indexes
 from grids import rollup
 from grids.models import Area, City, Household, Resident, ResidentTag
-from orgs.models import Department, Organization, PartyMember, Post
+from orgs.models import Organization, PartyMember
 
 ACTION = "demo.load_city"
 SEED = 12
-WRITTEN = [Area, Department, RoutingRule, Organization, Post, Household, Resident, ResidentTag, PartyMember, Case,
-           CaseEvent, CaseCounter]  # fmt: skip
 BIG = [Household, Resident, ResidentTag, PartyMember, Case, CaseEvent]
 
 
@@ -62,7 +60,7 @@ def load_city(*, scale: str, today: datetime.date, seed: int = SEED, progress: b
         people.build(writer, bones, seed, today, progress=progress)
         cases.CaseMaker(writer, bones, plan, seed, today).build(progress=progress)
     with transaction.atomic():
-        writer.reset_sequences(WRITTEN)
+        writer.reset_sequences()
         rollup.recount_under()  # the people went in past the services that keep the tree's counts
         faults = tree_faults(Area, sorted({r["tree_id"] for r in bones.roots}))
         faults += tree_faults(Organization, bones.org_tree_ids)

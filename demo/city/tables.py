@@ -25,6 +25,7 @@ class Writer:
         self.postgres = connection.vendor == "postgresql"
         self.counts: dict[str, int] = {}
         self._next: dict[type[models.Model], int] = {}
+        self._written: dict[type[models.Model], None] = {}  # in order, for reset_sequences
 
     def ids(self, model: type[models.Model], n: int) -> range:
         """`n` fresh primary keys for `model`, after any rows already there."""
@@ -43,6 +44,8 @@ class Writer:
         """`table` is a model (columns are its fields' attnames) or an auto-created M2M table's name."""
         model = table if isinstance(table, type) else None
         name = model._meta.db_table if model else table
+        if model:
+            self._written[model] = None
         adapters = self._adapters(model, columns) if model else []
         if adapters:
             rows = (_adapted(row, adapters) for row in rows)
@@ -83,10 +86,12 @@ class Writer:
                 adapters.append((position, _json))
         return adapters
 
-    def reset_sequences(self, models_: Iterable[type[models.Model]]) -> None:
-        """PostgreSQL's id sequences after rows with explicit ids (SQLite follows MAX(id) by itself)."""
+    def reset_sequences(self) -> None:
+        """PostgreSQL's id sequences after rows with explicit ids, for every model written (SQLite
+        follows MAX(id) by itself): a sequence left behind makes the app's next row of that kind
+        (an account, a case) collide with a generated one."""
         with connection.cursor() as cursor:
-            for sql in connection.ops.sequence_reset_sql(no_style(), list(models_)):
+            for sql in connection.ops.sequence_reset_sql(no_style(), list(self._written)):
                 cursor.execute(sql)
 
 

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import deadlines, workflow
-from cases.models import ENDED, Action, Case, CaseCounter, CaseEvent, RatedVia, Status
+from cases import services as case_services
+from cases.models import ENDED, Action, Case, CaseCounter, CaseEvent, Category, RatedVia, Status
 from core.blind_index import blind_index
 from core.identity import parse_citizen_id
 from core.models import AuditEntry
@@ -23,6 +24,7 @@ from demo.city.plan import CITY_CODE, SCALES
 from grids.models import Area, AreaKind, City, Household, Resident
 from orgs.models import Organization, OrgKind, PartyMember, Post, Role
 from tests.demo import geometry_checks
+from tests.factories import AreaFactory, user_with_posts
 
 TODAY = datetime.date(2026, 12, 1)
 PLAN = SCALES["city-tiny"]
@@ -220,3 +222,15 @@ def test_generated_people_sign_in_and_work_on_the_data(city, client, username):
         if name == "cases:dashboard" and "leader" not in username:
             continue
         assert client.get(reverse(name)).status_code == 200, name
+
+
+def test_the_app_adds_rows_of_every_kind_the_city_wrote_after_it(city):
+    """Each id sequence continues after the generated ids (on PostgreSQL COPY leaves them behind,
+    and the next row the app writes would collide): an account with a post, a place and a case."""
+    grid = Area.objects.filter(code__startswith=OURS, kind=AreaKind.GRID).order_by("code").first()
+    user = user_with_posts("after-the-city", dict(role=Role.GRID_WORKER, area=grid))
+    building = AreaFactory(kind=AreaKind.BUILDING, name="新楼", parent=grid)
+    category = Category.objects.filter(children__isnull=True).order_by("pk").first()
+    made = case_services.report_case(actor=user, category=category, area=building, description="城市之后上报")
+    for row in (user, Post.objects.get(user=user), building, made):
+        assert row.pk == type(row).objects.order_by("-pk").values_list("pk", flat=True)[0], type(row).__name__
