@@ -37,9 +37,11 @@ from django.utils import timezone  # noqa: E402
 
 from cases import sweep  # noqa: E402
 from cases.models import Case, CaseEvent, Category, Status  # noqa: E402
+from core.scope import SYSTEM  # noqa: E402
 from funding import services as funding_services  # noqa: E402
 from grids.models import Area, AreaKind, Household, Resident  # noqa: E402
-from orgs.models import Post  # noqa: E402
+from orgs import services as org_services  # noqa: E402
+from orgs.models import Post, Role  # noqa: E402
 from tests.sign_in import force_login_verified  # noqa: E402
 
 REPEAT = 5
@@ -265,11 +267,14 @@ def once(where: dict) -> dict:
     pending = unscoped(Case).filter(sweep.pending_q(now)).count()
     read, _ = timed_and_undone(lambda: list(unscoped(Case).filter(sweep.pending_q(now)).values_list("pk", "number")))
     swept, counts = timed_and_undone(lambda: sweep.sweep_deadlines(now))
-    district_user = get_user_model().objects.get(username=where["users"]["district"])
 
     def budget():
-        run = funding_services.start_budget_run(actor=district_user, year=now.year, area=where["district"])
-        funding_services.compute_budget_run(run.pk, actor=district_user)
+        # The city has no 财政 account: one appointed for the run, rolled back with it.
+        finance = get_user_model().objects.create_user(username="bench-finance")
+        post = Post(user=finance, role=Role.FINANCE_OFFICER, area=where["district"], start=now.date())
+        org_services.appoint(actor=SYSTEM, post=post)
+        run = funding_services.start_budget_run(actor=finance, year=now.year, area=where["district"])
+        funding_services.compute_budget_run(run.pk, actor=finance)
         return run.pk
 
     budget_seconds, _ = timed_and_undone(budget)
