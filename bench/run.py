@@ -3,7 +3,7 @@ hot path, the figures against the issue's targets. Run by hand, never in CI.
 
     uv run python bench/run.py --database-url postgres://postgres@127.0.0.1:5441/city \\
         --compare-url postgres://postgres@127.0.0.1:5441/city_tenth [--seconds 10] [--paths a,b] \\
-        [--out docs/benchmarks.md]
+        [--out docs/benchmarks.md] [--logs DIR]
 
 The databases hold `manage.py load_city` data written with the bench's keys (BENCH_KEYS below);
 `--generate city` (or city-tenth) migrates an empty database and loads it first. Per database:
@@ -144,7 +144,7 @@ def bench_database(label: str, env: dict, args, work: Path) -> dict:
     bind = f"127.0.0.1:{args.http_port}"
     gunicorn = [sys.executable, "-m", "gunicorn", "gridgov.wsgi", "--workers", "2", "--bind", bind]
     step(f"{label}: gunicorn and wrk, {args.seconds} s a path")
-    with process(gunicorn, env, work / f"gunicorn-{label}.log") as arbiter:
+    with process(gunicorn, env, (args.logs or work) / f"gunicorn-{label}.log") as arbiter:
         wait_until_up(f"http://{bind}/bench/bare/")
         sampler = RssSampler(arbiter.pid)
         sampler.start()
@@ -181,6 +181,7 @@ def main() -> int:
     parser.add_argument("--redis-port", type=int, default=6381)
     parser.add_argument("--http-port", type=int, default=8441)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument("--logs", type=Path, help="keep gunicorn's logs here (each answer that is not 2xx says why)")
     args = parser.parse_args()
     started = datetime.datetime.now(datetime.UTC)
     load_at_start = os.getloadavg()
