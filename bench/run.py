@@ -183,6 +183,8 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument("--logs", type=Path, help="keep gunicorn's logs here (each answer that is not 2xx says why)")
     args = parser.parse_args()
+    if args.logs:
+        args.logs.mkdir(parents=True, exist_ok=True)
     started = datetime.datetime.now(datetime.UTC)
     load_at_start = os.getloadavg()
     with contextlib.ExitStack() as stack, tempfile.TemporaryDirectory(prefix="gridgov-bench.") as work:
