@@ -2,12 +2,11 @@
 doorstep page (cases.visit_views). Nothing here names a key group the caller may not see: a visit
 carries none, and a sensitive group's rule is listed only to those who may see sensitive groups."""
 
-from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
@@ -138,10 +137,8 @@ class VisitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         # The visit keeps the key too, as the page's form does: the same visit sent again past the
         # API's replay window is still this visit (and its case), never a second one.
         key = idempotency.key_of(request)
-        try:
-            visit = services.record_visit(actor=request.user, submission_key=key, **data.service_kwargs())
-        except PermissionDenied as exc:  # the household is in scope, its card is not the caller's to keep
-            raise exceptions.PermissionDenied(exc.args[0] if exc.args else None) from exc
+        # A household in scope whose card is not the caller's to keep: the service's 403, with its reason.
+        visit = services.record_visit(actor=request.user, submission_key=key, **data.service_kwargs())
         return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
 
 

@@ -91,8 +91,8 @@ def _converted(exc) -> exceptions.APIException:
 
     if isinstance(exc, Http404):
         return exceptions.NotFound()
-    if isinstance(exc, PermissionDenied):
-        return exceptions.PermissionDenied()
+    if isinstance(exc, PermissionDenied):  # a service's refusal says why, in the caller's language
+        return exceptions.PermissionDenied(exc.args[0] if exc.args else None)
     return exceptions.APIException()
 
 
