@@ -381,10 +381,10 @@ def department_assessment(scope: Scope, department: Department, year: int) -> De
     days, 1 January to 31 December, Asia/Shanghai) that it leads now, rejected and merged reports
     left out, as the ranking page counts them (cases.metrics), and the returns and extensions it
     asked for on that year's cases. A case it returned is no longer its case: it counts once, as
-    returned. Two grouped queries, however many cases."""
+    returned. Two grouped queries of its own cases, however many cases."""
     period = metrics.Period(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
-    tally = metrics.tallies(scope, period, "department").get(department.pk, metrics.Tally())
-    steps = metrics.department_steps(scope, period, STEPS).get(department.pk, dict.fromkeys(STEPS, 0))
+    tally = metrics.tallies(scope, period, "department", only=department.pk).get(department.pk, metrics.Tally())
+    steps = metrics.department_steps(scope, period, department.pk, STEPS)
     rates = tally.rates
     figures = [
         LineFigure("assigned", _("承办案件"), tally.reported, WHISTLE_CLAUSE),

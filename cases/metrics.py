@@ -160,14 +160,22 @@ def _valid(scope: Scope, period: Period, source: str | None = None) -> QuerySet[
 
 
 def tallies(
-    scope: Scope, period: Period, by: str, now: datetime.datetime | None = None, source: str | None = None
+    scope: Scope,
+    period: Period,
+    by: str,
+    now: datetime.datetime | None = None,
+    source: str | None = None,
+    only: int | None = None,
 ) -> dict[int, Tally]:
     """{id of the department / street / community / grid: its tally}, in one query; of one source's
-    cases only (the 12345 hotline's, say) when `source` is given."""
+    cases only (the 12345 hotline's, say) when `source` is given, of one department (or place) when
+    `only` names it (its own line reads its own cases, not every department's)."""
     # No `by IS NOT NULL` in SQL: with it the planner reads the whole (by, ...) index instead of
     # the period's cases of the caller's area; the cases nobody holds come back as one None row.
     names = [f.name for f in fields(Tally)]
     rows = tally_rows(scope, period, by, now or timezone.now(), source)
+    if only is not None:
+        rows = rows.filter(**{by: only})
     return {row[by]: Tally(**{name: row[name] for name in names}) for row in rows if row[by] is not None}
 
 
@@ -176,22 +184,19 @@ def tally_rows(scope: Scope, period: Period, by: str, now: datetime.datetime, so
     return _valid(scope, period, source).values(by).annotate(**_counts(now)).order_by()
 
 
-def department_steps(scope: Scope, period: Period, actions: list[str]) -> dict[int, dict[str, int]]:
-    """{department id: {action: how many}}: the steps departments took (a return, an extension
-    asked) on the cases reported in the period, in one grouped query. A returned case leaves its
-    department's cases, so a department's own steps are counted for its officers by the event's
-    department, not only through the cases the scope reads."""
+def department_steps(scope: Scope, period: Period, department_id: int, actions: list[str]) -> dict[str, int]:
+    """{action: how many}: the steps one department took (a return, an extension asked) on the
+    cases reported in the period, in one grouped query. A returned case leaves its department's
+    cases, so the department's own steps are counted for its officers by the event's department,
+    not only through the cases the scope reads."""
     start, end = period.bounds
     steps = CaseEvent.objects.filter(
-        action__in=actions, department__isnull=False, case__created_at__gte=start, case__created_at__lt=end
+        action__in=actions, department_id=department_id, case__created_at__gte=start, case__created_at__lt=end
     )
     if not scope.unrestricted:
         read = Q(case__in=selectors.cases(scope).values("pk")) | Q(department_id__in=sorted(scope.department_ids))
         steps = steps.filter(read)
-    found: dict[int, dict[str, int]] = {}
-    for department_id, action, n in steps.values_list("department_id", "action").annotate(n=Count("pk")).order_by():
-        found.setdefault(department_id, dict.fromkeys(actions, 0))[action] = n
-    return found
+    return dict.fromkeys(actions, 0) | dict(steps.values_list("action").annotate(n=Count("pk")).order_by())
 
 
 def weights() -> dict[str, Decimal]:
