@@ -2,12 +2,14 @@
 
 Overdue itself is computed on every read; the sweep only records and tells: a reminder at 75 %
 of a period, an overdue record, 督办 on an overdue resolution and the automatic escalation the
-time limit asks for, each once per deadline. Each is recorded through the case recorder, which
-tells whoever holds the case (cases.notifications) after the case's transaction commits.
+time limit asks for, each once per deadline. They are recorded for a batch of cases at a time,
+in as many queries as for one case (`services.record_for_system`), and whoever holds each
+case is told (cases.notifications) after the batch's transaction commits.
 """
 
 import datetime
 import logging
+from collections import Counter
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
@@ -15,31 +17,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import deadlines, services
-from cases.models import AWAITING_DISPATCH, AWAITING_RESPONSE, WORKING, Action, AlertKind, Case, CaseAlert, Level
-from cases.services import SYSTEM_ROLE
-from core.scope import SYSTEM
+from cases.models import (
+    AWAITING_DISPATCH,
+    AWAITING_RESPONSE,
+    WORKING,
+    Action,
+    AlertKind,
+    Case,
+    CaseAlert,
+    Level,
+    TimeLimit,
+)
 
 log = logging.getLogger(__name__)
 
 
-def _alert(case: Case, kind: str, due: datetime.datetime, now: datetime.datetime, action: str, note: str) -> bool:
-    """Records the alert once per deadline, and through the recorder whoever holds the case is
-    told; False if the alert was recorded before (a second sweep changes nothing and sends nothing)."""
-    _row, created = CaseAlert.objects.get_or_create(case=case, kind=kind, due=due)
-    if not created:
-        return False
-    services.record(
-        case,
-        action=action,
-        actor=SYSTEM,
-        role=SYSTEM_ROLE,
-        to_status=case.status,
-        at=now,
-        note=note,
-        data={"due": due.isoformat()},
-        moves=False,
-    )
-    return True
+# Cases locked, read and recorded together, in one transaction: about 30 queries for each batch.
+BATCH = 500
+COUNTS = ("reminders", "overdue", "supervised", "escalated")
 
 
 def _running(case: Case) -> list[tuple[str, datetime.datetime, datetime.datetime | None]]:
@@ -54,29 +49,66 @@ def _running(case: Case) -> list[tuple[str, datetime.datetime, datetime.datetime
     return running
 
 
-def _sweep_case(case: Case, now: datetime.datetime, counts: dict[str, int]) -> None:
-    for which, due, remind_at in _running(case):
-        if due <= now:
-            label = {"response": _("响应已超期"), "dispatch": _("派遣已超期")}.get(which, _("办结已超期"))
-            if not _alert(case, AlertKind.OVERDUE, due, now, Action.OVERDUE, label):
+def _sweep_cases(pks: list[int], now: datetime.datetime, limits: dict) -> dict[str, int]:
+    """One batch, in the caller's transaction: the cases locked and read again (a step may have
+    moved one since the sweep found it), and the alerts they lack recorded once per deadline, in
+    three passes that each write every case's events, audit entries and notifications together:
+    reminders and overdue records, then 督办 on the overdue resolutions, then the escalations
+    their time limits ask for. Each pass tells whoever holds the case at that point, as the
+    same records one after another would."""
+    cases = services.lock_all(Case.objects.unscoped("the sweep re-reads the cases it found").filter(pk__in=pks))
+    # Under the cases' locks no other sweep can add to these (the unique constraint says so too).
+    done = set(CaseAlert.objects.filter(case_id__in=pks).values_list("case_id", "kind", "due"))
+    alerts, records, late = [], [], []
+    for case in cases:
+        for which, due, remind_at in _running(case):
+            if due <= now:
+                kind, action, note = AlertKind.OVERDUE, Action.OVERDUE, _overdue(which)
+            elif remind_at and remind_at <= now:
+                kind, action, note = AlertKind.REMINDER, Action.REMIND, _("即将到期")
+            else:
                 continue
-            counts["overdue"] += 1
-            if which == "resolution":
-                case.supervised = True
-                case.save(update_fields=["supervised", "updated_at"])
-                _alert(case, AlertKind.SUPERVISION, due, now, Action.SUPERVISE, _("超期督办"))
-                counts["supervised"] += 1
-                if (
-                    case.level != Level.DISTRICT
-                    and deadlines.limit_for(case.category, case.colour).escalate_when_overdue
-                ):
-                    note = _("超期自动升级")
-                    services.move_up(case, action=Action.ESCALATE, actor=SYSTEM, role=SYSTEM_ROLE, note=note, at=now)
-                    counts["escalated"] += 1
-        elif (
-            remind_at and remind_at <= now and _alert(case, AlertKind.REMINDER, due, now, Action.REMIND, _("即将到期"))
-        ):
-            counts["reminders"] += 1
+            if (case.pk, kind, due) in done:
+                continue
+            alerts.append(CaseAlert(case=case, kind=kind, due=due))
+            records.append(services.SystemRecord(case, action, note, {"due": due.isoformat()}))
+            # 督办 goes with an overdue resolution's record, in the same transaction.
+            if kind == AlertKind.OVERDUE and which == "resolution":
+                late.append((case, due))
+    services.record_for_system(records, now)
+    for case, due in late:
+        case.supervised = True
+        alerts.append(CaseAlert(case=case, kind=AlertKind.SUPERVISION, due=due))
+    services.record_for_system(
+        [services.SystemRecord(c, Action.SUPERVISE, _("超期督办"), {"due": due.isoformat()}) for c, due in late], now
+    )
+    escalations = []
+    for case, _due in late:
+        limit = _limit(case, limits)
+        if case.level != Level.DISTRICT and limit.escalate_when_overdue:
+            to_status, data = services.lift(case, now, limit)
+            escalations.append(services.SystemRecord(case, Action.ESCALATE, _("超期自动升级"), data, True, to_status))
+    services.record_for_system(escalations, now)
+    CaseAlert.objects.bulk_create(alerts)
+    made = Counter(alert.kind for alert in alerts)
+    return {
+        "reminders": made[AlertKind.REMINDER],
+        "overdue": made[AlertKind.OVERDUE],
+        "supervised": made[AlertKind.SUPERVISION],
+        "escalated": len(escalations),
+    }
+
+
+def _overdue(which: str) -> str:
+    return {"response": _("响应已超期"), "dispatch": _("派遣已超期")}.get(which, _("办结已超期"))
+
+
+def _limit(case: Case, known: dict) -> TimeLimit:
+    """The case's time limit, read once a sweep for each category and colour."""
+    key = (case.category_id, case.colour)
+    if key not in known:
+        known[key] = deadlines.limit_for(case.category, case.colour)
+    return known[key]
 
 
 def _pending(statuses: frozenset[str], which: str, now: datetime.datetime) -> Q:
@@ -104,27 +136,32 @@ def pending_q(now: datetime.datetime) -> Q:
 def sweep_deadlines(now: datetime.datetime | None = None) -> dict[str, int]:
     """Reminders at 75% of a period, overdue records, 督办 on an overdue resolution and automatic
     escalation where the time limit says so. Overdue itself is computed on every read; this only
-    records and tells. Each case is its own transaction; notifications go out after it commits.
-    One case that fails (a broken time limit, say) is logged with its number and rolled back on
-    its own; the others are still swept, and it is tried again on the next run."""
+    records and tells. Cases are swept a batch at a time, each batch its own transaction, and
+    notifications go out after it commits. A batch that fails is swept again a case at a time, so
+    the one case that fails (a broken time limit, say) is logged with its number and rolled back
+    on its own; the others are still swept, and it is tried again on the next run."""
     now = now or timezone.now()
-    counts = dict.fromkeys(["reminders", "overdue", "supervised", "escalated"], 0)
+    counts = dict.fromkeys(COUNTS, 0)
     pending = Case.objects.unscoped("the sweep reads every case with a clock running").filter(pending_q(now))
-    for pk, number in pending.values_list("pk", "number").iterator():
-        tally = dict.fromkeys(counts, 0)
-        try:
-            with transaction.atomic():
-                case = (
-                    Case.objects.unscoped("the sweep re-reads the case it found, under its lock")
-                    .select_for_update(of=("self",))
-                    .select_related("category", "area")
-                    .get(pk=pk)
-                )
-                _sweep_case(case, now, tally)
-        except Exception:
-            # Counted nowhere on purpose: the counts say what was recorded, and this case recorded nothing.
-            log.exception("deadline sweep: case %s failed; the others go on", number)
-            continue
-        for key, n in tally.items():
-            counts[key] += n
+    found = list(pending.order_by("pk").values_list("pk", "number"))
+    limits: dict = {}
+    for start in range(0, len(found), BATCH):
+        _sweep_apart(found[start : start + BATCH], now, limits, counts)
     return counts
+
+
+def _sweep_apart(batch: list[tuple[int, str]], now: datetime.datetime, limits: dict, counts: dict) -> None:
+    try:
+        with transaction.atomic():
+            tally = _sweep_cases([pk for pk, _number in batch], now, limits)
+    except Exception:
+        if len(batch) == 1:
+            # Counted nowhere on purpose: the counts say what was recorded, and this case recorded nothing.
+            log.exception("deadline sweep: case %s failed; the others go on", batch[0][1])
+            return
+        log.warning("deadline sweep: a batch of %d cases failed; sweeping them one at a time", len(batch))
+        for one in batch:
+            _sweep_apart([one], now, limits, counts)
+        return
+    for key, n in tally.items():
+        counts[key] += n

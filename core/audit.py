@@ -10,7 +10,7 @@ from core.models import AuditEntry, Result
 from core.scope import ADMIN, SYSTEM, Scope
 
 
-def record(
+def entry(
     *,
     actor,
     action: str,
@@ -20,17 +20,15 @@ def record(
     result: str = Result.OK,
     username: str = "",
 ) -> AuditEntry:
-    """Called inside the service's transaction, so the entry and the change commit or fail together.
-
-    The object is kept as type and id only: its str() may be a resident's name.
-    """
+    """The entry `record` saves, not yet saved. The object is kept as type and id only: its str()
+    may be a resident's name."""
     user = actor if actor is not None and actor is not SYSTEM and actor.is_authenticated else None
     context = request_context.current()
     capacity = capacity or ("system" if actor is SYSTEM else "")
     if context and context.client_key:
         # A client key acts through its service account's post: the entry names the key and that post.
         capacity = f"{context.client_key}:{capacity}"[:40]
-    entry = AuditEntry(
+    return AuditEntry(
         actor=user,
         capacity=capacity,
         action=action,
@@ -42,8 +40,20 @@ def record(
         client_address=context.client_address if context else None,
         request_id=context.request_id if context else "",
     )
-    entry.save()
-    return entry
+
+
+def record(**about) -> AuditEntry:
+    """Called inside the service's transaction, so the entry and the change commit or fail
+    together; takes what `entry` takes."""
+    made = entry(**about)
+    made.save()
+    return made
+
+
+def record_all(entries: list[AuditEntry]) -> list[AuditEntry]:
+    """Entries made by `entry`, saved in one insert and chained in their order: for a job that
+    records many writes at once (the deadline sweep)."""
+    return AuditEntry.objects.append_all(entries)
 
 
 def reader_capacity(scope: Scope) -> str:

@@ -32,8 +32,13 @@ class AuditQuerySet(models.QuerySet):
         raise AppendOnly("audit entries cannot be deleted")
 
     def bulk_create(self, *args, **kwargs):
-        # Each row must be chained under the lock, one at a time, through save().
-        raise AppendOnly("audit entries are appended one at a time")
+        # Each row must be chained under the lock: through save(), or append_all().
+        raise AppendOnly("audit entries are appended through save() or append_all()")
+
+    def append_all(self, entries: list) -> list:
+        """Many entries in one insert, each chained onto the one before under the chain's lock."""
+        chain.append_all(entries, lambda: super(AuditQuerySet, self).bulk_create(entries))
+        return entries
 
     def bulk_update(self, *args, **kwargs):
         raise AppendOnly("audit entries cannot be updated")

@@ -29,7 +29,7 @@ from cases.models import (
     default_channels,
 )
 from cases.notifications.channels import CHANNELS
-from cases.notifications.recipients import KIND_OF_ACTION, audiences_for
+from cases.notifications.recipients import KIND_OF_ACTION, audiences_for, users_of
 from core.after_commit import enqueue_on_commit
 from core.identity import normalize_phone
 from core.logmask import mask_numbers
@@ -51,62 +51,72 @@ def _text(case: Case, kind: str, note: str) -> str:
 
 def announce(case: Case, event: CaseEvent) -> list[int]:
     """Records who is told of this event (in-app) and what goes out to them through which channel;
-    queues the sending for after the commit. Returns the deliveries recorded. Whoever two
-    audiences share is told once, as the first names them; the actor is never told."""
-    kind = KIND_OF_ACTION.get(event.action)
-    if kind is None:
+    queues the sending for after the commit. Returns the deliveries recorded."""
+    return announce_all([(case, event)])
+
+
+def announce_all(told: list[tuple[Case, CaseEvent]]) -> list[int]:
+    """`announce` for many events at once (the sweep's), in as many queries as for one. Whoever
+    two audiences of an event share is told once, as the first names them; the actor is never
+    told."""
+    planned = []
+    for case, event in told:
+        kind = KIND_OF_ACTION.get(event.action)
+        if kind is not None:
+            planned += [(case, event, each_kind, audience) for each_kind, audience in audiences_for(case, event, kind)]
+    if not planned:
         return []
-    deliveries: list[Delivery] = []
-    told_users, told_hooks = {event.actor_id}, set()
-    for each_kind, audience in audiences_for(case, event, kind):
-        users = [user for user in audience.users() if user.pk not in told_users]
+    audiences = [audience for *_, audience in planned]
+    first_try = timezone.now() + PENDING_AFTER
+    notes, outbound_of, deliveries = [], {}, []
+    already: dict[int, tuple[set, set]] = {}
+    reached = zip(planned, users_of(audiences), hooks_of(audiences), strict=True)
+    for (case, event, kind, _audience), users, hooks in reached:
+        told_users, told_hooks = already.setdefault(event.pk, ({event.actor_id}, set()))
+        users = [user for user in users if user.pk not in told_users]
+        hooks = [hook for hook in hooks if hook.pk not in told_hooks]
         told_users.update(user.pk for user in users)
-        hooks = [hook for hook in _hooks(audience) if hook.pk not in told_hooks]
         told_hooks.update(hook.pk for hook in hooks)
-        deliveries += _deliveries(case, event, each_kind, users, hooks)
+        text = _text(case, kind, event.note)
+        # What leaves the system (mail, SMS, a group robot) carries no whole ID or phone number.
+        outbound = outbound_of[event.pk, kind] = _text(case, kind, mask_numbers(event.note))
+        notes += [Notification(user=user, case=case, event=event, kind=kind, text=text) for user in users]
+        deliveries += [
+            Delivery(event=event, channel=Channel.WORK_CHAT, recipient=f"hook:{hook.pk}", kind=kind, hook=hook,
+                     text=outbound, next_try_at=first_try)
+            for hook in hooks
+        ]  # fmt: skip
+    for note in Notification.objects.bulk_create(notes):
+        deliveries += _chosen_deliveries(note, outbound_of[note.event.pk, note.kind], first_try, event=note.event)
     return _queue(deliveries)
 
 
-def _hooks(audience) -> list[WorkChatHook]:
-    if not (audience.area_ids or audience.department_ids):
-        return []
+def hooks_of(audiences) -> list[list[WorkChatHook]]:
+    """Each audience's active group robots, by id, all read in one query."""
+    area_ids = sorted(set().union(*(a.area_ids for a in audiences)))
+    department_ids = sorted(set().union(*(a.department_ids for a in audiences)))
+    if not (area_ids or department_ids):
+        return [[] for _ in audiences]
     hooks = WorkChatHook.objects.filter(active=True).filter(
-        Q(area_id__in=sorted(audience.area_ids)) | Q(department_id__in=sorted(audience.department_ids))
+        Q(area_id__in=area_ids) | Q(department_id__in=department_ids)
     )
-    return list(hooks.order_by("pk"))
+    hooks = list(hooks.order_by("pk"))
+    return [
+        [hook for hook in hooks if hook.area_id in a.areas or hook.department_id in a.department_ids] for a in audiences
+    ]
 
 
-def _deliveries(case: Case, event: CaseEvent, kind: str, users: list, hooks: list[WorkChatHook]) -> list[Delivery]:
-    text = _text(case, kind, event.note)
-    # What leaves the system (mail, SMS, a group robot) carries no whole ID or phone number.
-    outbound = _text(case, kind, mask_numbers(event.note))
-    notes = Notification.objects.bulk_create(
-        [Notification(user=user, case=case, event=event, kind=kind, text=text) for user in users]
-    )
-    first_try = timezone.now() + PENDING_AFTER
-    deliveries = _chosen_deliveries(notes, kind, outbound, first_try, event=event)
-    deliveries += [
-        Delivery(event=event, channel=Channel.WORK_CHAT, recipient=f"hook:{hook.pk}", kind=kind, hook=hook,
-                 text=outbound, next_try_at=first_try)
-        for hook in hooks
+def _chosen_deliveries(note: Notification, outbound: str, first_try, **about) -> list[Delivery]:
+    """A notification's deliveries through the channels its user chose for its kind (`about` is
+    the event, or a notice's key)."""
+    mine = getattr(note.user, "notification_settings", None)  # read with the user
+    wants = mine.wants(note.kind) if mine else default_channels(note.kind)
+    return [
+        Delivery(channel=channel, recipient=f"user:{note.user_id}", kind=note.kind, notification=note,
+                 text=outbound, next_try_at=first_try, **about)
+        for channel in wants
+        if (channel == Channel.EMAIL and note.user.email) or (channel == Channel.SMS and mine and mine.phone)
     ]  # fmt: skip
-    return deliveries
-
-
-def _chosen_deliveries(notes: list[Notification], kind: str, outbound: str, first_try, **about) -> list[Delivery]:
-    """Each notification's deliveries through the channels its user chose for the kind (`about`
-    is the event, or a notice's key)."""
-    deliveries = []
-    for note in notes:
-        mine = getattr(note.user, "notification_settings", None)  # read with the user
-        wants = mine.wants(kind) if mine else default_channels(kind)
-        for channel in wants:
-            if (channel == Channel.EMAIL and note.user.email) or (channel == Channel.SMS and mine and mine.phone):
-                deliveries.append(
-                    Delivery(channel=channel, recipient=f"user:{note.user_id}", kind=kind, notification=note,
-                             text=outbound, next_try_at=first_try, **about)
-                )  # fmt: skip
-    return deliveries
 
 
 def _queue(deliveries: list[Delivery]) -> list[int]:
@@ -133,7 +143,8 @@ def tell(users, *, kind: str, text: str, link: str, key: str) -> list[int]:
         [Notification(user=user, kind=kind, text=text, link=link, key=key) for user in people]
     )
     first_try = timezone.now() + PENDING_AFTER
-    return _queue(_chosen_deliveries(notes, kind, mask_numbers(text), first_try, key=key))
+    outbound = mask_numbers(text)
+    return _queue([delivery for note in notes for delivery in _chosen_deliveries(note, outbound, first_try, key=key)])
 
 
 def text_resident(phone: str | None, *, kind: str, text: str, key: str) -> int | None:

@@ -10,9 +10,9 @@ street as well). Besides the users, an audience names the units (places and depa
 work-messaging group robots hear of it.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from cases.models import Action, Case, CaseEvent, Level, NotificationKind, Status
@@ -40,31 +40,65 @@ KIND_OF_ACTION = {
 
 @dataclass
 class Audience:
-    posts: Q = field(default_factory=lambda: Q(pk__in=[]))
-    area_ids: set[int] = field(default_factory=set)
+    """Whom an event is told to: the holders of these roles at these places, the officers of these
+    departments (only `only_user` of them, for a return to the one who dispatched), and the units'
+    group robots. Read for many events at once by `users_of` and `hooks_of`."""
+
+    areas: dict[int, frozenset[str]] = field(default_factory=dict)
     department_ids: set[int] = field(default_factory=set)
+    only_user: int | None = None
+
+    @property
+    def area_ids(self) -> set[int]:
+        return set(self.areas)
 
     def add_area(self, area_id: int | None, capability: Capability | None = None, roles=None) -> None:
         if area_id is None:
             return
         roles = roles if roles is not None else roles_with(capability)
-        self.posts |= Q(area_id=area_id, role__in=sorted(roles))
-        self.area_ids.add(area_id)
+        self.areas[area_id] = self.areas.get(area_id, frozenset()) | frozenset(roles)
 
     def add_department(self, department_id: int | None) -> None:
-        if department_id is None:
-            return
-        self.posts |= Q(department_id=department_id, role__in=sorted(roles_with(Capability.WORK_FOR_DEPARTMENT)))
-        self.department_ids.add(department_id)
+        if department_id is not None:
+            self.department_ids.add(department_id)
+
+    def holds(self, post: Post) -> bool:
+        if self.only_user is not None and post.user_id != self.only_user:
+            return False
+        if post.role in self.areas.get(post.area_id, ()):
+            return True
+        return post.department_id in self.department_ids and post.role in roles_with(Capability.WORK_FOR_DEPARTMENT)
 
     def users(self) -> list:
-        """The active holders, each with their 通知设置 (if they saved any) read in the same query.
-        Not a client key's service account: the system behind it hears by webhook, if it subscribed."""
-        posts = Post.objects.unscoped("whoever must be told of a case, wherever they are").active()
-        holders = posts.filter(self.posts, user__isnull=False).values("user_id")
-        people = get_user_model().objects.filter(pk__in=holders, is_active=True, client_key__isnull=True)
-        users = people.select_related("notification_settings")
-        return list(users.order_by("pk"))
+        return users_of([self])[0]
+
+
+def users_of(audiences: list[Audience]) -> list[list]:
+    """Each audience's active holders, by id, each with their 通知设置 (if they saved any), all
+    read in one query. Not a client key's service account: the system behind it hears by
+    webhook, if it subscribed."""
+    area_ids = sorted(set().union(*(a.areas for a in audiences)))
+    department_ids = sorted(set().union(*(a.department_ids for a in audiences)))
+    if not (area_ids or department_ids):
+        return [[] for _ in audiences]
+    posts = Post.objects.unscoped("whoever must be told of a case, wherever they are").active()
+    held = posts.filter(
+        Q(area_id__in=area_ids) | Q(department_id__in=department_ids),
+        user__is_active=True,
+        user__client_key__isnull=True,
+    ).select_related("user__notification_settings")
+    near: dict[tuple[str, int], list[Post]] = defaultdict(list)
+    for post in held.order_by("pk"):
+        near["area", post.area_id].append(post)
+        near["department", post.department_id].append(post)
+    told = []
+    for audience in audiences:
+        units = [("area", area_id) for area_id in audience.areas]
+        units += [("department", department_id) for department_id in audience.department_ids]
+        posts = [post for unit in units for post in near.get(unit, ())]
+        people = {post.user_id: post.user for post in posts if audience.holds(post)}
+        told.append([people[user_id] for user_id in sorted(people)])
+    return told
 
 
 def _community(audience: Audience, case: Case) -> None:
@@ -97,16 +131,14 @@ def _verifiers(audience: Audience, case: Case) -> None:
         audience.add_area(case.community_id, Capability.VERIFY_CASE)
 
 
-def _dispatcher_of(audience: Audience, case: Case, event: CaseEvent) -> None:
+def _dispatcher_of(case: Case, event: CaseEvent) -> Audience:
     """Back to whoever dispatched it, if they still dispatch there; else to the level's dispatchers."""
     dispatched = case.events.filter(action=Action.DISPATCH, at__lte=event.at).order_by("-at", "-pk").first()
-    level = Audience()
-    _dispatchers(level, case)
-    if dispatched and dispatched.actor_id and any(u.pk == dispatched.actor_id for u in level.users()):
-        audience.posts |= level.posts & Q(user_id=dispatched.actor_id)
-        audience.area_ids |= level.area_ids
-        return
+    audience = Audience()
     _dispatchers(audience, case)
+    if dispatched and dispatched.actor_id and any(u.pk == dispatched.actor_id for u in audience.users()):
+        audience.only_user = dispatched.actor_id
+    return audience
 
 
 def audience_for(case: Case, event: CaseEvent, kind: str) -> Audience:
@@ -116,7 +148,7 @@ def audience_for(case: Case, event: CaseEvent, kind: str) -> Audience:
     elif kind in (NotificationKind.WHISTLED, NotificationKind.ESCALATED, NotificationKind.EXTENSION_ASKED):
         _dispatchers(audience, case)
     elif kind == NotificationKind.RETURNED:
-        _dispatcher_of(audience, case, event)
+        audience = _dispatcher_of(case, event)
     elif kind in (NotificationKind.DISPATCHED, NotificationKind.EXTENSION_DECIDED):
         audience.add_department(case.department_id)
     elif kind == NotificationKind.RESOLVED:

@@ -21,7 +21,17 @@ from cases.services.department import (
     sign_case,
     verify_case,
 )
-from cases.services.recording import RESIDENT, SYSTEM_ROLE, CaseConflict, _lock, begin, record
+from cases.services.recording import (
+    RESIDENT,
+    SYSTEM_ROLE,
+    CaseConflict,
+    SystemRecord,
+    _lock,
+    begin,
+    lock_all,
+    record,
+    record_for_system,
+)
 from cases.services.reporting import (
     STAFF_SOURCES,
     KeyReused,
@@ -37,8 +47,8 @@ from cases.services.steps import (
     decide_extension,
     dispatch_case,
     escalate_case,
+    lift,
     merge_case,
-    move_up,
     reject_case,
     whistle_case,
 )
@@ -51,6 +61,7 @@ __all__ = [
     "SYSTEM_ROLE",
     "CaseConflict",
     "KeyReused",
+    "SystemRecord",
     "_lock",
     "accept_case",
     "add_visit_rule",
@@ -65,12 +76,14 @@ __all__ = [
     "end_visit_rule",
     "escalate_case",
     "issue_door_plates",
+    "lift",
+    "lock_all",
     "merge_case",
-    "move_up",
     "permitted_steps",
     "rate_by_callback",
     "rate_case",
     "record",
+    "record_for_system",
     "record_visit",
     "refer_case",
     "reject_case",

@@ -3,16 +3,19 @@ recorder that appends the event, stores the photos, writes the audit entry and n
 records through it too, so a case's history has one author and every event one way to be told."""
 
 import datetime
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import workflow
 from cases.models import Case, CaseEvent, CasePhoto
-from cases.notifications.delivery import announce
+from cases.notifications.delivery import announce, announce_all
 from cases.photos import CleanPhoto
-from cases.webhooks.outbox import record_deliveries
+from cases.webhooks.outbox import record_all_deliveries, record_deliveries
 from core import audit
 from core.scope import SYSTEM, scope_for
 
@@ -110,6 +113,69 @@ def record(
     announce(case, event)
     record_deliveries(case, event)
     return event
+
+
+def lock_all(cases) -> list[Case]:
+    """`_lock` for many cases at once (the sweep's): their rows locked and read again, each
+    remembered as it was locked, for `record_for_system` to say what changed."""
+    locked = cases.select_for_update(of=("self",)).select_related("area", "category", "district", "department")
+    locked = list(locked.order_by("pk"))
+    for case in locked:
+        setattr(case, _SNAPSHOT, _snapshot(case))
+    return locked
+
+
+@dataclass(frozen=True)
+class SystemRecord:
+    """One of the sweep's records: a reminder, an overdue record, 督办, or (`moves`, to
+    `to_status`) an automatic escalation. The case carries whatever else the sweep changed."""
+
+    case: Case
+    action: str
+    note: str
+    data: dict
+    moves: bool = False
+    to_status: str = ""
+
+
+def record_for_system(records: list[SystemRecord], at: datetime.datetime) -> list[CaseEvent]:
+    """What `record` does for each, with the system as actor, for many cases at once (each case
+    once; cases from `lock_all`): the changed cases saved, the events, the audit entries and the
+    notifications, each in one statement, in the caller's transaction. Whoever must be told is
+    read from the cases as they stand after this call's changes."""
+    events, entries, saved = [], [], []
+    for r in records:
+        case, from_status = r.case, r.case.status
+        if r.moves:
+            case.status, case.last_action = r.to_status, r.action
+        before, after = getattr(case, _SNAPSHOT), _snapshot(case)
+        changed = [name for name, value in after.items() if before.get(name) != value and name != "updated_at"]
+        if changed:
+            saved.append((case, changed))
+        events.append(
+            CaseEvent(case=case, action=r.action, actor=None, actor_role=SYSTEM_ROLE, at=at, from_status=from_status,
+                      to_status=case.status, department_id=case.department_id, note=r.note, data=r.data)
+        )  # fmt: skip
+        entries.append(audit.entry(actor=SYSTEM, action=f"case.{r.action}", target=case, fields=changed,
+                                   capacity=SYSTEM_ROLE))  # fmt: skip
+        setattr(case, _SNAPSHOT, after)
+    # One UPDATE for each set of new values: the sweep's cases change alike (督办; one level up at
+    # the same moment), so a batch takes a handful, not one for each case.
+    alike = defaultdict(list)
+    for case, changed in saved:
+        alike[tuple((name, getattr(case, name)) for name in sorted(changed))].append(case)
+    saved_at = timezone.now()  # as `auto_now` would have it
+    written = Case.objects.unscoped("the sweep saves the cases it locked")
+    for values, cases in alike.items():
+        written.filter(pk__in=[case.pk for case in cases]).update(updated_at=saved_at, **dict(values))
+        for case in cases:
+            case.updated_at = saved_at
+    events = CaseEvent.objects.bulk_create(events)
+    audit.record_all(entries)
+    told = [(r.case, event) for r, event in zip(records, events, strict=True)]
+    announce_all(told)
+    record_all_deliveries(told)
+    return events
 
 
 def _acting_post(user, role: str, case: Case):

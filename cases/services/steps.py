@@ -11,16 +11,29 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import deadlines
-from cases.models import COLOUR_OF, ENDED, NEXT_LEVEL, Action, Case, CaseEvent, Importance, Level, Status, Urgency
+from cases.models import (
+    COLOUR_OF,
+    ENDED,
+    NEXT_LEVEL,
+    Action,
+    Case,
+    CaseEvent,
+    Importance,
+    Level,
+    Status,
+    TimeLimit,
+    Urgency,
+)
 from cases.services.recording import CaseConflict, begin, record, required_text
 from orgs.models import Department
 
 
-def start_dispatch_clock(case: Case, at: datetime.datetime) -> dict:
-    """The level the case waits at has `dispatch_hours` to send it on; returns the event's data
-    on the deadline it replaces, so a moved deadline is always told in the timeline."""
+def start_dispatch_clock(case: Case, at: datetime.datetime, limit: TimeLimit | None = None) -> dict:
+    """The level the case waits at has `dispatch_hours` to send it on (of `limit`, the case's own
+    time limit, read here if not given); returns the event's data on the deadline it replaces, so
+    a moved deadline is always told in the timeline."""
     before = case.dispatch_due
-    due = deadlines.dispatch_due(deadlines.limit_for(case.category, case.colour), at)
+    due = deadlines.dispatch_due(limit or deadlines.limit_for(case.category, case.colour), at)
     case.dispatch_due, case.dispatch_remind_at = due.at, due.remind_at
     data = {"dispatch_due": due.at.isoformat()}
     if before and case.status == Status.WHISTLED:
@@ -88,8 +101,9 @@ def merge_case(*, actor, case: Case, into: Case, at: datetime.datetime | None = 
     return case
 
 
-def move_up(case: Case, *, action: str, actor, role: str, note: str, at: datetime.datetime) -> Case:
-    """One level up. The caller holds the case's lock: a step of this module, or the sweep."""
+def lift(case: Case, at: datetime.datetime, limit: TimeLimit | None = None) -> tuple[str, dict]:
+    """One level up, on the case in memory: returns the status it moves to and the event's data,
+    for the caller to record. The caller holds the case's lock."""
     next_level = NEXT_LEVEL[case.level]
     from_level = case.level
     case.level = next_level
@@ -100,7 +114,13 @@ def move_up(case: Case, *, action: str, actor, role: str, note: str, at: datetim
         case.accepted_at = at
     data = {"from_level": from_level, "to_level": next_level}
     if to_status == Status.WHISTLED:
-        data |= start_dispatch_clock(case, at)
+        data |= start_dispatch_clock(case, at, limit)
+    return to_status, data
+
+
+def move_up(case: Case, *, action: str, actor, role: str, note: str, at: datetime.datetime) -> Case:
+    """One level up, recorded. The caller holds the case's lock."""
+    to_status, data = lift(case, at)
     record(case, action=action, actor=actor, role=role, to_status=to_status, at=at, note=note, data=data)
     return case
 

@@ -98,13 +98,14 @@ def payload(case: Case, event: CaseEvent, kind: str, kinds: list[str]) -> dict:
     }
 
 
-def _candidates(case: Case):
-    """The subscriptions whose owner may hold the case: its district, or its lead or an assisting
-    department (the same columns Case.in_scope reads); paused ones too, so nothing is lost."""
-    assisting = Case.assisting.through.objects.filter(case_id=case.pk).values("department_id")
-    owners = Q(district_id=case.district_id) | Q(department__in=assisting)
-    if case.department_id:
-        owners |= Q(department_id=case.department_id)
+def _candidates(cases: list[Case]):
+    """The subscriptions whose owner may hold one of the cases: its district, or its lead or an
+    assisting department (the same columns Case.in_scope reads); paused ones too, so nothing is
+    lost."""
+    ids = [case.pk for case in cases]
+    assisting = Case.assisting.through.objects.filter(case_id__in=ids).values("department_id")
+    owners = Q(district_id__in={case.district_id for case in cases}) | Q(department__in=assisting)
+    owners |= Q(department_id__in={case.department_id for case in cases if case.department_id})
     found = WebhookSubscription.objects.unscoped("every subscription that may want a case's event")
     return found.filter(owners, active=True).select_related("district").order_by("pk")
 
@@ -112,27 +113,38 @@ def _candidates(case: Case):
 def record_deliveries(case: Case, event: CaseEvent) -> list[int]:
     """One delivery for each subscription that wants this kind of event and whose owner's scope
     holds the case; queued for after the commit. Returns the ids recorded."""
-    kinds = kinds_of(event)
-    if not kinds:
+    return record_all_deliveries([(case, event)])
+
+
+def record_all_deliveries(told: list[tuple[Case, CaseEvent]]) -> list[int]:
+    """`record_deliveries` for many events at once (the sweep's): a query for the subscriptions,
+    and one for each subscription's view of the cases, however many events there are."""
+    wanted = [(case, event, kinds) for case, event in told if (kinds := kinds_of(event))]
+    if not wanted:
         return []
-    made = []
-    for subscription in _candidates(case):
-        wanted = [kind for kind in kinds if kind in subscription.kinds]
-        if not wanted:
-            continue
+    subscriptions = list(_candidates([case for case, _event, _kinds in wanted]))
+    seen = {}
+    for subscription in subscriptions:
+        ids = sorted({case.pk for case, _event, kinds in wanted if set(kinds) & set(subscription.kinds)})
         # What the owner would see on a page is exactly what it is sent.
-        if not Case.objects.within(subscription.owner_scope()).filter(pk=case.pk).exists():
-            continue
-        body = json.dumps(payload(case, event, wanted[0], kinds), ensure_ascii=False, separators=(",", ":"))
-        made.append(
-            WebhookDelivery(
-                subscription=subscription,
-                event=event,
-                kind=wanted[0],
-                body=body,
-                next_try_at=timezone.now() + PENDING_AFTER,
+        visible = Case.objects.within(subscription.owner_scope()).filter(pk__in=ids) if ids else Case.objects.none()
+        seen[subscription.pk] = set(visible.values_list("pk", flat=True))
+    made = []
+    for case, event, kinds in wanted:
+        for subscription in subscriptions:
+            chosen = [kind for kind in kinds if kind in subscription.kinds]
+            if not chosen or case.pk not in seen[subscription.pk]:
+                continue
+            body = json.dumps(payload(case, event, chosen[0], kinds), ensure_ascii=False, separators=(",", ":"))
+            made.append(
+                WebhookDelivery(
+                    subscription=subscription,
+                    event=event,
+                    kind=chosen[0],
+                    body=body,
+                    next_try_at=timezone.now() + PENDING_AFTER,
+                )
             )
-        )
     return queue(WebhookDelivery.objects.bulk_create(made))
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from cases import services, sweep, tasks
 from cases.models import Action, CaseAlert, CaseEvent, DoorPlate, TimeLimit
+from core import chain
 from core.models import AuditEntry
 from tests.cases.conftest import at
 
@@ -17,24 +18,25 @@ from tests.cases.conftest import at
 def test_one_broken_case_is_logged_and_the_sweep_goes_on(world, dispatched, monkeypatch, caplog):
     broken = dispatched(at=at(2026, 11, 23, 9))
     fine = dispatched(at=at(2026, 11, 23, 9))
-    record = services.record
+    record = services.record_for_system
 
-    # The case recorder fails for one case after its alert row was written, so the rollback shows.
-    def fail_for_one(case, **kwargs):
-        if case.pk == broken.pk:
+    # The recorder fails for any batch holding one case, after the alert rows were written, so the
+    # rollback shows: the batch is swept again a case at a time, and only that case waits.
+    def fail_for_one(records, at):
+        if any(r.case.pk == broken.pk for r in records):
             raise RuntimeError("a broken row")
-        return record(case, **kwargs)
+        return record(records, at)
 
-    monkeypatch.setattr(services, "record", fail_for_one)
-    with caplog.at_level(logging.ERROR, logger="cases.sweep"):
+    monkeypatch.setattr(services, "record_for_system", fail_for_one)
+    with caplog.at_level(logging.WARNING, logger="cases.sweep"):
         counts = sweep.sweep_deadlines(now=fine.response_due + datetime.timedelta(minutes=1))
     assert counts["overdue"] == 1
     assert CaseAlert.objects.filter(case=fine).exists()
     assert not CaseAlert.objects.filter(case=broken).exists()  # its own transaction rolled back
     assert not broken.events.filter(action=Action.OVERDUE).exists()
-    assert broken.number in caplog.text
+    assert "a batch of 2 cases failed" in caplog.text and broken.number in caplog.text
     # Mended, it is swept on the next run.
-    monkeypatch.setattr(services, "record", record)
+    monkeypatch.setattr(services, "record_for_system", record)
     assert sweep.sweep_deadlines(now=fine.response_due + datetime.timedelta(minutes=2))["overdue"] == 1
 
 
@@ -45,6 +47,7 @@ def test_the_sweep_records_through_the_steps_recorder(world, dispatched):
     assert (event.actor, event.actor_role) == (None, "system")
     entry = AuditEntry.objects.filter(action="case.overdue", target_id=str(case.pk)).get()
     assert (entry.actor, entry.capacity) == (None, "system")
+    assert chain.first_broken(AuditEntry) is None  # the batch's entries are chained in their order
     case.refresh_from_db()
     assert case.last_action == Action.DISPATCH  # a reminder or overdue record does not move the case
 

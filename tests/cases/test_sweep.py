@@ -3,6 +3,8 @@
 import datetime
 
 from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cases import services, sweep
 from cases.models import Action, Case, CaseAlert, Delivery, Level, Notification
@@ -88,3 +90,31 @@ def test_cases_the_sweep_has_finished_with_are_not_read_again(world, dispatched,
     assert sweep.sweep_deadlines(now=late)["overdue"] == 3
     with django_assert_num_queries(1):  # the one query that finds nothing left to do
         assert sweep.sweep_deadlines(now=late + datetime.timedelta(days=30))["overdue"] == 0
+
+
+def test_the_sweep_records_many_cases_in_as_many_queries_as_few(world, report, depts, run_tasks_here):
+    u = world.users
+
+    def dispatched_at(when):
+        case = services.whistle_case(case=report(at=when), actor=u["community"], note="需要执法", at=when)
+        return services.dispatch_case(case=case, actor=u["street"], department=depts["城管局"], at=when)
+
+    first = [dispatched_at(at(2026, 11, 23, 9)) for _ in range(2)]
+    with CaptureQueriesContext(connection) as few:
+        assert sweep.sweep_deadlines(now=first[0].response_due + datetime.timedelta(minutes=1))["overdue"] == 2
+    later = [dispatched_at(at(2026, 11, 30, 9)) for _ in range(5)]
+    with CaptureQueriesContext(connection) as many:
+        assert sweep.sweep_deadlines(now=later[0].response_due + datetime.timedelta(minutes=1))["overdue"] == 5
+    assert len(many) == len(few)
+    told = Notification.objects.filter(user=u["officer"], kind="overdue")
+    assert sorted(told.values_list("case_id", flat=True)) == sorted(c.pk for c in first + later)
+
+
+def test_cases_beyond_one_batch_are_each_swept_once(world, dispatched, monkeypatch):
+    monkeypatch.setattr(sweep, "BATCH", 2)
+    cases = [dispatched(at=at(2026, 11, 23, 9)) for _ in range(5)]
+    late = cases[0].response_due + datetime.timedelta(minutes=1)
+    assert sweep.sweep_deadlines(now=late)["overdue"] == 5
+    assert sweep.sweep_deadlines(now=late + datetime.timedelta(minutes=5))["overdue"] == 0
+    assert CaseAlert.objects.filter(case__in=cases, kind="overdue").count() == 5
+    assert all(case.events.filter(action=Action.OVERDUE).count() == 1 for case in cases)
