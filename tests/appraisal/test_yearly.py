@@ -3,8 +3,10 @@ the score as computed by hand, the ranking per community and street, the records
 figure listed on the worker's page, and each role reading only its own workers."""
 
 from decimal import Decimal
+from unittest import mock
 
 import pytest
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -171,3 +173,19 @@ def test_the_communitys_assessment_has_a_line_for_grid_work(world, year_of_grid_
     assert ("上报事件", "3") in [(str(a), b) for a, b in line.sums]
     page = client_for(world.users["community"]).get(reverse("appraisal:assessment", args=[world.areas["K1"].pk]))
     assert 'data-testid="grid-work"' in page.content.decode()
+
+
+def test_the_ranking_builds_no_querysets_per_worker(world, year_of_grid_a):
+    """The ranking lists no records, so more workers must not mean more querysets built in Python
+    (cloning one per worker and measure was most of a street's ranking time)."""
+    scope = scope_for(world.users["community"])
+
+    def querysets_built() -> tuple[int, int]:
+        with mock.patch.object(QuerySet, "_chain", autospec=True, side_effect=QuerySet._chain) as chain:
+            _scheme, rows = selectors.yearly(scope, YEAR)
+        return len(rows), chain.call_count
+
+    workers, before = querysets_built()
+    for n in range(3):
+        user_with_posts(f"grid_extra_{n}", dict(role=Role.GRID_WORKER, area=world.areas["A"]))
+    assert querysets_built() == (workers + 3, before)
