@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0028_notices'),
+        ('cases', '0029_yearly_counts'),
         ('grids', '0015_geometry_import'),
         ('orgs', '0013_coverage_targets'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
