@@ -233,6 +233,18 @@ class Case(models.Model):
                 condition=Q(status__in=sorted(WORKING)),
                 name="case_resolution_remind",
             ),
+            # The district's workbench counts its escalated and extension queues: without these the
+            # planner reads the district's whole open backlog to find the few cases in them.
+            models.Index(
+                fields=["district", "level"],
+                condition=Q(last_action="escalate", status__in=sorted(OPEN)),  # Action.ESCALATE, defined below
+                name="case_district_escalated",
+            ),
+            models.Index(
+                fields=["district"],
+                condition=Q(status=Status.IN_PROGRESS, extension_days__isnull=False),
+                name="case_district_extension",
+            ),
         ]
 
     def __str__(self) -> str:
