@@ -131,7 +131,7 @@ def measure(session: Session, method: str, url: str, body: str | None, key: bool
             return session.client.get(target, headers=headers)
         return session.client.post(target, data=body or "{}", content_type="application/json", headers=headers)
 
-    urls = [u for u, _cookie in url] if isinstance(url, list) else [url] * (REPEAT + 1)
+    urls = [entry[0] for entry in url] if isinstance(url, list) else [url] * (REPEAT + 1)
     send(urls[0])  # warm: imports, the scope's first read, the page cache of PostgreSQL
     walls, sqls, counts, statuses = [], [], set(), set()
     for target in urls[1 : REPEAT + 1]:
@@ -181,7 +181,7 @@ def paths(where: dict) -> list[dict]:
     signers = {post.department_id: Session(post.user.username) for post in officers.select_related("user")}
     waiting = unscoped(Case).filter(district=where["district"], status=Status.DISPATCHED, department__in=list(signers))
     pool = [
-        (f"/api/v1/cases/{pk}/sign/", signers[department].cookie)
+        (f"/api/v1/cases/{pk}/sign/", signers[department].cookie, signers[department].csrf)
         for pk, department in waiting.order_by("pk").values_list("pk", "department")[:SIGN_POOL]
     ]
     defined = [
@@ -233,11 +233,10 @@ def paths(where: dict) -> list[dict]:
                 "name": name,
                 "user": users.get(role, "(anonymous)"),
                 "method": method,
-                "urls": url if isinstance(url, list) else [(url, session.cookie)],
+                "urls": url if isinstance(url, list) else [(url, session.cookie, session.csrf)],
                 "pool": isinstance(url, list),
                 "body": body,
                 "keyed": keyed,
-                "csrf": session.csrf,
                 **figures,
             }
         )

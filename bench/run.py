@@ -43,8 +43,9 @@ WARM_UP_SECONDS = 2
 
 LUA = """
 local entries = __ENTRIES__
-local method, body, csrf, keyed, pool = "__METHOD__", __BODY__, "__CSRF__", __KEYED__, __POOL__
+local method, body, keyed, pool = "__METHOD__", __BODY__, __KEYED__, __POOL__
 local i = 0
+math.randomseed(os.time())
 bad = 0  -- a global: done() reads it from each thread
 request = function()
   i = i + 1
@@ -53,9 +54,12 @@ request = function()
   local headers = {["Cookie"] = entry[2], ["Accept"] = entry[1]:find("/api/") and "application/json" or "text/html"}
   if method == "POST" then
     headers["Content-Type"] = "application/json"
-    headers["X-CSRFToken"] = csrf
+    headers["X-CSRFToken"] = entry[3]  -- each session's own token: the one in its cookie
   end
-  if keyed then headers["Idempotency-Key"] = string.format("bench-%d-%d-%d", os.time(), math.random(1e9), i) end
+  if keyed then  -- a fresh UUID each time (the API refuses any other key): a new report each
+    headers["Idempotency-Key"] = string.format("%08x-%04x-4%03x-a%03x-%04x%08x", math.random(0, 0x7fffffff),
+      math.random(0, 0xffff), math.random(0, 0xfff), math.random(0, 0xfff), math.random(0, 0xffff), i)
+  end
   return wrk.format(method, entry[1], headers, body)
 end
 response = function(status, headers, response_body)
@@ -81,11 +85,10 @@ def lua_string(text: str) -> str:
 
 
 def script(path: dict) -> str:
-    entries = "{" + ", ".join(f"{{{lua_string(u)}, {lua_string(c)}}}" for u, c in path["urls"]) + "}"
+    entries = "{" + ", ".join("{" + ", ".join(map(lua_string, entry)) + "}" for entry in path["urls"]) + "}"
     values = {
         "__METHOD__": path["method"],
         "__BODY__": lua_string(path["body"]) if path["body"] else "nil",
-        "__CSRF__": path["csrf"],
         "__KEYED__": "true" if path["keyed"] else "false",
         "__POOL__": "true" if path["pool"] else "false",
         "__ENTRIES__": entries,  # last: a cookie or a path never holds another placeholder
