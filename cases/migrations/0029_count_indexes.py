@@ -22,4 +22,12 @@ class Migration(migrations.Migration):
             model_name='caseevent',
             index=models.Index(fields=['actor', 'action', 'at'], name='caseevent_actor_action_at'),
         ),
+        migrations.AddIndex(
+            model_name='case',
+            index=models.Index(condition=models.Q(('last_action', 'escalate'), ('status__in', ['accepted', 'dispatched', 'in_progress', 'reported', 'resolved', 'whistled'])), fields=['district', 'level'], name='case_district_escalated'),
+        ),
+        migrations.AddIndex(
+            model_name='case',
+            index=models.Index(condition=models.Q(('extension_days__isnull', False), ('status', 'in_progress')), fields=['district'], name='case_district_extension'),
+        ),
     ]
