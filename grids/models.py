@@ -161,6 +161,10 @@ class BuildingCount(models.Model):
     residents = models.PositiveIntegerField(_("在住人数"), default=0)
     # Living residents with an active tag of a group that is not sensitive, as the lists show them.
     key_group_residents = models.PositiveIntegerField(_("重点人群人数"), default=0)
+    # Households by Occupancy, one field a value (`households_<value>`): the workbench's panel.
+    households_owner = models.PositiveIntegerField(_("自住户数"), default=0)
+    households_rented = models.PositiveIntegerField(_("出租户数"), default=0)
+    households_vacant = models.PositiveIntegerField(_("空置户数"), default=0)
 
     class Meta:
         verbose_name = _("楼栋统计")

@@ -18,8 +18,10 @@ from contextvars import ContextVar
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from grids.models import Area, AreaKind, BuildingCount, BuildingGroupCount, KeyGroup, ResidentTag
+from grids.models import Area, AreaKind, BuildingCount, BuildingGroupCount, KeyGroup, Occupancy, ResidentTag
 
+# BuildingCount's households by occupancy, a field per value.
+OCCUPANCY_FIELDS = {value: f"households_{value}" for value in Occupancy.values}
 CHUNK = 1000  # buildings per grouped query: well under SQLite's limit on query parameters
 # The buildings touched inside `deferred()`, counted again once when it ends.
 _pending: ContextVar[set[int] | None] = ContextVar("rollup_pending", default=None)
@@ -48,7 +50,8 @@ def deferred() -> Iterator[None]:
 
 
 def recount_buildings(building_ids: Iterable[int]) -> int:
-    """Count these buildings' households, living residents and key-group residents again and store
+    """Count these buildings' households (in all and by occupancy), living residents and key-group
+    residents again and store
     them; ids of other places or of removed buildings are skipped. Returns how many were stored
     (none yet inside `deferred()`, which counts them when it ends)."""
     pending = _pending.get()
@@ -72,16 +75,27 @@ def recount_buildings(building_ids: Iterable[int]) -> int:
                 n_households=Count("households", distinct=True),
                 n_residents=Count("households__residents", filter=living, distinct=True),
                 n_key_group=Count("households__residents", filter=living & Q(tagged), distinct=True),
+                **{
+                    field: Count("households", filter=Q(households__occupancy=value), distinct=True)
+                    for value, field in OCCUPANCY_FIELDS.items()
+                },
             )
         )
         rows = [
-            BuildingCount(building_id=pk, households=h, residents=r, key_group_residents=k) for pk, h, r, k in counted
+            BuildingCount(
+                building_id=pk,
+                households=h,
+                residents=r,
+                key_group_residents=k,
+                **dict(zip(OCCUPANCY_FIELDS.values(), by_occupancy, strict=True)),
+            )
+            for pk, h, r, k, *by_occupancy in counted
         ]
         BuildingCount.objects.bulk_create(
             rows,
             update_conflicts=True,
             unique_fields=["building"],
-            update_fields=["households", "residents", "key_group_residents"],
+            update_fields=["households", "residents", "key_group_residents", *OCCUPANCY_FIELDS.values()],
         )
         _recount_groups([row.building_id for row in rows], today)
         stored += len(rows)

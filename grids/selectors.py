@@ -13,6 +13,7 @@ from core.bilingual import localized
 from core.blind_index import blind_index
 from core.identity import ID_LIKE, PHONE_LIKE, normalize_phone
 from core.scope import Scope
+from grids import rollup
 from grids.import_models import ImportRun
 from grids.models import (
     Area,
@@ -237,8 +238,11 @@ def key_group_breakdown(scope: Scope) -> list[dict]:
 
 
 def occupancy_breakdown(scope: Scope) -> dict[str, int]:
-    counted = households(scope).order_by().values("occupancy").annotate(n=Count("pk"))
-    return {row["occupancy"]: row["n"] for row in counted}
+    """Households by occupancy across the scope, summed from the per-building counts (grids.rollup):
+    one row a building read, never a household."""
+    return BuildingCount.objects.filter(scope.area_q("building__")).aggregate(
+        **{value: Coalesce(Sum(field), 0) for value, field in rollup.OCCUPANCY_FIELDS.items()}
+    )
 
 
 EXPIRING_DAYS = 30

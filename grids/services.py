@@ -261,6 +261,8 @@ def update_household_card(*, actor, household: Household, **changes: Any) -> Hou
     """Update the 四清 card (and the address within the building) after a visit."""
     capacity = require_people_editor(actor, household.building)
     _save_card(household, changes)
+    if "occupancy" in changes:
+        recount_buildings([household.building_id])  # the workbench counts households by occupancy
     audit.record(actor=actor, action="grids.update_household_card", target=household, fields=changes, capacity=capacity)
     return household
 

@@ -90,7 +90,7 @@ class ResidentImport:
         self.building_pks = {building.pk for building in self.buildings.values()}
         self.households: dict[tuple[int, str, str], HouseholdState] = {}
         self.seen_ids: dict[str, int] = {}
-        self.gained: set[int] = set()  # buildings that gained a household or a resident
+        self.gained: set[int] = set()  # to count again: a household or resident gained, an occupancy changed
 
     # Reading a row ------------------------------------------------------------------------------
     def _parse(self, number: int, cells: dict[str, str]) -> Parsed | Outcome:
@@ -295,19 +295,21 @@ class ResidentImport:
             residents = Resident.objects.within(self.scope)
             residents.bulk_update(phoned, RESIDENT_UPDATES, batch_size=500)
             residents.bulk_update(kept, [f for f in RESIDENT_UPDATES if not f.startswith("phone")], batch_size=500)
-        changed = [state for state in self.households.values() if state.changed and state.pk is not None]
+        changed = {key: state for key, state in self.households.items() if state.changed and state.pk is not None}
         if changed:
             Household.objects.within(self.scope).bulk_update(
-                [Household(pk=state.pk, floor=state.floor, occupancy=state.occupancy) for state in changed],
+                [Household(pk=state.pk, floor=state.floor, occupancy=state.occupancy) for state in changed.values()],
                 ["floor", "occupancy"],
                 batch_size=500,
             )
-            for state in changed:
+            for state in changed.values():
                 state.changed = False
         self.gained.update(row.building.pk for _state, row in (*new_households, *new_residents))
+        self.gained.update(building_id for building_id, _unit, _room in changed)  # counted by occupancy
 
     def done(self) -> None:
-        """The buildings that gained someone are counted again once, at the end: per chunk, a run
-        that fills 2,000 buildings recounted each of them once in three chunks (a fifth of the
-        run). What the rows change besides (names, phones, floors) is not counted."""
+        """The buildings that gained someone, or a household's new occupancy, are counted again once,
+        at the end: per chunk, a run that fills 2,000 buildings recounted each of them once in three
+        chunks (a fifth of the run). What the rows change besides (names, phones, floors) is not
+        counted."""
         recount_buildings(self.gained)

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from core.scope import SYSTEM, scope_for
+from core.scope import SYSTEM, Scope, scope_for
 from grids import moves, rollup, services, tasks
 from grids.imports.residents import ResidentImport
 from grids.merging import merge_area
@@ -17,12 +17,13 @@ from grids.models import (
     BuildingGroupCount,
     Household,
     KeyGroup,
+    Occupancy,
     Relation,
     Resident,
     ResidentEnd,
     ResidentTag,
 )
-from grids.selectors import totals, visible_tags, with_counts
+from grids.selectors import occupancy_breakdown, totals, visible_tags, with_counts
 from tests.factories import AreaFactory, HouseholdFactory, ResidentFactory, citizen_id, key_group
 
 DAY = datetime.date(2026, 3, 1)
@@ -67,11 +68,23 @@ def rolled_up_groups(area: Area) -> dict[str, int]:
     return counted
 
 
+def live_occupancy(area: Area) -> dict[str, int]:
+    under = {"tree_id": area.tree_id, "lft__gte": area.lft, "lft__lte": area.rght}
+    households = Household.objects.unscoped("test").filter(**{f"building__{k}": v for k, v in under.items()})
+    return {value: households.filter(occupancy=value).count() for value in Occupancy.values}
+
+
+def rolled_up_occupancy(area: Area) -> dict[str, int]:
+    """What the workbench shows of the area: its scope's breakdown, from the count rows."""
+    return occupancy_breakdown(Scope(areas=(area,)))
+
+
 def assert_counts_hold(world) -> None:
     pks = [world.areas[key].pk for key in PLACES]
     places = list(Area.objects.unscoped("test").filter(pk__in=pks))  # a place merged away is gone
     assert {area.name: rolled_up(area) for area in places} == {area.name: live(area) for area in places}
     assert {area.name: rolled_up_groups(area) for area in places} == {area.name: live_groups(area) for area in places}
+    assert {a.name: rolled_up_occupancy(a) for a in places} == {a.name: live_occupancy(a) for a in places}
 
 
 def test_the_world_starts_counted(world):
@@ -84,6 +97,42 @@ def test_registering_a_household_and_a_resident(world):
     assert rolled_up(world.areas["C1"])[0] == 2
     ResidentFactory(household=household)
     assert rolled_up(world.areas["C1"])[1] == 2
+    assert_counts_hold(world)
+
+
+def test_a_household_let_out_moves_between_the_occupancy_counts(world):
+    household = Household.objects.unscoped("test").filter(building=world.areas["A1"], occupancy=Occupancy.OWNER)[0]
+    before = rolled_up_occupancy(world.areas["A1"])
+    services.update_household_card(actor=SYSTEM, household=household, occupancy=Occupancy.RENTED)
+    after = rolled_up_occupancy(world.areas["A1"])
+    assert (after["owner"], after["rented"]) == (before["owner"] - 1, before["rented"] + 1)
+    assert_counts_hold(world)
+
+
+def test_an_import_that_lets_out_a_household_counts_it_rented(world):
+    community = world.users["community"]
+    resident = Resident.objects.unscoped("test").living().filter(household__building=world.areas["A1"])[0]
+    household = resident.household
+    assert household.occupancy == Occupancy.OWNER
+    before = rolled_up_occupancy(world.areas["A1"])
+    cells = {  # the same person in the same home, which is now let: no one gained, one household changed
+        "building": world.areas["A1"].code,
+        "unit": household.unit,
+        "floor": str(household.floor),
+        "room": household.room,
+        "occupancy": "出租",
+        "name": resident.name,
+        "citizen_id": resident.citizen_id,
+        "phone": "",
+        "residence_status": resident.get_residence_status_display(),
+        "relation": resident.get_relation_display(),
+    }
+    engine = ResidentImport(actor=community, scope=scope_for(community))
+    [outcome] = engine.chunk([(2, cells)])
+    assert outcome.outcome == "updated", outcome.errors
+    engine.done()
+    after = rolled_up_occupancy(world.areas["A1"])
+    assert (after["owner"], after["rented"]) == (before["owner"] - 1, before["rented"] + 1)
     assert_counts_hold(world)
 
 
