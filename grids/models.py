@@ -143,6 +143,20 @@ class Area(MPTTModel):
     def in_scope(cls, scope) -> Q:
         return scope.area_q()
 
+    # The subtree's counts, on an area read through grids.selectors.with_counts (one subquery gives
+    # all three as `counts`; None where no building lies under the area).
+    @property
+    def household_count(self) -> int:
+        return (self.counts or {}).get("households", 0)
+
+    @property
+    def resident_count(self) -> int:
+        return (self.counts or {}).get("residents", 0)
+
+    @property
+    def key_group_count(self) -> int:
+        return (self.counts or {}).get("key_group_residents", 0)
+
     @property
     def fiscal_class(self) -> FiscalClass:
         root_kind = self.kind if self.is_root_node() else self.get_root().kind
