@@ -184,6 +184,11 @@ def paths(where: dict) -> list[dict]:
         (f"/api/v1/cases/{pk}/sign/", signers[department].cookie, signers[department].csrf)
         for pk, department in waiting.order_by("pk").values_list("pk", "department")[:SIGN_POOL]
     ]
+    if len(pool) < 4 * (REPEAT + 1):  # the in-process signs take REPEAT + 1; wrk needs the rest
+        raise SystemExit(
+            f"only {len(pool)} cases wait to be signed in {where['district'].name}: every run signs up to "
+            f"{SIGN_POOL}; load this database again (load_city) before the next run"
+        )
     defined = [
         ("bare view (no database)", None, "GET", BARE, None),
         ("case list API, community", "community", "GET", "/api/v1/cases/", None),

@@ -188,6 +188,9 @@ REPRODUCE = [
     "keys (`BENCH_KEYS` in `bench/run.py`): `bench/run.py --generate city --database-url …` (and",
     "`--generate city-tenth`) migrates an empty database and loads it. wrk comes from `apt-get install",
     "wrk`; the run starts its own Redis (`--redis-port`, default 6381) and gunicorn (`--http-port`, 8441).",
+    "A run writes for good (it creates cases and signs up to 2,000 waiting ones; the sweep and the",
+    "budget run are rolled back): a tenth has too few waiting cases left for a second run, which stops",
+    "and says so. Load it again first.",
     "",
 ]
 CONNECTIONS_NOTE = "16 connections (one thread) after a 2 s warm-up per path"
