@@ -197,6 +197,7 @@ class CaseFilterForm(BootstrapFormMixin, forms.Form):
         queryset=Category.objects.order_by("tree_id", "lft"), label=_("类别"), required=False, empty_label=_("全部")
     )
     level = forms.ChoiceField(label=_("层级"), choices=[("", _("全部")), *Level.choices], required=False)
+    community = forms.ModelChoiceField(queryset=None, label=_("社区"), required=False, empty_label=_("全部"))
     grid = forms.ModelChoiceField(queryset=None, label=_("网格"), required=False, empty_label=_("全部"))
     overdue = forms.BooleanField(label=_("仅超期"), required=False)
     # No max_length: a longer term is cut by the search (selectors.SEARCH_MAX), not refused.
@@ -205,11 +206,33 @@ class CaseFilterForm(BootstrapFormMixin, forms.Form):
         label=_("排序"), choices=[("", _("最新上报")), ("due", _("剩余时间(超期在前)"))], required=False
     )
 
-    def __init__(self, *args, grids, **kwargs):
+    # A street's grids fit in a list (80 in the generated city); a district's 800 do not: there the
+    # list offers a grid once a community is chosen.
+    GRID_CHOICES_MAX = 100
+
+    def __init__(self, *args, communities, grids, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["grid"].queryset = grids
+        if communities[:2].count() < 2:
+            del self.fields["community"]  # one community's own list: nothing to choose
+        else:
+            self.fields["community"].queryset = communities
+        grid = self.fields["grid"]
+        grid.queryset = grids  # what a grid chosen is checked against, however it is offered
+        community = self._pk("community") if "community" in self.fields else None
+        if community is not None:
+            grid.queryset = grids.filter(parent_id=community)
+        elif grids[: self.GRID_CHOICES_MAX + 1].count() > self.GRID_CHOICES_MAX:
+            # A grid in the address (a saved filter, a link) still filters, and is shown chosen.
+            chosen = [(g.pk, g.name) for g in grids.filter(pk=self._pk("grid") or 0)]
+            grid.widget.choices = [("", _("全部(先选社区)")), *chosen]
         self.fields["overdue"].widget.attrs["class"] = "form-check-input"
         self.fields["q"].widget.attrs["placeholder"] = _("编号、描述或地点")
+
+    def _pk(self, name: str) -> int | None:
+        """The id sent for a choice, read before validation (which needs the querysets set here);
+        anything but a plain id reads as none, and validation then says what is wrong with it."""
+        value = str(self.data.get(name, "")) if self.is_bound else ""
+        return int(value) if value.isdigit() and len(value) <= 12 else None
 
 
 class PeriodForm(BootstrapFormMixin, forms.Form):

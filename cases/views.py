@@ -48,8 +48,12 @@ def listed_cases(request, scope, queue: str):
         work = queues.open_for(scope, queue)
         title = work.title
         qs = queues.queue_cases(scope, work, request.user)
-    grids = grid_selectors.areas(scope).filter(kind=AreaKind.GRID).order_by("tree_id", "lft")
-    filters = forms.CaseFilterForm(request.GET or None, grids=grids)
+    places = grid_selectors.areas(scope).order_by("tree_id", "lft")
+    filters = forms.CaseFilterForm(
+        request.GET or None,
+        communities=places.filter(kind=AreaKind.COMMUNITY),
+        grids=places.filter(kind=AreaKind.GRID),
+    )
     qs, by_due = _filtered(qs, filters)
     key = CURRENT_DUE if by_due else (work.key if work else None)
     return title, qs, filters, key
@@ -61,8 +65,8 @@ def _filtered(qs, filters):
     if not filters.is_valid():
         return qs, False
     data = filters.cleaned_data
-    for field in ("status", "colour", "category", "level", "grid"):
-        if data[field]:
+    for field in ("status", "colour", "category", "level", "community", "grid"):
+        if data.get(field):
             qs = qs.filter(**{field: data[field]})
     if data["overdue"]:
         qs = qs.filter(selectors.overdue_q())

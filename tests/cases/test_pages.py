@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from cases import services
+from cases import forms, services
 from cases.models import Case, DoorPlate, Status
 from core.scope import SYSTEM
 from tests.cases.conftest import VISIBLE, category
@@ -138,8 +138,9 @@ def test_the_detail_page_offers_each_role_its_steps(world, spread, client_for):
     ("url", "persona", "queries"),
     [
         # community may reveal personal data, so the session's second-factor device is read too;
-        # the lists also read the user's saved filters, and every page the header's unread count
-        ("cases:list", "community", 9),
+        # the lists also read the user's saved filters, and every page the header's unread count;
+        # the filter form asks whether the scope has two communities and more grids than a list holds
+        ("cases:list", "community", 11),
         ("cases:list", "officer", 7),
         ("cases:board", "street", 8),
     ],
@@ -197,6 +198,28 @@ def test_filters_narrow_the_list(world, report, client_for):
         red.pk,
     ]
     assert client.get(reverse("cases:list"), {"grid": world.areas["B"].pk}).context["cases"] == []
+    assert "community" not in client.get(reverse("cases:list")).context["filters"].fields  # its own only
+
+
+def _offered(response, field: str) -> list[str]:
+    return [label for value, label in response.context["filters"][field].field.widget.choices if value != ""]
+
+
+def test_a_street_filters_by_community_and_then_by_its_grids(world, report, client_for, monkeypatch):
+    in_k1, in_k2 = report(), report(building="C1", by="street")
+    client = client_for(world.users["street"])
+    listed = client.get(reverse("cases:list"), {"community": world.areas["K2"].pk})
+    assert [c.pk for c in listed.context["cases"]] == [in_k2.pk]
+    assert _offered(listed, "grid") == ["网格C"]  # the grids of the community chosen
+    assert _offered(client.get(reverse("cases:list")), "grid") == ["网格A", "网格B", "网格C"]
+    # More grids than a list holds (a district's 800): none is offered until a community is chosen,
+    # and one in the address still filters and is shown chosen.
+    monkeypatch.setattr(forms.CaseFilterForm, "GRID_CHOICES_MAX", 2)
+    assert _offered(client.get(reverse("cases:list")), "grid") == []
+    by_grid = client.get(reverse("cases:list"), {"grid": world.areas["A"].pk})
+    assert [c.pk for c in by_grid.context["cases"]] == [in_k1.pk] and _offered(by_grid, "grid") == ["网格A"]
+    foreign = client.get(reverse("cases:list"), {"community": world.areas["K3"].pk, "grid": "x"})
+    assert foreign.status_code == 200 and set(foreign.context["filters"].errors) == {"community", "grid"}
 
 
 # The resident's QR door plate ----------------------------------------------------------------
