@@ -70,7 +70,20 @@ def start(primary: dict, bin: Path) -> Standby:
         ],
         env={**os.environ, "PGPASSWORD": primary["PASSWORD"] or ""},
     )
-    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {directory} -c hot_standby=on -c fsync=off"
+    # A hot standby refuses to start with fewer connections than its primary allows, and a primary
+    # given max_connections on its command line (not in the file the base backup copies) has more.
+    with psycopg.connect(
+        host=primary["HOST"] or "127.0.0.1",
+        port=primary["PORT"] or 5432,
+        user=primary["USER"] or "postgres",
+        password=primary["PASSWORD"] or None,
+        dbname="postgres",
+    ) as conn:
+        connections = conn.execute("SHOW max_connections").fetchone()[0]
+    options = (
+        f"-c listen_addresses=127.0.0.1 -p {port} -k {directory} -c hot_standby=on -c fsync=off"
+        f" -c max_connections={connections}"
+    )
     _run([str(bin / "pg_ctl"), "-D", str(data), "-l", str(directory / "log"), "-w", "-o", options, "start"])
     return Standby(port=port, directory=directory, bin=bin)
 
