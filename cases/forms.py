@@ -221,8 +221,9 @@ class CaseFilterForm(BootstrapFormMixin, forms.Form):
         community = self._pk("community") if "community" in self.fields else None
         if community is not None:
             grid.queryset = grids.filter(parent_id=community)
-        elif grids[: self.GRID_CHOICES_MAX + 1].count() > self.GRID_CHOICES_MAX:
-            # A grid in the address (a saved filter, a link) still filters, and is shown chosen.
+        elif grids[: self.GRID_CHOICES_MAX + 1].count() > self.GRID_CHOICES_MAX and "community" in self.fields:
+            # Only where a community can be chosen first (one community's grids stay listed). A grid
+            # in the address (a saved filter, a link) still filters, and is shown chosen.
             chosen = [(g.pk, g.name) for g in grids.filter(pk=self._pk("grid") or 0)]
             grid.widget.choices = [("", _("全部(先选社区)")), *chosen]
         self.fields["overdue"].widget.attrs["class"] = "form-check-input"

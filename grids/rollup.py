@@ -51,9 +51,8 @@ def deferred() -> Iterator[None]:
 
 def recount_buildings(building_ids: Iterable[int]) -> int:
     """Count these buildings' households (in all and by occupancy), living residents and key-group
-    residents again and store
-    them; ids of other places or of removed buildings are skipped. Returns how many were stored
-    (none yet inside `deferred()`, which counts them when it ends)."""
+    residents again and store them; ids of other places or of removed buildings are skipped.
+    Returns how many were stored (none yet inside `deferred()`, which counts them when it ends)."""
     pending = _pending.get()
     if pending is not None:
         pending.update(building_ids)

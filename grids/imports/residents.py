@@ -90,7 +90,7 @@ class ResidentImport:
         self.building_pks = {building.pk for building in self.buildings.values()}
         self.households: dict[tuple[int, str, str], HouseholdState] = {}
         self.seen_ids: dict[str, int] = {}
-        self.gained: set[int] = set()  # to count again: a household or resident gained, an occupancy changed
+        self.to_recount: set[int] = set()  # buildings that gained someone, or whose household changed occupancy
 
     # Reading a row ------------------------------------------------------------------------------
     def _parse(self, number: int, cells: dict[str, str]) -> Parsed | Outcome:
@@ -304,12 +304,11 @@ class ResidentImport:
             )
             for state in changed.values():
                 state.changed = False
-        self.gained.update(row.building.pk for _state, row in (*new_households, *new_residents))
-        self.gained.update(building_id for building_id, _unit, _room in changed)  # counted by occupancy
+        self.to_recount.update(row.building.pk for _state, row in (*new_households, *new_residents))
+        self.to_recount.update(building_id for building_id, _unit, _room in changed)  # counted by occupancy
 
     def done(self) -> None:
-        """The buildings that gained someone, or a household's new occupancy, are counted again once,
-        at the end: per chunk, a run that fills 2,000 buildings recounted each of them once in three
-        chunks (a fifth of the run). What the rows change besides (names, phones, floors) is not
-        counted."""
-        recount_buildings(self.gained)
+        """The buildings to recount are counted again once, at the end: per chunk, a run that fills
+        2,000 buildings recounted each of them once in three chunks (a fifth of the run). What the
+        rows change besides (names, phones, floors) is not counted."""
+        recount_buildings(self.to_recount)
