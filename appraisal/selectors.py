@@ -139,7 +139,9 @@ def workers(scope: Scope, year: int) -> list[Worker]:
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     posts = (
         Post.objects.within(scope)
-        .filter(role__in=GRID_WORKERS, user__isnull=False, area__isnull=False, start__lte=last)
+        # The place again, outside the scope's OR (a post's area or its organisation's): alone, that
+        # OR sent the planner through every post with a log-in in the city (7 ms for a community).
+        .filter(scope.area_q("area__"), role__in=GRID_WORKERS, user__isnull=False, area__isnull=False, start__lte=last)
         .filter(Q(end__isnull=True) | Q(end__gte=first))
         .select_related("area__parent__parent")
         .order_by("area__tree_id", "area__lft", "slot", "pk")
