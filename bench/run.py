@@ -40,6 +40,12 @@ BENCH_KEYS = {
 }
 CONNECTIONS = 16
 WARM_UP_SECONDS = 2
+# Gunicorn leaves each connection to whichever worker accepts it first, and a gthread worker
+# accepts every connection waiting, busy or not: wrk's 16 keep-alive connections often all land
+# on one worker, so the run measures one core of two. A run whose busier worker did more than
+# BALANCED of the work is measured again, up to TRIES times, and the most even run is kept.
+BALANCED = 0.7
+TRIES = 4
 
 LUA = """
 local entries = __ENTRIES__
@@ -118,6 +124,49 @@ def wrk(base: str, path: dict, seconds: float, work: Path) -> dict:
     return figures
 
 
+def status(pid: int | str) -> dict[str, str]:
+    """/proc/PID/status as {field: value}; empty once the process is gone."""
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return {}
+    pairs = (line.split(":", 1) for line in text.splitlines() if ":" in line)
+    return {name: value.strip() for name, value in pairs}
+
+
+def worker_pids(arbiter: int) -> list[int]:
+    """The gunicorn workers: the arbiter's children."""
+    pids = (int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdecimal())
+    return [pid for pid in pids if status(pid).get("PPid") == str(arbiter)]
+
+
+def cpu_ticks(pids: list[int]) -> dict[int, int]:
+    """User and system CPU time of each process so far, in clock ticks (/proc/PID/stat)."""
+    ticks = {}
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks[pid] = int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15 of stat
+    return ticks
+
+
+def measure(base: str, path: dict, seconds: float, work: Path, pids: list[int]) -> dict:
+    """wrk on one path, again while one worker did most of the work; the most even run, with the
+    busier worker's share of the workers' CPU time. A pool of one-off requests (a POST per case)
+    is used up by one run, so it is run once."""
+    best = None
+    for _ in range(1 if path["pool"] else TRIES):
+        before = cpu_ticks(pids)
+        load = wrk(base, path, seconds, work)
+        used = [after - before.get(pid, after) for pid, after in cpu_ticks(pids).items()]
+        load["busier_share"] = max(used) / sum(used) if sum(used) else 1.0
+        if best is None or load["busier_share"] < best["busier_share"]:
+            best = load
+        if load["busier_share"] <= BALANCED:
+            break
+    return best
+
+
 class RssSampler(threading.Thread):
     """The largest resident set of any gunicorn worker (the arbiter's children), once a second."""
 
@@ -127,11 +176,10 @@ class RssSampler(threading.Thread):
 
     def run(self):
         while self.running:
-            for status in Path("/proc").glob("[0-9]*/status"):
-                with contextlib.suppress(OSError):
-                    fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
-                    if int(fields["PPid"]) == self.arbiter and "VmRSS" in fields:
-                        self.peak_mb = max(self.peak_mb, int(fields["VmRSS"].split()[0]) / 1024)
+            for pid in worker_pids(self.arbiter):
+                rss = status(pid).get("VmRSS")
+                if rss:
+                    self.peak_mb = max(self.peak_mb, int(rss.split()[0]) / 1024)
             time.sleep(1)
 
 
@@ -151,14 +199,17 @@ def bench_database(label: str, env: dict, args, work: Path) -> dict:
         wait_until_up(f"http://{bind}/bench/bare/")
         sampler = RssSampler(arbiter.pid)
         sampler.start()
+        pids = worker_pids(arbiter.pid)
         for path in plan["paths"]:
             if wanted and path["name"] not in wanted and not path["name"].startswith("bare"):
                 continue
             if not path["pool"]:
                 wrk(f"http://{bind}", path, WARM_UP_SECONDS, work)
-            path["load"] = wrk(f"http://{bind}", path, args.seconds, work)
+            path["load"] = measure(f"http://{bind}", path, args.seconds, work, pids)
             print(
-                f"  {path['name']:<40} {path['load']['rps']:8.1f} req/s  p99 {path['load']['p99']:7.1f} ms", flush=True
+                f"  {path['name']:<40} {path['load']['rps']:8.1f} req/s  p99 {path['load']['p99']:7.1f} ms"
+                f"  busier worker {path['load']['busier_share']:.0%}",
+                flush=True,
             )
         sampler.running = False
         plan["worker_rss_mb"] = sampler.peak_mb
