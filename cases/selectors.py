@@ -32,7 +32,7 @@ from cases.models import (
 from core.capabilities import Capability
 from core.scope import Scope
 from grids import locate
-from grids.models import AreaKind
+from grids.models import Area, AreaKind
 from orgs.models import Department
 
 
@@ -51,15 +51,22 @@ def for_list(qs: QuerySet[Case]) -> QuerySet[Case]:
     return qs.select_related("category", "area", "community", "department")
 
 
+# The places a case names above its own area, read in one query after the case: joined into the
+# case's query, nine tables took PostgreSQL 5.5 ms to plan for a 0.3 ms read (0.6 ms with five).
+PLACES = ("district", "street", "community", "grid")
+
+
 def get_case(scope: Scope, pk: int) -> Case:
-    case = (
-        cases(scope)
-        .select_related("category", "area", "district", "street", "community", "grid", "department", "reporter")
-        .filter(pk=pk)
-        .first()
-    )
-    if case is None:
+    # No ORDER BY: one row by its key, and a sort is one more thing to plan against 38 indexes.
+    found = list(cases(scope).select_related("category", "area", "department", "reporter").filter(pk=pk).order_by()[:1])
+    if not found:
         raise Http404
+    (case,) = found
+    ids = {getattr(case, f"{name}_id") for name in PLACES} - {None}
+    places = Area.objects.unscoped("the places of a case the caller may read, named on it").in_bulk(ids)
+    for name in PLACES:
+        if getattr(case, f"{name}_id") is not None:
+            setattr(case, name, places[getattr(case, f"{name}_id")])
     return case
 
 

@@ -164,14 +164,14 @@ def test_the_detail_page_costs_the_same_however_long_the_timeline(
 ):
     client = client_for(world.users["officer"])
     case = dispatched()
-    # + the 常用语 (reply templates) offered for the steps the officer may take
-    with django_assert_num_queries(9):
+    # + the 常用语 (reply templates) offered for the steps the officer may take, + the case's places
+    with django_assert_num_queries(10):
         client.get(reverse("cases:detail", args=[case.pk]))
     case = services.sign_case(case=case, actor=world.users["officer"])
     for _ in range(3):
         case = services.request_extension(case=case, actor=world.users["officer"], days=1, reason="x")
         case = services.decide_extension(case=case, actor=world.users["street"], approve=False)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(reverse("cases:detail", args=[case.pk]))
 
 
