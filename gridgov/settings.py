@@ -96,6 +96,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "gridgov.urls"
 WSGI_APPLICATION = "gridgov.wsgi.application"
 
+# Django's renderer, with <select> drawn in Python (core/form_renderer.py says why).
+FORM_RENDERER = "core.form_renderer.FormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
