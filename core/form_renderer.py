@@ -3,11 +3,13 @@
 Django renders each <option> through two template includes, and a list page's filter form has
 sixty of them: 4 to 6 ms of the case list's and the inbox's 30 ms in Python. Here the select and
 its options come out of one loop, character for character what Django's templates write
-(tests/core/test_form_renderer.py compares the two); any widget that names other templates is
-rendered by them as before.
+(tests/test_form_renderer.py compares the two). Only for text, though: a label that is a date or
+a number the templates would format for the locale, so a select with one, or whose options name
+other templates, is rendered by them as before.
 """
 
 from django.forms.renderers import DjangoTemplates
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 
 SELECT = "django/forms/widgets/select.html"
@@ -19,7 +21,7 @@ def _attrs(attrs: dict) -> str:
     return "".join(
         f" {conditional_escape(name)}"
         if value is True
-        else f' {conditional_escape(name)}="{conditional_escape(value)}"'
+        else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
         for name, value in attrs.items()
         if value is not False
     )
@@ -41,11 +43,18 @@ def _select(widget: dict) -> str:
     return "".join(parts)
 
 
+def _plain(widget: dict) -> bool:
+    """Every option through Django's own option template, every label and group name text."""
+    return all(
+        isinstance(name or "", str | Promise)
+        and all(option["template_name"] == OPTION and isinstance(option["label"], str | Promise) for option in options)
+        for name, options, _index in widget["optgroups"]
+    )
+
+
 class FormRenderer(DjangoTemplates):
     def render(self, template_name, context, request=None):
         widget = context.get("widget") if template_name == SELECT else None
-        if widget is not None and all(
-            option["template_name"] == OPTION for _name, options, _index in widget["optgroups"] for option in options
-        ):
+        if widget is not None and _plain(widget):
             return _select(widget)
         return super().render(template_name, context, request)

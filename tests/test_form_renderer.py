@@ -1,8 +1,11 @@
 """The form renderer draws a <select> in Python, exactly as Django's templates would, and leaves
 every other widget (and any select whose options name other templates) to the templates."""
 
+import datetime
+
 import pytest
 from django import forms
+from django.contrib.auth.models import Group
 from django.forms.renderers import DjangoTemplates, get_default_renderer
 from django.test.signals import template_rendered
 from django.utils.safestring import mark_safe
@@ -31,6 +34,7 @@ WIDGETS = [
     ("several chosen", forms.SelectMultiple(choices=CHOICES), ["x", "a&b"]),
     ("yes / no / unknown", forms.NullBooleanSelect(), True),
     ("options through another template", CustomOption(choices=CHOICES), "x"),
+    ("a date and a number as labels", forms.Select(choices=[(1, datetime.date(2026, 12, 3)), (2, 12345)]), 2),
 ]
 
 
@@ -54,6 +58,16 @@ def test_a_select_is_written_as_djangos_templates_write_it(label, widget, value)
     assert ours == django
 
 
+@pytest.mark.django_db
+def test_a_choice_of_rows_is_written_as_djangos_templates_write_it():
+    Group.objects.create(name="街道 & 社区"), Group.objects.create(name='"网格"')
+    field = forms.ModelChoiceField(queryset=Group.objects.order_by("name"), empty_label="全部")
+    chosen = Group.objects.order_by("pk").first().pk
+    ours = field.widget.render("g", chosen, renderer=FormRenderer())
+    assert ours == field.widget.render("g", chosen, renderer=DjangoTemplates())
+    assert "街道 &amp; 社区" in ours and "selected" in ours
+
+
 def test_the_options_are_drawn_without_their_templates():
     widget = forms.Select(choices=CHOICES)
     _html, ours = _rendered_templates(lambda: widget.render("f", "x", renderer=FormRenderer()))
@@ -66,6 +80,12 @@ def test_a_select_with_options_of_its_own_is_left_to_the_templates():
     widget = CustomOption(choices=CHOICES)
     _html, names = _rendered_templates(lambda: widget.render("f", "x", renderer=FormRenderer()))
     assert CustomOption.option_template_name in names
+
+
+def test_labels_the_templates_would_format_are_left_to_them():
+    widget = forms.Select(choices=[(1, datetime.date(2026, 12, 3))])
+    _html, names = _rendered_templates(lambda: widget.render("f", 1, renderer=FormRenderer()))
+    assert OPTION in names
 
 
 def test_the_site_renders_its_forms_with_it():
