@@ -55,6 +55,10 @@ def verdict(path: dict, ratio: float) -> str:
     return "met" if not misses else "**missed**: " + "; ".join(misses)
 
 
+def share(busier: float | None) -> str:
+    return "—" if busier is None else f"{busier:.0%}"
+
+
 def queries(path: dict) -> str:
     return " / ".join(str(n) for n in path["queries"])
 
@@ -73,7 +77,7 @@ def path_table(run: dict) -> list[str]:
         lines.append(
             f"| {path['name']} | {load['rps']:,.1f} | {load['p50']:,.0f} / {load['p95']:,.0f} / {load['p99']:,.0f} "
             f"| {ratio:.3f} | {queries(path)} | {path['sql_ms']:.1f} / {path['python_ms']:.1f} "
-            f"| {load['bad'] + load['errors']} | {load['busier_share']:.0%} | {describe(targets(path['name']))} "
+            f"| {load['bad'] + load['errors']} | {share(load['busier_share'])} | {describe(targets(path['name']))} "
             f"| {verdict(path, ratio)} |"
         )
     for name, where, target in ELSEWHERE:

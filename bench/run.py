@@ -155,7 +155,7 @@ def measure(base: str, path: dict, seconds: float, work: Path, pids: list[int]) 
     before = cpu_ticks(pids)
     load = wrk(base, path, seconds, work)
     used = [after - before.get(pid, after) for pid, after in cpu_ticks(pids).items()]
-    load["busier_share"] = max(used) / sum(used) if sum(used) else 1.0
+    load["busier_share"] = max(used) / sum(used) if sum(used) else None  # None: no worker's time was read
     return load
 
 
@@ -201,7 +201,7 @@ def bench_database(label: str, env: dict, args, work: Path) -> dict:
             path["load"] = measure(f"http://{bind}", path, args.seconds, work, pids)
             print(
                 f"  {path['name']:<40} {path['load']['rps']:8.1f} req/s  p99 {path['load']['p99']:7.1f} ms"
-                f"  busier worker {path['load']['busier_share']:.0%}",
+                f"  busier worker {report.share(path['load']['busier_share'])}",
                 flush=True,
             )
         sampler.running = False

@@ -31,8 +31,8 @@ class Queue:
     title: Promise
     capability: Capability
     reach: str  # PLACE: cases at the places of the posts allowing it; DEPARTMENT: their departments' cases
-    # The statuses its cases are in (None: any); the workbench's counts put them before everything
-    # else in the WHERE, so the planner reaches them through a status index, not the scope's history.
+    # The statuses its cases are in (None: any); the workbench's counts name them outside the
+    # queues' ORs, so the planner reaches them through a status index, not the scope's history.
     statuses: frozenset[str] | None
     # (now, user) → which of the cases in those statuses, if not all of them.
     where: Callable[[datetime.datetime, object], Q] | None = None
@@ -151,8 +151,8 @@ def counts(scope: Scope, slugs: Iterable[str], user, now: datetime.datetime | No
         aggregates[f"{slug}__oldest"] = Min(queue.key if queue.key is not None else F("created_at"), filter=q)
     if not aggregates:
         return {}
-    # The statuses first: left inside the ORs alone, they let the planner walk a whole deadline index
-    # (every working case in the city) and filter it by department (tests/scale/test_explain.py).
+    # The statuses outside the ORs: left inside them alone, they let the planner walk a whole
+    # deadline index (every working case in the city) and filter it by department.
     in_statuses = Q() if statuses is None else Q(status__in=sorted(statuses))
     row = cases(scope).filter(in_statuses, held).aggregate(**aggregates)
     return {

@@ -63,7 +63,7 @@ def get_case(scope: Scope, pk: int) -> Case:
         raise Http404
     (case,) = found
     ids = {getattr(case, f"{name}_id") for name in PLACES} - {None}
-    places = Area.objects.unscoped("the places of a case the caller may read, named on it").in_bulk(ids)
+    places = Area.objects.unscoped("the places of a case the caller may read, named on it").order_by().in_bulk(ids)
     for name in PLACES:
         if getattr(case, f"{name}_id") is not None:
             setattr(case, name, places[getattr(case, f"{name}_id")])

@@ -117,6 +117,17 @@ def test_the_counts_name_their_statuses_outside_the_queues_ors(desk, world):
     assert """"cases_case"."status" IN ('dispatched', 'in_progress') AND (""" in query["sql"]
 
 
+def test_a_queue_of_any_status_counts_every_one_of_them(desk, world):
+    """ "mine" holds a grid worker's reports whatever their status, so counted with "my-open" no
+    status is named outside the ORs, and the ended ones are counted too."""
+    grid_a = world.users["grid_a"]
+    ended = services.reject_case(actor=world.users["community"], case=desk["reported_new"], reason="不属于受理范围")
+    read = queues.counts(scope_for(grid_a), ["mine", "my-open"], grid_a)
+    mine = Case.objects.unscoped("the test's own count").filter(reporter=grid_a)
+    assert ended.reporter == grid_a
+    assert read["mine"]["count"] == mine.count() == read["my-open"]["count"] + 1
+
+
 def test_the_leader_sees_todays_figures_and_the_dashboard(desk, client_for, world):
     page = client_for(world.users["leader"]).get(reverse("home"))
     (panel,) = page.context["panels"]
