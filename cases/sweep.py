@@ -28,6 +28,7 @@ from cases.models import (
     Level,
     TimeLimit,
 )
+from core.bulk import MANY, bulk_insert
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ def _sweep_cases(pks: list[int], now: datetime.datetime, limits: dict) -> dict[s
             to_status, data = services.lift(case, now, limit)
             escalations.append(services.SystemRecord(case, Action.ESCALATE, _("超期自动升级"), data, True, to_status))
     services.record_for_system(escalations, now)
-    CaseAlert.objects.bulk_create(alerts)
+    bulk_insert(alerts, copy_from=MANY)
     made = Counter(alert.kind for alert in alerts)
     return {
         "reminders": made[AlertKind.REMINDER],

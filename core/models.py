@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedTextField
 
 from core import chain
+from core.bulk import MANY, bulk_insert
 
 
 class AppendOnly(Exception):
@@ -37,7 +38,7 @@ class AuditQuerySet(models.QuerySet):
 
     def append_all(self, entries: list) -> list:
         """Many entries in one insert, each chained onto the one before under the chain's lock."""
-        chain.append_all(entries, lambda: super(AuditQuerySet, self).bulk_create(entries))
+        chain.append_all(entries, lambda: bulk_insert(entries, using=self.db, copy_from=MANY))
         return entries
 
     def bulk_update(self, *args, **kwargs):

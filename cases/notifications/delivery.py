@@ -31,6 +31,7 @@ from cases.models import (
 from cases.notifications.channels import CHANNELS
 from cases.notifications.recipients import KIND_OF_ACTION, audiences_for, users_of
 from core.after_commit import enqueue_on_commit
+from core.bulk import MANY, bulk_insert
 from core.identity import normalize_phone
 from core.logmask import mask_numbers
 
@@ -86,7 +87,8 @@ def announce_all(told: list[tuple[Case, CaseEvent]]) -> list[int]:
                      text=outbound, next_try_at=first_try)
             for hook in hooks
         ]  # fmt: skip
-    for note in Notification.objects.bulk_create(notes):
+    bulk_insert(notes, copy_from=MANY)
+    for note in notes:
         deliveries += _chosen_deliveries(note, outbound_of[note.event.pk, note.kind], first_try, event=note.event)
     return _queue(deliveries)
 
@@ -122,8 +124,8 @@ def _chosen_deliveries(note: Notification, outbound: str, first_try, **about) ->
 def _queue(deliveries: list[Delivery]) -> list[int]:
     from cases.tasks import deliver_notifications
 
-    made = Delivery.objects.bulk_create(deliveries)
-    ids = [d.pk for d in made]
+    bulk_insert(deliveries, copy_from=MANY)
+    ids = [d.pk for d in deliveries]
     if ids:
         enqueue_on_commit(deliver_notifications, ids)
     return ids

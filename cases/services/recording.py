@@ -17,6 +17,7 @@ from cases.notifications.delivery import announce, announce_all
 from cases.photos import CleanPhoto
 from cases.webhooks.outbox import record_all_deliveries, record_deliveries
 from core import audit
+from core.bulk import MANY, bulk_insert
 from core.scope import SYSTEM, scope_for
 
 RESIDENT = "resident"
@@ -170,7 +171,7 @@ def record_for_system(records: list[SystemRecord], at: datetime.datetime) -> lis
         written.filter(pk__in=[case.pk for case in cases]).update(updated_at=saved_at, **dict(values))
         for case in cases:
             case.updated_at = saved_at
-    events = CaseEvent.objects.bulk_create(events)
+    bulk_insert(events, copy_from=MANY)
     audit.record_all(entries)
     told = [(r.case, event) for r, event in zip(records, events, strict=True)]
     announce_all(told)

@@ -36,6 +36,7 @@ from cases.models import (
     kinds_of,
 )
 from core.after_commit import enqueue_on_commit
+from core.bulk import MANY, bulk_insert
 from core.capabilities import Capability
 from core.logmask import mask_numbers
 from orgs.capabilities import roles_with
@@ -145,7 +146,8 @@ def record_all_deliveries(told: list[tuple[Case, CaseEvent]]) -> list[int]:
                     next_try_at=timezone.now() + PENDING_AFTER,
                 )
             )
-    return queue(WebhookDelivery.objects.bulk_create(made))
+    bulk_insert(made, copy_from=MANY)
+    return queue(made)
 
 
 def queue(deliveries) -> list[int]:

@@ -7,8 +7,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, connections, transaction
 
-from core import chain
+from core import audit, chain
 from core.audit import record
+from core.bulk import MANY
 from core.models import AppendOnly, AuditEntry
 from core.scope import SYSTEM
 
@@ -30,6 +31,19 @@ def test_each_entry_is_chained_to_the_one_before():
     first, second = _entries(2)
     assert second.hash == chain.entry_hash(first.hash, chain.values_of(second))
     assert len(second.hash) == 64
+
+
+@pytest.mark.django_db
+def test_many_entries_appended_at_once_hold_the_chain_in_their_order():
+    """A job's entries go in together (by COPY on PostgreSQL from core.bulk.MANY rows on), each
+    chained onto the one before it, with ids in the same order, after what `record` saved alone."""
+    _entries(2)
+    many = [audit.entry(actor=SYSTEM, action=f"test.batch_{i}", fields=["status"]) for i in range(MANY + 5)]
+    audit.record_all(many)
+    stored = list(AuditEntry.objects.filter(action__startswith="test.batch_").order_by("pk"))
+    assert [e.action for e in stored] == [e.action for e in many]
+    assert [e.pk for e in stored] == [e.pk for e in many]
+    assert chain.first_broken(AuditEntry) is None
 
 
 @pytest.mark.django_db
