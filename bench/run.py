@@ -26,6 +26,8 @@ import threading
 import time
 from pathlib import Path
 
+import psutil
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
@@ -124,37 +126,21 @@ def wrk(base: str, path: dict, seconds: float, work: Path) -> dict:
     return figures
 
 
-def status(pid: int | str) -> dict[str, str]:
-    """/proc/PID/status as {field: value}; empty once the process is gone."""
-    try:
-        text = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return {}
-    pairs = (line.split(":", 1) for line in text.splitlines() if ":" in line)
-    return {name: value.strip() for name, value in pairs}
+def cpu_seconds(workers: list[psutil.Process]) -> dict[int, float]:
+    """User and system CPU time of each worker so far; a worker gone is left out."""
+    seconds = {}
+    for worker in workers:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            times = worker.cpu_times()
+            seconds[worker.pid] = times.user + times.system
+    return seconds
 
 
-def worker_pids(arbiter: int) -> list[int]:
-    """The gunicorn workers: the arbiter's children."""
-    pids = (int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdecimal())
-    return [pid for pid in pids if status(pid).get("PPid") == str(arbiter)]
-
-
-def cpu_ticks(pids: list[int]) -> dict[int, int]:
-    """User and system CPU time of each process so far, in clock ticks (/proc/PID/stat)."""
-    ticks = {}
-    for pid in pids:
-        with contextlib.suppress(OSError):
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            ticks[pid] = int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15 of stat
-    return ticks
-
-
-def measure(base: str, path: dict, seconds: float, work: Path, pids: list[int]) -> dict:
+def measure(base: str, path: dict, seconds: float, work: Path, workers: list[psutil.Process]) -> dict:
     """wrk on one path, and the busier worker's share of the workers' CPU time meanwhile."""
-    before = cpu_ticks(pids)
+    before = cpu_seconds(workers)
     load = wrk(base, path, seconds, work)
-    used = [after - before.get(pid, after) for pid, after in cpu_ticks(pids).items()]
+    used = [after - before.get(pid, after) for pid, after in cpu_seconds(workers).items()]
     load["busier_share"] = max(used) / sum(used) if sum(used) else None  # None: no worker's time was read
     return load
 
@@ -164,14 +150,13 @@ class RssSampler(threading.Thread):
 
     def __init__(self, arbiter: int):
         super().__init__(daemon=True)
-        self.arbiter, self.peak_mb, self.running = arbiter, 0.0, True
+        self.arbiter, self.peak_mb, self.running = psutil.Process(arbiter), 0.0, True
 
     def run(self):
         while self.running:
-            for pid in worker_pids(self.arbiter):
-                rss = status(pid).get("VmRSS")
-                if rss:
-                    self.peak_mb = max(self.peak_mb, int(rss.split()[0]) / 1024)
+            for worker in self.arbiter.children():
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    self.peak_mb = max(self.peak_mb, worker.memory_info().rss / 2**20)
             time.sleep(1)
 
 
@@ -192,13 +177,13 @@ def bench_database(label: str, env: dict, args, work: Path) -> dict:
         wait_until_up(f"http://{bind}/bench/bare/")
         sampler = RssSampler(arbiter.pid)
         sampler.start()
-        pids = worker_pids(arbiter.pid)
+        workers = psutil.Process(arbiter.pid).children()
         for path in plan["paths"]:
             if wanted and path["name"] not in wanted and not path["name"].startswith("bare"):
                 continue
             if not path["pool"]:
                 wrk(f"http://{bind}", path, WARM_UP_SECONDS, work)
-            path["load"] = measure(f"http://{bind}", path, args.seconds, work, pids)
+            path["load"] = measure(f"http://{bind}", path, args.seconds, work, workers)
             print(
                 f"  {path['name']:<40} {path['load']['rps']:8.1f} req/s  p99 {path['load']['p99']:7.1f} ms"
                 f"  busier worker {report.share(path['load']['busier_share'])}",
