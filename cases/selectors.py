@@ -62,11 +62,12 @@ def get_case(scope: Scope, pk: int) -> Case:
     if not found:
         raise Http404
     (case,) = found
-    ids = {getattr(case, f"{name}_id") for name in PLACES} - {None}
-    places = Area.objects.unscoped("the places of a case the caller may read, named on it").order_by().in_bulk(ids)
-    for name in PLACES:
-        if getattr(case, f"{name}_id") is not None:
-            setattr(case, name, places[getattr(case, f"{name}_id")])
+    ids = {name: getattr(case, f"{name}_id") for name in PLACES}
+    places = Area.objects.unscoped("the places of a case the caller may read, named on it").order_by()
+    by_pk = places.in_bulk({place_id for place_id in ids.values() if place_id is not None})
+    for name, place_id in ids.items():
+        if place_id is not None:
+            setattr(case, name, by_pk[place_id])
     return case
 
 
