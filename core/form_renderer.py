@@ -3,9 +3,9 @@
 Django renders each <option> through two template includes, and a list page's filter form has
 sixty of them: 4 to 6 ms of the case list's and the inbox's 30 ms in Python. Here the select and
 its options come out of one loop, character for character what Django's templates write
-(tests/test_form_renderer.py compares the two). Only for text, though: a label that is a date or
-a number the templates would format for the locale, so a select with one, or whose options name
-other templates, is rendered by them as before.
+(tests/test_form_renderer.py compares the two). Only for text, though: the templates format a
+date or a number label for the locale, so a select with such a label, or whose options name
+other templates, is still rendered by them.
 """
 
 from django.forms.renderers import DjangoTemplates
