@@ -53,11 +53,13 @@ class Result(models.TextChoices):
 
 class AuditEntry(models.Model):
     at = models.DateTimeField(_("时间"), default=timezone.now)
+    # The actor and the target's type lead indexes of Meta, which serve their lookups too.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_index=False,
         related_name="+",
         verbose_name=_("操作人"),
         help_text=_("为空表示系统或居民"),
@@ -66,7 +68,13 @@ class AuditEntry(models.Model):
     action = models.CharField(_("操作"), max_length=60)
     # The object is named by type and id only, never by its str(): a resident's repr is their name.
     target_type = models.ForeignKey(
-        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("对象类型")
+        ContentType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="+",
+        verbose_name=_("对象类型"),
     )
     target_id = models.CharField(_("对象ID"), max_length=40, blank=True)
     # Names of the fields written, never their values: the log must not become a copy of personal data.

@@ -89,16 +89,20 @@ class Case(models.Model):
         Area, on_delete=models.PROTECT, related_name="cases", verbose_name=_("地点"), help_text=_("楼栋或区域")
     )
     # Where the case is, copied from `area` by the service so that every list filters on one
-    # indexed column instead of walking the area tree.
-    district = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("区县"))
+    # indexed column instead of walking the area tree. These, the department and the reporter
+    # lead composite indexes (Meta), which serve their lookups too: an index of their own would
+    # be one more for every write of a case to keep.
+    district = models.ForeignKey(
+        Area, on_delete=models.PROTECT, db_index=False, related_name="+", verbose_name=_("区县")
+    )
     street = models.ForeignKey(
-        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("街道")
+        Area, on_delete=models.PROTECT, null=True, blank=True, db_index=False, related_name="+", verbose_name=_("街道")
     )
     community = models.ForeignKey(
-        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("社区")
+        Area, on_delete=models.PROTECT, null=True, blank=True, db_index=False, related_name="+", verbose_name=_("社区")
     )
     grid = models.ForeignKey(
-        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("网格")
+        Area, on_delete=models.PROTECT, null=True, blank=True, db_index=False, related_name="+", verbose_name=_("网格")
     )
     location_note = models.CharField(_("具体位置"), max_length=120, blank=True)
     source = models.CharField(_("来源"), max_length=12, choices=Source.choices)
@@ -108,6 +112,7 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_index=False,
         related_name="reported_cases",
         verbose_name=_("上报人"),
     )
@@ -123,6 +128,7 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_index=False,
         related_name="lead_cases",
         verbose_name=_("主办部门"),
     )
@@ -313,13 +319,17 @@ class Action(models.TextChoices):
 class CaseEvent(models.Model):
     """One step of a case. Written once by a service, never changed or removed."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("案件"))
+    # The case and the actor lead the indexes below, which serve their lookups too.
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, db_index=False, related_name="events", verbose_name=_("案件")
+    )
     action = models.CharField(_("操作"), max_length=20, choices=Action.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_index=False,
         related_name="+",
         verbose_name=_("操作人"),
         help_text=_("为空表示居民或系统"),
@@ -417,7 +427,10 @@ class AlertKind(models.TextChoices):
 class CaseAlert(models.Model):
     """What the sweep has already done for one deadline of a case: at most once each."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("案件"))
+    # The unique constraint below leads with the case: it is the case's index.
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, db_index=False, related_name="alerts", verbose_name=_("案件")
+    )
     kind = models.CharField(_("类型"), max_length=12, choices=AlertKind.choices)
     due = models.DateTimeField(_("期限"))
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)

@@ -70,8 +70,13 @@ class Notification(models.Model):
     notice about something other than a case (cases.notifications.delivery.tell) has no case but
     a link to the page it opens, and a key saying what it is about, told to each user once."""
 
+    # notification_user_created (Meta) leads with the user and serves its lookups.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("用户")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        db_index=False,
+        related_name="notifications",
+        verbose_name=_("用户"),
     )
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications", verbose_name=_("案件")
@@ -158,8 +163,15 @@ class Delivery(models.Model):
     recorded once and sent once: claimed by a conditional update on `sent_at` before the channel
     is called."""
 
+    # delivery_once_per_recipient (Meta) leads with the event and serves its lookups.
     event = models.ForeignKey(
-        CaseEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("案件环节")
+        CaseEvent,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="+",
+        verbose_name=_("案件环节"),
     )
     # A notice's key (Notification.key, or a resident's text about a service request) for one
     # that is about no case's event.

@@ -161,6 +161,7 @@ def test_no_hot_path_scans_a_large_table(city):
     district = city["district"]
     street = Area.objects.filter(parent=district).order_by("lft").first()
     community = Area.objects.filter(parent=street).order_by("lft").first()
+    grid = Area.objects.filter(parent=community).order_by("lft").first()
     household = Household.objects.filter(building__tree_id=district.tree_id).order_by("pk").first()
     case = Case.objects.unscoped("test").filter(district=district).order_by("pk").first()
     leader = Scope(areas=(district,))
@@ -175,6 +176,7 @@ def test_no_hot_path_scans_a_large_table(city):
         "case list, community": first_page(Scope(areas=(community,))),
         "case list, street": first_page(Scope(areas=(street,))),
         "case list, district": first_page(leader),
+        "case list, grid": first_page(Scope(areas=(grid,))),
         "inbox": selectors.for_list(selectors.inbox(officer))
         .annotate(due=selectors.INBOX_DUE)
         .order_by("due", "id")[:31],
