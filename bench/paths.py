@@ -253,10 +253,15 @@ class Rollback(Exception):
 
 
 def timed_and_undone(fn) -> tuple[float, object]:
+    """`fn`'s time, its writes rolled back. Its foreign keys are checked as it writes, not at a
+    commit that never comes (Django's are deferred): a rolled-back sweep would leave out the
+    checks of the 200,000 rows it writes on the city, about a fifth of its time."""
     result = None
     start = time.perf_counter()
     try:
         with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             result = fn()
             seconds = time.perf_counter() - start
             raise Rollback
