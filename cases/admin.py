@@ -13,6 +13,7 @@ from cases.models import (
     Case,
     CaseAlert,
     CaseCounter,
+    CaseDayCount,
     CaseEvent,
     CasePhoto,
     Category,
@@ -135,6 +136,16 @@ class CasePhotoAdmin(ReadOnlyAdmin):
 class CaseCounterAdmin(ReadOnlyAdmin):
     list_display = ["district", "day", "last"]
     search_fields = ["district__name"]
+
+
+@admin.register(CaseDayCount)
+class CaseDayCountAdmin(ReadOnlyAdmin):
+    """The dashboard's figures per street and day, kept by cases.rollup (`manage.py recount_cases`
+    to recount): read here, to check them."""
+
+    list_display = ["area", "day", "closed"]
+    list_select_related = ["area"]
+    search_fields = ["area__name", "area__code"]
 
 
 @admin.register(CaseAlert)

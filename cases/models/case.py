@@ -60,9 +60,15 @@ CURRENT_DUE = Coalesce(
 )
 
 
+def case_column(area: Area) -> str | None:
+    """The case's column an area of this kind is copied to ("district", "street", "community" or
+    "grid"); None for a place below a grid."""
+    return _COLUMN_OF_KIND.get(area.kind)
+
+
 def area_case_q(area: Area) -> Q:
     """Cases located in the area, through the case's own column for the area's kind where it has one."""
-    column = _COLUMN_OF_KIND.get(area.kind)
+    column = case_column(area)
     if column:
         return Q(**{column: area})
     return Q(area__tree_id=area.tree_id, area__lft__gte=area.lft, area__lft__lte=area.rght)
@@ -416,6 +422,37 @@ class CaseCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.district} {self.day} {self.last}"
+
+
+class CaseDayCount(models.Model):
+    """The dashboard's figures of one street on one local day (of a district, for its cases in no
+    street), kept by cases.rollup inside every write that changes them: the cases reported that
+    day by colour and status, those of them neither rejected nor merged by category, and the cases
+    closed that day. A leader's period is the sum of its streets' days, not a count of its cases."""
+
+    # The street, or the district for the cases it holds in no street. The unique constraint below
+    # leads with it and is its index.
+    area = models.ForeignKey(
+        Area, on_delete=models.CASCADE, db_index=False, related_name="+", verbose_name=_("街道或区县")
+    )
+    district = models.ForeignKey(
+        Area, on_delete=models.CASCADE, db_index=False, related_name="+", verbose_name=_("区县")
+    )
+    day = models.DateField(_("日期"))
+    # {"colour:status": cases reported that day}
+    reported = models.JSONField(_("当日上报"), default=dict)
+    # {"category id": cases reported that day, neither rejected nor merged}
+    categories = models.JSONField(_("当日上报(按类别)"), default=dict)
+    closed = models.PositiveIntegerField(_("当日办结"), default=0)
+
+    class Meta:
+        verbose_name = _("案件日统计")
+        verbose_name_plural = _("案件日统计")
+        constraints = [models.UniqueConstraint(fields=["area", "day"], name="casedaycount_one_per_day")]
+        indexes = [models.Index(fields=["district", "day"], name="casedaycount_district_day")]
+
+    def __str__(self) -> str:
+        return f"{self.area_id} {self.day}"
 
 
 class AlertKind(models.TextChoices):

@@ -11,7 +11,7 @@ Rooms: `recording` (lock, authorise, record), `reporting` (how cases and door pl
 """
 
 from cases.services.aids import clean_query, delete_filter, delete_reply_template, save_filter, save_reply_template
-from cases.services.config import save_category
+from cases.services.config import recount_case_days, save_category
 from cases.services.department import (
     rate_by_callback,
     rate_case,
@@ -85,6 +85,7 @@ __all__ = [
     "record",
     "record_for_system",
     "record_visit",
+    "recount_case_days",
     "refer_case",
     "reject_case",
     "report_by_resident",

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases import workflow
+from cases import rollup, workflow
 from cases.models import Case, CaseEvent, CasePhoto
 from cases.notifications.delivery import announce, announce_all
 from cases.photos import CleanPhoto
@@ -109,6 +109,8 @@ def record(
         )
     after = _snapshot(case)
     changed = [name for name, value in after.items() if before.get(name, None) != value and name != "updated_at"]
+    if rollup.counts_changed(changed):
+        rollup.recount(rollup.keys_of(case, before))
     audit.record(actor=actor, action=f"case.{action}", target=case, fields=changed, capacity=role)
     setattr(case, _SNAPSHOT, after)
     announce(case, event)
@@ -146,7 +148,7 @@ def record_for_system(records: list[SystemRecord], at: datetime.datetime) -> lis
     once; cases from `lock_all`): the changed cases saved, the events, the audit entries and the
     notifications, each in one statement, in the caller's transaction. Whoever must be told is
     read from the cases as they stand after this call's changes."""
-    events, entries, saved = [], [], []
+    events, entries, saved, days = [], [], [], set()
     for r in records:
         case, from_status = r.case, r.case.status
         if r.moves:
@@ -155,6 +157,8 @@ def record_for_system(records: list[SystemRecord], at: datetime.datetime) -> lis
         changed = [name for name, value in after.items() if before.get(name) != value and name != "updated_at"]
         if changed:
             saved.append((case, changed))
+        if rollup.counts_changed(changed):
+            days |= rollup.keys_of(case, before)
         events.append(
             CaseEvent(case=case, action=r.action, actor=None, actor_role=SYSTEM_ROLE, at=at, from_status=from_status,
                       to_status=case.status, department_id=case.department_id, note=r.note, data=r.data)
@@ -173,6 +177,7 @@ def record_for_system(records: list[SystemRecord], at: datetime.datetime) -> lis
         written.filter(pk__in=[case.pk for case in cases]).update(updated_at=saved_at, **dict(values))
         for case in cases:
             case.updated_at = saved_at
+    rollup.recount(days)
     bulk_insert(events, copy_from=MANY)
     audit.record_all(entries)
     told = [(r.case, event) for r, event in zip(records, events, strict=True)]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
+from cases import rollup as case_rollup
 from cases.models import Case, CaseEvent
 from core import audit
 from core.models import AuditEntry
@@ -62,6 +63,7 @@ def load_city(*, scale: str, today: datetime.date, seed: int = SEED, progress: b
     with transaction.atomic():
         writer.reset_sequences()
         rollup.recount_under()  # the people went in past the services that keep the tree's counts
+        case_rollup.recount_all()  # and so did the cases, past the recorder that keeps the dashboard's
         faults = tree_faults(Area, sorted({r["tree_id"] for r in bones.roots}))
         faults += tree_faults(Organization, bones.org_tree_ids)
         if faults:

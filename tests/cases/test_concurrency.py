@@ -1,15 +1,17 @@
 """Two people acting on one case at the same moment, on PostgreSQL's row locks."""
 
 import threading
+import time
 import uuid
 from importlib import import_module
 
 import pytest
 from django.apps import apps
-from django.db import connection, connections
+from django.db import connection, connections, transaction
+from django.utils import timezone
 
 from cases import services
-from cases.models import Case, Category
+from cases.models import Case, CaseDayCount, Category
 from cases.services import CaseConflict
 from grids.models import AreaKind
 from orgs.models import Role
@@ -103,7 +105,6 @@ def test_reports_at_once_get_distinct_consecutive_numbers(place):
 
 def test_a_step_locks_only_its_case_not_the_building_or_category(place):
     """Otherwise every case at one building (or of one category) would queue behind one step."""
-    from django.db import transaction
 
     from cases.services import _lock
     from grids.models import Area
@@ -135,3 +136,43 @@ def test_a_step_locks_only_its_case_not_the_building_or_category(place):
     finally:
         done.set()
         holder.join()
+
+
+def test_two_cases_of_one_day_accepted_at_once_are_both_counted(place):
+    """The second step waits on the day's row (cases.rollup) and counts after the first has
+    committed; counting at once, it would store the first case as it was before the first step."""
+    cases = [report(place), report(place)]
+    holding, release = threading.Event(), threading.Event()
+    errors = []
+
+    def first():
+        try:
+            with transaction.atomic():
+                services.accept_case(actor=place["community"], case=cases[0])
+                holding.set()  # counted, not yet committed
+                release.wait(30)
+        except Exception as exc:  # reported below; a thread's exception is otherwise lost
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    def second():
+        try:
+            holding.wait(30)
+            services.accept_case(actor=place["community"], case=cases[1])
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    holding.wait(30)
+    time.sleep(0.5)  # the second is now waiting on the day's row
+    release.set()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    day = CaseDayCount.objects.get(area=place["building"].parent.parent.parent, day=timezone.localdate())
+    assert day.reported == {f"{cases[0].colour}:accepted": 2}
