@@ -6,7 +6,9 @@ closed, where it is) names its case and the fields the case had when locked, and
 days it touches are counted again from scratch in the writer's transaction: the day it was
 reported, and the days it was closed on before and after. A figure cannot drift from what a write
 left. The rows are held before they are counted, in key order, so two writers on one street's day
-count one after the other, each seeing what the other committed.
+count one after the other, each seeing what the other committed. Writers take the audit chain's
+lock before any day row (the recorder records its audit entry first), so the two locks are always
+taken in one order.
 
 The dashboard of a city, a district or a street sums these rows (`serves`); a scope of any other
 shape (a community, a department, a mix) counts its own few cases directly. A loader that writes
@@ -81,13 +83,8 @@ def recount(keys: Iterable[Key]) -> None:
 
 def _recount(keys: list[Key]) -> None:
     _hold(keys)
-    reported_q, closed_q = Q(pk__in=[]), Q(pk__in=[])
-    for area_id, district_id, day in keys:
-        start, end = _bounds(day)
-        reported_q |= _place_q(area_id, district_id) & Q(created_at__gte=start, created_at__lt=end)
-        closed_q |= _place_q(area_id, district_id) & Q(closed_at__gte=start, closed_at__lt=end)
     rows = {key: _empty(key) for key in keys}  # a day whose last case left it is stored as zeros
-    _count(reported_q, closed_q, rows)
+    _count(*day_queries(keys), rows)
     _store(rows)
 
 
@@ -95,9 +92,18 @@ def _empty(key: Key) -> CaseDayCount:
     return CaseDayCount(area_id=key[0], district_id=key[1], day=key[2], reported={}, categories={}, closed=0)
 
 
-def _count(reported_q: Q, closed_q: Q, rows: dict[Key, CaseDayCount]) -> None:
-    """Add the cases reported (`reported_q`) and closed (`closed_q`) to their days' rows: two
-    grouped queries, whatever the number of days."""
+def day_queries(keys: list[Key] | None = None):
+    """The two grouped queries that count these days (every day there is, for None), whatever
+    their number: the cases reported on them by place, day, colour, status and category, and the
+    cases closed on them by place and day (their plans: tests/scale/test_explain.py)."""
+    if keys is None:
+        reported_q, closed_q = Q(), Q(closed_at__isnull=False)
+    else:
+        reported_q, closed_q = Q(pk__in=[]), Q(pk__in=[])
+        for area_id, district_id, day in keys:
+            start, end = _bounds(day)
+            reported_q |= _place_q(area_id, district_id) & Q(created_at__gte=start, created_at__lt=end)
+            closed_q |= _place_q(area_id, district_id) & Q(closed_at__gte=start, closed_at__lt=end)
     tz = timezone.get_default_timezone()
     cases = Case.objects.unscoped(WHY).order_by()
     reported = (
@@ -106,18 +112,23 @@ def _count(reported_q: Q, closed_q: Q, rows: dict[Key, CaseDayCount]) -> None:
         .values_list("street_id", "district_id", "day", "colour", "status", "category_id")
         .annotate(n=Count("pk"))
     )
-    for street_id, district_id, day, colour, status, category_id, n in reported.iterator(chunk_size=5000):
-        key = (street_id or district_id, district_id, day)
-        row = rows.get(key) or rows.setdefault(key, _empty(key))
-        row.reported[f"{colour}:{status}"] = row.reported.get(f"{colour}:{status}", 0) + n
-        if status not in NOT_VALID:
-            row.categories[str(category_id)] = row.categories.get(str(category_id), 0) + n
     closed = (
         cases.filter(closed_q, status=Status.CLOSED)
         .annotate(day=TruncDate("closed_at", tzinfo=tz))
         .values_list("street_id", "district_id", "day")
         .annotate(n=Count("pk"))
     )
+    return reported, closed
+
+
+def _count(reported, closed, rows: dict[Key, CaseDayCount]) -> None:
+    """Add the counted cases to their days' rows."""
+    for street_id, district_id, day, colour, status, category_id, n in reported.iterator(chunk_size=5000):
+        key = (street_id or district_id, district_id, day)
+        row = rows.get(key) or rows.setdefault(key, _empty(key))
+        row.reported[f"{colour}:{status}"] = row.reported.get(f"{colour}:{status}", 0) + n
+        if status not in NOT_VALID:
+            row.categories[str(category_id)] = row.categories.get(str(category_id), 0) + n
     for street_id, district_id, day, n in closed.iterator(chunk_size=5000):
         key = (street_id or district_id, district_id, day)
         (rows.get(key) or rows.setdefault(key, _empty(key))).closed = n
@@ -151,13 +162,16 @@ def recount_all() -> int:
     table): for a loader that wrote cases past the services. Returns the days stored."""
     CaseDayCount.objects.all().delete()
     rows: dict[Key, CaseDayCount] = {}
-    _count(Q(), Q(closed_at__isnull=False), rows)
+    _count(*day_queries(), rows)
     _store(rows)
     return len(rows)
 
 
 def serves(scope: Scope) -> bool:
-    """The scope reads whole districts and streets (or everything): its figures are sums of rows."""
+    """The scope reads whole districts and streets (or everything), in the days the rows are kept
+    in (a request in another time zone counts its cases): its figures are sums of rows."""
+    if timezone.get_current_timezone() != timezone.get_default_timezone():
+        return False
     if scope.unrestricted:
         return True
     return (

@@ -109,9 +109,11 @@ def record(
         )
     after = _snapshot(case)
     changed = [name for name, value in after.items() if before.get(name, None) != value and name != "updated_at"]
+    audit.record(actor=actor, action=f"case.{action}", target=case, fields=changed, capacity=role)
+    # After the audit entry: every write takes the audit chain's lock first, then the day rows
+    # (cases.rollup), so no two writers take them in opposite orders.
     if rollup.counts_changed(changed):
         rollup.recount(rollup.keys_of(case, before))
-    audit.record(actor=actor, action=f"case.{action}", target=case, fields=changed, capacity=role)
     setattr(case, _SNAPSHOT, after)
     announce(case, event)
     record_deliveries(case, event)
@@ -177,9 +179,9 @@ def record_for_system(records: list[SystemRecord], at: datetime.datetime) -> lis
         written.filter(pk__in=[case.pk for case in cases]).update(updated_at=saved_at, **dict(values))
         for case in cases:
             case.updated_at = saved_at
-    rollup.recount(days)
     bulk_insert(events, copy_from=MANY)
     audit.record_all(entries)
+    rollup.recount(days)  # after the audit chain's lock, as in `record`
     told = [(r.case, event) for r, event in zip(records, events, strict=True)]
     announce_all(told)
     record_all_deliveries(told)

@@ -1,6 +1,8 @@
-"""cases_case keeps room on its pages (cases 0031), and what the deadline sweep flags on a case
-(督办) is in no index, so that update stays on its page and writes no index entry (a heap-only,
-HOT, update). Without either, each 督办 writes a new entry in every index of the table.
+"""Two conditions for the deadline sweep's 督办 to be a heap-only (HOT) update, one that stays on
+its page and writes no index entry: the table keeps room on its pages (cases 0031; a table
+filled by COPY has none), and the columns it writes are in no index. Without either, each 督办
+writes a new entry in every index of the table. The test table is small and fresh, so it always
+has room: the second test proves the columns, the first the room.
 
 PostgreSQL only: SQLite has neither fillfactor nor HOT.
 """

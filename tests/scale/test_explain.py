@@ -12,6 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from cases import metrics, selectors
+from cases import rollup as case_rollup
 from cases.models import COLOUR_OF, Case, CaseEvent, Category, Status
 from core.scope import SYSTEM, Scope
 from grids import rollup
@@ -169,6 +170,12 @@ def test_no_hot_path_scans_a_large_table(city):
     today = timezone.localdate()
     month = metrics.Period(start=today - datetime.timedelta(days=29), end=today)
 
+    # What a step on one of the street's cases counts again (cases.rollup), the day it was
+    # reported and the day it was closed.
+    day_counts = case_rollup.day_queries(
+        [(street.pk, district.pk, today), (street.pk, district.pk, today - datetime.timedelta(days=3))]
+    )
+
     def first_page(scope):
         return selectors.for_list(selectors.cases(scope)).order_by("-created_at", "-id")[:31]
 
@@ -180,7 +187,9 @@ def test_no_hot_path_scans_a_large_table(city):
         "inbox": selectors.for_list(selectors.inbox(officer))
         .annotate(due=selectors.INBOX_DUE)
         .order_by("due", "id")[:31],
-        "dashboard closed per day": metrics.closed_per_day(leader, month),
+        "dashboard closed per day, a community": metrics.closed_per_day(Scope(areas=(community,)), month),
+        "dashboard day count, reported": day_counts[0],
+        "dashboard day count, closed": day_counts[1],
         "ranking": metrics.tally_rows(leader, month, "department", timezone.now()),
         "area tree counts": grid_selectors.children(leader, district),
         "household card": grid_selectors.households(leader).filter(pk=household.pk),
