@@ -1,7 +1,6 @@
 """Two people acting on one case at the same moment, on PostgreSQL's row locks."""
 
 import threading
-import time
 import uuid
 from importlib import import_module
 
@@ -16,6 +15,7 @@ from cases.services import CaseConflict
 from grids.models import AreaKind
 from orgs.models import Role
 from tests.factories import AreaFactory, department, user_with_posts
+from tests.threads import second_waits_on_first
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
@@ -142,37 +142,10 @@ def test_two_cases_of_one_day_accepted_at_once_are_both_counted(place):
     """The second step waits on the day's row (cases.rollup) and counts after the first has
     committed; counting at once, it would store the first case as it was before the first step."""
     cases = [report(place), report(place)]
-    holding, release = threading.Event(), threading.Event()
-    errors = []
-
-    def first():
-        try:
-            with transaction.atomic():
-                services.accept_case(actor=place["community"], case=cases[0])
-                holding.set()  # counted, not yet committed
-                release.wait(30)
-        except Exception as exc:  # reported below; a thread's exception is otherwise lost
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    def second():
-        try:
-            holding.wait(30)
-            services.accept_case(actor=place["community"], case=cases[1])
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    holding.wait(30)
-    time.sleep(0.5)  # the second is now waiting on the day's row
-    release.set()
-    for thread in threads:
-        thread.join()
+    errors, _waited = second_waits_on_first(
+        lambda: services.accept_case(actor=place["community"], case=cases[0]),
+        lambda: services.accept_case(actor=place["community"], case=cases[1]),
+    )
     assert errors == []
     day = CaseDayCount.objects.get(area=place["building"].parent.parent.parent, day=timezone.localdate())
     assert day.reported == {f"{cases[0].colour}:accepted": 2}

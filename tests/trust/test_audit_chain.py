@@ -1,17 +1,16 @@
 """The audit log is append-only in the application and the database, and its hash chain shows tampering."""
 
-import threading
-
 import pgtrigger
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError, connection, connections, transaction
+from django.db import DatabaseError, connection, transaction
 
 from core import audit, chain
 from core.audit import record
 from core.bulk import MANY
 from core.models import AppendOnly, AuditEntry
 from core.scope import SYSTEM
+from tests.threads import second_waits_on_first
 
 on_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger and the lock are PostgreSQL's")
 
@@ -119,39 +118,13 @@ def _run_cli() -> None:
 def test_two_writers_at_once_do_not_fork_the_chain():
     """The first writer keeps its transaction open after appending; the second must wait, not chain onto its row."""
     record(actor=SYSTEM, action="test.seed")
-    appended, release = threading.Event(), threading.Event()
-    errors: list[BaseException] = []
-
-    def first():
-        try:
-            with transaction.atomic():
-                record(actor=SYSTEM, action="test.first")
-                appended.set()
-                release.wait(5)
-        except BaseException as error:  # reported to the test below
-            errors.append(error)
-        finally:
-            connections.close_all()
 
     def second():
-        try:
-            appended.wait(5)
-            with transaction.atomic():
-                record(actor=SYSTEM, action="test.second")
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connections.close_all()
+        with transaction.atomic():
+            record(actor=SYSTEM, action="test.second")
 
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    appended.wait(5)
-    threads[1].join(0.5)
-    assert threads[1].is_alive(), "the second writer did not wait for the first to commit"
-    release.set()
-    for thread in threads:
-        thread.join(10)
+    errors, waited = second_waits_on_first(lambda: record(actor=SYSTEM, action="test.first"), second)
+    assert waited, "the second writer did not wait for the first to commit"
     assert not errors
     actions = list(AuditEntry.objects.order_by("pk").values_list("action", flat=True))
     assert actions[-2:] == ["test.first", "test.second"]
