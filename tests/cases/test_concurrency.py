@@ -139,8 +139,9 @@ def test_a_step_locks_only_its_case_not_the_building_or_category(place):
 
 
 def test_two_cases_of_one_day_accepted_at_once_are_both_counted(place):
-    """The second step waits on the day's row (cases.rollup) and counts after the first has
-    committed; counting at once, it would store the first case as it was before the first step."""
+    """The second step counts the day (cases.rollup) only after the first has committed: it waits
+    on the audit chain's lock, and then on the day's row, which would order the two on its own.
+    Counting at once, it would store the first case as it was before the first step."""
     cases = [report(place), report(place)]
     errors, _waited = second_waits_on_first(
         lambda: services.accept_case(actor=place["community"], case=cases[0]),
