@@ -52,16 +52,15 @@ def keys_of(case: Case, before: dict | None = None) -> set[Key]:
     """The days a write of `case` can change the figures of: the day it was reported, and the days
     it was closed on before the write (`before`, its fields as locked) and after. Where it was
     before counts too, should a write ever move it to another street."""
-    keys = set()
-    for fields in (before or {}, {"street_id": case.street_id, "district_id": case.district_id,
-                                  "created_at": case.created_at, "closed_at": case.closed_at}):  # fmt: skip
-        if not fields:
-            continue
-        place = (fields["street_id"] or fields["district_id"], fields["district_id"])
-        keys.add((*place, _day(fields["created_at"])))
-        if fields["closed_at"] is not None:
-            keys.add((*place, _day(fields["closed_at"])))
+    keys = _days_of(case.street_id, case.district_id, case.created_at, case.closed_at)
+    if before:
+        keys |= _days_of(before["street_id"], before["district_id"], before["created_at"], before["closed_at"])
     return keys
+
+
+def _days_of(street_id, district_id, created_at, closed_at) -> set[Key]:
+    place = (street_id or district_id, district_id)
+    return {(*place, _day(moment)) for moment in (created_at, closed_at) if moment is not None}
 
 
 def counts_changed(changed: Iterable[str]) -> bool:
@@ -123,15 +122,20 @@ def day_queries(keys: list[Key] | None = None):
 
 def _count(reported, closed, rows: dict[Key, CaseDayCount]) -> None:
     """Add the counted cases to their days' rows."""
-    for street_id, district_id, day, colour, status, category_id, n in reported.iterator(chunk_size=5000):
+
+    def row_of(street_id, district_id, day) -> CaseDayCount:
         key = (street_id or district_id, district_id, day)
-        row = rows.get(key) or rows.setdefault(key, _empty(key))
+        if key not in rows:
+            rows[key] = _empty(key)
+        return rows[key]
+
+    for street_id, district_id, day, colour, status, category_id, n in reported.iterator(chunk_size=5000):
+        row = row_of(street_id, district_id, day)
         row.reported[f"{colour}:{status}"] = row.reported.get(f"{colour}:{status}", 0) + n
         if status not in NOT_VALID:
             row.categories[str(category_id)] = row.categories.get(str(category_id), 0) + n
     for street_id, district_id, day, n in closed.iterator(chunk_size=5000):
-        key = (street_id or district_id, district_id, day)
-        (rows.get(key) or rows.setdefault(key, _empty(key))).closed = n
+        row_of(street_id, district_id, day).closed = n
 
 
 def _store(rows: dict[Key, CaseDayCount]) -> None:

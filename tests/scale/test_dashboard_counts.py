@@ -1,5 +1,5 @@
 """A district's dashboard reads the day counts of cases.rollup: after cases were written past the
-services (a restore, a loader) and counted again, they equal a count by hand, at both ends of
+services (a repair by hand, a loader) and counted again, they equal a count by hand, at both ends of
 local days."""
 
 import datetime
