@@ -10,6 +10,7 @@ from rest_framework import serializers
 from cases import selectors
 from cases.models import RESIDENT_SOURCES, Case, CaseEvent, Category, Importance, Rating, Source, Status, Urgency
 from cases.photos import MAX_BYTES, MAX_PHOTOS, clean_photos
+from core.drf import PlainRows
 from core.drf import ScopedPrimaryKeyRelatedField as _ScopedPk
 from grids import locate
 from grids.models import Area, AreaKind
@@ -21,7 +22,7 @@ class ScopedPrimaryKeyRelatedField(_ScopedPk):
     """The scoped choice, described to the schema as the integer id it is."""
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseSerializer(PlainRows, serializers.ModelSerializer):
     is_overdue = serializers.BooleanField(read_only=True)
 
     class Meta:

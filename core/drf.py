@@ -1,7 +1,11 @@
-"""DRF pieces every app's API uses: related-object choices through the caller's scope, and pages
-without a COUNT."""
+"""DRF pieces every app's API uses: related-object choices through the caller's scope, pages
+without a COUNT, and read-only rows written without DRF's per-field dispatch."""
+
+import inspect
+from operator import attrgetter
 
 from django import forms
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from rest_framework import serializers
@@ -9,6 +13,75 @@ from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+
+# The output of a ModelSerializer whose every readable field is a plain model value, a related
+# row's primary key or a list of them: each row written by one reader per field, chosen once per
+# class from DRF's own fields.
+#
+# DRF builds the serializer's fields for every response (copying each declared one and mapping
+# each model field again) and then passes every value of every row through `get_attribute`,
+# its callable and None checks and `to_representation`. For plain fields the reader reads the
+# attribute and calls the field's own `to_representation`; a foreign key is its `_id` column. A
+# field of any other kind is refused when the class is first used, so the output is DRF's to the
+# character (tests/cases/test_plain_rows.py compares the two). A row that lacks an attribute goes
+# through DRF itself, which skips such a field. The readers belong to the class, so its fields
+# must not depend on the instance or the request.
+# (A comment, not a docstring: the OpenAPI schema would give every such serialiser this text.)
+class PlainRows:
+    def to_representation(self, instance):
+        readers = type(self).__dict__.get("_readers")
+        if readers is None:
+            readers = _readers(type(self), self.fields)
+            type(self)._readers = readers
+        try:
+            return {name: read(instance) for name, read in readers}
+        except AttributeError:
+            return super().to_representation(instance)
+
+
+def _readers(serializer: type, fields) -> tuple:
+    model = serializer.Meta.model
+    readers = []
+    for name, field in fields.items():
+        if field.write_only:
+            continue
+        if len(field.source_attrs) != 1 or inspect.isfunction(getattr(model, field.source, None)):
+            raise ImproperlyConfigured(f"{serializer.__name__}.{name}: PlainRows reads one plain attribute per field")
+        readers.append((name, _reader(serializer, name, field, model)))
+    return tuple(readers)
+
+
+def _reader(serializer: type, name: str, field, model):
+    source = field.source
+    if isinstance(field, serializers.ManyRelatedField) and _is_plain_pk(field.child_relation):
+        return lambda row: [] if row.pk is None else [item.pk for item in getattr(row, source).all()]
+    if _is_plain_pk(field):
+        return attrgetter(model._meta.get_field(source).attname)
+    plain = (
+        type(field).__module__ == serializers.Field.__module__
+        and not isinstance(field, serializers.SerializerMethodField | serializers.HiddenField)
+        and type(field).get_attribute is serializers.Field.get_attribute
+    )
+    if not plain:
+        raise ImproperlyConfigured(f"{serializer.__name__}.{name}: {type(field).__name__} is not a plain field")
+    represent, read = field.to_representation, attrgetter(source)
+
+    def value(row):
+        got = read(row)
+        return None if got is None else represent(got)
+
+    return value
+
+
+def _is_plain_pk(field) -> bool:
+    """A primary key DRF writes as the related row's `pk`, read from the foreign key's column."""
+    return (
+        isinstance(field, serializers.PrimaryKeyRelatedField)
+        and field.pk_field is None
+        and type(field).to_representation is serializers.PrimaryKeyRelatedField.to_representation
+        and type(field).get_attribute is serializers.RelatedField.get_attribute
+    )
 
 
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):

@@ -6,14 +6,14 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 
-from core.drf import MAX_ID
+from core.drf import MAX_ID, PlainRows
 from core.identity import looks_like_id_or_phone
 from core.masking import mask_citizen_id, mask_phone
 from grids import selectors
 from grids.models import Area, Household, Resident, Sex
 
 
-class AreaSerializer(serializers.ModelSerializer):
+class AreaSerializer(PlainRows, serializers.ModelSerializer):
     household_count = serializers.IntegerField(read_only=True)
     resident_count = serializers.IntegerField(read_only=True)
     key_group_count = serializers.IntegerField(read_only=True)
@@ -35,7 +35,7 @@ class AreaSerializer(serializers.ModelSerializer):
         ]
 
 
-class HouseholdSerializer(serializers.ModelSerializer):
+class HouseholdSerializer(PlainRows, serializers.ModelSerializer):
     class Meta:
         model = Household
         fields = [

@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core import idempotency
-from core.drf import ScopedPrimaryKeyRelatedField
+from core.drf import PlainRows, ScopedPrimaryKeyRelatedField
 from grids.models import Area, AreaKind, Household
 from hall import selectors, services
 from hall.models import ServiceItem, ServiceRequest, Source, Window
@@ -25,7 +25,7 @@ class ServiceItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ServiceRequestSerializer(serializers.ModelSerializer):
+class ServiceRequestSerializer(PlainRows, serializers.ModelSerializer):
     class Meta:
         model = ServiceRequest
         # Not the applicant's phone: the window calls back from its own record.

@@ -3,7 +3,7 @@
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 
-from core.drf import MAX_ID
+from core.drf import MAX_ID, PlainRows
 from orgs import selectors
 from orgs.models import MemberKind, MemberStatus, Organization, PartyMember, Post
 
@@ -46,7 +46,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
         return AdvisorySerializer(selectors.advisories_for(obj), many=True).data
 
 
-class PartyMemberSerializer(serializers.ModelSerializer):
+class PartyMemberSerializer(PlainRows, serializers.ModelSerializer):
     point_total = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -54,7 +54,7 @@ class PartyMemberSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "organization", "status", "kind", "joined", "work_unit", "reported_on", "point_total"]
 
 
-class PostSerializer(serializers.ModelSerializer):
+class PostSerializer(PlainRows, serializers.ModelSerializer):
     class Meta:
         model = Post
         fields = ["id", "holder_name", "role", "area", "department", "organization", "slot", "start", "end"]
