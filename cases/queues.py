@@ -166,17 +166,21 @@ def today(scope: Scope, now: datetime.datetime | None = None) -> dict:
     (Overdue and red are of open cases: overdue_q holds only open statuses.)"""
     now = now or timezone.now()
     midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-    is_open = Q(status__in=sorted(OPEN))
     reported, closed = Q(created_at__gte=midnight), Q(status=Status.CLOSED, closed_at__gte=midnight)
-    # Only today's and the open cases are read (each through an index), not the scope's history.
-    return (
+    # Only today's and the open cases are read, not the scope's history, in two reads: today's
+    # through the created and closed indexes, the open ones through case_district_open alone. One
+    # read of their OR visited a table page for every open case.
+    figures = (
         cases(scope)
-        .filter(reported | closed | is_open)
+        .filter(reported | closed)
+        .aggregate(reported=Count("pk", filter=reported), closed=Count("pk", filter=closed))
+    )
+    return figures | (
+        cases(scope)
+        .filter(status__in=sorted(OPEN))
         .aggregate(
-            reported=Count("pk", filter=reported),
-            closed=Count("pk", filter=closed),
-            open=Count("pk", filter=is_open),
+            open=Count("pk"),
             overdue=Count("pk", filter=overdue_q(now)),
-            red=Count("pk", filter=is_open & Q(colour=Colour.RED)),
+            red=Count("pk", filter=Q(colour=Colour.RED)),
         )
     )

@@ -9,11 +9,12 @@ import random
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from cases import metrics, selectors
+from cases import mapping, metrics, queues, selectors
 from cases import rollup as case_rollup
-from cases.models import COLOUR_OF, Case, CaseEvent, Category, Status
+from cases.models import COLOUR_OF, OPEN, Case, CaseEvent, Category, Status
 from core.scope import SYSTEM, Scope
 from grids import rollup
 from grids import selectors as grid_selectors
@@ -207,3 +208,34 @@ def test_the_area_tree_reads_no_household_or_resident(city):
     plan = grid_selectors.children(Scope(areas=(city["district"],)), city["district"]).explain()
     assert [line for line in plan.splitlines() if "grids_resident" in line or "grids_household" in line] == []
     assert "grids_buildingcount" in plan
+
+
+def test_a_districts_open_figures_read_the_open_cases_index_alone(city):
+    """The leader's open, overdue and red today, the dashboard's overdue by department and the map's
+    open and overdue cases per grid read only columns case_district_open carries: an index-only
+    scan, which reads a table page only where VACUUM has not yet marked it all-visible."""
+    district = city["district"]
+    leader = Scope(areas=(district,))
+    grids = Area.objects.filter(kind=AreaKind.GRID, tree_id=district.tree_id)
+    reads = {
+        "workbench today": lambda: queues.today(leader),
+        "dashboard overdue by department": lambda: metrics.overdue_by_department(leader),
+        "map open per grid": lambda: mapping.open_cases(leader, grids),
+        "map overdue per grid": lambda: mapping.overdue_cases(leader, grids),
+    }
+    open_statuses = ", ".join(f"'{status}'" for status in sorted(OPEN))
+    plans = {}
+    for name, read in reads.items():
+        with CaptureQueriesContext(connection) as captured:
+            read()
+        (sql,) = [q["sql"] for q in captured.captured_queries if f'"status" IN ({open_statuses})' in q["sql"]]
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}")
+            plans[name] = "\n".join(row[0] for row in cursor.fetchall())
+            cursor.execute("RESET enable_bitmapscan")
+            cursor.execute("RESET enable_seqscan")
+    assert {name: "Index Only Scan using case_district_open" in plan for name, plan in plans.items()} == dict.fromkeys(
+        reads, True
+    )
