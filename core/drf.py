@@ -23,16 +23,17 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 # each model field again) and then passes every value of every row through `get_attribute`,
 # its callable and None checks and `to_representation`. For plain fields the reader reads the
 # attribute and calls the field's own `to_representation`; a foreign key is its `_id` column. A
-# field of any other kind is refused when the class is first used, so the output is DRF's to the
-# character (tests/cases/test_plain_rows.py compares the two). A row that lacks an attribute goes
-# through DRF itself, which skips such a field. The readers belong to the class, so its fields
-# must not depend on the instance or the request.
+# field of any other kind, or a serialiser that decides its fields per instance, is refused with
+# ImproperlyConfigured at its first response (tests/cases/test_plain_rows.py makes every one
+# answer), so the output is DRF's to the character. A row that lacks an attribute goes through
+# DRF itself, which skips such a field. The readers belong to the class and are built from an
+# instance of their own, with no request: none of them holds or reads a caller's.
 # (A comment, not a docstring: the OpenAPI schema would give every such serialiser this text.)
 class PlainRows:
     def to_representation(self, instance):
         readers = type(self).__dict__.get("_readers")
         if readers is None:
-            readers = _readers(type(self), self.fields)
+            readers = _readers(type(self))
             type(self)._readers = readers
         try:
             return {name: read(instance) for name, read in readers}
@@ -40,10 +41,12 @@ class PlainRows:
             return super().to_representation(instance)
 
 
-def _readers(serializer: type, fields) -> tuple:
+def _readers(serializer: type) -> tuple:
+    if serializer.get_fields is not serializers.ModelSerializer.get_fields or "__init__" in vars(serializer):
+        raise ImproperlyConfigured(f"{serializer.__name__}: PlainRows needs the same fields for every instance")
     model = serializer.Meta.model
     readers = []
-    for name, field in fields.items():
+    for name, field in serializer().fields.items():
         if field.write_only:
             continue
         if len(field.source_attrs) != 1 or inspect.isfunction(getattr(model, field.source, None)):
@@ -52,18 +55,13 @@ def _readers(serializer: type, fields) -> tuple:
     return tuple(readers)
 
 
-def _reader(serializer: type, name: str, field, model):
+def _reader(serializer: type, name: str, field: serializers.Field, model):
     source = field.source
     if isinstance(field, serializers.ManyRelatedField) and _is_plain_pk(field.child_relation):
         return lambda row: [] if row.pk is None else [item.pk for item in getattr(row, source).all()]
     if _is_plain_pk(field):
         return attrgetter(model._meta.get_field(source).attname)
-    plain = (
-        type(field).__module__ == serializers.Field.__module__
-        and not isinstance(field, serializers.SerializerMethodField | serializers.HiddenField)
-        and type(field).get_attribute is serializers.Field.get_attribute
-    )
-    if not plain:
+    if not _is_plain_value(field):
         raise ImproperlyConfigured(f"{serializer.__name__}.{name}: {type(field).__name__} is not a plain field")
     represent, read = field.to_representation, attrgetter(source)
 
@@ -72,6 +70,18 @@ def _reader(serializer: type, name: str, field, model):
         return None if got is None else represent(got)
 
     return value
+
+
+def _is_plain_value(field: serializers.Field) -> bool:
+    """One of DRF's own value fields, read as DRF reads it, whose output needs no request (a file's
+    URL is built from the request's host)."""
+    if isinstance(field, serializers.ListField | serializers.DictField):
+        return _is_plain_value(field.child)
+    return (
+        type(field).__module__ == serializers.Field.__module__
+        and not isinstance(field, serializers.FileField)
+        and type(field).get_attribute is serializers.Field.get_attribute
+    )
 
 
 def _is_plain_pk(field) -> bool:
