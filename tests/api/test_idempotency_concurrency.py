@@ -3,14 +3,12 @@ locks: the second waits for the first's claim on the key and replays its answer.
 client, so two districts' systems using one key at once each get their own case, and no 500."""
 
 import datetime
-import threading
-import time
 import uuid
 from importlib import import_module
 
 import pytest
 from django.apps import apps
-from django.db import connection, connections, transaction
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -19,6 +17,7 @@ from core.scope import SYSTEM
 from grids.models import AreaKind
 from orgs import client_keys
 from tests.factories import AreaFactory
+from tests.threads import second_waits_on_first
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks between two connections"),
@@ -54,39 +53,17 @@ def _body(building) -> dict:
 
 def _race(first_post, second_post) -> list:
     """`first_post` runs inside a transaction held open until `second_post` has been sent and
-    has had time to wait on it; returns both responses (or the exceptions they raised)."""
-    holding, release = threading.Event(), threading.Event()
+    has had time to wait on it; returns both responses."""
     answers: list = [None, None]
 
     def first():
-        try:
-            with transaction.atomic():
-                answers[0] = first_post()
-                holding.set()  # the record and the key's claim made, not yet committed
-                release.wait(30)
-        except Exception as exc:  # reported by the assertions; a thread's exception is otherwise lost
-            answers[0] = exc
-        finally:
-            holding.set()
-            connections.close_all()
+        answers[0] = first_post()  # the record and the key's claim made, not yet committed
 
     def second():
-        try:
-            holding.wait(30)
-            answers[1] = second_post()
-        except Exception as exc:
-            answers[1] = exc
-        finally:
-            connections.close_all()
+        answers[1] = second_post()
 
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    holding.wait(30)
-    time.sleep(0.5)  # the second is now waiting, if anything makes it wait
-    release.set()
-    for thread in threads:
-        thread.join()
+    errors, _ = second_waits_on_first(first, second)
+    assert errors == []
     return answers
 
 
