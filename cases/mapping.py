@@ -42,7 +42,7 @@ def open_cases(scope: Scope, grids: QuerySet[Area]) -> dict[int, float]:
 
 
 def overdue_cases(scope: Scope, grids: QuerySet[Area]) -> dict[int, float]:
-    return _per_grid(_open(scope).filter(overdue_q()), grids)
+    return _per_grid(Case.objects.within(scope).filter(overdue_q()), grids)
 
 
 def open_per_thousand(scope: Scope, grids: QuerySet[Area]) -> dict[int, float]:

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases import rollup, selectors
-from cases.models import OPEN, Case, CaseEvent, Category, Metric, MetricWeight, RatedVia, Rating, Status
+from cases.models import Case, CaseEvent, Category, Metric, MetricWeight, RatedVia, Rating, Status
 from core.scope import Scope
 from grids.models import Area
 from orgs.capabilities import GRID_WORKERS
@@ -344,9 +344,6 @@ def overdue_by_department(scope: Scope, now: datetime.datetime | None = None) ->
     """Open cases past their deadline right now, by who holds them; None is the community or street."""
     rows = (
         selectors.cases(scope)
-        # Open, said outright (overdue_q holds only open statuses): so the district's open cases
-        # are read from case_district_open alone.
-        .filter(status__in=sorted(OPEN))
         .filter(selectors.overdue_q(now))
         .values("department__name")
         .annotate(n=Count("pk"))

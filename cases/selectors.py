@@ -82,8 +82,11 @@ def resident_reports_since(building, since: datetime.datetime) -> int:
 
 
 def overdue_q(now=None) -> Q:
+    """Open cases past the deadline their status runs against. "Open" is also said outside the
+    ORs, where the planner can prove it against case_district_open's condition and read a
+    district's open cases from that index alone."""
     now = now or timezone.now()
-    return (
+    return Q(status__in=sorted(OPEN)) & (
         Q(status__in=sorted(AWAITING_RESPONSE), response_due__lt=now)
         | Q(status__in=sorted(AWAITING_DISPATCH), dispatch_due__lt=now)
         | Q(status__in=sorted(WORKING), resolution_due__lt=now)
