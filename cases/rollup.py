@@ -7,8 +7,8 @@ days it touches are counted again from scratch in the writer's transaction: the 
 reported, and the days it was closed on before and after. A figure cannot drift from what a write
 left. The rows are held before they are counted, in key order, so two writers on one street's day
 count one after the other, each seeing what the other committed. Writers take the audit chain's
-lock before any day row (the recorder records its audit entry first), so the two locks are always
-taken in one order.
+lock before any day row (the recorder records its audit entry just before it counts), so the two
+locks are always taken in one order.
 
 The dashboard of a city, a district or a street sums these rows (`serves`); a scope of any other
 shape (a community, a department, a mix) counts its own few cases directly. A loader that writes
@@ -121,7 +121,7 @@ def day_queries(keys: list[Key] | None = None):
 
 
 def _count(reported, closed, rows: dict[Key, CaseDayCount]) -> None:
-    """Add the counted cases to their days' rows."""
+    """Add the counted cases (the rows of `day_queries`) to their days' rows."""
 
     def row_of(street_id, district_id, day) -> CaseDayCount:
         key = (street_id or district_id, district_id, day)
@@ -129,12 +129,12 @@ def _count(reported, closed, rows: dict[Key, CaseDayCount]) -> None:
             rows[key] = _empty(key)
         return rows[key]
 
-    for street_id, district_id, day, colour, status, category_id, n in reported.iterator(chunk_size=5000):
+    for street_id, district_id, day, colour, status, category_id, n in reported:
         row = row_of(street_id, district_id, day)
         row.reported[f"{colour}:{status}"] = row.reported.get(f"{colour}:{status}", 0) + n
         if status not in NOT_VALID:
             row.categories[str(category_id)] = row.categories.get(str(category_id), 0) + n
-    for street_id, district_id, day, n in closed.iterator(chunk_size=5000):
+    for street_id, district_id, day, n in closed:
         row_of(street_id, district_id, day).closed = n
 
 
@@ -166,7 +166,9 @@ def recount_all() -> int:
     table): for a loader that wrote cases past the services. Returns the days stored."""
     CaseDayCount.objects.all().delete()
     rows: dict[Key, CaseDayCount] = {}
-    _count(*day_queries(), rows)
+    # Streamed: every day there is. A writer's few days are read whole (a server-side cursor is
+    # two round trips more, inside the queue on the audit chain's lock).
+    _count(*(counted.iterator(chunk_size=5000) for counted in day_queries()), rows)
     _store(rows)
     return len(rows)
 

@@ -109,14 +109,16 @@ def record(
         )
     after = _snapshot(case)
     changed = [name for name, value in after.items() if before.get(name, None) != value and name != "updated_at"]
-    audit.record(actor=actor, action=f"case.{action}", target=case, fields=changed, capacity=role)
-    # After the audit entry: every write takes the audit chain's lock first, then the day rows
-    # (cases.rollup), so no two writers take them in opposite orders.
-    if rollup.counts_changed(changed):
-        rollup.recount(rollup.keys_of(case, before))
     setattr(case, _SNAPSHOT, after)
     announce(case, event)
     record_deliveries(case, event)
+    # Last, and in this order. Every write queues on the audit chain's lock, and writers on one
+    # street's day on its row (cases.rollup); each holds them until it commits, so whatever a
+    # step does after taking them, every other writer waits for. The chain's lock comes first,
+    # then the day rows, in every write, so no two writers take them in opposite orders.
+    audit.record(actor=actor, action=f"case.{action}", target=case, fields=changed, capacity=role)
+    if rollup.counts_changed(changed):
+        rollup.recount(rollup.keys_of(case, before))
     return event
 
 
@@ -180,11 +182,11 @@ def record_for_system(records: list[SystemRecord], at: datetime.datetime) -> lis
         for case in cases:
             case.updated_at = saved_at
     bulk_insert(events, copy_from=MANY)
-    audit.record_all(entries)
-    rollup.recount(days)  # after the audit chain's lock, as in `record`
     told = [(r.case, event) for r, event in zip(records, events, strict=True)]
     announce_all(told)
     record_all_deliveries(told)
+    audit.record_all(entries)  # last, and before the day rows, as in `record`
+    rollup.recount(days)
     return events
 
 

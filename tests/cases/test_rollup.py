@@ -7,6 +7,8 @@ from collections import Counter
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cases import metrics, rollup, selectors, services, sweep
@@ -164,3 +166,36 @@ def test_a_community_or_a_department_counts_its_own_cases(world, report, dispatc
         scope = scope_for(world.users[who])
         assert not rollup.serves(scope)
         assert figures(scope, MONTH) == by_hand(scope, MONTH), who
+
+
+def _at_the_audit_entry(queries) -> tuple[list[str], list[str]]:
+    """The statements before the first audit entry's insert, and the tables read or written from
+    it on."""
+    sqls = [q["sql"] for q in queries]
+    first = next(i for i, sql in enumerate(sqls) if sql.startswith('INSERT INTO "core_auditentry"'))
+    after = [sql.split('"')[1] for sql in sqls[first:] if sql.startswith(("INSERT", "UPDATE", "SELECT", "DELETE"))]
+    return sqls[:first], after
+
+
+def _told(sqls: list[str]) -> bool:
+    return any(sql.startswith('INSERT INTO "cases_notification"') for sql in sqls)
+
+
+def test_a_step_takes_the_shared_locks_last(world, report, dispatched):
+    """Every write waits on the audit chain's lock, and writers on one street's day on its row,
+    until whoever holds them commits: a step tells whoever must act first, and then records its
+    audit entry and counts its day, and does nothing else after them."""
+    case = services.sign_case(actor=world.users["officer"], case=dispatched(building="A1"))
+    with CaptureQueriesContext(connection) as step:  # the grid worker is told to verify
+        services.resolve_case(actor=world.users["officer"], case=case, feedback="已清理")
+    before, after = _at_the_audit_entry(step.captured_queries)
+    assert _told(before)
+    assert set(after) == {"core_auditentry", "cases_casedaycount", "cases_case"}  # the day's cases counted
+
+
+def test_the_sweep_tells_before_it_takes_the_shared_locks(world, report):
+    case = services.accept_case(actor=world.users["community"], case=report(code="safety-fire"))
+    with CaptureQueriesContext(connection) as swept:
+        sweep.sweep_deadlines(now=case.resolution_due + datetime.timedelta(hours=1))
+    before, _after = _at_the_audit_entry(swept.captured_queries)
+    assert _told(before)  # its first pass: the overdue resolution's notices, then its audit entries
