@@ -9,6 +9,7 @@ the figures timed once here (the deadline sweep, a district budget run), each in
 transaction that is rolled back, so the city is the same afterwards.
 """
 
+import datetime
 import json
 import os
 import statistics
@@ -48,6 +49,10 @@ REPEAT = 5
 DEEP_PAGES = 20  # the deep cursor page: 20 pages of 50 in (the 1,001st case onwards)
 SIGN_POOL = 2000
 WHY = "the benchmark picks its places and cases across the whole city"
+# The dashboard as one leader opening it sees it: one connection, no queue in front of it.
+ALONE = "leader's dashboard at one connection"
+# The sweep's next run after the first: beat runs it every five minutes.
+NEXT_SWEEP = datetime.timedelta(minutes=5)
 
 
 def unscoped(model):
@@ -147,6 +152,36 @@ def measure(session: Session, method: str, url: str, body: str | None, key: bool
     return {"queries": sorted(counts), "sql_ms": sql, "python_ms": wall - sql, "status": sorted(statuses)}
 
 
+def report_body(grid: Area) -> str:
+    """What the grid worker reports: a case at the grid's first building."""
+    building = (
+        unscoped(Area).filter(parent=grid, kind=AreaKind.BUILDING).order_by("code").values_list("pk", flat=True)[0]
+    )
+    category = unscoped(Category).filter(children__isnull=True).order_by("pk").values_list("pk", flat=True)[0]
+    return json.dumps({"category": category, "area": building, "description": "基准测试上报", "source": "grid_patrol"})
+
+
+def audit_lock_held(where: dict) -> float:
+    """How long a case's creation holds the audit chain's lock, in-process (median ms, from taking
+    it to the answer): every write in the city waits that long for each one before it, so one
+    PostgreSQL takes at most 1,000 / this many writes a second, however many machines serve."""
+    session = Session(where["users"]["grid"])
+    body, taken, held = report_body(where["grid"]), [], []
+
+    def note_the_lock(execute, sql, params, many, context):
+        if "pg_advisory_xact_lock" in sql:
+            taken.append(time.perf_counter())
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(note_the_lock):
+        for _ in range(REPEAT + 1):
+            taken.clear()
+            headers = {"accept": "application/json", "idempotency-key": str(uuid.uuid4())}
+            session.client.post("/api/v1/cases/", data=body, content_type="application/json", headers=headers)
+            held.append((time.perf_counter() - taken[0]) * 1000)
+    return statistics.median(held[1:])
+
+
 def paths(where: dict) -> list[dict]:
     users = where["users"]
     sessions = {role: Session(name) for role, name in users.items()} | {None: Anonymous()}
@@ -168,13 +203,7 @@ def paths(where: dict) -> list[dict]:
         .order_by("-n", "pk")
         .values_list("pk", flat=True)[0]
     )
-    building = (
-        unscoped(Area).filter(parent=grid, kind=AreaKind.BUILDING).order_by("code").values_list("pk", flat=True)[0]
-    )
-    category = unscoped(Category).filter(children__isnull=True).order_by("pk").values_list("pk", flat=True)[0]
-    report = json.dumps(
-        {"category": category, "area": building, "description": "基准测试上报", "source": "grid_patrol"}
-    )
+    report = report_body(grid)
     # Every department's waiting cases in the district, each signed by that department's officer.
     prefix = users["officer"].rsplit("-", 1)[0] + "-"
     officers = unscoped(Post).filter(user__username__startswith=prefix, department__isnull=False)
@@ -208,6 +237,7 @@ def paths(where: dict) -> list[dict]:
         ("household card", "grid", "GET", reverse("grids:household", args=[household]), None),
         ("visits due list page", "grid", "GET", reverse("cases:visits_due"), None),
         ("leader's dashboard", "leader", "GET", reverse("cases:dashboard"), None),
+        (ALONE, "leader", "GET", reverse("cases:dashboard"), None),
         ("ranking", "leader", "GET", reverse("cases:ranking"), None),
         ("service hall requests list page", "community", "GET", reverse("hall:request_list"), None),
         ("yearly evaluation ranking, street", "street", "GET", reverse("appraisal:ranking"), None),
@@ -242,6 +272,7 @@ def paths(where: dict) -> list[dict]:
                 "pool": isinstance(url, list),
                 "body": body,
                 "keyed": keyed,
+                **({"connections": 1} if name == ALONE else {}),
                 **figures,
             }
         )
@@ -277,6 +308,14 @@ def once(where: dict) -> dict:
     read, _ = timed_and_undone(lambda: list(unscoped(Case).filter(sweep.pending_q(now)).values_list("pk", "number")))
     swept, counts = timed_and_undone(lambda: sweep.sweep_deadlines(now))
 
+    def first_then_next():
+        sweep.sweep_deadlines(now)
+        start = time.perf_counter()
+        counts = sweep.sweep_deadlines(now + NEXT_SWEEP)
+        return time.perf_counter() - start, counts
+
+    _both, (next_swept, next_counts) = timed_and_undone(first_then_next)
+
     def budget():
         # The city has no 财政 account: one appointed for the run, rolled back with it.
         finance = get_user_model().objects.create_user(username="bench-finance")
@@ -293,6 +332,8 @@ def once(where: dict) -> dict:
         "sweep_read_s": read,
         "sweep_s": swept,
         "sweep_counts": counts,
+        "next_sweep_s": next_swept,
+        "next_sweep_counts": next_counts,
         "budget_s": budget_seconds,
     }
 
@@ -309,6 +350,7 @@ def main() -> None:
             "households": unscoped(Household).count(),
         },
         "paths": paths(where),
+        "audit_lock_ms": audit_lock_held(where),
     }
     if "--skip-once" not in sys.argv:
         plan["once"] = once(where)

@@ -29,7 +29,7 @@ def targets(name: str) -> list[tuple[str, float]]:
         return [("ratio", 0.15), ("p99", P99_MS)]
     if name.startswith("create a case"):
         return [("ratio", 0.05), ("p99", P99_MS)]
-    if name == "leader's dashboard":
+    if name.startswith("leader's dashboard"):
         return [("p50", 200)]
     if name.startswith("map:"):  # issue 17: a district of 3,000 grids and 100,000 open cases under 1 s
         return [("p99", 1000)]
@@ -125,6 +125,7 @@ def once_lines(runs: dict) -> list[str]:
     peak = city["worker_rss_mb"]
     row("gunicorn worker RSS, peak MB", lambda r: f"{r['worker_rss_mb']:.0f}", f"< {RSS_MB}",
         "met" if peak < RSS_MB else f"**missed** by {peak - RSS_MB:.0f} MB")  # fmt: skip
+    row("the audit chain's lock, held by a case's creation, ms (in-process)", lambda r: f"{r['audit_lock_ms']:.1f}")
     if "once" in city:
         sweep = city["once"]["sweep_s"]
         row("open cases", lambda r: f"{r['once']['open_cases']:,}")
@@ -135,6 +136,14 @@ def once_lines(runs: dict) -> list[str]:
         row(
             "what that first run recorded",
             lambda r: ", ".join(f"{k} {v:,}" for k, v in r["once"]["sweep_counts"].items()),
+        )
+        following = city["once"]["next_sweep_s"]
+        row("deadline sweep: the next run, five minutes later, s", lambda r: f"{r['once']['next_sweep_s']:.2f}",
+            f"< {SWEEP_S} s", "met" if following < SWEEP_S else f"**missed**: {following / SWEEP_S:.1f}× the target",
+        )  # fmt: skip
+        row(
+            "what that next run recorded",
+            lambda r: ", ".join(f"{k} {v:,}" for k, v in r["once"]["next_sweep_counts"].items()),
         )
         row("district budget run (start and compute), s", lambda r: f"{r['once']['budget_s']:.1f}", "—")
     else:
@@ -165,7 +174,9 @@ def markdown(runs: dict, *, args, started: datetime.datetime, load_at_start: tup
         f"(`DEBUG=0`, PostgreSQL, Redis) on loopback, and driven by wrk at {CONNECTIONS_NOTE}; the ratio",
         "is to the bare view (no database, no template, through the same middleware) measured in the same",
         "run. Queries and the in-process SQL / Python split come from the test client over the same",
-        "database (median of 5), before the load.",
+        "database (median of 5), before the load. One path runs at one connection: the leader's",
+        "dashboard as one leader opening it sees it. At 16, a path's p50 is mostly the queue in front",
+        "of it (16 connections ÷ requests/s).",
         "",
         "Gunicorn leaves each connection to the worker that accepts it first, and a gthread worker takes",
         "every waiting connection, busy or not: wrk's 16 keep-alive connections often all landed on one",

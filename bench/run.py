@@ -110,7 +110,8 @@ def script(path: dict) -> str:
 def wrk(base: str, path: dict, seconds: float, work: Path) -> dict:
     lua = work / "path.lua"
     lua.write_text(script(path))
-    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds:g}s", "--timeout", "10s", "-s", str(lua), base]
+    connections = path.get("connections", CONNECTIONS)
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "10s", "-s", str(lua), base]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     line = next((row for row in done.stdout.splitlines() if row.startswith("RESULT ")), None)
     if done.returncode or line is None:
@@ -118,7 +119,7 @@ def wrk(base: str, path: dict, seconds: float, work: Path) -> dict:
     figures = json.loads(line.removeprefix("RESULT "))
     if path["pool"]:
         # wrk stops when the pool is used up but counts the whole duration: Little's law instead.
-        figures["rps"] = CONNECTIONS / (figures["mean"] / 1e6) if figures["mean"] else 0
+        figures["rps"] = connections / (figures["mean"] / 1e6) if figures["mean"] else 0
     else:
         figures["rps"] = figures["requests"] / (figures["duration_us"] / 1e6)
     for p in ("p50", "p95", "p99"):
