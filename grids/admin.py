@@ -25,6 +25,8 @@ from grids.models import (
     BuildingCount,
     BuildingGroupCount,
     City,
+    CommunityCount,
+    CommunityGroupCount,
     Household,
     HouseholdTag,
     KeyGroup,
@@ -371,6 +373,25 @@ class BuildingGroupCountAdmin(ReadOnlyAdmin):
     list_select_related = ["building", "group"]
     list_filter = ["group"]
     search_fields = ["building__name", "building__code"]
+
+
+@admin.register(CommunityCount)
+class CommunityCountAdmin(ReadOnlyAdmin):
+    """A community's buildings' counts summed, kept with them: what streets and districts add up."""
+
+    list_display = ["community", "households", "residents", "key_group_residents"]
+    list_select_related = ["community"]
+    search_fields = ["community__name", "community__code"]
+
+
+@admin.register(CommunityGroupCount)
+class CommunityGroupCountAdmin(ReadOnlyAdmin):
+    """A community's key-group counts, its buildings' summed."""
+
+    list_display = ["community", "group", "residents"]
+    list_select_related = ["community", "group"]
+    list_filter = ["group"]
+    search_fields = ["community__name", "community__code"]
 
 
 @admin.register(AreaShape)

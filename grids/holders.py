@@ -11,13 +11,13 @@ from django.db.models import Q
 from django.db.models.deletion import CASCADE, PROTECT
 from django.utils.translation import gettext as _
 
-from grids.models import Area, AreaShape, BuildingCount, BuildingGroupCount
+from grids.models import Area, AreaShape, BuildingCount, BuildingGroupCount, CommunityCount, CommunityGroupCount
 
 # Only what stops a deletion holds a place: PROTECT refuses it, CASCADE would silently take rows
 # (door plates, routing rules, a scenario's list of communities) with it. SET_NULL lets go.
 HOLDING = (PROTECT, CASCADE)
-# Counts of what a building holds (grids.rollup) and where a place is: not holders, they go with it.
-DERIVED = (BuildingCount, BuildingGroupCount, AreaShape)
+# Counts of what a place holds (grids.rollup) and where it is: not holders, they go with it.
+DERIVED = (BuildingCount, BuildingGroupCount, CommunityCount, CommunityGroupCount, AreaShape)
 
 
 def _relations():

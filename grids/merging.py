@@ -108,7 +108,9 @@ def merge_area(*, actor, area: Area, into: Area, on: datetime.date | None = None
     moved = _move_households(area, into)
     counts["households"] = len(moved)
     if moved:
-        recount_buildings([into.pk])  # the place merged goes, and its count row with it
+        # The place merged goes, and its count row with it: emptied first, so its community's
+        # sum does not count its households twice meanwhile.
+        recount_buildings([area.pk, into.pk])
     counts["children"] = _move_children(area, into)
     area.refresh_from_db()
     counts["exports"] = PeopleExport._base_manager.filter(area=area).update(area=into)

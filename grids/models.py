@@ -163,14 +163,9 @@ class Area(MPTTModel):
         return FiscalClass.CITY_DISTRICT if root_kind == AreaKind.DISTRICT else FiscalClass.COUNTY
 
 
-class BuildingCount(models.Model):
-    """What the area tree shows of one building, kept by grids.rollup.recount_buildings inside every
-    write that changes it; an area's counts are the sum over the buildings of its subtree. Its own
-    table: Area rows are locked by every tree write, and one row per building keeps writers apart."""
+class PlaceCounts(models.Model):
+    """What the area tree shows of a place (BuildingCount, CommunityCount), kept by grids.rollup."""
 
-    building = models.OneToOneField(
-        Area, on_delete=models.CASCADE, primary_key=True, related_name="rollup", verbose_name=_("楼栋")
-    )
     households = models.PositiveIntegerField(_("户数"), default=0)
     residents = models.PositiveIntegerField(_("在住人数"), default=0)
     # Living residents with an active tag of a group that is not sensitive, as the lists show them.
@@ -179,6 +174,19 @@ class BuildingCount(models.Model):
     households_owner = models.PositiveIntegerField(_("自住户数"), default=0)
     households_rented = models.PositiveIntegerField(_("出租户数"), default=0)
     households_vacant = models.PositiveIntegerField(_("空置户数"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class BuildingCount(PlaceCounts):
+    """What the area tree shows of one building, kept by grids.rollup.recount_buildings inside every
+    write that changes it; an area's counts are the sum over the buildings of its subtree. Its own
+    table: Area rows are locked by every tree write, and one row per building keeps writers apart."""
+
+    building = models.OneToOneField(
+        Area, on_delete=models.CASCADE, primary_key=True, related_name="rollup", verbose_name=_("楼栋")
+    )
 
     class Meta:
         verbose_name = _("楼栋统计")
@@ -204,6 +212,41 @@ class BuildingGroupCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.building_id}/{self.group_id}: {self.residents}"
+
+
+class CommunityCount(PlaceCounts):
+    """A community's BuildingCount rows summed, counted again with them (grids.rollup): a street's,
+    a district's or the city's counts add up a row per community, not one per building (a
+    district has about 100 communities and 8,000 buildings)."""
+
+    community = models.OneToOneField(
+        Area, on_delete=models.CASCADE, primary_key=True, related_name="community_rollup", verbose_name=_("社区")
+    )
+
+    class Meta:
+        verbose_name = _("社区统计")
+        verbose_name_plural = _("社区统计")
+
+    def __str__(self) -> str:
+        return f"{self.community_id}: {self.households}/{self.residents}/{self.key_group_residents}"
+
+
+class CommunityGroupCount(models.Model):
+    """A community's BuildingGroupCount rows of one key group summed, kept with its CommunityCount."""
+
+    community = models.ForeignKey(
+        Area, on_delete=models.CASCADE, related_name="community_group_counts", verbose_name=_("社区")
+    )
+    group = models.ForeignKey("KeyGroup", on_delete=models.CASCADE, related_name="+", verbose_name=_("重点人群"))
+    residents = models.PositiveIntegerField(_("人数"), default=0)
+
+    class Meta:
+        verbose_name = _("社区重点人群统计")
+        verbose_name_plural = _("社区重点人群统计")
+        constraints = [models.UniqueConstraint(fields=["community", "group"], name="community_group_count_once")]
+
+    def __str__(self) -> str:
+        return f"{self.community_id}/{self.group_id}: {self.residents}"
 
 
 class Occupancy(models.TextChoices):

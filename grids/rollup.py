@@ -1,13 +1,18 @@
 """The area tree's counts, kept per building (grids.models.BuildingCount, and per key group
-BuildingGroupCount) and summed over a subtree.
+BuildingGroupCount) and per community (CommunityCount, CommunityGroupCount: its buildings' rows
+summed), and summed over a subtree: a community or anything above it adds up community rows, a
+grid or a building its buildings' rows.
 
 Writers add no deltas: each calls `recount_buildings` with the buildings it touched, inside its own
 transaction, and their rows are counted again from scratch, one grouped query per thousand
-buildings. A count cannot drift from what a write left, and a write locks only its buildings' rows.
+buildings; then their communities' rows are summed again from the buildings' rows. A count cannot
+drift from what a write left, and a write locks only its buildings' rows and then their
+communities' rows, in that order.
 
 A tag starts and ends on its dates with no write, so `recount_tag_changes` (a daily task) counts
-again the buildings of the tags whose day it is. Moving a place needs nothing: the sum is taken
-over the subtree as the tree stands (grids.selectors.with_counts).
+again the buildings of the tags whose day it is. Moving a community needs nothing: the sum is taken
+over the subtree as the tree stands (grids.selectors.with_counts). Moving a grid or a building to
+another community changes two communities' sums (`recount_communities`).
 """
 
 import datetime
@@ -15,13 +20,24 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
-from grids.models import Area, AreaKind, BuildingCount, BuildingGroupCount, KeyGroup, Occupancy, ResidentTag
+from grids.models import (
+    Area,
+    AreaKind,
+    BuildingCount,
+    BuildingGroupCount,
+    CommunityCount,
+    CommunityGroupCount,
+    KeyGroup,
+    Occupancy,
+    ResidentTag,
+)
 
 # BuildingCount's households by occupancy, a field per value.
 OCCUPANCY_FIELDS = {value: f"households_{value}" for value in Occupancy.values}
+COUNT_FIELDS = ["households", "residents", "key_group_residents", *OCCUPANCY_FIELDS.values()]
 CHUNK = 1000  # buildings per grouped query: well under SQLite's limit on query parameters
 # The buildings touched inside `deferred()`, counted again once when it ends.
 _pending: ContextVar[set[int] | None] = ContextVar("rollup_pending", default=None)
@@ -61,7 +77,7 @@ def recount_buildings(building_ids: Iterable[int]) -> int:
     today = timezone.localdate()
     living = Q(households__residents__ended_on__isnull=True)
     tagged = Exists(_visible_tags(today).filter(resident=OuterRef("households__residents")))
-    stored = 0
+    stored, communities = 0, set()
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         _hold(chunk)
@@ -90,14 +106,12 @@ def recount_buildings(building_ids: Iterable[int]) -> int:
             )
             for pk, h, r, k, *by_occupancy in counted
         ]
-        BuildingCount.objects.bulk_create(
-            rows,
-            update_conflicts=True,
-            unique_fields=["building"],
-            update_fields=["households", "residents", "key_group_residents", *OCCUPANCY_FIELDS.values()],
-        )
+        BuildingCount.objects.bulk_create(rows, update_conflicts=True, unique_fields=["building"],
+                                          update_fields=COUNT_FIELDS)  # fmt: skip
         _recount_groups([row.building_id for row in rows], today)
+        communities.update(communities_of(chunk))
         stored += len(rows)
+    recount_communities(communities)  # once every building's row is held: always in that order
     return stored
 
 
@@ -131,6 +145,46 @@ def _hold(ids: list[int]) -> None:
     list(
         BuildingCount.objects.select_for_update().filter(building_id__in=ids).order_by("building_id").values_list("pk")
     )
+
+
+def communities_of(area_ids: list[int]) -> list[int]:
+    """The communities these places (grids, compounds, buildings) lie in, as the tree stands."""
+    if not area_ids:
+        return []
+    inside = Area.objects.unscoped("the places a writer counted").filter(
+        pk__in=area_ids, tree_id=OuterRef("tree_id"), lft__gt=OuterRef("lft"), lft__lt=OuterRef("rght")
+    )
+    communities = Area.objects.unscoped("the communities of those buildings").filter(kind=AreaKind.COMMUNITY)
+    return list(communities.filter(Exists(inside)).values_list("pk", flat=True))
+
+
+def recount_communities(community_ids: Iterable[int]) -> None:
+    """Sum these communities' building rows again and store them (ids of other places are
+    skipped), their rows held in id order until the writer's transaction ends, as `_hold` holds
+    the buildings'."""
+    ids = sorted(set(community_ids))
+    if not ids:
+        return
+    communities = Area.objects.unscoped("the communities a writer counted").filter(pk__in=ids, kind=AreaKind.COMMUNITY)
+    CommunityCount.objects.bulk_create(
+        [CommunityCount(community_id=pk) for pk in communities.values_list("pk", flat=True)], ignore_conflicts=True
+    )
+    list(CommunityCount.objects.select_for_update().filter(community_id__in=ids).order_by("pk").values_list("pk"))
+    rows, groups = [], []
+    for community in communities.order_by("pk"):
+        under = {"building__tree_id": community.tree_id, "building__lft__gt": community.lft,
+                 "building__lft__lt": community.rght}  # fmt: skip
+        summed = BuildingCount.objects.filter(**under).aggregate(**{name: Sum(name) for name in COUNT_FIELDS})
+        rows.append(CommunityCount(community=community, **{name: n or 0 for name, n in summed.items()}))
+        per_group = BuildingGroupCount.objects.filter(**under).order_by().values_list("group_id")
+        groups += [
+            CommunityGroupCount(community=community, group_id=group, residents=n)
+            for group, n in per_group.annotate(n=Sum("residents"))
+        ]
+    CommunityCount.objects.bulk_create(rows, update_conflicts=True, unique_fields=["community"],
+                                       update_fields=COUNT_FIELDS)  # fmt: skip
+    CommunityGroupCount.objects.filter(community_id__in=ids).delete()
+    CommunityGroupCount.objects.bulk_create(groups)
 
 
 def recount_under(area: Area | None = None) -> int:

@@ -4,7 +4,7 @@ import bisect
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, Exists, JSONField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Case, Count, Exists, JSONField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, When
 from django.db.models.functions import Coalesce, JSONObject
 from django.http import Http404
 from django.utils import timezone
@@ -20,6 +20,8 @@ from grids.models import (
     AreaKind,
     BuildingCount,
     BuildingGroupCount,
+    CommunityCount,
+    CommunityGroupCount,
     Household,
     HouseholdTag,
     Move,
@@ -54,16 +56,16 @@ def visible_tags(tags: QuerySet) -> QuerySet:
     return tags.active().filter(group__sensitive=False)
 
 
-def with_counts(queryset: QuerySet[Area]) -> QuerySet[Area]:
-    """Households, residents and key-group residents under each area (Area.household_count and its
-    siblings): one query for any number of rows, one subquery a row. The buildings under the area
-    are found through the tree's own (tree_id, lft) index and summed once for all three counts (a
-    subquery each walked a district's 8,000 buildings three times); the read walks buildings, never
-    households or residents (grids.rollup keeps their counts)."""
-    summed = (
-        BuildingCount.objects.filter(**_in_subtree("building"))
+# Kinds whose subtree holds whole communities: their counts add up the communities' rows
+# (grids.rollup), a row per community; a grid's or a building's add up its buildings' rows.
+BY_COMMUNITY = frozenset(AreaKind.values) - {AreaKind.GRID, AreaKind.COMPOUND, AreaKind.BUILDING}
+
+
+def _summed(model, path: str):
+    return (
+        model.objects.filter(**_in_subtree(path))
         .order_by()
-        .values("building__tree_id")
+        .values(f"{path}__tree_id")
         .annotate(
             counts=JSONObject(
                 households=Sum("households"),
@@ -73,7 +75,26 @@ def with_counts(queryset: QuerySet[Area]) -> QuerySet[Area]:
         )
         .values("counts")
     )
-    return queryset.annotate(counts=Subquery(summed, output_field=JSONField()))
+
+
+def with_counts(queryset: QuerySet[Area]) -> QuerySet[Area]:
+    """Households, residents and key-group residents under each area (Area.household_count and its
+    siblings): one query for any number of rows, one subquery a row. The count rows under the area
+    (its communities', or below a community its buildings') are found through the tree's own
+    (tree_id, lft) index and summed once for all three counts; the read never walks households or
+    residents (grids.rollup keeps their counts)."""
+    by_community = When(kind__in=sorted(BY_COMMUNITY), then=Subquery(_summed(CommunityCount, "community")))
+    by_building = Subquery(_summed(BuildingCount, "building"))
+    return queryset.annotate(counts=Case(by_community, default=by_building, output_field=JSONField()))
+
+
+def _count_rows(scope: Scope, by_building, by_community) -> QuerySet:
+    """The scope's count rows: its communities' where it covers whole communities (a city, a
+    district, a street, a community), else its buildings'."""
+    whole = scope.unrestricted or (scope.areas and all(area.kind in BY_COMMUNITY for area in scope.areas))
+    if whole:
+        return by_community.objects.filter(scope.area_q("community__"))
+    return by_building.objects.filter(scope.area_q("building__"))
 
 
 def totals(grids: QuerySet[Area], field: str) -> dict[int, int]:
@@ -219,14 +240,17 @@ def grids_of(scope: Scope) -> QuerySet[Area]:
     return with_counts(areas(scope).filter(kind=AreaKind.GRID).order_by("tree_id", "lft"))
 
 
+def group_residents(scope: Scope) -> QuerySet:
+    """Living residents of each non-sensitive key group across the scope, summed from the count
+    rows (grids.rollup): a row a group, with its name, code and order, and `n`."""
+    rows = _count_rows(scope, BuildingGroupCount, CommunityGroupCount)
+    return rows.values("group__code", "group__name", "group__name_en", "group__order").annotate(n=Sum("residents"))
+
+
 def key_group_breakdown(scope: Scope) -> list[dict]:
     """Residents and households in each non-sensitive key group across the scope: one query each,
-    the residents summed from the per-building counts (grids.rollup) rather than counted."""
-    by_resident = (
-        BuildingGroupCount.objects.filter(scope.area_q("building__"))
-        .values("group__name", "group__name_en", "group__order")
-        .annotate(n=Sum("residents"))
-    )
+    the residents summed from the count rows (grids.rollup) rather than counted."""
+    by_resident = group_residents(scope)
     by_household = (
         visible_tags(HouseholdTag.objects)
         .filter(household__in=households(scope))
@@ -238,9 +262,9 @@ def key_group_breakdown(scope: Scope) -> list[dict]:
 
 
 def occupancy_breakdown(scope: Scope) -> dict[str, int]:
-    """Households by occupancy across the scope, summed from the per-building counts (grids.rollup):
-    one row a building read, never a household."""
-    return BuildingCount.objects.filter(scope.area_q("building__")).aggregate(
+    """Households by occupancy across the scope, summed from the count rows (grids.rollup): a row a
+    community or a building read, never a household."""
+    return _count_rows(scope, BuildingCount, CommunityCount).aggregate(
         **{value: Coalesce(Sum(field), 0) for value, field in rollup.OCCUPANCY_FIELDS.items()}
     )
 

@@ -33,7 +33,7 @@ from grids.models import (
     ResidentTag,
     SensitiveAccess,
 )
-from grids.rollup import buildings_of_group, recount_buildings, recount_under
+from grids.rollup import buildings_of_group, communities_of, recount_buildings, recount_communities, recount_under
 
 MPTT_FIELDS = ["lft", "rght", "tree_id", "level"]
 
@@ -149,7 +149,10 @@ def move_area(*, actor, area: Area, new_parent: Area) -> Area:
     new_parent.refresh_from_db()
     if new_parent.is_descendant_of(area, include_self=True):
         raise ValidationError(_("不能移动到自身的下级"), code="cycle")
+    left = communities_of([area.pk])
     area.move_to(new_parent, "last-child")
+    # A grid or a building taken to another community takes its counts from one sum to the other.
+    recount_communities([*left, *communities_of([area.pk])])
     audit.record(actor=actor, action="grids.move_area", target=area, fields=["parent"], capacity=capacity)
     return area
 
