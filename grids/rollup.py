@@ -106,8 +106,9 @@ def recount_buildings(building_ids: Iterable[int]) -> int:
             )
             for pk, h, r, k, *by_occupancy in counted
         ]
-        BuildingCount.objects.bulk_create(rows, update_conflicts=True, unique_fields=["building"],
-                                          update_fields=COUNT_FIELDS)  # fmt: skip
+        BuildingCount.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["building"], update_fields=COUNT_FIELDS
+        )
         _recount_groups([row.building_id for row in rows], today)
         communities.update(communities_of(chunk))
         stored += len(rows)
@@ -165,15 +166,21 @@ def recount_communities(community_ids: Iterable[int]) -> None:
     ids = sorted(set(community_ids))
     if not ids:
         return
-    communities = Area.objects.unscoped("the communities a writer counted").filter(pk__in=ids, kind=AreaKind.COMMUNITY)
-    CommunityCount.objects.bulk_create(
-        [CommunityCount(community_id=pk) for pk in communities.values_list("pk", flat=True)], ignore_conflicts=True
+    communities = list(
+        Area.objects.unscoped("the communities a writer counted")
+        .filter(pk__in=ids, kind=AreaKind.COMMUNITY)
+        .order_by("pk")
     )
+    CommunityCount.objects.bulk_create([CommunityCount(community=c) for c in communities], ignore_conflicts=True)
     list(CommunityCount.objects.select_for_update().filter(community_id__in=ids).order_by("pk").values_list("pk"))
     rows, groups = [], []
-    for community in communities.order_by("pk"):
-        under = {"building__tree_id": community.tree_id, "building__lft__gt": community.lft,
-                 "building__lft__lt": community.rght}  # fmt: skip
+    # Two reads a community: a service's write touches one; the loader and the command, every one.
+    for community in communities:
+        under = {
+            "building__tree_id": community.tree_id,
+            "building__lft__gt": community.lft,
+            "building__lft__lt": community.rght,
+        }
         summed = BuildingCount.objects.filter(**under).aggregate(**{name: Sum(name) for name in COUNT_FIELDS})
         rows.append(CommunityCount(community=community, **{name: n or 0 for name, n in summed.items()}))
         per_group = BuildingGroupCount.objects.filter(**under).order_by().values_list("group_id")
@@ -181,8 +188,9 @@ def recount_communities(community_ids: Iterable[int]) -> None:
             CommunityGroupCount(community=community, group_id=group, residents=n)
             for group, n in per_group.annotate(n=Sum("residents"))
         ]
-    CommunityCount.objects.bulk_create(rows, update_conflicts=True, unique_fields=["community"],
-                                       update_fields=COUNT_FIELDS)  # fmt: skip
+    CommunityCount.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["community"], update_fields=COUNT_FIELDS
+    )
     CommunityGroupCount.objects.filter(community_id__in=ids).delete()
     CommunityGroupCount.objects.bulk_create(groups)
 
